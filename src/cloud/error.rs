@@ -1,0 +1,134 @@
+//! Errors from talking to AWS, worded for the operator: what failed, AWS's
+//! code and message, and what to try.
+
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloudError {
+    /// AWS answered with an error code.
+    #[error("{operation} failed: {code}: {message}{}", hint_suffix(.hint))]
+    Service {
+        operation: &'static str,
+        code: String,
+        message: String,
+        hint: Option<&'static str>,
+    },
+    /// The request never got an answer (connection refused, DNS, TLS, timeout).
+    #[error("{operation} failed: cannot reach the AWS endpoint ({detail}); check the network, or --endpoint-url if you set one")]
+    Unreachable { operation: &'static str, detail: String },
+    /// An answer came that is not AWS's protocol (e.g. an HTML error page).
+    #[error("{operation} failed: the server answered HTTP {status} with a body that is not an AWS response; it is a server error, try again or check the endpoint")]
+    BadAnswer { operation: &'static str, status: u16 },
+    /// A service handed back a pagination token it had already given.
+    #[error("{operation} failed: the service repeated pagination token '{token}', stopping rather than looping; the listing is incomplete")]
+    PagingLoop { operation: &'static str, token: String },
+    #[error("{0}")]
+    Setup(String),
+}
+
+fn hint_suffix(hint: &Option<&'static str>) -> String {
+    hint.map(|h| format!(" ({h})")).unwrap_or_default()
+}
+
+impl CloudError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            CloudError::Service { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Maps any SDK error; `operation` names the call, e.g. "ec2:DescribeInstances".
+    pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, Response>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match &err {
+            SdkError::ServiceError(ctx) => {
+                let e = ctx.err();
+                let status = ctx.raw().status().as_u16();
+                let code = e.code().map(str::to_string).unwrap_or_else(|| format!("HTTP {status}"));
+                if e.code().is_none() && e.message().is_none() && status >= 500 {
+                    return CloudError::BadAnswer { operation, status };
+                }
+                CloudError::Service {
+                    operation,
+                    hint: hint_for(&code),
+                    message: e.message().unwrap_or("no message").to_string(),
+                    code,
+                }
+            }
+            SdkError::ResponseError(ctx) => CloudError::BadAnswer {
+                operation,
+                status: ctx.raw().status().as_u16(),
+            },
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => CloudError::Unreachable {
+                operation,
+                detail: source_chain(&err),
+            },
+            _ => CloudError::Setup(format!("{operation} failed: {}", source_chain(&err))),
+        }
+    }
+}
+
+/// For `.map_err(sdk("ec2:DescribeVpcs"))` on any SDK call.
+pub fn sdk<E>(operation: &'static str) -> impl Fn(SdkError<E, Response>) -> CloudError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    move |e| CloudError::from_sdk(operation, e)
+}
+
+/// The innermost causes, joined: the SDK's own Display says only "dispatch failure".
+pub fn source_chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !parts.contains(&s) {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+fn hint_for(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" | "Forbidden" => {
+            "the credentials lack this permission: add it to the IAM policy, see assets/iam-policy.json"
+        }
+        "AuthFailure" | "InvalidClientTokenId" | "SignatureDoesNotMatch" | "InvalidAccessKeyId" => {
+            "AWS rejected the credentials: check the profile, or run `aws sso login`"
+        }
+        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
+            "the session expired: refresh the credentials (e.g. `aws sso login`) and retry"
+        }
+        "OptInRequired" => "the region is not enabled for this account: enable it in the AWS console, or pick another",
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "SlowDown" => {
+            "AWS is throttling: wait a moment and retry"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_errors_name_code_message_and_hint() {
+        let e = CloudError::Service {
+            operation: "rds:DescribeDBInstances",
+            code: "AccessDenied".into(),
+            message: "not allowed".into(),
+            hint: hint_for("AccessDenied"),
+        };
+        let text = e.to_string();
+        assert!(text.starts_with("rds:DescribeDBInstances failed: AccessDenied: not allowed ("));
+        assert!(text.contains("iam-policy.json"));
+        assert_eq!(hint_for("SomethingElse"), None);
+    }
+}

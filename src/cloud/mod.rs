@@ -1,0 +1,18 @@
+//! The only place that names aws-sdk types: connects to a region, reads its
+//! resources into `model` types, and (for the sandbox) seeds an estate.
+
+mod connect;
+mod ec2;
+pub mod error;
+mod fetch;
+mod paging;
+mod rds;
+mod regions;
+mod route53;
+mod s3;
+
+pub use connect::{connect, Clients, RegionSpec};
+pub use error::CloudError;
+pub use fetch::{list, spawn_listings, Listed, Regions};
+pub use regions::check_region;
+pub use s3::location_region;

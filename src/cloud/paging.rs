@@ -1,0 +1,69 @@
+//! Following pagination to the end, and refusing to loop when a service
+//! hands back a token it already gave.
+
+use super::error::CloudError;
+use std::collections::HashSet;
+use std::future::Future;
+
+/// Calls `fetch` with each page's token until the listing ends. `fetch`
+/// returns the page's items and the next token.
+pub async fn all_pages<T, F, Fut>(operation: &'static str, mut fetch: F) -> Result<Vec<T>, CloudError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), CloudError>>,
+{
+    let mut pages = Pages::new(operation);
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let (items, next) = fetch(token).await?;
+        out.extend(items);
+        match pages.next(next)? {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
+pub struct Pages {
+    operation: &'static str,
+    seen: HashSet<String>,
+}
+
+impl Pages {
+    pub fn new(operation: &'static str) -> Self {
+        Pages {
+            operation,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The token for the next request: None when the listing is complete,
+    /// an error when the token was seen before.
+    pub fn next(&mut self, token: Option<String>) -> Result<Option<String>, CloudError> {
+        match token.filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(t) if !self.seen.insert(t.clone()) => Err(CloudError::PagingLoop {
+                operation: self.operation,
+                token: t,
+            }),
+            Some(t) => Ok(Some(t)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_on_no_token_and_stops_on_a_repeated_one() {
+        let mut pages = Pages::new("ec2:DescribeVolumes");
+        assert_eq!(pages.next(Some("a".into())), Ok(Some("a".into())));
+        assert_eq!(pages.next(Some("b".into())), Ok(Some("b".into())));
+        assert_eq!(pages.next(Some(String::new())), Ok(None));
+        let err = pages.next(Some("a".into())).unwrap_err();
+        assert!(err.to_string().contains("repeated pagination token 'a'"));
+        assert_eq!(Pages::new("x").next(None), Ok(None));
+    }
+}

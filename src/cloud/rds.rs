@@ -1,0 +1,74 @@
+//! RDS DB instances and manual DB snapshots.
+
+use super::ec2::{owned, time};
+use super::error::{sdk, CloudError};
+use super::paging::all_pages;
+use super::Clients;
+use crate::model::resource::{self as m, Details, Resource};
+use crate::model::Kind;
+use aws_sdk_rds::types as t;
+use std::collections::BTreeMap;
+
+fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+        .collect()
+}
+
+pub async fn db_instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+    const OP: &str = "rds:DescribeDBInstances";
+    all_pages(OP, |marker| async move {
+        let page = c.rds.describe_db_instances().set_marker(marker).send().await.map_err(sdk(OP))?;
+        Ok((page.db_instances().iter().map(|d| db_instance(&c.region, d)).collect(), owned(page.marker())))
+    })
+    .await
+}
+
+fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
+    let id = d.db_instance_identifier().unwrap_or_default();
+    let details = m::DbInstance {
+        engine: d.engine().unwrap_or_default().to_string(),
+        engine_version: owned(d.engine_version()),
+        class: d.db_instance_class().unwrap_or_default().to_string(),
+        storage_gib: d.allocated_storage().unwrap_or_default(),
+        endpoint: owned(d.endpoint().and_then(|e| e.address())),
+        port: d.endpoint().and_then(|e| e.port()),
+        multi_az: d.multi_az().unwrap_or(false),
+        encrypted: d.storage_encrypted().unwrap_or(false),
+        kms_key_id: owned(d.kms_key_id()),
+        arn: owned(d.db_instance_arn()),
+        subnet_group: owned(d.db_subnet_group().and_then(|g| g.db_subnet_group_name())),
+        security_group_ids: d.vpc_security_groups().iter().filter_map(|g| owned(g.vpc_security_group_id())).collect(),
+    };
+    Resource::new(region, Kind::DbInstance, id, Details::DbInstance(details))
+        .with_state(d.db_instance_status().unwrap_or_default())
+        .with_tags(tags(d.tag_list()))
+        .with_name(id)
+}
+
+pub async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+    const OP: &str = "rds:DescribeDBSnapshots";
+    all_pages(OP, |marker| async move {
+        let page = c.rds.describe_db_snapshots().snapshot_type("manual").set_marker(marker).send().await.map_err(sdk(OP))?;
+        Ok((page.db_snapshots().iter().map(|s| db_snapshot(&c.region, s)).collect(), owned(page.marker())))
+    })
+    .await
+}
+
+fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
+    let id = s.db_snapshot_identifier().unwrap_or_default();
+    let details = m::DbSnapshot {
+        instance_id: s.db_instance_identifier().unwrap_or_default().to_string(),
+        engine: s.engine().unwrap_or_default().to_string(),
+        storage_gib: s.allocated_storage().unwrap_or_default(),
+        created: time(s.snapshot_create_time()),
+        percent_progress: s.percent_progress(),
+        encrypted: s.encrypted().unwrap_or(false),
+        kms_key_id: owned(s.kms_key_id()),
+        arn: owned(s.db_snapshot_arn()),
+    };
+    Resource::new(region, Kind::DbSnapshot, id, Details::DbSnapshot(details))
+        .with_state(s.status().unwrap_or_default())
+        .with_tags(tags(s.tag_list()))
+        .with_name(id)
+}

@@ -1,0 +1,84 @@
+//! S3 buckets of one region. ListBuckets is account-wide; a bucket belongs
+//! to the region it lives in.
+
+use super::ec2::{owned, time};
+use super::error::{sdk, CloudError};
+use super::paging::all_pages;
+use super::Clients;
+use crate::model::resource::{self as m, Details, Resource};
+use crate::model::Kind;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use std::collections::BTreeMap;
+
+/// Bucket detail calls in flight at once.
+const DETAIL_CONCURRENCY: usize = 8;
+
+pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+    const OP: &str = "s3:ListBuckets";
+    let all = all_pages(OP, |token| async move {
+        // BucketRegion filters on AWS; where it is ignored, the region check below still holds.
+        let page = c.s3.list_buckets().bucket_region(&c.region).set_continuation_token(token).send().await.map_err(sdk(OP))?;
+        Ok((page.buckets().to_vec(), owned(page.continuation_token())))
+    })
+    .await?;
+    let found: Vec<Option<Resource>> = stream::iter(all)
+        .map(|b| async move { bucket_in_region(c, b).await })
+        .buffered(DETAIL_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The bucket's region as GetBucketLocation words it ("" is us-east-1, "EU" is eu-west-1).
+pub fn location_region(constraint: Option<&str>) -> String {
+    match constraint.unwrap_or_default() {
+        "" => "us-east-1".into(),
+        "EU" => "eu-west-1".into(),
+        other => other.to_string(),
+    }
+}
+
+async fn bucket_in_region(c: &Clients, b: aws_sdk_s3::types::Bucket) -> Result<Option<Resource>, CloudError> {
+    let name = b.name().unwrap_or_default().to_string();
+    let region = match b.bucket_region() {
+        Some(r) => r.to_string(),
+        None => {
+            let loc = c.s3.get_bucket_location().bucket(&name).send().await.map_err(sdk("s3:GetBucketLocation"))?;
+            location_region(loc.location_constraint().map(|l| l.as_str()))
+        }
+    };
+    if region != c.region {
+        return Ok(None);
+    }
+    // A bucket policy may deny these reads on one bucket: show the bucket anyway.
+    let mut state = "available".to_string();
+    let versioning = match c.s3.get_bucket_versioning().bucket(&name).send().await {
+        Ok(v) => v.status().map(|s| s.as_str().to_string()),
+        Err(e) => {
+            state = format!("partial: {}", CloudError::from_sdk("s3:GetBucketVersioning", e));
+            None
+        }
+    };
+    let tags = match c.s3.get_bucket_tagging().bucket(&name).send().await {
+        Ok(t) => t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect(),
+        Err(e) => {
+            let e = CloudError::from_sdk("s3:GetBucketTagging", e);
+            if e.code() != Some("NoSuchTagSet") {
+                state = format!("partial: {e}");
+            }
+            BTreeMap::new()
+        }
+    };
+    let details = m::Bucket {
+        created: time(b.creation_date()),
+        versioning,
+        objects: None,
+        bytes: None,
+    };
+    Ok(Some(
+        Resource::new(&region, Kind::Bucket, &name, Details::Bucket(details))
+            .with_state(state)
+            .with_tags(tags)
+            .with_name(&name),
+    ))
+}

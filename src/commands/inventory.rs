@@ -1,0 +1,148 @@
+//! `cutover inventory`: both estates, headless, as JSON or a table.
+
+use crate::cli::{InventoryArgs, Output};
+use crate::cloud::{spawn_listings, Regions};
+use crate::config::Settings;
+use crate::model::{BucketNaming, Inventory, Kind, Listing, Resource, Side};
+use serde::Serialize;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// How long reading took: to the first listing, and to the last.
+#[derive(Debug, Clone, Copy)]
+pub struct Timings {
+    pub connect: Duration,
+    pub first_result: Duration,
+    pub complete: Duration,
+}
+
+/// Lists `kinds` on both sides concurrently and gathers the results.
+pub async fn collect_inventory(regions: &Regions, naming: BucketNaming, kinds: &[Kind]) -> (Inventory, Duration, Duration) {
+    let started = Instant::now();
+    let mut inventory = Inventory::new(&regions.source.region, &regions.target.region, naming, kinds);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    spawn_listings(regions, kinds, tx);
+    let mut first = None;
+    while let Some(listed) = rx.recv().await {
+        first.get_or_insert_with(|| started.elapsed());
+        inventory.apply(listed.side, listed.kind, listed.result.map_err(|e| e.to_string()));
+    }
+    (inventory, first.unwrap_or_default(), started.elapsed())
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    source: &'a str,
+    target: &'a str,
+    resources: Vec<&'a Resource>,
+    errors: Vec<ListingError<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListingError<'a> {
+    region: &'a str,
+    kind: Kind,
+    error: &'a str,
+}
+
+pub async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
+    let kinds: Vec<Kind> = if args.kinds.is_empty() { Kind::ALL.to_vec() } else { args.kinds.clone() };
+    let started = Instant::now();
+    let regions = super::connect(settings).await?;
+    let connect = started.elapsed();
+    let (inventory, first, complete) = collect_inventory(&regions, settings.bucket_naming.clone(), &kinds).await;
+    let timings = Timings {
+        connect,
+        first_result: connect + first,
+        complete: connect + complete,
+    };
+    tracing::info!(?timings, "inventory read");
+    match args.output {
+        Output::Json => print_json(&inventory)?,
+        Output::Table => print_table(&inventory),
+    }
+    report_end(&inventory, timings)
+}
+
+/// Listing errors go to stderr too, and make the exit code 2: the document
+/// is printed, but it is not the whole estate.
+fn report_end(inventory: &Inventory, t: Timings) -> anyhow::Result<ExitCode> {
+    let failures: Vec<_> = inventory.failures().collect();
+    for (side, kind, error) in &failures {
+        eprintln!("cutover: {} {}: {error}", inventory.region_of(*side), kind.title());
+    }
+    eprintln!(
+        "read {} resources: credentials {} ms, first result {} ms, all {} ms",
+        inventory.all_resources().count(),
+        t.connect.as_millis(),
+        t.first_result.as_millis(),
+        t.complete.as_millis()
+    );
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn print_json(inventory: &Inventory) -> anyhow::Result<()> {
+    let doc = Document {
+        source: inventory.source_region(),
+        target: inventory.target_region(),
+        resources: inventory.all_resources().collect(),
+        errors: inventory
+            .failures()
+            .map(|(side, kind, error)| ListingError {
+                region: inventory.region_of(side),
+                kind,
+                error,
+            })
+            .collect(),
+    };
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(())
+}
+
+fn print_table(inventory: &Inventory) {
+    let header = ["REGION", "KIND", "ID", "NAME", "STATE", "COUNTERPART"].map(String::from);
+    let mut rows = vec![header];
+    for r in inventory.all_resources() {
+        let counterpart = match (&r.counterpart, &r.differs) {
+            (Some(c), Some(d)) => format!("{c} (differs: {d})"),
+            (Some(c), None) => c.clone(),
+            (None, _) if r.region == inventory.source_region() => "-".into(),
+            (None, _) => String::new(),
+        };
+        rows.push([r.region.clone(), r.kind.to_string(), r.id.clone(), r.name.clone(), r.state.clone(), counterpart]);
+    }
+    let widths: Vec<usize> = (0..6).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0).min(60)).collect();
+    for row in rows {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{:w$}", truncate(cell, *w))).collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+/// The default command until the cockpit lands: counts per kind and side.
+pub async fn summary(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let regions = super::connect(settings).await?;
+    let (inventory, _, _) = collect_inventory(&regions, settings.bucket_naming.clone(), &Kind::ALL).await;
+    println!("{:<16} {:>14} {:>14}", "", inventory.source_region(), inventory.target_region());
+    for kind in Kind::ALL {
+        let count = |side| match inventory.listing(side, kind) {
+            Some(Listing::Loaded(l)) => l.len().to_string(),
+            Some(Listing::Failed(_)) => "error".into(),
+            _ => "-".into(),
+        };
+        if kind.is_global() {
+            println!("{:<16} {:>14} (global)", kind.title(), count(Side::Global));
+        } else {
+            println!("{:<16} {:>14} {:>14}", kind.title(), count(Side::Source), count(Side::Target));
+        }
+    }
+    report_end(&inventory, Timings { connect: Duration::ZERO, first_result: Duration::ZERO, complete: Duration::ZERO })
+}

@@ -1,0 +1,45 @@
+//! What each command does, on top of config, cloud and model.
+
+mod inventory;
+mod logging;
+mod paths;
+mod sandbox;
+
+use crate::cli::{Cli, Command};
+use crate::cloud::{self, Regions};
+use crate::config::{AwsEnv, Settings};
+use anyhow::Context;
+use std::process::ExitCode;
+
+pub use inventory::collect_inventory;
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let flags = cli.global.flag_settings();
+    match cli.command {
+        Some(Command::Paths) => paths::run(&flags),
+        Some(Command::Sandbox(args)) => sandbox::run(&flags, &args).await,
+        Some(Command::Inventory(args)) => {
+            let settings = load_settings(&flags)?;
+            inventory::run(&settings, &args).await
+        }
+        None => {
+            let settings = load_settings(&flags)?;
+            inventory::summary(&settings).await
+        }
+    }
+}
+
+pub fn load_settings(flags: &crate::config::FlagSettings) -> anyhow::Result<Settings> {
+    let settings = Settings::load(flags, &AwsEnv::from_process()).map_err(anyhow::Error::msg)?;
+    logging::init(&settings.paths);
+    Ok(settings)
+}
+
+/// Both regions' clients, connected at once.
+pub async fn connect(settings: &Settings) -> anyhow::Result<Regions> {
+    let (source, target) = tokio::join!(cloud::connect(&settings.source), cloud::connect(&settings.target));
+    Ok(Regions {
+        source: source.context("cannot open the source region")?,
+        target: target.context("cannot open the target region")?,
+    })
+}

@@ -1,0 +1,284 @@
+//! Settings: the TOML file in the config dir, overridden by environment
+//! variables, overridden by flags. AWS's own variables (AWS_REGION,
+//! AWS_ENDPOINT_URL, AWS_PROFILE) are defaults below the file: a cutover
+//! setting is more specific than a shell-wide AWS one.
+
+use crate::cloud::RegionSpec;
+use crate::model::BucketNaming;
+use directories::ProjectDirs;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The settings file as written. Unknown keys are errors: a typo must not
+/// silently fall back to a default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub source: Option<String>,
+    pub target: Option<String>,
+    pub profile: Option<String>,
+    pub source_profile: Option<String>,
+    pub target_profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub read_only: Option<bool>,
+    /// Ask the EC2 metadata service for credentials (only useful on EC2).
+    pub use_instance_metadata: Option<bool>,
+    /// Regions newer than cutover's own list.
+    #[serde(default)]
+    pub extra_regions: Vec<String>,
+    /// How a copied bucket is named, e.g. "{name}-{target-region}".
+    pub bucket_name_template: Option<String>,
+    /// Key remapping for the cockpit: action name -> key.
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    /// Colours for the cockpit: element -> colour name.
+    #[serde(default)]
+    pub theme: BTreeMap<String, String>,
+}
+
+/// What the flags (and their CUTOVER_* variables) said.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlagSettings {
+    pub source: Option<String>,
+    pub target: Option<String>,
+    pub profile: Option<String>,
+    pub source_profile: Option<String>,
+    pub target_profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+    pub config: Option<PathBuf>,
+}
+
+/// AWS's own variables, read once so tests can give their own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwsEnv {
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub profile: Option<String>,
+}
+
+impl AwsEnv {
+    pub fn from_process() -> Self {
+        let var = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()));
+        AwsEnv {
+            region: var(&["AWS_REGION", "AWS_DEFAULT_REGION"]),
+            endpoint_url: var(&["AWS_ENDPOINT_URL"]),
+            profile: var(&["AWS_PROFILE"]),
+        }
+    }
+}
+
+/// Where cutover keeps its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+    pub journal_file: PathBuf,
+    pub log_file: PathBuf,
+    pub reports_dir: PathBuf,
+}
+
+impl Paths {
+    /// The platform's dirs (XDG on Linux), or `--config FILE`.
+    pub fn locate(config_override: Option<&Path>) -> Result<Self, String> {
+        let dirs = ProjectDirs::from("", "", "cutover")
+            .ok_or("cannot find a home directory for cutover's files; set HOME")?;
+        let data_dir = dirs.data_dir().to_path_buf();
+        Ok(Paths {
+            config_file: config_override.map(Path::to_path_buf).unwrap_or_else(|| dirs.config_dir().join("config.toml")),
+            journal_file: data_dir.join("journal.jsonl"),
+            log_file: data_dir.join("cutover.log"),
+            reports_dir: data_dir.join("reports"),
+            data_dir,
+        })
+    }
+}
+
+/// Everything resolved, ready to connect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub source: RegionSpec,
+    pub target: RegionSpec,
+    pub read_only: bool,
+    pub bucket_naming: BucketNaming,
+    pub keys: BTreeMap<String, String>,
+    pub theme: BTreeMap<String, String>,
+    pub paths: Paths,
+    /// AWS_PROFILE, shown in the header when no profile was named.
+    pub ambient_profile: Option<String>,
+}
+
+impl Settings {
+    /// Reads the settings file (which may be absent unless named with
+    /// --config) and merges it with the flags and environment.
+    pub fn load(flags: &FlagSettings, env: &AwsEnv) -> Result<Self, String> {
+        let paths = Paths::locate(flags.config.as_deref())?;
+        let file = read_file(&paths.config_file, flags.config.is_some())?;
+        Self::resolve(flags, &file, env, paths)
+    }
+
+    pub fn resolve(flags: &FlagSettings, file: &FileSettings, env: &AwsEnv, paths: Paths) -> Result<Self, String> {
+        let source = first([&flags.source, &file.source, &env.region]).ok_or(
+            "no source region: pass --source REGION (e.g. --source us-east-1), or set AWS_REGION, or `source` in the config file",
+        )?;
+        let target = first([&flags.target, &file.target])
+            .ok_or("no target region: pass --target REGION (e.g. --target eu-west-1), or set `target` in the config file")?;
+        if source == target {
+            return Err(format!(
+                "source and target are both {source}: cutover moves an estate between two regions, pick another --target"
+            ));
+        }
+        let profile_for = |side: &Option<String>, file_side: &Option<String>| {
+            first([side, &flags.profile, file_side, &file.profile])
+        };
+        let endpoint_url = first([&flags.endpoint_url, &file.endpoint_url, &env.endpoint_url]);
+        if let Some(url) = &endpoint_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("endpoint URL '{url}' must start with http:// or https:// (e.g. http://127.0.0.1:5000)"));
+            }
+        }
+        let spec = |role, region: String, profile| RegionSpec {
+            role,
+            region,
+            profile,
+            endpoint_url: endpoint_url.clone(),
+            use_instance_metadata: file.use_instance_metadata.unwrap_or(false),
+            extra_regions: file.extra_regions.clone(),
+        };
+        let bucket_naming = match &file.bucket_name_template {
+            Some(t) => BucketNaming::new(t).map_err(|e| format!("config file {}: {e}", paths.config_file.display()))?,
+            None => BucketNaming::default(),
+        };
+        Ok(Settings {
+            source: spec("source", source, profile_for(&flags.source_profile, &file.source_profile)),
+            target: spec("target", target, profile_for(&flags.target_profile, &file.target_profile)),
+            read_only: flags.read_only || file.read_only.unwrap_or(false),
+            bucket_naming,
+            keys: file.keys.clone(),
+            theme: file.theme.clone(),
+            paths,
+            ambient_profile: env.profile.clone(),
+        })
+    }
+}
+
+fn first<const N: usize>(options: [&Option<String>; N]) -> Option<String> {
+    options.into_iter().flatten().find(|v| !v.is_empty()).cloned()
+}
+
+/// An absent default file is fine; an absent file named with --config is not.
+pub fn read_file(path: &Path, named: bool) -> Result<FileSettings, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return Ok(FileSettings::default()),
+        Err(e) => return Err(format!("cannot read config file {}: {e}", path.display())),
+    };
+    toml::from_str(&text).map_err(|e| {
+        format!(
+            "config file {} is not valid: {}\nFix the line above (see README, \"Settings\"), or move the file away.",
+            path.display(),
+            e.to_string().trim_end()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths() -> Paths {
+        Paths::locate(Some(Path::new("/tmp/cutover-test.toml"))).unwrap()
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn flags_beat_file_beat_aws_env() {
+        let env = AwsEnv {
+            region: some("ap-south-1"),
+            endpoint_url: some("http://env:1"),
+            profile: some("ambient"),
+        };
+        let file = FileSettings {
+            source: some("us-west-2"),
+            target: some("eu-west-1"),
+            profile: some("file-profile"),
+            target_profile: some("file-target"),
+            endpoint_url: some("http://file:2"),
+            read_only: Some(true),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&FlagSettings::default(), &file, &env, paths()).unwrap();
+        assert_eq!(s.source.region, "us-west-2", "file beats AWS_REGION");
+        assert_eq!(s.source.profile.as_deref(), Some("file-profile"));
+        assert_eq!(s.target.profile.as_deref(), Some("file-target"));
+        assert_eq!(s.source.endpoint_url.as_deref(), Some("http://file:2"));
+        assert!(s.read_only);
+
+        let flags = FlagSettings {
+            source: some("us-east-1"),
+            profile: some("flag-profile"),
+            endpoint_url: some("http://flag:3"),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&flags, &file, &env, paths()).unwrap();
+        assert_eq!(s.source.region, "us-east-1");
+        assert_eq!(s.target.profile.as_deref(), Some("flag-profile"), "a --profile flag beats the file's target_profile");
+        assert_eq!(s.target.endpoint_url.as_deref(), Some("http://flag:3"));
+
+        let s = Settings::resolve(
+            &FlagSettings {
+                target: some("eu-central-1"),
+                ..Default::default()
+            },
+            &FileSettings::default(),
+            &env,
+            paths(),
+        )
+        .unwrap();
+        assert_eq!(s.source.region, "ap-south-1", "AWS_REGION is the default source");
+        assert_eq!(s.source.endpoint_url.as_deref(), Some("http://env:1"));
+        assert_eq!(s.source.profile, None, "AWS_PROFILE is left to the credential chain");
+        assert_eq!(s.ambient_profile.as_deref(), Some("ambient"));
+    }
+
+    #[test]
+    fn missing_or_equal_regions_and_bad_urls_are_explained() {
+        let none = FileSettings::default();
+        let e = Settings::resolve(&FlagSettings::default(), &none, &AwsEnv::default(), paths()).unwrap_err();
+        assert!(e.contains("--source"), "{e}");
+        let flags = FlagSettings {
+            source: some("us-east-1"),
+            target: some("us-east-1"),
+            ..Default::default()
+        };
+        assert!(Settings::resolve(&flags, &none, &AwsEnv::default(), paths()).unwrap_err().contains("both us-east-1"));
+        let flags = FlagSettings {
+            source: some("us-east-1"),
+            target: some("eu-west-1"),
+            endpoint_url: some("localhost:5000"),
+            ..Default::default()
+        };
+        assert!(Settings::resolve(&flags, &none, &AwsEnv::default(), paths()).unwrap_err().contains("http://"));
+    }
+
+    #[test]
+    fn typos_and_wrong_types_in_the_file_are_errors() {
+        let dir = std::env::temp_dir().join(format!("cutover-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, "sorce = \"us-east-1\"\n").unwrap();
+        let e = read_file(&path, true).unwrap_err();
+        assert!(e.contains("unknown field `sorce`") && e.contains("line 1"), "{e}");
+        std::fs::write(&path, "read_only = \"yes\"\n").unwrap();
+        assert!(read_file(&path, true).unwrap_err().contains("invalid type"));
+        std::fs::write(&path, "source = \"us-east-1\"\n[keys]\nquit = \"x\"\n").unwrap();
+        assert_eq!(read_file(&path, true).unwrap().keys.get("quit").map(String::as_str), Some("x"));
+        assert_eq!(read_file(&dir.join("absent.toml"), false), Ok(FileSettings::default()));
+        assert!(read_file(&dir.join("absent.toml"), true).unwrap_err().contains("cannot read"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,10 @@
+//! cutover: a terminal cockpit for moving a live AWS estate from one region
+//! to another. Layers, top to bottom: commands (the CLI), ui, config,
+//! cloud, model. Arrows point down only.
+
+pub mod cli;
+pub mod cloud;
+pub mod commands;
+pub mod config;
+pub mod model;
+pub mod sandbox;

@@ -1,0 +1,166 @@
+//! The resource kinds cutover shows, in the operator's words.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Instance,
+    Image,
+    Volume,
+    Snapshot,
+    SecurityGroup,
+    KeyPair,
+    Vpc,
+    Subnet,
+    ElasticIp,
+    Bucket,
+    DbInstance,
+    DbSnapshot,
+    HostedZone,
+    Record,
+}
+
+impl Kind {
+    /// Every kind, in the order panes and reports list them.
+    pub const ALL: [Kind; 14] = [
+        Kind::Instance,
+        Kind::Image,
+        Kind::Volume,
+        Kind::Snapshot,
+        Kind::SecurityGroup,
+        Kind::KeyPair,
+        Kind::Vpc,
+        Kind::Subnet,
+        Kind::ElasticIp,
+        Kind::Bucket,
+        Kind::DbInstance,
+        Kind::DbSnapshot,
+        Kind::HostedZone,
+        Kind::Record,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Instance => "instance",
+            Kind::Image => "image",
+            Kind::Volume => "volume",
+            Kind::Snapshot => "snapshot",
+            Kind::SecurityGroup => "security_group",
+            Kind::KeyPair => "key_pair",
+            Kind::Vpc => "vpc",
+            Kind::Subnet => "subnet",
+            Kind::ElasticIp => "elastic_ip",
+            Kind::Bucket => "bucket",
+            Kind::DbInstance => "db_instance",
+            Kind::DbSnapshot => "db_snapshot",
+            Kind::HostedZone => "hosted_zone",
+            Kind::Record => "record",
+        }
+    }
+
+    /// A heading for panes and tables.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Instance => "EC2 instances",
+            Kind::Image => "AMIs",
+            Kind::Volume => "EBS volumes",
+            Kind::Snapshot => "EBS snapshots",
+            Kind::SecurityGroup => "Security groups",
+            Kind::KeyPair => "Key pairs",
+            Kind::Vpc => "VPCs",
+            Kind::Subnet => "Subnets",
+            Kind::ElasticIp => "Elastic IPs",
+            Kind::Bucket => "S3 buckets",
+            Kind::DbInstance => "RDS instances",
+            Kind::DbSnapshot => "RDS snapshots",
+            Kind::HostedZone => "Hosted zones",
+            Kind::Record => "DNS records",
+        }
+    }
+
+    /// Short names operators already type (k9s style, AWS console habits).
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Kind::Instance => &["instances", "ec2", "inst", "i"],
+            Kind::Image => &["images", "ami", "amis"],
+            Kind::Volume => &["volumes", "vol", "ebs"],
+            Kind::Snapshot => &["snapshots", "snap"],
+            Kind::SecurityGroup => &["security_groups", "sg", "sgs", "security-group"],
+            Kind::KeyPair => &["key_pairs", "key", "keys", "key-pair"],
+            Kind::Vpc => &["vpcs"],
+            Kind::Subnet => &["subnets"],
+            Kind::ElasticIp => &["elastic_ips", "eip", "eips", "elastic-ip"],
+            Kind::Bucket => &["buckets", "s3"],
+            Kind::DbInstance => &["db_instances", "rds", "db", "db-instance"],
+            Kind::DbSnapshot => &["db_snapshots", "dbsnap", "db-snapshot"],
+            Kind::HostedZone => &["hosted_zones", "zone", "zones", "hosted-zone"],
+            Kind::Record => &["records", "rec", "dns", "r53", "route53"],
+        }
+    }
+
+    /// Route 53 is global: its kinds are read once, not per region.
+    pub fn is_global(self) -> bool {
+        matches!(self, Kind::HostedZone | Kind::Record)
+    }
+
+    /// Kinds whose names start with `prefix` (for `:` completion), exact
+    /// name or alias matches first.
+    pub fn completions(prefix: &str) -> Vec<Kind> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if let Ok(exact) = p.parse::<Kind>() {
+            return vec![exact];
+        }
+        Kind::ALL
+            .into_iter()
+            .filter(|k| k.name().starts_with(&p) || k.aliases().iter().any(|a| a.starts_with(&p)))
+            .collect()
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown resource kind '{0}'; kinds are: {list}", list = Kind::ALL.map(Kind::name).join(", "))]
+pub struct UnknownKind(pub String);
+
+impl FromStr for Kind {
+    type Err = UnknownKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == s || k.aliases().contains(&s.as_str()))
+            .ok_or(UnknownKind(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_aliases_parse() {
+        for k in Kind::ALL {
+            assert_eq!(k.name().parse::<Kind>(), Ok(k));
+        }
+        assert_eq!("sg".parse::<Kind>(), Ok(Kind::SecurityGroup));
+        assert_eq!("AMI".parse::<Kind>(), Ok(Kind::Image));
+        assert!("gizmo".parse::<Kind>().unwrap_err().to_string().contains("key_pair"));
+    }
+
+    #[test]
+    fn completion_by_prefix() {
+        assert_eq!(Kind::completions("inst"), vec![Kind::Instance]);
+        assert_eq!(Kind::completions("rec"), vec![Kind::Record]);
+        assert_eq!(Kind::completions("s"), vec![Kind::Snapshot, Kind::SecurityGroup, Kind::Subnet, Kind::Bucket]);
+        assert!(Kind::completions("zzz").is_empty());
+    }
+}

@@ -1,0 +1,12 @@
+//! Plain data: resources, kinds, both inventories and how they pair.
+//! Knows nothing but std and serde.
+
+mod inventory;
+mod kind;
+pub mod pairing;
+pub mod resource;
+
+pub use inventory::{Inventory, Listing, Side};
+pub use kind::{Kind, UnknownKind};
+pub use pairing::BucketNaming;
+pub use resource::{Details, Resource};

@@ -1,0 +1,263 @@
+//! Which target resource is the copy of which source resource.
+//!
+//! A copy made by cutover carries the `cutover:source-id` tag, so that match
+//! wins. Otherwise the natural key decides: the key pair name, the group name
+//! within the paired VPC, the AMI name, the bucket naming rule, the DB
+//! snapshot identifier.
+
+use super::resource::{Details, Resource};
+use super::Kind;
+use std::collections::HashMap;
+
+/// How a source bucket's copy is named in the target (bucket names are global,
+/// so the copy cannot keep the source name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketNaming {
+    template: String,
+}
+
+impl Default for BucketNaming {
+    fn default() -> Self {
+        BucketNaming {
+            template: "{name}-{target-region}".into(),
+        }
+    }
+}
+
+impl BucketNaming {
+    pub const PLACEHOLDERS: [&'static str; 3] = ["{name}", "{source-region}", "{target-region}"];
+
+    /// A template must name the source bucket, or every copy would collide.
+    pub fn new(template: &str) -> Result<Self, String> {
+        if !template.contains("{name}") {
+            return Err(format!(
+                "bucket name template '{template}' must contain {{name}} (e.g. \"{{name}}-{{target-region}}\")"
+            ));
+        }
+        Ok(BucketNaming {
+            template: template.to_string(),
+        })
+    }
+
+    pub fn target_name(&self, name: &str, source_region: &str, target_region: &str) -> String {
+        self.template
+            .replace("{name}", name)
+            .replace("{source-region}", source_region)
+            .replace("{target-region}", target_region)
+    }
+}
+
+/// What pairing needs beyond the two lists.
+#[derive(Debug, Clone, Default)]
+pub struct PairingContext {
+    pub source_region: String,
+    pub target_region: String,
+    pub bucket_naming: BucketNaming,
+    /// source VPC id -> target VPC id, from pairing the VPCs first.
+    pub vpc_pairs: HashMap<String, String>,
+}
+
+/// Sets `counterpart` (and `differs`) on every source resource.
+pub fn pair(source: &mut [Resource], target: &[Resource], ctx: &PairingContext) {
+    let by_source_id: HashMap<&str, &Resource> = target
+        .iter()
+        .filter_map(|t| t.source_id().map(|s| (s, t)))
+        .collect();
+    let by_key: HashMap<String, &Resource> = target
+        .iter()
+        .filter_map(|t| target_key(t).map(|k| (k, t)))
+        .collect();
+    for s in source.iter_mut() {
+        let found = by_source_id
+            .get(s.id.as_str())
+            .copied()
+            .or_else(|| source_key(s, ctx).and_then(|k| by_key.get(&k).copied()));
+        s.counterpart = found.map(|t| t.id.clone());
+        s.differs = found.and_then(|t| difference(s, t));
+    }
+}
+
+/// source VPC id -> target VPC id, for security group pairing.
+pub fn vpc_pairs(source: &[Resource]) -> HashMap<String, String> {
+    source
+        .iter()
+        .filter_map(|s| s.counterpart.clone().map(|t| (s.id.clone(), t)))
+        .collect()
+}
+
+fn target_key(r: &Resource) -> Option<String> {
+    match &r.details {
+        Details::KeyPair(_) | Details::DbSnapshot(_) | Details::Bucket(_) => Some(r.id.clone()),
+        Details::Image(i) => Some(i.ami_name.clone()),
+        Details::SecurityGroup(g) => Some(format!("{}/{}", g.vpc_id.as_deref()?, g.group_name)),
+        Details::Vpc(v) => vpc_key(r, v.is_default),
+        _ => None,
+    }
+}
+
+fn source_key(r: &Resource, ctx: &PairingContext) -> Option<String> {
+    match &r.details {
+        Details::KeyPair(_) | Details::DbSnapshot(_) => Some(r.id.clone()),
+        Details::Bucket(_) => Some(ctx.bucket_naming.target_name(
+            &r.id,
+            &ctx.source_region,
+            &ctx.target_region,
+        )),
+        Details::Image(i) => Some(i.ami_name.clone()),
+        Details::SecurityGroup(g) => {
+            let target_vpc = ctx.vpc_pairs.get(g.vpc_id.as_deref()?)?;
+            Some(format!("{target_vpc}/{}", g.group_name))
+        }
+        Details::Vpc(v) => vpc_key(r, v.is_default),
+        _ => None,
+    }
+}
+
+/// Default VPCs pair with each other; others by their Name tag.
+fn vpc_key(r: &Resource, is_default: bool) -> Option<String> {
+    if is_default {
+        return Some("default".into());
+    }
+    r.tags.get("Name").map(|n| format!("name:{n}"))
+}
+
+fn difference(source: &Resource, target: &Resource) -> Option<String> {
+    match (&source.details, &target.details) {
+        (Details::KeyPair(s), Details::KeyPair(t)) => {
+            let (Some(sk), Some(tk)) = (&s.public_key, &t.public_key) else {
+                return None;
+            };
+            (key_material(sk) != key_material(tk)).then(|| "another public key under the same name".to_string())
+        }
+        (Details::SecurityGroup(s), Details::SecurityGroup(t)) => {
+            let (a, b) = (s.rule_count(), t.rule_count());
+            (a != b).then(|| format!("{a} rules in source, {b} in target"))
+        }
+        _ => None,
+    }
+}
+
+/// "ssh-ed25519 AAAA... comment" -> "ssh-ed25519 AAAA..." (comments differ harmlessly).
+fn key_material(key: &str) -> String {
+    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+/// Kinds that pair by name or tag; the rest only pair through the source-id tag.
+pub fn pairs_by_natural_key(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::KeyPair | Kind::DbSnapshot | Kind::Bucket | Kind::Image | Kind::SecurityGroup | Kind::Vpc
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::resource::{self as r, SOURCE_ID_TAG};
+    use std::collections::BTreeMap;
+
+    fn key(region: &str, name: &str, public: &str) -> Resource {
+        Resource::new(
+            region,
+            Kind::KeyPair,
+            name,
+            Details::KeyPair(r::KeyPair {
+                public_key: Some(public.into()),
+                ..Default::default()
+            }),
+        )
+    }
+
+    fn image(region: &str, id: &str, ami_name: &str, tags: &[(&str, &str)]) -> Resource {
+        let tags: BTreeMap<_, _> = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Resource::new(
+            region,
+            Kind::Image,
+            id,
+            Details::Image(r::Image {
+                ami_name: ami_name.into(),
+                ..Default::default()
+            }),
+        )
+        .with_tags(tags)
+    }
+
+    fn ctx() -> PairingContext {
+        PairingContext {
+            source_region: "us-east-1".into(),
+            target_region: "eu-west-1".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn source_id_tag_wins_over_name() {
+        let mut source = vec![image("us-east-1", "ami-1", "web", &[]), image("us-east-1", "ami-2", "api", &[])];
+        let target = vec![
+            image("eu-west-1", "ami-a", "web", &[]),
+            image("eu-west-1", "ami-b", "renamed", &[(SOURCE_ID_TAG, "ami-1")]),
+        ];
+        pair(&mut source, &target, &ctx());
+        assert_eq!(source[0].counterpart.as_deref(), Some("ami-b"));
+        assert_eq!(source[1].counterpart, None);
+    }
+
+    #[test]
+    fn key_pairs_pair_by_name_and_flag_other_keys() {
+        let mut source = vec![
+            key("us-east-1", "ops", "ssh-ed25519 AAAA1 alice@laptop"),
+            key("us-east-1", "ci", "ssh-ed25519 AAAA2"),
+            key("us-east-1", "new", "ssh-ed25519 AAAA3"),
+        ];
+        let target = vec![
+            key("eu-west-1", "ops", "ssh-ed25519 AAAA1 other-comment"),
+            key("eu-west-1", "ci", "ssh-ed25519 ZZZZ"),
+        ];
+        pair(&mut source, &target, &ctx());
+        assert_eq!(source[0].counterpart.as_deref(), Some("ops"));
+        assert_eq!(source[0].differs, None);
+        assert_eq!(source[1].counterpart.as_deref(), Some("ci"));
+        assert!(source[1].differs.as_deref().unwrap().contains("public key"));
+        assert_eq!(source[2].counterpart, None);
+    }
+
+    #[test]
+    fn buckets_pair_by_naming_rule() {
+        let bucket = |region: &str, name: &str| {
+            Resource::new(region, Kind::Bucket, name, Details::Bucket(r::Bucket::default()))
+        };
+        let mut source = vec![bucket("us-east-1", "assets"), bucket("us-east-1", "logs")];
+        let target = vec![bucket("eu-west-1", "assets-eu-west-1"), bucket("eu-west-1", "logs")];
+        pair(&mut source, &target, &ctx());
+        assert_eq!(source[0].counterpart.as_deref(), Some("assets-eu-west-1"));
+        assert_eq!(source[1].counterpart, None, "same name cannot be the copy: names are global");
+
+        let mut c = ctx();
+        c.bucket_naming = BucketNaming::new("{source-region}-{name}-copy").unwrap();
+        assert_eq!(c.bucket_naming.target_name("logs", "us-east-1", "eu-west-1"), "us-east-1-logs-copy");
+        assert!(BucketNaming::new("fixed-name").is_err());
+    }
+
+    #[test]
+    fn security_groups_pair_within_the_paired_vpc() {
+        let group = |region: &str, id: &str, name: &str, vpc: &str| {
+            Resource::new(
+                region,
+                Kind::SecurityGroup,
+                id,
+                Details::SecurityGroup(r::SecurityGroup {
+                    group_name: name.into(),
+                    vpc_id: Some(vpc.into()),
+                    ..Default::default()
+                }),
+            )
+        };
+        let mut source = vec![group("us-east-1", "sg-1", "web", "vpc-s1"), group("us-east-1", "sg-2", "web", "vpc-s2")];
+        let target = vec![group("eu-west-1", "sg-a", "web", "vpc-t1"), group("eu-west-1", "sg-b", "web", "vpc-t9")];
+        let mut c = ctx();
+        c.vpc_pairs.insert("vpc-s1".into(), "vpc-t1".into());
+        pair(&mut source, &target, &c);
+        assert_eq!(source[0].counterpart.as_deref(), Some("sg-a"));
+        assert_eq!(source[1].counterpart, None, "vpc-s2 has no paired VPC");
+    }
+}

@@ -1,0 +1,294 @@
+//! One resource as cutover shows it, whatever service it came from.
+
+use super::Kind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The tag every copy made by cutover carries: the id of what it was copied from.
+pub const SOURCE_ID_TAG: &str = "cutover:source-id";
+/// The tag naming the copy task that made a resource.
+pub const TASK_ID_TAG: &str = "cutover:task-id";
+/// The region label of global (Route 53) resources.
+pub const GLOBAL_REGION: &str = "global";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Resource {
+    pub region: String,
+    pub kind: Kind,
+    /// What names it in its service: `i-...`, a key pair name, a bucket name.
+    pub id: String,
+    /// The Name tag, or the service's own name; the id when it has neither.
+    pub name: String,
+    pub state: String,
+    pub tags: BTreeMap<String, String>,
+    /// For a source resource: the id of its copy in the target, if one exists.
+    pub counterpart: Option<String>,
+    /// Set when a counterpart exists but does not match (e.g. another public key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differs: Option<String>,
+    pub details: Details,
+}
+
+impl Resource {
+    pub fn new(region: &str, kind: Kind, id: impl Into<String>, details: Details) -> Self {
+        let id = id.into();
+        Resource {
+            region: region.to_string(),
+            kind,
+            name: id.clone(),
+            id,
+            state: String::new(),
+            tags: BTreeMap::new(),
+            counterpart: None,
+            differs: None,
+            details,
+        }
+    }
+
+    pub fn with_state(mut self, state: impl Into<String>) -> Self {
+        self.state = state.into();
+        self
+    }
+
+    /// Sets the tags and takes the name from the Name tag when there is one.
+    pub fn with_tags(mut self, tags: BTreeMap<String, String>) -> Self {
+        if let Some(name) = tags.get("Name").filter(|n| !n.is_empty()) {
+            self.name = name.clone();
+        }
+        self.tags = tags;
+        self
+    }
+
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        if !name.is_empty() {
+            self.name = name;
+        }
+        self
+    }
+
+    /// The id this resource was copied from, if cutover made it.
+    pub fn source_id(&self) -> Option<&str> {
+        self.tags.get(SOURCE_ID_TAG).map(String::as_str)
+    }
+}
+
+/// Kind-specific fields. Serialized without a wrapper: `kind` already says which.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Details {
+    Instance(Instance),
+    Image(Image),
+    Volume(Volume),
+    Snapshot(Snapshot),
+    SecurityGroup(SecurityGroup),
+    KeyPair(KeyPair),
+    Vpc(Vpc),
+    Subnet(Subnet),
+    ElasticIp(ElasticIp),
+    Bucket(Bucket),
+    DbInstance(DbInstance),
+    DbSnapshot(DbSnapshot),
+    HostedZone(HostedZone),
+    Record(Record),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Instance {
+    pub instance_type: String,
+    pub availability_zone: String,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub image_id: Option<String>,
+    pub key_name: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub launched: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Image {
+    /// The AMI's own name (unique per region and account), not its Name tag.
+    pub ami_name: String,
+    pub created: Option<String>,
+    pub description: Option<String>,
+    pub architecture: Option<String>,
+    pub root_device: Option<String>,
+    pub snapshot_ids: Vec<String>,
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Volume {
+    pub size_gib: i32,
+    pub volume_type: String,
+    pub availability_zone: String,
+    pub attached_to: Option<String>,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub snapshot_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub volume_id: Option<String>,
+    pub size_gib: i32,
+    /// AWS's own progress text, e.g. "45%".
+    pub progress: Option<String>,
+    pub started: Option<String>,
+    pub encrypted: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecurityGroup {
+    /// The group's own name (unique per VPC), not its Name tag.
+    pub group_name: String,
+    pub vpc_id: Option<String>,
+    pub description: String,
+    pub ingress: Vec<Rule>,
+    pub egress: Vec<Rule>,
+}
+
+impl SecurityGroup {
+    pub fn rule_count(&self) -> usize {
+        self.ingress.iter().chain(&self.egress).map(Rule::grant_count).sum()
+    }
+}
+
+/// One AWS IpPermission: a protocol and port range, granted to several peers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// "tcp", "udp", "icmp", "-1" (all), or a protocol number.
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub cidrs: Vec<String>,
+    pub ipv6_cidrs: Vec<String>,
+    pub prefix_lists: Vec<String>,
+    /// Other security groups (or this one) the rule grants to.
+    pub groups: Vec<String>,
+}
+
+impl Rule {
+    pub fn grant_count(&self) -> usize {
+        self.cidrs.len() + self.ipv6_cidrs.len() + self.prefix_lists.len() + self.groups.len()
+    }
+
+    /// "tcp 443", "tcp 1024-2048", "all".
+    pub fn ports(&self) -> String {
+        let proto = if self.protocol == "-1" { "all" } else { self.protocol.as_str() };
+        match (self.from_port, self.to_port) {
+            (Some(a), Some(b)) if a == b && a >= 0 => format!("{proto} {a}"),
+            (Some(a), Some(b)) if a >= 0 => format!("{proto} {a}-{b}"),
+            _ => proto.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct KeyPair {
+    pub key_pair_id: Option<String>,
+    pub fingerprint: Option<String>,
+    pub key_type: Option<String>,
+    pub public_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Vpc {
+    pub cidr: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Subnet {
+    pub vpc_id: String,
+    pub cidr: String,
+    pub availability_zone: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ElasticIp {
+    pub public_ip: String,
+    pub allocation_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub private_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Bucket {
+    pub created: Option<String>,
+    /// "Enabled", "Suspended", or None when never enabled.
+    pub versioning: Option<String>,
+    /// Known once a migration has listed the bucket.
+    pub objects: Option<u64>,
+    pub bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DbInstance {
+    pub engine: String,
+    pub engine_version: Option<String>,
+    pub class: String,
+    pub storage_gib: i32,
+    pub endpoint: Option<String>,
+    pub port: Option<i32>,
+    pub multi_az: bool,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub arn: Option<String>,
+    pub subnet_group: Option<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DbSnapshot {
+    pub instance_id: String,
+    pub engine: String,
+    pub storage_gib: i32,
+    pub created: Option<String>,
+    pub percent_progress: Option<i32>,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HostedZone {
+    /// The zone's DNS name, with the trailing dot.
+    pub domain: String,
+    pub private: bool,
+    pub record_count: Option<i64>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Record {
+    pub zone_id: String,
+    pub zone_name: String,
+    pub record_type: String,
+    pub ttl: Option<i64>,
+    pub set_identifier: Option<String>,
+    pub weight: Option<i64>,
+    pub values: Vec<String>,
+    pub alias_target: Option<AliasTarget>,
+    pub health_check_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AliasTarget {
+    pub dns_name: String,
+    pub hosted_zone_id: String,
+    pub evaluate_target_health: bool,
+}
+
+impl Record {
+    /// The id cutover gives a record set: zone, name, type and set identifier.
+    pub fn id(zone_id: &str, name: &str, record_type: &str, set_identifier: Option<&str>) -> String {
+        match set_identifier {
+            Some(set) => format!("{zone_id}/{name}/{record_type}/{set}"),
+            None => format!("{zone_id}/{name}/{record_type}"),
+        }
+    }
+}
