@@ -33,10 +33,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "CUTOVER_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
     /// AWS profile for the source region, when it is another account
-    #[arg(long, global = true, env = "CUTOVER_SOURCE_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "CUTOVER_SOURCE_PROFILE",
+        value_name = "NAME"
+    )]
     pub source_profile: Option<String>,
     /// AWS profile for the target region, when it is another account
-    #[arg(long, global = true, env = "CUTOVER_TARGET_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "CUTOVER_TARGET_PROFILE",
+        value_name = "NAME"
+    )]
     pub target_profile: Option<String>,
     /// Send every AWS call here (LocalStack, moto) [default: AWS_ENDPOINT_URL]
     #[arg(long, global = true, env = "CUTOVER_ENDPOINT_URL", value_name = "URL")]
@@ -104,5 +114,6 @@ pub struct SandboxArgs {
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
-    s.parse().map_err(|e: crate::model::UnknownKind| e.to_string())
+    s.parse()
+        .map_err(|e: crate::model::UnknownKind| e.to_string())
 }

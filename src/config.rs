@@ -60,7 +60,11 @@ pub struct AwsEnv {
 
 impl AwsEnv {
     pub fn from_process() -> Self {
-        let var = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()));
+        let var = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+        };
         AwsEnv {
             region: var(&["AWS_REGION", "AWS_DEFAULT_REGION"]),
             endpoint_url: var(&["AWS_ENDPOINT_URL"]),
@@ -86,7 +90,9 @@ impl Paths {
             .ok_or("cannot find a home directory for cutover's files; set HOME")?;
         let data_dir = dirs.data_dir().to_path_buf();
         Ok(Paths {
-            config_file: config_override.map(Path::to_path_buf).unwrap_or_else(|| dirs.config_dir().join("config.toml")),
+            config_file: config_override
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| dirs.config_dir().join("config.toml")),
             journal_file: data_dir.join("journal.jsonl"),
             log_file: data_dir.join("cutover.log"),
             reports_dir: data_dir.join("reports"),
@@ -118,7 +124,12 @@ impl Settings {
         Self::resolve(flags, &file, env, paths)
     }
 
-    pub fn resolve(flags: &FlagSettings, file: &FileSettings, env: &AwsEnv, paths: Paths) -> Result<Self, String> {
+    pub fn resolve(
+        flags: &FlagSettings,
+        file: &FileSettings,
+        env: &AwsEnv,
+        paths: Paths,
+    ) -> Result<Self, String> {
         let source = first([&flags.source, &file.source, &env.region]).ok_or(
             "no source region: pass --source REGION (e.g. --source us-east-1), or set AWS_REGION, or `source` in the config file",
         )?;
@@ -147,12 +158,21 @@ impl Settings {
             extra_regions: file.extra_regions.clone(),
         };
         let bucket_naming = match &file.bucket_name_template {
-            Some(t) => BucketNaming::new(t).map_err(|e| format!("config file {}: {e}", paths.config_file.display()))?,
+            Some(t) => BucketNaming::new(t)
+                .map_err(|e| format!("config file {}: {e}", paths.config_file.display()))?,
             None => BucketNaming::default(),
         };
         Ok(Settings {
-            source: spec("source", source, profile_for(&flags.source_profile, &file.source_profile)),
-            target: spec("target", target, profile_for(&flags.target_profile, &file.target_profile)),
+            source: spec(
+                "source",
+                source,
+                profile_for(&flags.source_profile, &file.source_profile),
+            ),
+            target: spec(
+                "target",
+                target,
+                profile_for(&flags.target_profile, &file.target_profile),
+            ),
             read_only: flags.read_only || file.read_only.unwrap_or(false),
             bucket_naming,
             keys: file.keys.clone(),
@@ -164,14 +184,20 @@ impl Settings {
 }
 
 fn first<const N: usize>(options: [&Option<String>; N]) -> Option<String> {
-    options.into_iter().flatten().find(|v| !v.is_empty()).cloned()
+    options
+        .into_iter()
+        .flatten()
+        .find(|v| !v.is_empty())
+        .cloned()
 }
 
 /// An absent default file is fine; an absent file named with --config is not.
 pub fn read_file(path: &Path, named: bool) -> Result<FileSettings, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return Ok(FileSettings::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
+            return Ok(FileSettings::default())
+        }
         Err(e) => return Err(format!("cannot read config file {}: {e}", path.display())),
     };
     toml::from_str(&text).map_err(|e| {
@@ -226,7 +252,11 @@ mod tests {
         };
         let s = Settings::resolve(&flags, &file, &env, paths()).unwrap();
         assert_eq!(s.source.region, "us-east-1");
-        assert_eq!(s.target.profile.as_deref(), Some("flag-profile"), "a --profile flag beats the file's target_profile");
+        assert_eq!(
+            s.target.profile.as_deref(),
+            Some("flag-profile"),
+            "a --profile flag beats the file's target_profile"
+        );
         assert_eq!(s.target.endpoint_url.as_deref(), Some("http://flag:3"));
 
         let s = Settings::resolve(
@@ -239,30 +269,45 @@ mod tests {
             paths(),
         )
         .unwrap();
-        assert_eq!(s.source.region, "ap-south-1", "AWS_REGION is the default source");
+        assert_eq!(
+            s.source.region, "ap-south-1",
+            "AWS_REGION is the default source"
+        );
         assert_eq!(s.source.endpoint_url.as_deref(), Some("http://env:1"));
-        assert_eq!(s.source.profile, None, "AWS_PROFILE is left to the credential chain");
+        assert_eq!(
+            s.source.profile, None,
+            "AWS_PROFILE is left to the credential chain"
+        );
         assert_eq!(s.ambient_profile.as_deref(), Some("ambient"));
     }
 
     #[test]
     fn missing_or_equal_regions_and_bad_urls_are_explained() {
         let none = FileSettings::default();
-        let e = Settings::resolve(&FlagSettings::default(), &none, &AwsEnv::default(), paths()).unwrap_err();
+        let e = Settings::resolve(&FlagSettings::default(), &none, &AwsEnv::default(), paths())
+            .unwrap_err();
         assert!(e.contains("--source"), "{e}");
         let flags = FlagSettings {
             source: some("us-east-1"),
             target: some("us-east-1"),
             ..Default::default()
         };
-        assert!(Settings::resolve(&flags, &none, &AwsEnv::default(), paths()).unwrap_err().contains("both us-east-1"));
+        assert!(
+            Settings::resolve(&flags, &none, &AwsEnv::default(), paths())
+                .unwrap_err()
+                .contains("both us-east-1")
+        );
         let flags = FlagSettings {
             source: some("us-east-1"),
             target: some("eu-west-1"),
             endpoint_url: some("localhost:5000"),
             ..Default::default()
         };
-        assert!(Settings::resolve(&flags, &none, &AwsEnv::default(), paths()).unwrap_err().contains("http://"));
+        assert!(
+            Settings::resolve(&flags, &none, &AwsEnv::default(), paths())
+                .unwrap_err()
+                .contains("http://")
+        );
     }
 
     #[test]
@@ -272,13 +317,28 @@ mod tests {
         let path = dir.join("config.toml");
         std::fs::write(&path, "sorce = \"us-east-1\"\n").unwrap();
         let e = read_file(&path, true).unwrap_err();
-        assert!(e.contains("unknown field `sorce`") && e.contains("line 1"), "{e}");
+        assert!(
+            e.contains("unknown field `sorce`") && e.contains("line 1"),
+            "{e}"
+        );
         std::fs::write(&path, "read_only = \"yes\"\n").unwrap();
         assert!(read_file(&path, true).unwrap_err().contains("invalid type"));
         std::fs::write(&path, "source = \"us-east-1\"\n[keys]\nquit = \"x\"\n").unwrap();
-        assert_eq!(read_file(&path, true).unwrap().keys.get("quit").map(String::as_str), Some("x"));
-        assert_eq!(read_file(&dir.join("absent.toml"), false), Ok(FileSettings::default()));
-        assert!(read_file(&dir.join("absent.toml"), true).unwrap_err().contains("cannot read"));
+        assert_eq!(
+            read_file(&path, true)
+                .unwrap()
+                .keys
+                .get("quit")
+                .map(String::as_str),
+            Some("x")
+        );
+        assert_eq!(
+            read_file(&dir.join("absent.toml"), false),
+            Ok(FileSettings::default())
+        );
+        assert!(read_file(&dir.join("absent.toml"), true)
+            .unwrap_err()
+            .contains("cannot read"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -3,7 +3,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cutover::cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cutover: cannot start the async runtime: {e}");

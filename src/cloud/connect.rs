@@ -93,18 +93,29 @@ pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
 /// service only when asked for.
 fn credentials_chain(spec: &RegionSpec) -> CredentialsProviderChain {
     if let Some(name) = &spec.profile {
-        let profile = ProfileFileCredentialsProvider::builder().profile_name(name).build();
+        let profile = ProfileFileCredentialsProvider::builder()
+            .profile_name(name)
+            .build();
         return CredentialsProviderChain::first_try("Profile", profile);
     }
-    let mut chain = CredentialsProviderChain::first_try("Environment", EnvironmentVariableCredentialsProvider::new())
-        .or_else("Profile", ProfileFileCredentialsProvider::builder().build())
-        .or_else(
-            "WebIdentityToken",
-            aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder().build(),
-        )
-        .or_else("EcsContainer", aws_config::ecs::EcsCredentialsProvider::builder().build());
+    let mut chain = CredentialsProviderChain::first_try(
+        "Environment",
+        EnvironmentVariableCredentialsProvider::new(),
+    )
+    .or_else("Profile", ProfileFileCredentialsProvider::builder().build())
+    .or_else(
+        "WebIdentityToken",
+        aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder().build(),
+    )
+    .or_else(
+        "EcsContainer",
+        aws_config::ecs::EcsCredentialsProvider::builder().build(),
+    );
     if spec.use_instance_metadata {
-        chain = chain.or_else("Ec2InstanceMetadata", aws_config::imds::credentials::ImdsCredentialsProvider::builder().build());
+        chain = chain.or_else(
+            "Ec2InstanceMetadata",
+            aws_config::imds::credentials::ImdsCredentialsProvider::builder().build(),
+        );
     }
     chain
 }
@@ -114,7 +125,12 @@ async fn check_profile_exists(name: &str) -> Result<(), CloudError> {
     let files = aws_runtime::env_config::file::EnvConfigFiles::default();
     let profiles = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
         .await
-        .map_err(|e| CloudError::Setup(format!("cannot read the AWS config files: {}", source_chain(&e))))?;
+        .map_err(|e| {
+            CloudError::Setup(format!(
+                "cannot read the AWS config files: {}",
+                source_chain(&e)
+            ))
+        })?;
     if profiles.get_profile(name).is_some() {
         return Ok(());
     }
@@ -130,7 +146,10 @@ async fn check_profile_exists(name: &str) -> Result<(), CloudError> {
     )))
 }
 
-async fn check_credentials(spec: &RegionSpec, chain: &CredentialsProviderChain) -> Result<(), CloudError> {
+async fn check_credentials(
+    spec: &RegionSpec,
+    chain: &CredentialsProviderChain,
+) -> Result<(), CloudError> {
     let found = tokio::time::timeout(Duration::from_secs(30), chain.provide_credentials()).await;
     let err = match found {
         Ok(Ok(_)) => return Ok(()),

@@ -11,7 +11,12 @@ use std::collections::BTreeMap;
 
 pub(crate) fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
     tags.iter()
-        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
         .collect()
 }
 
@@ -26,8 +31,19 @@ pub(crate) fn owned(s: Option<&str>) -> Option<String> {
 pub async fn instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeInstances";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_instances().set_next_token(token).send().await.map_err(sdk(OP))?;
-        let items = page.reservations().iter().flat_map(|r| r.instances()).map(|i| instance(&c.region, i)).collect();
+        let page = c
+            .ec2
+            .describe_instances()
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        let items = page
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .map(|i| instance(&c.region, i))
+            .collect();
         Ok((items, owned(page.next_token())))
     })
     .await
@@ -35,28 +51,58 @@ pub async fn instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
 
 fn instance(region: &str, i: &t::Instance) -> Resource {
     let details = m::Instance {
-        instance_type: i.instance_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-        availability_zone: i.placement().and_then(|p| p.availability_zone()).unwrap_or_default().to_string(),
+        instance_type: i
+            .instance_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        availability_zone: i
+            .placement()
+            .and_then(|p| p.availability_zone())
+            .unwrap_or_default()
+            .to_string(),
         private_ip: owned(i.private_ip_address()),
         public_ip: owned(i.public_ip_address()),
         vpc_id: owned(i.vpc_id()),
         subnet_id: owned(i.subnet_id()),
         image_id: owned(i.image_id()),
         key_name: owned(i.key_name()),
-        security_group_ids: i.security_groups().iter().filter_map(|g| owned(g.group_id())).collect(),
+        security_group_ids: i
+            .security_groups()
+            .iter()
+            .filter_map(|g| owned(g.group_id()))
+            .collect(),
         launched: time(i.launch_time()),
     };
-    let state = i.state().and_then(|s| s.name()).map(|s| s.as_str()).unwrap_or_default();
-    Resource::new(region, Kind::Instance, i.instance_id().unwrap_or_default(), Details::Instance(details))
-        .with_state(state)
-        .with_tags(tags(i.tags()))
+    let state = i
+        .state()
+        .and_then(|s| s.name())
+        .map(|s| s.as_str())
+        .unwrap_or_default();
+    Resource::new(
+        region,
+        Kind::Instance,
+        i.instance_id().unwrap_or_default(),
+        Details::Instance(details),
+    )
+    .with_state(state)
+    .with_tags(tags(i.tags()))
 }
 
 pub async fn images(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeImages";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_images().owners("self").set_next_token(token).send().await.map_err(sdk(OP))?;
-        Ok((page.images().iter().map(|i| image(&c.region, i)).collect(), owned(page.next_token())))
+        let page = c
+            .ec2
+            .describe_images()
+            .owners("self")
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.images().iter().map(|i| image(&c.region, i)).collect(),
+            owned(page.next_token()),
+        ))
     })
     .await
 }
@@ -69,20 +115,41 @@ fn image(region: &str, i: &t::Image) -> Resource {
         description: owned(i.description()),
         architecture: i.architecture().map(|a| a.as_str().to_string()),
         root_device: i.root_device_type().map(|a| a.as_str().to_string()),
-        snapshot_ids: i.block_device_mappings().iter().filter_map(|b| owned(b.ebs()?.snapshot_id())).collect(),
+        snapshot_ids: i
+            .block_device_mappings()
+            .iter()
+            .filter_map(|b| owned(b.ebs()?.snapshot_id()))
+            .collect(),
         public: i.public().unwrap_or(false),
     };
-    Resource::new(region, Kind::Image, i.image_id().unwrap_or_default(), Details::Image(details))
-        .with_state(i.state().map(|s| s.as_str()).unwrap_or_default())
-        .with_tags(tags(i.tags()))
-        .with_name(ami_name)
+    Resource::new(
+        region,
+        Kind::Image,
+        i.image_id().unwrap_or_default(),
+        Details::Image(details),
+    )
+    .with_state(i.state().map(|s| s.as_str()).unwrap_or_default())
+    .with_tags(tags(i.tags()))
+    .with_name(ami_name)
 }
 
 pub async fn volumes(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVolumes";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_volumes().set_next_token(token).send().await.map_err(sdk(OP))?;
-        Ok((page.volumes().iter().map(|v| volume(&c.region, v)).collect(), owned(page.next_token())))
+        let page = c
+            .ec2
+            .describe_volumes()
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.volumes()
+                .iter()
+                .map(|v| volume(&c.region, v))
+                .collect(),
+            owned(page.next_token()),
+        ))
     })
     .await
 }
@@ -90,23 +157,44 @@ pub async fn volumes(c: &Clients) -> Result<Vec<Resource>, CloudError> {
 fn volume(region: &str, v: &t::Volume) -> Resource {
     let details = m::Volume {
         size_gib: v.size().unwrap_or_default(),
-        volume_type: v.volume_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        volume_type: v
+            .volume_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
         availability_zone: v.availability_zone().unwrap_or_default().to_string(),
         attached_to: v.attachments().iter().find_map(|a| owned(a.instance_id())),
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: owned(v.kms_key_id()),
         snapshot_id: owned(v.snapshot_id()).filter(|s| !s.is_empty()),
     };
-    Resource::new(region, Kind::Volume, v.volume_id().unwrap_or_default(), Details::Volume(details))
-        .with_state(v.state().map(|s| s.as_str()).unwrap_or_default())
-        .with_tags(tags(v.tags()))
+    Resource::new(
+        region,
+        Kind::Volume,
+        v.volume_id().unwrap_or_default(),
+        Details::Volume(details),
+    )
+    .with_state(v.state().map(|s| s.as_str()).unwrap_or_default())
+    .with_tags(tags(v.tags()))
 }
 
 pub async fn snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSnapshots";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_snapshots().owner_ids("self").set_next_token(token).send().await.map_err(sdk(OP))?;
-        Ok((page.snapshots().iter().map(|s| snapshot(&c.region, s)).collect(), owned(page.next_token())))
+        let page = c
+            .ec2
+            .describe_snapshots()
+            .owner_ids("self")
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.snapshots()
+                .iter()
+                .map(|s| snapshot(&c.region, s))
+                .collect(),
+            owned(page.next_token()),
+        ))
     })
     .await
 }
@@ -120,16 +208,33 @@ fn snapshot(region: &str, s: &t::Snapshot) -> Resource {
         encrypted: s.encrypted().unwrap_or(false),
         description: owned(s.description()),
     };
-    Resource::new(region, Kind::Snapshot, s.snapshot_id().unwrap_or_default(), Details::Snapshot(details))
-        .with_state(s.state().map(|s| s.as_str()).unwrap_or_default())
-        .with_tags(tags(s.tags()))
+    Resource::new(
+        region,
+        Kind::Snapshot,
+        s.snapshot_id().unwrap_or_default(),
+        Details::Snapshot(details),
+    )
+    .with_state(s.state().map(|s| s.as_str()).unwrap_or_default())
+    .with_tags(tags(s.tags()))
 }
 
 pub async fn security_groups(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSecurityGroups";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_security_groups().set_next_token(token).send().await.map_err(sdk(OP))?;
-        Ok((page.security_groups().iter().map(|g| security_group(&c.region, g)).collect(), owned(page.next_token())))
+        let page = c
+            .ec2
+            .describe_security_groups()
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.security_groups()
+                .iter()
+                .map(|g| security_group(&c.region, g))
+                .collect(),
+            owned(page.next_token()),
+        ))
     })
     .await
 }
@@ -143,10 +248,15 @@ fn security_group(region: &str, g: &t::SecurityGroup) -> Resource {
         ingress: g.ip_permissions().iter().map(rule).collect(),
         egress: g.ip_permissions_egress().iter().map(rule).collect(),
     };
-    Resource::new(region, Kind::SecurityGroup, g.group_id().unwrap_or_default(), Details::SecurityGroup(details))
-        .with_state("available")
-        .with_tags(tags(g.tags()))
-        .with_name(group_name)
+    Resource::new(
+        region,
+        Kind::SecurityGroup,
+        g.group_id().unwrap_or_default(),
+        Details::SecurityGroup(details),
+    )
+    .with_state("available")
+    .with_tags(tags(g.tags()))
+    .with_name(group_name)
 }
 
 fn rule(p: &t::IpPermission) -> m::Rule {
@@ -154,17 +264,43 @@ fn rule(p: &t::IpPermission) -> m::Rule {
         protocol: p.ip_protocol().unwrap_or("-1").to_string(),
         from_port: p.from_port(),
         to_port: p.to_port(),
-        cidrs: p.ip_ranges().iter().filter_map(|r| owned(r.cidr_ip())).collect(),
-        ipv6_cidrs: p.ipv6_ranges().iter().filter_map(|r| owned(r.cidr_ipv6())).collect(),
-        prefix_lists: p.prefix_list_ids().iter().filter_map(|r| owned(r.prefix_list_id())).collect(),
-        groups: p.user_id_group_pairs().iter().filter_map(|g| owned(g.group_id())).collect(),
+        cidrs: p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| owned(r.cidr_ip()))
+            .collect(),
+        ipv6_cidrs: p
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| owned(r.cidr_ipv6()))
+            .collect(),
+        prefix_lists: p
+            .prefix_list_ids()
+            .iter()
+            .filter_map(|r| owned(r.prefix_list_id()))
+            .collect(),
+        groups: p
+            .user_id_group_pairs()
+            .iter()
+            .filter_map(|g| owned(g.group_id()))
+            .collect(),
     }
 }
 
 pub async fn key_pairs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeKeyPairs";
-    let page = c.ec2.describe_key_pairs().include_public_key(true).send().await.map_err(sdk(OP))?;
-    Ok(page.key_pairs().iter().map(|k| key_pair(&c.region, k)).collect())
+    let page = c
+        .ec2
+        .describe_key_pairs()
+        .include_public_key(true)
+        .send()
+        .await
+        .map_err(sdk(OP))?;
+    Ok(page
+        .key_pairs()
+        .iter()
+        .map(|k| key_pair(&c.region, k))
+        .collect())
 }
 
 fn key_pair(region: &str, k: &t::KeyPairInfo) -> Resource {
@@ -184,8 +320,17 @@ fn key_pair(region: &str, k: &t::KeyPairInfo) -> Resource {
 pub async fn vpcs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVpcs";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_vpcs().set_next_token(token).send().await.map_err(sdk(OP))?;
-        Ok((page.vpcs().iter().map(|v| vpc(&c.region, v)).collect(), owned(page.next_token())))
+        let page = c
+            .ec2
+            .describe_vpcs()
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.vpcs().iter().map(|v| vpc(&c.region, v)).collect(),
+            owned(page.next_token()),
+        ))
     })
     .await
 }
@@ -195,16 +340,33 @@ fn vpc(region: &str, v: &t::Vpc) -> Resource {
         cidr: v.cidr_block().unwrap_or_default().to_string(),
         is_default: v.is_default().unwrap_or(false),
     };
-    Resource::new(region, Kind::Vpc, v.vpc_id().unwrap_or_default(), Details::Vpc(details))
-        .with_state(v.state().map(|s| s.as_str()).unwrap_or_default())
-        .with_tags(tags(v.tags()))
+    Resource::new(
+        region,
+        Kind::Vpc,
+        v.vpc_id().unwrap_or_default(),
+        Details::Vpc(details),
+    )
+    .with_state(v.state().map(|s| s.as_str()).unwrap_or_default())
+    .with_tags(tags(v.tags()))
 }
 
 pub async fn subnets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSubnets";
     all_pages(OP, |token| async move {
-        let page = c.ec2.describe_subnets().set_next_token(token).send().await.map_err(sdk(OP))?;
-        Ok((page.subnets().iter().map(|s| subnet(&c.region, s)).collect(), owned(page.next_token())))
+        let page = c
+            .ec2
+            .describe_subnets()
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.subnets()
+                .iter()
+                .map(|s| subnet(&c.region, s))
+                .collect(),
+            owned(page.next_token()),
+        ))
     })
     .await
 }
@@ -215,21 +377,37 @@ fn subnet(region: &str, s: &t::Subnet) -> Resource {
         cidr: s.cidr_block().unwrap_or_default().to_string(),
         availability_zone: s.availability_zone().unwrap_or_default().to_string(),
     };
-    Resource::new(region, Kind::Subnet, s.subnet_id().unwrap_or_default(), Details::Subnet(details))
-        .with_state(s.state().map(|s| s.as_str()).unwrap_or_default())
-        .with_tags(tags(s.tags()))
+    Resource::new(
+        region,
+        Kind::Subnet,
+        s.subnet_id().unwrap_or_default(),
+        Details::Subnet(details),
+    )
+    .with_state(s.state().map(|s| s.as_str()).unwrap_or_default())
+    .with_tags(tags(s.tags()))
 }
 
 pub async fn elastic_ips(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeAddresses";
     let page = c.ec2.describe_addresses().send().await.map_err(sdk(OP))?;
-    Ok(page.addresses().iter().map(|a| elastic_ip(&c.region, a)).collect())
+    Ok(page
+        .addresses()
+        .iter()
+        .map(|a| elastic_ip(&c.region, a))
+        .collect())
 }
 
 fn elastic_ip(region: &str, a: &t::Address) -> Resource {
     let public_ip = a.public_ip().unwrap_or_default().to_string();
-    let id = a.allocation_id().map(str::to_string).unwrap_or_else(|| public_ip.clone());
-    let state = if a.instance_id().is_some() { "associated" } else { "unassociated" };
+    let id = a
+        .allocation_id()
+        .map(str::to_string)
+        .unwrap_or_else(|| public_ip.clone());
+    let state = if a.instance_id().is_some() {
+        "associated"
+    } else {
+        "unassociated"
+    };
     let details = m::ElasticIp {
         public_ip: public_ip.clone(),
         allocation_id: owned(a.allocation_id()),

@@ -1,9 +1,9 @@
 //! Errors from talking to AWS, worded for the operator: what failed, AWS's
 //! code and message, and what to try.
 
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudError {
@@ -17,13 +17,22 @@ pub enum CloudError {
     },
     /// The request never got an answer (connection refused, DNS, TLS, timeout).
     #[error("{operation} failed: cannot reach the AWS endpoint ({detail}); check the network, or --endpoint-url if you set one")]
-    Unreachable { operation: &'static str, detail: String },
+    Unreachable {
+        operation: &'static str,
+        detail: String,
+    },
     /// An answer came that is not AWS's protocol (e.g. an HTML error page).
     #[error("{operation} failed: the server answered HTTP {status} with a body that is not an AWS response; it is a server error, try again or check the endpoint")]
-    BadAnswer { operation: &'static str, status: u16 },
+    BadAnswer {
+        operation: &'static str,
+        status: u16,
+    },
     /// A service handed back a pagination token it had already given.
     #[error("{operation} failed: the service repeated pagination token '{token}', stopping rather than looping; the listing is incomplete")]
-    PagingLoop { operation: &'static str, token: String },
+    PagingLoop {
+        operation: &'static str,
+        token: String,
+    },
     #[error("{0}")]
     Setup(String),
 }
@@ -49,7 +58,10 @@ impl CloudError {
             SdkError::ServiceError(ctx) => {
                 let e = ctx.err();
                 let status = ctx.raw().status().as_u16();
-                let code = e.code().map(str::to_string).unwrap_or_else(|| format!("HTTP {status}"));
+                let code = e
+                    .code()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("HTTP {status}"));
                 if e.code().is_none() && e.message().is_none() && status >= 500 {
                     return CloudError::BadAnswer { operation, status };
                 }

@@ -58,7 +58,11 @@ pub async fn list(c: &Clients, kind: Kind) -> Result<Vec<Resource>, CloudError> 
 
 /// Starts every listing of `kinds` on both sides; each result goes to `tx`.
 /// Exactly one `Listed` arrives per (side, kind), error or not.
-pub fn spawn_listings(regions: &Regions, kinds: &[Kind], tx: UnboundedSender<Listed>) -> Vec<JoinHandle<()>> {
+pub fn spawn_listings(
+    regions: &Regions,
+    kinds: &[Kind],
+    tx: UnboundedSender<Listed>,
+) -> Vec<JoinHandle<()>> {
     let mut handles = Vec::new();
     for &kind in kinds {
         for &side in Side::of(kind) {

@@ -7,7 +7,10 @@ use std::future::Future;
 
 /// Calls `fetch` with each page's token until the listing ends. `fetch`
 /// returns the page's items and the next token.
-pub async fn all_pages<T, F, Fut>(operation: &'static str, mut fetch: F) -> Result<Vec<T>, CloudError>
+pub async fn all_pages<T, F, Fut>(
+    operation: &'static str,
+    mut fetch: F,
+) -> Result<Vec<T>, CloudError>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), CloudError>>,

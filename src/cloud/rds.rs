@@ -11,15 +11,32 @@ use std::collections::BTreeMap;
 
 fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
     tags.iter()
-        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
         .collect()
 }
 
 pub async fn db_instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBInstances";
     all_pages(OP, |marker| async move {
-        let page = c.rds.describe_db_instances().set_marker(marker).send().await.map_err(sdk(OP))?;
-        Ok((page.db_instances().iter().map(|d| db_instance(&c.region, d)).collect(), owned(page.marker())))
+        let page = c
+            .rds
+            .describe_db_instances()
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.db_instances()
+                .iter()
+                .map(|d| db_instance(&c.region, d))
+                .collect(),
+            owned(page.marker()),
+        ))
     })
     .await
 }
@@ -38,7 +55,11 @@ fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
         kms_key_id: owned(d.kms_key_id()),
         arn: owned(d.db_instance_arn()),
         subnet_group: owned(d.db_subnet_group().and_then(|g| g.db_subnet_group_name())),
-        security_group_ids: d.vpc_security_groups().iter().filter_map(|g| owned(g.vpc_security_group_id())).collect(),
+        security_group_ids: d
+            .vpc_security_groups()
+            .iter()
+            .filter_map(|g| owned(g.vpc_security_group_id()))
+            .collect(),
     };
     Resource::new(region, Kind::DbInstance, id, Details::DbInstance(details))
         .with_state(d.db_instance_status().unwrap_or_default())
@@ -49,8 +70,21 @@ fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
 pub async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBSnapshots";
     all_pages(OP, |marker| async move {
-        let page = c.rds.describe_db_snapshots().snapshot_type("manual").set_marker(marker).send().await.map_err(sdk(OP))?;
-        Ok((page.db_snapshots().iter().map(|s| db_snapshot(&c.region, s)).collect(), owned(page.marker())))
+        let page = c
+            .rds
+            .describe_db_snapshots()
+            .snapshot_type("manual")
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.db_snapshots()
+                .iter()
+                .map(|s| db_snapshot(&c.region, s))
+                .collect(),
+            owned(page.marker()),
+        ))
     })
     .await
 }

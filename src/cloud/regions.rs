@@ -3,17 +3,45 @@
 
 /// AWS regions as of late 2026 (commercial, GovCloud, China, European Sovereign Cloud).
 const KNOWN: &[&str] = &[
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
     "af-south-1",
-    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-    "ap-southeast-6", "ap-southeast-7",
-    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ca-central-1", "ca-west-1",
-    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-south-1", "eu-south-2", "eu-north-1",
-    "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
-    "us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1", "eusc-de-east-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eusc-de-east-1",
 ];
 
 /// Ok if `name` is a known region or listed in the config's `extra_regions`.
@@ -55,8 +83,14 @@ mod tests {
     fn known_regions_pass_and_typos_get_a_suggestion() {
         assert!(check_region("source", "eu-west-1", &[]).is_ok());
         let e = check_region("target", "eu-wset-1", &[]).unwrap_err();
-        assert!(e.contains("unknown target region 'eu-wset-1'") && e.contains("did you mean eu-west-1?"), "{e}");
-        assert!(!check_region("source", "mars", &[]).unwrap_err().contains("did you mean"));
+        assert!(
+            e.contains("unknown target region 'eu-wset-1'")
+                && e.contains("did you mean eu-west-1?"),
+            "{e}"
+        );
+        assert!(!check_region("source", "mars", &[])
+            .unwrap_err()
+            .contains("did you mean"));
         assert!(check_region("source", "xx-new-1", &["xx-new-1".into()]).is_ok());
     }
 }

@@ -17,8 +17,18 @@ pub fn bare_zone_id(id: &str) -> &str {
 pub async fn hosted_zones(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "route53:ListHostedZones";
     all_pages(OP, |marker| async move {
-        let page = c.route53.list_hosted_zones().set_marker(marker).send().await.map_err(sdk(OP))?;
-        let next = if page.is_truncated() { owned(page.next_marker()) } else { None };
+        let page = c
+            .route53
+            .list_hosted_zones()
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        let next = if page.is_truncated() {
+            owned(page.next_marker())
+        } else {
+            None
+        };
         Ok((page.hosted_zones().iter().map(hosted_zone).collect(), next))
     })
     .await
@@ -31,9 +41,18 @@ fn hosted_zone(z: &t::HostedZone) -> Resource {
         record_count: z.resource_record_set_count(),
         comment: owned(z.config().and_then(|c| c.comment())),
     };
-    Resource::new(GLOBAL_REGION, Kind::HostedZone, bare_zone_id(z.id()), Details::HostedZone(details))
-        .with_name(z.name())
-        .with_state(if details_private(z) { "private" } else { "public" })
+    Resource::new(
+        GLOBAL_REGION,
+        Kind::HostedZone,
+        bare_zone_id(z.id()),
+        Details::HostedZone(details),
+    )
+    .with_name(z.name())
+    .with_state(if details_private(z) {
+        "private"
+    } else {
+        "public"
+    })
 }
 
 fn details_private(z: &t::HostedZone) -> bool {
@@ -52,20 +71,34 @@ pub async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
 /// The record sets of one zone. A page that ends inside a weighted set may
 /// repeat records on the next (seen on emulators that omit
 /// NextRecordIdentifier), so records are deduplicated by name, type and set.
-pub async fn zone_records(c: &Clients, zone_id: &str, zone_name: &str) -> Result<Vec<Resource>, CloudError> {
+pub async fn zone_records(
+    c: &Clients,
+    zone_id: &str,
+    zone_name: &str,
+) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "route53:ListResourceRecordSets";
     let mut pages = Pages::new(OP);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut start: Option<(String, t::RrType, Option<String>)> = None;
     loop {
-        let mut req = c.route53.list_resource_record_sets().hosted_zone_id(zone_id);
+        let mut req = c
+            .route53
+            .list_resource_record_sets()
+            .hosted_zone_id(zone_id);
         if let Some((name, kind, id)) = start.take() {
-            req = req.start_record_name(name).start_record_type(kind).set_start_record_identifier(id);
+            req = req
+                .start_record_name(name)
+                .start_record_type(kind)
+                .set_start_record_identifier(id);
         }
         let page = req.send().await.map_err(sdk(OP))?;
         for set in page.resource_record_sets() {
-            let key = (set.name().to_string(), set.r#type().as_str().to_string(), owned(set.set_identifier()));
+            let key = (
+                set.name().to_string(),
+                set.r#type().as_str().to_string(),
+                owned(set.set_identifier()),
+            );
             if seen.insert(key) {
                 out.push(record(zone_id, zone_name, set));
             }
@@ -76,11 +109,19 @@ pub async fn zone_records(c: &Clients, zone_id: &str, zone_name: &str) -> Result
         let (Some(name), Some(kind)) = (page.next_record_name(), page.next_record_type()) else {
             return Ok(out);
         };
-        let token = format!("{name}|{}|{}", kind.as_str(), page.next_record_identifier().unwrap_or_default());
+        let token = format!(
+            "{name}|{}|{}",
+            kind.as_str(),
+            page.next_record_identifier().unwrap_or_default()
+        );
         if pages.next(Some(token))?.is_none() {
             return Ok(out);
         }
-        start = Some((name.to_string(), kind.clone(), owned(page.next_record_identifier())));
+        start = Some((
+            name.to_string(),
+            kind.clone(),
+            owned(page.next_record_identifier()),
+        ));
     }
 }
 
@@ -93,7 +134,11 @@ fn record(zone_id: &str, zone_name: &str, set: &t::ResourceRecordSet) -> Resourc
         ttl: set.ttl(),
         set_identifier: owned(set.set_identifier()),
         weight: set.weight(),
-        values: set.resource_records().iter().map(|r| r.value().to_string()).collect(),
+        values: set
+            .resource_records()
+            .iter()
+            .map(|r| r.value().to_string())
+            .collect(),
         alias_target: set.alias_target().map(|a| m::AliasTarget {
             dns_name: a.dns_name().to_string(),
             hosted_zone_id: a.hosted_zone_id().to_string(),
@@ -104,5 +149,9 @@ fn record(zone_id: &str, zone_name: &str, set: &t::ResourceRecordSet) -> Resourc
     let id = m::Record::id(zone_id, set.name(), &record_type, set.set_identifier());
     Resource::new(GLOBAL_REGION, Kind::Record, id, Details::Record(details))
         .with_name(set.name())
-        .with_state(if set.weight().is_some() { "weighted" } else { "simple" })
+        .with_state(if set.weight().is_some() {
+            "weighted"
+        } else {
+            "simple"
+        })
 }

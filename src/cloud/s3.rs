@@ -7,6 +7,8 @@ use super::paging::all_pages;
 use super::Clients;
 use crate::model::resource::{self as m, Details, Resource};
 use crate::model::Kind;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
 
@@ -17,7 +19,13 @@ pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "s3:ListBuckets";
     let all = all_pages(OP, |token| async move {
         // BucketRegion filters on AWS; where it is ignored, the region check below still holds.
-        let page = c.s3.list_buckets().bucket_region(&c.region).set_continuation_token(token).send().await.map_err(sdk(OP))?;
+        let page =
+            c.s3.list_buckets()
+                .bucket_region(&c.region)
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(sdk(OP))?;
         Ok((page.buckets().to_vec(), owned(page.continuation_token())))
     })
     .await?;
@@ -38,12 +46,42 @@ pub fn location_region(constraint: Option<&str>) -> String {
     }
 }
 
-async fn bucket_in_region(c: &Clients, b: aws_sdk_s3::types::Bucket) -> Result<Option<Resource>, CloudError> {
+/// moto answers GetBucketVersioning under the root `GetBucketVersioningResponse`
+/// instead of `VersioningConfiguration`, which the SDK refuses. When a 200
+/// answer failed to parse, read `<Status>` from the body (None inside: never
+/// enabled). AWS itself never takes this path.
+fn unparsed_versioning<E>(e: &SdkError<E, Response>) -> Option<Option<String>> {
+    let SdkError::ServiceError(ctx) = e else {
+        return None;
+    };
+    if ctx.raw().status().as_u16() != 200 {
+        return None;
+    }
+    let body = std::str::from_utf8(ctx.raw().body().bytes()?).ok()?;
+    if !body.contains("GetBucketVersioningResponse") {
+        return None;
+    }
+    let status = body
+        .split_once("<Status>")
+        .and_then(|(_, rest)| rest.split_once("</Status>"))
+        .map(|(s, _)| s.to_string());
+    Some(status)
+}
+
+async fn bucket_in_region(
+    c: &Clients,
+    b: aws_sdk_s3::types::Bucket,
+) -> Result<Option<Resource>, CloudError> {
     let name = b.name().unwrap_or_default().to_string();
     let region = match b.bucket_region() {
         Some(r) => r.to_string(),
         None => {
-            let loc = c.s3.get_bucket_location().bucket(&name).send().await.map_err(sdk("s3:GetBucketLocation"))?;
+            let loc =
+                c.s3.get_bucket_location()
+                    .bucket(&name)
+                    .send()
+                    .await
+                    .map_err(sdk("s3:GetBucketLocation"))?;
             location_region(loc.location_constraint().map(|l| l.as_str()))
         }
     };
@@ -54,13 +92,23 @@ async fn bucket_in_region(c: &Clients, b: aws_sdk_s3::types::Bucket) -> Result<O
     let mut state = "available".to_string();
     let versioning = match c.s3.get_bucket_versioning().bucket(&name).send().await {
         Ok(v) => v.status().map(|s| s.as_str().to_string()),
-        Err(e) => {
-            state = format!("partial: {}", CloudError::from_sdk("s3:GetBucketVersioning", e));
-            None
-        }
+        Err(e) => match unparsed_versioning(&e) {
+            Some(status) => status,
+            None => {
+                state = format!(
+                    "partial: {}",
+                    CloudError::from_sdk("s3:GetBucketVersioning", e)
+                );
+                None
+            }
+        },
     };
     let tags = match c.s3.get_bucket_tagging().bucket(&name).send().await {
-        Ok(t) => t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect(),
+        Ok(t) => t
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
         Err(e) => {
             let e = CloudError::from_sdk("s3:GetBucketTagging", e);
             if e.code() != Some("NoSuchTagSet") {

@@ -17,15 +17,28 @@ pub struct Timings {
 }
 
 /// Lists `kinds` on both sides concurrently and gathers the results.
-pub async fn collect_inventory(regions: &Regions, naming: BucketNaming, kinds: &[Kind]) -> (Inventory, Duration, Duration) {
+pub async fn collect_inventory(
+    regions: &Regions,
+    naming: BucketNaming,
+    kinds: &[Kind],
+) -> (Inventory, Duration, Duration) {
     let started = Instant::now();
-    let mut inventory = Inventory::new(&regions.source.region, &regions.target.region, naming, kinds);
+    let mut inventory = Inventory::new(
+        &regions.source.region,
+        &regions.target.region,
+        naming,
+        kinds,
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     spawn_listings(regions, kinds, tx);
     let mut first = None;
     while let Some(listed) = rx.recv().await {
         first.get_or_insert_with(|| started.elapsed());
-        inventory.apply(listed.side, listed.kind, listed.result.map_err(|e| e.to_string()));
+        inventory.apply(
+            listed.side,
+            listed.kind,
+            listed.result.map_err(|e| e.to_string()),
+        );
     }
     (inventory, first.unwrap_or_default(), started.elapsed())
 }
@@ -46,11 +59,16 @@ struct ListingError<'a> {
 }
 
 pub async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
-    let kinds: Vec<Kind> = if args.kinds.is_empty() { Kind::ALL.to_vec() } else { args.kinds.clone() };
+    let kinds: Vec<Kind> = if args.kinds.is_empty() {
+        Kind::ALL.to_vec()
+    } else {
+        args.kinds.clone()
+    };
     let started = Instant::now();
     let regions = super::connect(settings).await?;
     let connect = started.elapsed();
-    let (inventory, first, complete) = collect_inventory(&regions, settings.bucket_naming.clone(), &kinds).await;
+    let (inventory, first, complete) =
+        collect_inventory(&regions, settings.bucket_naming.clone(), &kinds).await;
     let timings = Timings {
         connect,
         first_result: connect + first,
@@ -69,7 +87,11 @@ pub async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<Ex
 fn report_end(inventory: &Inventory, t: Timings) -> anyhow::Result<ExitCode> {
     let failures: Vec<_> = inventory.failures().collect();
     for (side, kind, error) in &failures {
-        eprintln!("cutover: {} {}: {error}", inventory.region_of(*side), kind.title());
+        eprintln!(
+            "cutover: {} {}: {error}",
+            inventory.region_of(*side),
+            kind.title()
+        );
     }
     eprintln!(
         "read {} resources: credentials {} ms, first result {} ms, all {} ms",
@@ -78,7 +100,11 @@ fn report_end(inventory: &Inventory, t: Timings) -> anyhow::Result<ExitCode> {
         t.first_result.as_millis(),
         t.complete.as_millis()
     );
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn print_json(inventory: &Inventory) -> anyhow::Result<()> {
@@ -109,11 +135,30 @@ fn print_table(inventory: &Inventory) {
             (None, _) if r.region == inventory.source_region() => "-".into(),
             (None, _) => String::new(),
         };
-        rows.push([r.region.clone(), r.kind.to_string(), r.id.clone(), r.name.clone(), r.state.clone(), counterpart]);
+        rows.push([
+            r.region.clone(),
+            r.kind.to_string(),
+            r.id.clone(),
+            r.name.clone(),
+            r.state.clone(),
+            counterpart,
+        ]);
     }
-    let widths: Vec<usize> = (0..6).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0).min(60)).collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(60)
+        })
+        .collect();
     for row in rows {
-        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{:w$}", truncate(cell, *w))).collect();
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{:w$}", truncate(cell, *w)))
+            .collect();
         println!("{}", line.join("  ").trim_end());
     }
 }
@@ -130,8 +175,14 @@ fn truncate(s: &str, width: usize) -> String {
 /// The default command until the cockpit lands: counts per kind and side.
 pub async fn summary(settings: &Settings) -> anyhow::Result<ExitCode> {
     let regions = super::connect(settings).await?;
-    let (inventory, _, _) = collect_inventory(&regions, settings.bucket_naming.clone(), &Kind::ALL).await;
-    println!("{:<16} {:>14} {:>14}", "", inventory.source_region(), inventory.target_region());
+    let (inventory, _, _) =
+        collect_inventory(&regions, settings.bucket_naming.clone(), &Kind::ALL).await;
+    println!(
+        "{:<16} {:>14} {:>14}",
+        "",
+        inventory.source_region(),
+        inventory.target_region()
+    );
     for kind in Kind::ALL {
         let count = |side| match inventory.listing(side, kind) {
             Some(Listing::Loaded(l)) => l.len().to_string(),
@@ -141,8 +192,20 @@ pub async fn summary(settings: &Settings) -> anyhow::Result<ExitCode> {
         if kind.is_global() {
             println!("{:<16} {:>14} (global)", kind.title(), count(Side::Global));
         } else {
-            println!("{:<16} {:>14} {:>14}", kind.title(), count(Side::Source), count(Side::Target));
+            println!(
+                "{:<16} {:>14} {:>14}",
+                kind.title(),
+                count(Side::Source),
+                count(Side::Target)
+            );
         }
     }
-    report_end(&inventory, Timings { connect: Duration::ZERO, first_result: Duration::ZERO, complete: Duration::ZERO })
+    report_end(
+        &inventory,
+        Timings {
+            connect: Duration::ZERO,
+            first_result: Duration::ZERO,
+            complete: Duration::ZERO,
+        },
+    )
 }

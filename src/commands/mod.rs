@@ -37,7 +37,10 @@ pub fn load_settings(flags: &crate::config::FlagSettings) -> anyhow::Result<Sett
 
 /// Both regions' clients, connected at once.
 pub async fn connect(settings: &Settings) -> anyhow::Result<Regions> {
-    let (source, target) = tokio::join!(cloud::connect(&settings.source), cloud::connect(&settings.target));
+    let (source, target) = tokio::join!(
+        cloud::connect(&settings.source),
+        cloud::connect(&settings.target)
+    );
     Ok(Regions {
         source: source.context("cannot open the source region")?,
         target: target.context("cannot open the target region")?,

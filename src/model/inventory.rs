@@ -42,7 +42,12 @@ pub struct Inventory {
 
 impl Inventory {
     /// An inventory waiting for `kinds` in both regions.
-    pub fn new(source_region: &str, target_region: &str, bucket_naming: BucketNaming, kinds: &[Kind]) -> Self {
+    pub fn new(
+        source_region: &str,
+        target_region: &str,
+        bucket_naming: BucketNaming,
+        kinds: &[Kind],
+    ) -> Self {
         let mut inv = Inventory {
             pairing: PairingContext {
                 source_region: source_region.into(),
@@ -125,7 +130,9 @@ impl Inventory {
 
     /// Every listing, in side then kind order.
     pub fn listings(&self) -> impl Iterator<Item = (Side, Kind, &Listing)> {
-        self.listings.iter().map(|(&(side, kind), l)| (side, kind, l))
+        self.listings
+            .iter()
+            .map(|(&(side, kind), l)| (side, kind, l))
     }
 
     /// Every loaded resource.
@@ -137,7 +144,10 @@ impl Inventory {
     }
 
     pub fn is_complete(&self) -> bool {
-        !self.listings.values().any(|l| matches!(l, Listing::Loading))
+        !self
+            .listings
+            .values()
+            .any(|l| matches!(l, Listing::Loading))
     }
 
     /// The failed listings, as (side, kind, error).
@@ -195,26 +205,65 @@ mod tests {
     fn listings_arrive_in_any_order_and_pairing_follows() {
         let kinds = [Kind::Vpc, Kind::SecurityGroup, Kind::Record];
         let mut inv = Inventory::new("us-east-1", "eu-west-1", BucketNaming::default(), &kinds);
-        assert_eq!(inv.listings().count(), 5, "two sides for regional kinds, one for Route 53");
+        assert_eq!(
+            inv.listings().count(),
+            5,
+            "two sides for regional kinds, one for Route 53"
+        );
         assert!(!inv.is_complete());
 
-        inv.apply(Side::Source, Kind::SecurityGroup, Ok(vec![group("us-east-1", "sg-1", "vpc-s")]));
-        inv.apply(Side::Target, Kind::SecurityGroup, Ok(vec![group("eu-west-1", "sg-a", "vpc-t")]));
-        assert_eq!(inv.resources(Side::Source, Kind::SecurityGroup)[0].counterpart, None);
+        inv.apply(
+            Side::Source,
+            Kind::SecurityGroup,
+            Ok(vec![group("us-east-1", "sg-1", "vpc-s")]),
+        );
+        inv.apply(
+            Side::Target,
+            Kind::SecurityGroup,
+            Ok(vec![group("eu-west-1", "sg-a", "vpc-t")]),
+        );
+        assert_eq!(
+            inv.resources(Side::Source, Kind::SecurityGroup)[0].counterpart,
+            None
+        );
 
         // The VPCs arrive last: the groups pair once the VPCs do.
-        inv.apply(Side::Target, Kind::Vpc, Ok(vec![vpc("eu-west-1", "vpc-t", true)]));
-        inv.apply(Side::Source, Kind::Vpc, Ok(vec![vpc("us-east-1", "vpc-s", true)]));
-        assert_eq!(inv.resources(Side::Source, Kind::Vpc)[0].counterpart.as_deref(), Some("vpc-t"));
+        inv.apply(
+            Side::Target,
+            Kind::Vpc,
+            Ok(vec![vpc("eu-west-1", "vpc-t", true)]),
+        );
+        inv.apply(
+            Side::Source,
+            Kind::Vpc,
+            Ok(vec![vpc("us-east-1", "vpc-s", true)]),
+        );
         assert_eq!(
-            inv.resources(Side::Source, Kind::SecurityGroup)[0].counterpart.as_deref(),
+            inv.resources(Side::Source, Kind::Vpc)[0]
+                .counterpart
+                .as_deref(),
+            Some("vpc-t")
+        );
+        assert_eq!(
+            inv.resources(Side::Source, Kind::SecurityGroup)[0]
+                .counterpart
+                .as_deref(),
             Some("sg-a")
         );
 
         inv.apply(Side::Global, Kind::Record, Err("AccessDenied".into()));
         assert!(inv.is_complete());
-        assert_eq!(inv.failures().collect::<Vec<_>>(), vec![(Side::Global, Kind::Record, "AccessDenied")]);
-        assert_eq!(inv.find_source("sg-1").map(|r| r.region.as_str()), Some("us-east-1"));
-        assert!(inv.find_source("sg-a").is_none(), "target resources are not sources");
+        assert_eq!(
+            inv.failures().collect::<Vec<_>>(),
+            vec![(Side::Global, Kind::Record, "AccessDenied")]
+        );
+        assert_eq!(
+            inv.find_source("sg-1").map(|r| r.region.as_str()),
+            Some("us-east-1")
+        );
+        assert!(
+            inv.find_source("sg-a").is_none(),
+            "target resources are not sources"
+        );
     }
 }

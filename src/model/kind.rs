@@ -153,14 +153,26 @@ mod tests {
         }
         assert_eq!("sg".parse::<Kind>(), Ok(Kind::SecurityGroup));
         assert_eq!("AMI".parse::<Kind>(), Ok(Kind::Image));
-        assert!("gizmo".parse::<Kind>().unwrap_err().to_string().contains("key_pair"));
+        assert!("gizmo"
+            .parse::<Kind>()
+            .unwrap_err()
+            .to_string()
+            .contains("key_pair"));
     }
 
     #[test]
     fn completion_by_prefix() {
         assert_eq!(Kind::completions("inst"), vec![Kind::Instance]);
         assert_eq!(Kind::completions("rec"), vec![Kind::Record]);
-        assert_eq!(Kind::completions("s"), vec![Kind::Snapshot, Kind::SecurityGroup, Kind::Subnet, Kind::Bucket]);
+        assert_eq!(
+            Kind::completions("s"),
+            vec![
+                Kind::Snapshot,
+                Kind::SecurityGroup,
+                Kind::Subnet,
+                Kind::Bucket
+            ]
+        );
         assert!(Kind::completions("zzz").is_empty());
     }
 }

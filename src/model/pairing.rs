@@ -127,7 +127,8 @@ fn difference(source: &Resource, target: &Resource) -> Option<String> {
             let (Some(sk), Some(tk)) = (&s.public_key, &t.public_key) else {
                 return None;
             };
-            (key_material(sk) != key_material(tk)).then(|| "another public key under the same name".to_string())
+            (key_material(sk) != key_material(tk))
+                .then(|| "another public key under the same name".to_string())
         }
         (Details::SecurityGroup(s), Details::SecurityGroup(t)) => {
             let (a, b) = (s.rule_count(), t.rule_count());
@@ -146,7 +147,12 @@ fn key_material(key: &str) -> String {
 pub fn pairs_by_natural_key(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::KeyPair | Kind::DbSnapshot | Kind::Bucket | Kind::Image | Kind::SecurityGroup | Kind::Vpc
+        Kind::KeyPair
+            | Kind::DbSnapshot
+            | Kind::Bucket
+            | Kind::Image
+            | Kind::SecurityGroup
+            | Kind::Vpc
     )
 }
 
@@ -169,7 +175,10 @@ mod tests {
     }
 
     fn image(region: &str, id: &str, ami_name: &str, tags: &[(&str, &str)]) -> Resource {
-        let tags: BTreeMap<_, _> = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let tags: BTreeMap<_, _> = tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Resource::new(
             region,
             Kind::Image,
@@ -192,7 +201,10 @@ mod tests {
 
     #[test]
     fn source_id_tag_wins_over_name() {
-        let mut source = vec![image("us-east-1", "ami-1", "web", &[]), image("us-east-1", "ami-2", "api", &[])];
+        let mut source = vec![
+            image("us-east-1", "ami-1", "web", &[]),
+            image("us-east-1", "ami-2", "api", &[]),
+        ];
         let target = vec![
             image("eu-west-1", "ami-a", "web", &[]),
             image("eu-west-1", "ami-b", "renamed", &[(SOURCE_ID_TAG, "ami-1")]),
@@ -224,17 +236,32 @@ mod tests {
     #[test]
     fn buckets_pair_by_naming_rule() {
         let bucket = |region: &str, name: &str| {
-            Resource::new(region, Kind::Bucket, name, Details::Bucket(r::Bucket::default()))
+            Resource::new(
+                region,
+                Kind::Bucket,
+                name,
+                Details::Bucket(r::Bucket::default()),
+            )
         };
         let mut source = vec![bucket("us-east-1", "assets"), bucket("us-east-1", "logs")];
-        let target = vec![bucket("eu-west-1", "assets-eu-west-1"), bucket("eu-west-1", "logs")];
+        let target = vec![
+            bucket("eu-west-1", "assets-eu-west-1"),
+            bucket("eu-west-1", "logs"),
+        ];
         pair(&mut source, &target, &ctx());
         assert_eq!(source[0].counterpart.as_deref(), Some("assets-eu-west-1"));
-        assert_eq!(source[1].counterpart, None, "same name cannot be the copy: names are global");
+        assert_eq!(
+            source[1].counterpart, None,
+            "same name cannot be the copy: names are global"
+        );
 
         let mut c = ctx();
         c.bucket_naming = BucketNaming::new("{source-region}-{name}-copy").unwrap();
-        assert_eq!(c.bucket_naming.target_name("logs", "us-east-1", "eu-west-1"), "us-east-1-logs-copy");
+        assert_eq!(
+            c.bucket_naming
+                .target_name("logs", "us-east-1", "eu-west-1"),
+            "us-east-1-logs-copy"
+        );
         assert!(BucketNaming::new("fixed-name").is_err());
     }
 
@@ -252,8 +279,14 @@ mod tests {
                 }),
             )
         };
-        let mut source = vec![group("us-east-1", "sg-1", "web", "vpc-s1"), group("us-east-1", "sg-2", "web", "vpc-s2")];
-        let target = vec![group("eu-west-1", "sg-a", "web", "vpc-t1"), group("eu-west-1", "sg-b", "web", "vpc-t9")];
+        let mut source = vec![
+            group("us-east-1", "sg-1", "web", "vpc-s1"),
+            group("us-east-1", "sg-2", "web", "vpc-s2"),
+        ];
+        let target = vec![
+            group("eu-west-1", "sg-a", "web", "vpc-t1"),
+            group("eu-west-1", "sg-b", "web", "vpc-t9"),
+        ];
         let mut c = ctx();
         c.vpc_pairs.insert("vpc-s1".into(), "vpc-t1".into());
         pair(&mut source, &target, &c);

@@ -153,7 +153,11 @@ pub struct SecurityGroup {
 
 impl SecurityGroup {
     pub fn rule_count(&self) -> usize {
-        self.ingress.iter().chain(&self.egress).map(Rule::grant_count).sum()
+        self.ingress
+            .iter()
+            .chain(&self.egress)
+            .map(Rule::grant_count)
+            .sum()
     }
 }
 
@@ -178,7 +182,11 @@ impl Rule {
 
     /// "tcp 443", "tcp 1024-2048", "all".
     pub fn ports(&self) -> String {
-        let proto = if self.protocol == "-1" { "all" } else { self.protocol.as_str() };
+        let proto = if self.protocol == "-1" {
+            "all"
+        } else {
+            self.protocol.as_str()
+        };
         match (self.from_port, self.to_port) {
             (Some(a), Some(b)) if a == b && a >= 0 => format!("{proto} {a}"),
             (Some(a), Some(b)) if a >= 0 => format!("{proto} {a}-{b}"),
@@ -285,7 +293,12 @@ pub struct AliasTarget {
 
 impl Record {
     /// The id cutover gives a record set: zone, name, type and set identifier.
-    pub fn id(zone_id: &str, name: &str, record_type: &str, set_identifier: Option<&str>) -> String {
+    pub fn id(
+        zone_id: &str,
+        name: &str,
+        record_type: &str,
+        set_identifier: Option<&str>,
+    ) -> String {
         match set_identifier {
             Some(set) => format!("{zone_id}/{name}/{record_type}/{set}"),
             None => format!("{zone_id}/{name}/{record_type}"),
