@@ -8,8 +8,9 @@ mod fetch;
 mod paging;
 mod rds;
 mod regions;
-mod route53;
+pub(crate) mod route53;
 mod s3;
+pub mod seed;
 
 pub use connect::{connect, Clients, RegionSpec};
 pub use error::CloudError;

@@ -24,14 +24,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         None => {
             let settings = load_settings(&flags)?;
-            inventory::summary(&settings).await
+            open_cockpit(settings).await
         }
     }
 }
 
+/// The default command. Until the cockpit lands: a summary of both estates.
+pub async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode> {
+    inventory::summary(&settings).await
+}
+
+pub fn start_logging(settings: &Settings) {
+    logging::init(&settings.paths);
+}
+
 pub fn load_settings(flags: &crate::config::FlagSettings) -> anyhow::Result<Settings> {
     let settings = Settings::load(flags, &AwsEnv::from_process()).map_err(anyhow::Error::msg)?;
-    logging::init(&settings.paths);
+    start_logging(&settings);
     Ok(settings)
 }
 

@@ -1,9 +1,88 @@
-//! `cutover sandbox`: a local two-region estate to try cutover on.
+//! `cutover sandbox`: start moto_server, seed the sandbox estate, open the
+//! cockpit on it, and stop the server on the way out.
 
 use crate::cli::SandboxArgs;
-use crate::config::FlagSettings;
+use crate::cloud::seed::{seed, Estate};
+use crate::config::{AwsEnv, FlagSettings, Settings};
+use crate::sandbox::MotoServer;
 use std::process::ExitCode;
+use std::time::Instant;
 
-pub async fn run(_flags: &FlagSettings, _args: &SandboxArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
+    let estate = Estate::sandbox();
+    let started = Instant::now();
+    let port = args.port;
+    let server = tokio::task::spawn_blocking(move || MotoServer::start(port))
+        .await?
+        .map_err(anyhow::Error::msg)?;
+    eprintln!("sandbox: moto_server on {}", server.endpoint());
+
+    let settings = sandbox_settings(flags, &estate, &server.endpoint())?;
+    let regions = super::connect(&settings).await?;
+    let seeded = seed(&regions, &estate, args.objects, &|stage| {
+        eprintln!("sandbox: seeding {stage}…")
+    })
+    .await?;
+    eprintln!(
+        "sandbox: seeded {} instances, {} objects ({:.1} MB) in {:.1} s",
+        estate.instance_count(),
+        seeded.objects,
+        seeded.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    if args.serve {
+        print_how_to_use(&server, &estate);
+        tokio::signal::ctrl_c().await?;
+        eprintln!("sandbox: stopping moto_server");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let code = super::open_cockpit(settings).await;
+    drop(server);
+    code
+}
+
+/// The user's settings file still gives keys and colours; regions, endpoint
+/// and credentials are the sandbox's.
+fn sandbox_settings(
+    flags: &FlagSettings,
+    estate: &Estate,
+    endpoint: &str,
+) -> anyhow::Result<Settings> {
+    let flags = FlagSettings {
+        source: Some(estate.source.clone()),
+        target: Some(estate.target.clone()),
+        profile: None,
+        source_profile: None,
+        target_profile: None,
+        endpoint_url: Some(endpoint.to_string()),
+        read_only: flags.read_only,
+        config: flags.config.clone(),
+    };
+    let mut settings = Settings::load(&flags, &AwsEnv::default()).map_err(anyhow::Error::msg)?;
+    settings.source.profile = None;
+    settings.target.profile = None;
+    settings.ambient_profile = None;
+    super::start_logging(&settings);
+    Ok(settings)
+}
+
+fn print_how_to_use(server: &MotoServer, estate: &Estate) {
+    println!("The sandbox estate is up. In another terminal:");
+    println!();
+    println!(
+        "  export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
+        crate::sandbox::SANDBOX_ACCESS_KEY,
+        crate::sandbox::SANDBOX_SECRET_KEY
+    );
+    println!("  export AWS_ENDPOINT_URL={}", server.endpoint());
+    println!(
+        "  cutover --source {} --target {}",
+        estate.source, estate.target
+    );
+    println!(
+        "  cutover --source {} --target {} inventory --output json",
+        estate.source, estate.target
+    );
+    println!();
+    println!("Ctrl-C stops the server.");
 }

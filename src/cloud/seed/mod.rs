@@ -1,0 +1,248 @@
+//! Writes a described estate into a region pair: the sandbox's (and the
+//! tests') estate on moto. The description lives in assets/sandbox/estate.toml.
+
+mod compute;
+mod data;
+mod dns;
+mod storage;
+
+use super::error::CloudError;
+use super::Regions;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The sandbox estate shipped with cutover.
+pub const SANDBOX_ESTATE: &str = include_str!("../../../assets/sandbox/estate.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estate {
+    pub source: String,
+    pub target: String,
+    pub base_image: String,
+    pub vpc: VpcSpec,
+    pub security_groups: Vec<GroupSpec>,
+    pub key_pairs: Vec<KeyPairSpec>,
+    pub apps: Vec<AppSpec>,
+    pub buckets: Vec<BucketSpec>,
+    pub databases: Vec<DatabaseSpec>,
+    pub zone: ZoneSpec,
+    pub target_already: TargetAlready,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcSpec {
+    pub name: String,
+    pub cidr: String,
+    pub subnets: Vec<SubnetSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetSpec {
+    pub name: String,
+    pub cidr: String,
+    /// The zone letter: "a" is {region}a.
+    pub zone: String,
+    #[serde(default)]
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub name: String,
+    pub description: String,
+    pub ingress: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    /// A CIDR, an IPv6 CIDR, or the name of a group in the estate.
+    pub peer: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPairSpec {
+    pub name: String,
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSpec {
+    pub name: String,
+    pub instances: usize,
+    pub instance_type: String,
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub key_pair: String,
+    pub image_name: String,
+    pub data_volume_gib: i32,
+    pub elastic_ip: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketSpec {
+    pub name: String,
+    /// This bucket's part of the total object count.
+    pub share: f64,
+    pub versioning: bool,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    pub prefixes: Vec<String>,
+    pub large_object_mib: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSpec {
+    pub id: String,
+    pub engine: String,
+    pub class: String,
+    pub storage_gib: i32,
+    pub snapshots: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSpec {
+    pub name: String,
+    pub records: Vec<RecordSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub ttl: i64,
+    pub value: String,
+    pub set: Option<String>,
+    pub weight: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetAlready {
+    pub images: Vec<String>,
+    pub key_pairs: Vec<String>,
+}
+
+impl Estate {
+    pub fn sandbox() -> Self {
+        toml::from_str(SANDBOX_ESTATE)
+            .expect("assets/sandbox/estate.toml is checked by a unit test")
+    }
+
+    pub fn instance_count(&self) -> usize {
+        self.apps.iter().map(|a| a.instances).sum()
+    }
+
+    /// Objects per bucket for a total of `objects`, plus its large object.
+    pub fn objects_in(&self, bucket: &BucketSpec, objects: usize) -> usize {
+        (bucket.share * objects as f64).round() as usize
+            + usize::from(bucket.large_object_mib.is_some())
+    }
+}
+
+/// What seeding made, for the sandbox's summary and the tests' checks.
+#[derive(Debug, Clone, Default)]
+pub struct Seeded {
+    /// app name -> instance ids, in launch order.
+    pub instances: BTreeMap<String, Vec<String>>,
+    pub groups: BTreeMap<String, String>,
+    pub subnets: BTreeMap<String, String>,
+    pub vpc_id: String,
+    /// AMI name -> id, in the source.
+    pub images: BTreeMap<String, String>,
+    /// AMI name -> id, in the target.
+    pub target_images: BTreeMap<String, String>,
+    pub volumes: Vec<String>,
+    pub snapshots: Vec<String>,
+    /// app name -> public IP.
+    pub elastic_ips: BTreeMap<String, String>,
+    /// database id -> endpoint address.
+    pub db_endpoints: BTreeMap<String, String>,
+    pub zone_id: String,
+    pub objects: usize,
+    pub bytes: u64,
+}
+
+/// Writes the estate; `objects` is the total object count over the buckets;
+/// `progress` hears one line per stage.
+pub async fn seed(
+    regions: &Regions,
+    estate: &Estate,
+    objects: usize,
+    progress: &dyn Fn(&str),
+) -> Result<Seeded, CloudError> {
+    let mut seeded = Seeded::default();
+    progress("network, security groups and key pairs");
+    compute::network(&regions.source, estate, &mut seeded).await?;
+    progress("instances, volumes, snapshots, AMIs and Elastic IPs");
+    compute::apps(&regions.source, estate, &mut seeded).await?;
+    progress("RDS instances and snapshots");
+    data::databases(&regions.source, estate, &mut seeded).await?;
+    progress("Route 53 zone and records");
+    dns::zone(&regions.source, estate, &mut seeded).await?;
+    progress("what the target already holds");
+    compute::target_already(regions, estate, &mut seeded).await?;
+    progress(&format!("S3 buckets with {objects} objects"));
+    storage::buckets(&regions.source, estate, objects, &mut seeded).await?;
+    Ok(seeded)
+}
+
+/// For SDK builders whose required fields are checked at build time.
+fn built<T>(r: Result<T, impl std::error::Error>) -> Result<T, CloudError> {
+    r.map_err(|e| CloudError::Setup(format!("seed: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sandbox_estate_parses_and_refers_to_what_it_defines() {
+        let e = Estate::sandbox();
+        let groups: Vec<&str> = e.security_groups.iter().map(|g| g.name.as_str()).collect();
+        let subnets: Vec<&str> = e.vpc.subnets.iter().map(|s| s.name.as_str()).collect();
+        for app in &e.apps {
+            assert!(
+                app.security_groups
+                    .iter()
+                    .all(|g| groups.contains(&g.as_str())),
+                "{}",
+                app.name
+            );
+            assert!(
+                app.subnets.iter().all(|s| subnets.contains(&s.as_str())),
+                "{}",
+                app.name
+            );
+            assert!(
+                e.key_pairs.iter().any(|k| k.name == app.key_pair),
+                "{}",
+                app.name
+            );
+        }
+        for rule in e.security_groups.iter().flat_map(|g| &g.ingress) {
+            assert!(
+                rule.peer.contains('/') || groups.contains(&rule.peer.as_str()),
+                "{}",
+                rule.peer
+            );
+        }
+        let shares: f64 = e.buckets.iter().map(|b| b.share).sum();
+        assert!((shares - 1.0).abs() < 1e-9);
+        assert_eq!(e.instance_count(), 6);
+    }
+}

@@ -1,0 +1,126 @@
+//! A moto_server process on a free loopback port, stopped when dropped.
+//! One server serves EC2, S3, RDS and Route 53 for every region.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What to run: `CUTOVER_MOTO_SERVER` or `moto_server` on PATH.
+fn program() -> String {
+    std::env::var("CUTOVER_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into())
+}
+
+pub const INSTALL_HINT: &str = "install it with: pip install 'moto[server]>=5.2.5'";
+
+#[derive(Debug)]
+pub struct MotoServer {
+    child: Child,
+    port: u16,
+}
+
+impl MotoServer {
+    /// Starts moto_server on `port` (a free one if None) and waits until it answers.
+    pub fn start(port: Option<u16>) -> Result<Self, String> {
+        let port = match port {
+            Some(p) => p,
+            None => free_port()?,
+        };
+        let child = Command::new(program())
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // Without this moto lists ~1,170 public AMIs per region, burying the estate.
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("moto_server not found on PATH: {INSTALL_HINT}")
+                }
+                _ => format!("cannot start moto_server: {e}"),
+            })?;
+        let mut server = MotoServer { child, port };
+        server.wait_ready(Duration::from_secs(30))?;
+        Ok(server)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), String> {
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let mut err = String::new();
+                if let Some(mut e) = self.child.stderr.take() {
+                    let _ = e.read_to_string(&mut err);
+                }
+                let last = err.lines().rev().take(3).collect::<Vec<_>>().join(" | ");
+                return Err(format!(
+                    "moto_server exited ({status}) on port {}: {last}",
+                    self.port
+                ));
+            }
+            if self.request("GET", "/moto-api/").is_ok() {
+                // Its log goes nowhere from here on; an unread pipe would fill and block it.
+                self.child.stderr.take();
+                return Ok(());
+            }
+            if started.elapsed() > limit {
+                return Err(format!(
+                    "moto_server did not answer on port {} within {limit:?}",
+                    self.port
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Wipes every resource in every region.
+    pub fn reset(&self) -> Result<(), String> {
+        self.request("POST", "/moto-api/reset").map(|_| ())
+    }
+
+    /// A bare HTTP/1.0 request: the status line's code.
+    fn request(&self, method: &str, path: &str) -> Result<u16, String> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .map_err(|e| e.to_string())?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+        )
+        .map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        let code = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| format!("no HTTP answer from moto_server: {answer:.80}"))?;
+        if code >= 400 {
+            return Err(format!("moto_server answered {code} to {method} {path}"));
+        }
+        Ok(code)
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
