@@ -156,6 +156,7 @@ impl Settings {
             endpoint_url: endpoint_url.clone(),
             use_instance_metadata: file.use_instance_metadata.unwrap_or(false),
             extra_regions: file.extra_regions.clone(),
+            static_keys: None,
         };
         let bucket_naming = match &file.bucket_name_template {
             Some(t) => BucketNaming::new(t)

@@ -3,10 +3,6 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cutover::cli::Cli::parse();
-    if matches!(cli.command, Some(cutover::cli::Command::Sandbox(_))) {
-        // Before any thread exists: the environment is process-wide.
-        cutover::sandbox::use_sandbox_credentials();
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -12,6 +12,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::Credentials;
 use std::time::Duration;
 
 /// What is needed to reach one region.
@@ -29,6 +30,21 @@ pub struct RegionSpec {
     pub use_instance_metadata: bool,
     /// Regions newer than cutover's list.
     pub extra_regions: Vec<String>,
+    /// Fixed keys instead of the chain: for emulators (the sandbox, tests).
+    pub static_keys: Option<StaticKeys>,
+}
+
+/// An access key pair given directly. Debug never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaticKeys {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for StaticKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StaticKeys({}, secret hidden)", self.access_key_id)
+    }
 }
 
 /// The four service clients of one region.
@@ -51,7 +67,19 @@ pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
     if let Some(name) = &spec.profile {
         check_profile_exists(name).await?;
     }
-    let credentials = credentials_chain(spec);
+    let credentials = match &spec.static_keys {
+        Some(k) => CredentialsProviderChain::first_try(
+            "Static",
+            Credentials::new(
+                &k.access_key_id,
+                &k.secret_access_key,
+                None,
+                None,
+                "cutover-static",
+            ),
+        ),
+        None => credentials_chain(spec),
+    };
     check_credentials(spec, &credentials).await?;
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest())

@@ -58,17 +58,37 @@ impl CloudError {
             SdkError::ServiceError(ctx) => {
                 let e = ctx.err();
                 let status = ctx.raw().status().as_u16();
+                // Some servers nest the error where the SDK does not look
+                // (moto: <Errors><Error>); read it from the body then.
+                let body = ctx
+                    .raw()
+                    .body()
+                    .bytes()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .unwrap_or_default();
                 let code = e
                     .code()
                     .map(str::to_string)
-                    .unwrap_or_else(|| format!("HTTP {status}"));
-                if e.code().is_none() && e.message().is_none() && status >= 500 {
-                    return CloudError::BadAnswer { operation, status };
-                }
+                    .or_else(|| xml_field(body, "Code"));
+                let message = e
+                    .message()
+                    .map(str::to_string)
+                    .or_else(|| xml_field(body, "Message"));
+                let Some(code) = code else {
+                    if status >= 500 {
+                        return CloudError::BadAnswer { operation, status };
+                    }
+                    return CloudError::Service {
+                        operation,
+                        code: format!("HTTP {status}"),
+                        message: message.unwrap_or_else(|| "no message".into()),
+                        hint: hint_for_status(status),
+                    };
+                };
                 CloudError::Service {
                     operation,
-                    hint: hint_for(&code),
-                    message: e.message().unwrap_or("no message").to_string(),
+                    hint: hint_for(&code).or_else(|| hint_for_status(status)),
+                    message: message.unwrap_or_else(|| "no message".into()),
                     code,
                 }
             }
@@ -107,9 +127,24 @@ pub fn source_chain(err: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// The text of the first `<name>` element, if any.
+fn xml_field(body: &str, name: &str) -> Option<String> {
+    let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+    let len = body[start..].find(&format!("</{name}>"))?;
+    Some(body[start..start + len].to_string()).filter(|s| !s.is_empty())
+}
+
+fn hint_for_status(status: u16) -> Option<&'static str> {
+    match status {
+        403 => hint_for("AccessDenied"),
+        401 => hint_for("AuthFailure"),
+        _ => None,
+    }
+}
+
 fn hint_for(code: &str) -> Option<&'static str> {
     Some(match code {
-        "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" | "Forbidden" => {
+        "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" | "Forbidden" | "AuthorizationError" => {
             "the credentials lack this permission: add it to the IAM policy, see assets/iam-policy.json"
         }
         "AuthFailure" | "InvalidClientTokenId" | "SignatureDoesNotMatch" | "InvalidAccessKeyId" => {
@@ -142,5 +177,9 @@ mod tests {
         assert!(text.starts_with("rds:DescribeDBInstances failed: AccessDenied: not allowed ("));
         assert!(text.contains("iam-policy.json"));
         assert_eq!(hint_for("SomethingElse"), None);
+        let body = "<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>no rds</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(xml_field(body, "Code").as_deref(), Some("AccessDenied"));
+        assert_eq!(xml_field(body, "Message").as_deref(), Some("no rds"));
+        assert_eq!(xml_field(body, "Missing"), None);
     }
 }

@@ -12,7 +12,7 @@ pub(crate) mod route53;
 mod s3;
 pub mod seed;
 
-pub use connect::{connect, Clients, RegionSpec};
+pub use connect::{connect, Clients, RegionSpec, StaticKeys};
 pub use error::CloudError;
 pub use fetch::{list, spawn_listings, Listed, Regions};
 pub use regions::check_region;

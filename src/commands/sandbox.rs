@@ -59,8 +59,10 @@ fn sandbox_settings(
         config: flags.config.clone(),
     };
     let mut settings = Settings::load(&flags, &AwsEnv::default()).map_err(anyhow::Error::msg)?;
-    settings.source.profile = None;
-    settings.target.profile = None;
+    for spec in [&mut settings.source, &mut settings.target] {
+        spec.profile = None;
+        spec.static_keys = Some(crate::sandbox::sandbox_keys());
+    }
     settings.ambient_profile = None;
     super::start_logging(&settings);
     Ok(settings)
@@ -69,10 +71,10 @@ fn sandbox_settings(
 fn print_how_to_use(server: &MotoServer, estate: &Estate) {
     println!("The sandbox estate is up. In another terminal:");
     println!();
+    let keys = crate::sandbox::sandbox_keys();
     println!(
         "  export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
-        crate::sandbox::SANDBOX_ACCESS_KEY,
-        crate::sandbox::SANDBOX_SECRET_KEY
+        keys.access_key_id, keys.secret_access_key
     );
     println!("  export AWS_ENDPOINT_URL={}", server.endpoint());
     println!(

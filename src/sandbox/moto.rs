@@ -22,6 +22,12 @@ pub struct MotoServer {
 impl MotoServer {
     /// Starts moto_server on `port` (a free one if None) and waits until it answers.
     pub fn start(port: Option<u16>) -> Result<Self, String> {
+        Self::start_with_env(port, &[])
+    }
+
+    /// As `start`, with extra moto settings (e.g. INITIAL_NO_AUTH_ACTION_COUNT
+    /// to make moto enforce IAM policies).
+    pub fn start_with_env(port: Option<u16>, env: &[(&str, &str)]) -> Result<Self, String> {
         let port = match port {
             Some(p) => p,
             None => free_port()?,
@@ -30,6 +36,7 @@ impl MotoServer {
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // Without this moto lists ~1,170 public AMIs per region, burying the estate.
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
