@@ -6,9 +6,15 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// What to run: `CUTOVER_MOTO_SERVER` or `moto_server` on PATH.
-fn program() -> String {
-    std::env::var("CUTOVER_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into())
+/// What to run: `CUTOVER_MOTO_SERVER`, else `moto_server` on PATH, else
+/// `python3 -m moto.server` (pip may put scripts outside PATH).
+fn commands() -> Vec<Command> {
+    if let Ok(program) = std::env::var("CUTOVER_MOTO_SERVER") {
+        return vec![Command::new(program)];
+    }
+    let mut module = Command::new("python3");
+    module.args(["-m", "moto.server"]);
+    vec![Command::new("moto_server"), module]
 }
 
 pub const INSTALL_HINT: &str = "install it with: pip install 'moto[server]>=5.2.5'";
@@ -32,24 +38,30 @@ impl MotoServer {
             Some(p) => p,
             None => free_port()?,
         };
-        let child = Command::new(program())
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            // Without this moto lists ~1,170 public AMIs per region, burying the estate.
-            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    format!("moto_server not found on PATH: {INSTALL_HINT}")
-                }
-                _ => format!("cannot start moto_server: {e}"),
-            })?;
-        let mut server = MotoServer { child, port };
-        server.wait_ready(Duration::from_secs(30))?;
-        Ok(server)
+        let mut last_error = format!("moto_server not found on PATH: {INSTALL_HINT}");
+        for mut cmd in commands() {
+            let spawned = cmd
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                // Without this moto lists ~1,170 public AMIs per region, burying the estate.
+                .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+                .envs(env.iter().copied())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn();
+            let child = match spawned {
+                Ok(child) => child,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(format!("cannot start moto_server: {e}")),
+            };
+            let mut server = MotoServer { child, port };
+            match server.wait_ready(Duration::from_secs(30)) {
+                Ok(()) => return Ok(server),
+                // `python3 -m moto.server` without moto installed exits at once.
+                Err(e) => last_error = format!("{e}; {INSTALL_HINT}"),
+            }
+        }
+        Err(last_error)
     }
 
     pub fn port(&self) -> u16 {
