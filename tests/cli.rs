@@ -111,6 +111,27 @@ fn inventory_table_and_paths() {
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.lines().next().unwrap().starts_with("REGION"));
     assert!(out.contains("shop-db"));
+    assert!(
+        !out.contains("vpc-"),
+        "VPCs are read for pairing but not printed"
+    );
+    let defaults: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("us-east-1") && l.contains(" default "))
+        .collect();
+    assert_eq!(
+        defaults.len(),
+        2,
+        "the default VPC's and the shop VPC's: {out}"
+    );
+    assert_eq!(
+        defaults
+            .iter()
+            .filter(|l| l.trim_end().ends_with('-'))
+            .count(),
+        1,
+        "only the default VPC's group has a copy: {out}"
+    );
 
     let o = run(&home, None, &["paths"]);
     let out = String::from_utf8(o.stdout).unwrap();

@@ -16,12 +16,14 @@ pub struct Timings {
     pub complete: Duration,
 }
 
-/// Lists `kinds` on both sides concurrently and gathers the results.
+/// Lists `kinds`, and the kinds they pair through, on both sides
+/// concurrently, and gathers the results.
 pub async fn collect_inventory(
     regions: &Regions,
     naming: BucketNaming,
     kinds: &[Kind],
 ) -> (Inventory, Duration, Duration) {
+    let kinds = &Kind::with_pairing_needs(kinds);
     let started = Instant::now();
     let mut inventory = Inventory::new(
         &regions.source.region,
@@ -75,9 +77,10 @@ pub async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<Ex
         complete: connect + complete,
     };
     tracing::info!(?timings, "inventory read");
+    let wanted = |r: &&Resource| kinds.contains(&r.kind);
     match args.output {
-        Output::Json => print_json(&inventory)?,
-        Output::Table => print_table(&inventory),
+        Output::Json => print_json(&inventory, wanted)?,
+        Output::Table => print_table(&inventory, wanted),
     }
     report_end(&inventory, timings)
 }
@@ -107,11 +110,11 @@ fn report_end(inventory: &Inventory, t: Timings) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_json(inventory: &Inventory) -> anyhow::Result<()> {
+fn print_json(inventory: &Inventory, wanted: impl Fn(&&Resource) -> bool) -> anyhow::Result<()> {
     let doc = Document {
         source: inventory.source_region(),
         target: inventory.target_region(),
-        resources: inventory.all_resources().collect(),
+        resources: inventory.all_resources().filter(wanted).collect(),
         errors: inventory
             .failures()
             .map(|(side, kind, error)| ListingError {
@@ -125,10 +128,10 @@ fn print_json(inventory: &Inventory) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_table(inventory: &Inventory) {
+fn print_table(inventory: &Inventory, wanted: impl Fn(&&Resource) -> bool) {
     let header = ["REGION", "KIND", "ID", "NAME", "STATE", "COUNTERPART"].map(String::from);
     let mut rows = vec![header];
-    for r in inventory.all_resources() {
+    for r in inventory.all_resources().filter(wanted) {
         let counterpart = match (&r.counterpart, &r.differs) {
             (Some(c), Some(d)) => format!("{c} (differs: {d})"),
             (Some(c), None) => c.clone(),

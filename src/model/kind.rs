@@ -107,6 +107,23 @@ impl Kind {
         matches!(self, Kind::HostedZone | Kind::Record)
     }
 
+    /// Kinds that must be read for this kind to pair: security groups pair
+    /// within paired VPCs.
+    pub fn pairs_through(self) -> &'static [Kind] {
+        match self {
+            Kind::SecurityGroup => &[Kind::Vpc],
+            _ => &[],
+        }
+    }
+
+    /// `kinds` plus what they pair through, each once, in `ALL` order.
+    pub fn with_pairing_needs(kinds: &[Kind]) -> Vec<Kind> {
+        Kind::ALL
+            .into_iter()
+            .filter(|k| kinds.contains(k) || kinds.iter().any(|w| w.pairs_through().contains(k)))
+            .collect()
+    }
+
     /// Kinds whose names start with `prefix` (for `:` completion), exact
     /// name or alias matches first.
     pub fn completions(prefix: &str) -> Vec<Kind> {
@@ -158,6 +175,18 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("key_pair"));
+    }
+
+    #[test]
+    fn groups_bring_their_vpcs() {
+        assert_eq!(
+            Kind::with_pairing_needs(&[Kind::SecurityGroup, Kind::Image]),
+            vec![Kind::Image, Kind::SecurityGroup, Kind::Vpc]
+        );
+        assert_eq!(
+            Kind::with_pairing_needs(&[Kind::Bucket]),
+            vec![Kind::Bucket]
+        );
     }
 
     #[test]
