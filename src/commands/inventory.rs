@@ -82,12 +82,13 @@ pub async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<Ex
         Output::Json => print_json(&inventory, wanted)?,
         Output::Table => print_table(&inventory, wanted),
     }
-    report_end(&inventory, timings)
+    let shown = inventory.all_resources().filter(wanted).count();
+    report_end(&inventory, shown, timings)
 }
 
 /// Listing errors go to stderr too, and make the exit code 2: the document
 /// is printed, but it is not the whole estate.
-fn report_end(inventory: &Inventory, t: Timings) -> anyhow::Result<ExitCode> {
+fn report_end(inventory: &Inventory, shown: usize, t: Timings) -> anyhow::Result<ExitCode> {
     let failures: Vec<_> = inventory.failures().collect();
     for (side, kind, error) in &failures {
         eprintln!(
@@ -97,7 +98,7 @@ fn report_end(inventory: &Inventory, t: Timings) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!(
-        "read {} resources: credentials {} ms, first result {} ms, all {} ms",
+        "{shown} resources ({} read, with what they pair through): credentials {} ms, first result {} ms, all {} ms",
         inventory.all_resources().count(),
         t.connect.as_millis(),
         t.first_result.as_millis(),
@@ -205,6 +206,7 @@ pub async fn summary(settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     report_end(
         &inventory,
+        inventory.all_resources().count(),
         Timings {
             connect: Duration::ZERO,
             first_result: Duration::ZERO,
