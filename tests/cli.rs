@@ -190,6 +190,42 @@ fn bad_regions_profiles_and_credentials_are_explained() {
 }
 
 #[test]
+fn a_named_profile_from_the_aws_files_is_used() {
+    let f = seeded();
+    let home = temp_home("profile");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(
+        home.join(".aws/credentials"),
+        "[migrator]\naws_access_key_id = AKIDMIGRATOR\naws_secret_access_key = not-shown-anywhere\n",
+    )
+    .unwrap();
+    let mut cmd = cutover_command(&home);
+    cmd.env("AWS_ENDPOINT_URL", f.server.endpoint());
+    let o = cmd
+        .args([
+            "--profile",
+            "migrator",
+            "--source",
+            "us-east-1",
+            "--target",
+            "eu-west-1",
+            "inventory",
+            "--kinds",
+            "key_pair",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("shop-ops"));
+    let log =
+        std::fs::read_to_string(home.join(".local/share/cutover/cutover.log")).unwrap_or_default();
+    assert!(
+        !log.contains("not-shown-anywhere"),
+        "secrets never reach the log"
+    );
+}
+
+#[test]
 fn unreachable_endpoint_and_broken_config_are_explained() {
     let home = temp_home("unreachable");
     // A port nothing listens on.
