@@ -6,5 +6,6 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod config;
+pub mod migrate;
 pub mod model;
 pub mod sandbox;

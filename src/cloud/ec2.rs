@@ -107,7 +107,7 @@ pub async fn images(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     .await
 }
 
-fn image(region: &str, i: &t::Image) -> Resource {
+pub(crate) fn image(region: &str, i: &t::Image) -> Resource {
     let ami_name = i.name().unwrap_or_default().to_string();
     let details = m::Image {
         ami_name: ami_name.clone(),
@@ -154,7 +154,7 @@ pub async fn volumes(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     .await
 }
 
-fn volume(region: &str, v: &t::Volume) -> Resource {
+pub(crate) fn volume(region: &str, v: &t::Volume) -> Resource {
     let details = m::Volume {
         size_gib: v.size().unwrap_or_default(),
         volume_type: v
@@ -199,7 +199,7 @@ pub async fn snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     .await
 }
 
-fn snapshot(region: &str, s: &t::Snapshot) -> Resource {
+pub(crate) fn snapshot(region: &str, s: &t::Snapshot) -> Resource {
     let details = m::Snapshot {
         volume_id: owned(s.volume_id()),
         size_gib: s.volume_size().unwrap_or_default(),
@@ -239,7 +239,7 @@ pub async fn security_groups(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     .await
 }
 
-fn security_group(region: &str, g: &t::SecurityGroup) -> Resource {
+pub(crate) fn security_group(region: &str, g: &t::SecurityGroup) -> Resource {
     let group_name = g.group_name().unwrap_or_default().to_string();
     let details = m::SecurityGroup {
         group_name: group_name.clone(),
@@ -303,7 +303,7 @@ pub async fn key_pairs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
         .collect())
 }
 
-fn key_pair(region: &str, k: &t::KeyPairInfo) -> Resource {
+pub(crate) fn key_pair(region: &str, k: &t::KeyPairInfo) -> Resource {
     let name = k.key_name().unwrap_or_default();
     let details = m::KeyPair {
         key_pair_id: owned(k.key_pair_id()),

@@ -2,26 +2,18 @@
 //! target already holds.
 
 use super::{Estate, Seeded};
+use crate::cloud::copy::tagged;
 use crate::cloud::error::{sdk, CloudError};
 use crate::cloud::{Clients, Regions};
 use crate::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
-use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types as t;
-
-fn tagged(kind: t::ResourceType, tags: &[(&str, &str)]) -> t::TagSpecification {
-    let mut spec = t::TagSpecification::builder().resource_type(kind);
-    for (k, v) in tags {
-        spec = spec.tags(t::Tag::builder().key(*k).value(*v).build());
-    }
-    spec.build()
-}
 
 pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
     let vpc = c
         .ec2
         .create_vpc()
         .cidr_block(&e.vpc.cidr)
-        .tag_specifications(tagged(
+        .set_tag_specifications(tagged(
             t::ResourceType::Vpc,
             &[("Name", &e.vpc.name), ("env", "prod")],
         ))
@@ -36,7 +28,7 @@ pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), Clou
     let igw = c
         .ec2
         .create_internet_gateway()
-        .tag_specifications(tagged(
+        .set_tag_specifications(tagged(
             t::ResourceType::InternetGateway,
             &[("Name", &e.vpc.name)],
         ))
@@ -61,7 +53,7 @@ pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), Clou
             .vpc_id(&s.vpc_id)
             .cidr_block(&sub.cidr)
             .availability_zone(format!("{}{}", c.region, sub.zone))
-            .tag_specifications(tagged(t::ResourceType::Subnet, &[("Name", &sub.name)]))
+            .set_tag_specifications(tagged(t::ResourceType::Subnet, &[("Name", &sub.name)]))
             .send()
             .await
             .map_err(sdk("ec2:CreateSubnet"))?;
@@ -89,7 +81,7 @@ pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), Clou
             .group_name(&g.name)
             .description(&g.description)
             .vpc_id(&s.vpc_id)
-            .tag_specifications(tagged(
+            .set_tag_specifications(tagged(
                 t::ResourceType::SecurityGroup,
                 &[("Name", &g.name), ("env", "prod")],
             ))
@@ -127,25 +119,9 @@ pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), Clou
             .map_err(sdk("ec2:AuthorizeSecurityGroupIngress"))?;
     }
     for k in &e.key_pairs {
-        import_key(c, &k.name, &k.public_key, &[("team", "ops")]).await?;
+        crate::cloud::copy::key_pair::import_key(c, &k.name, &k.public_key, &[("team", "ops")])
+            .await?;
     }
-    Ok(())
-}
-
-async fn import_key(
-    c: &Clients,
-    name: &str,
-    public_key: &str,
-    tags: &[(&str, &str)],
-) -> Result<(), CloudError> {
-    c.ec2
-        .import_key_pair()
-        .key_name(name)
-        .public_key_material(Blob::new(public_key.as_bytes()))
-        .tag_specifications(tagged(t::ResourceType::KeyPair, tags))
-        .send()
-        .await
-        .map_err(sdk("ec2:ImportKeyPair"))?;
     Ok(())
 }
 
@@ -175,7 +151,7 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
                         .map(|g| s.groups[g].clone())
                         .collect(),
                 ))
-                .tag_specifications(tagged(t::ResourceType::Instance, &tags))
+                .set_tag_specifications(tagged(t::ResourceType::Instance, &tags))
                 .send()
                 .await
                 .map_err(sdk("ec2:RunInstances"))?;
@@ -196,7 +172,7 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
                 .availability_zone(&zone)
                 .size(app.data_volume_gib)
                 .volume_type(t::VolumeType::Gp3)
-                .tag_specifications(tagged(
+                .set_tag_specifications(tagged(
                     t::ResourceType::Volume,
                     &[("Name", &format!("{name}-data")), ("app", &app.name)],
                 ))
@@ -218,7 +194,7 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
                     .create_snapshot()
                     .volume_id(&vol_id)
                     .description(format!("{name} data, nightly"))
-                    .tag_specifications(tagged(
+                    .set_tag_specifications(tagged(
                         t::ResourceType::Snapshot,
                         &[
                             ("Name", &format!("{name}-data-nightly")),
@@ -241,7 +217,7 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
             .instance_id(&ids[0])
             .name(&app.image_name)
             .description(format!("{} golden image", app.name))
-            .tag_specifications(tagged(
+            .set_tag_specifications(tagged(
                 t::ResourceType::Image,
                 &[("app", &app.name), ("built-by", "packer")],
             ))
@@ -257,7 +233,7 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
                 .ec2
                 .allocate_address()
                 .domain(t::DomainType::Vpc)
-                .tag_specifications(tagged(
+                .set_tag_specifications(tagged(
                     t::ResourceType::ElasticIp,
                     &[("Name", &format!("shop-{}", app.name))],
                 ))
@@ -328,7 +304,13 @@ pub async fn target_already(r: &Regions, e: &Estate, s: &mut Seeded) -> Result<(
             .iter()
             .find(|k| &k.name == name)
             .ok_or_else(|| CloudError::Setup(format!("seed: no key pair {name}")))?;
-        import_key(&r.target, name, &key.public_key, &[(SOURCE_ID_TAG, name)]).await?;
+        crate::cloud::copy::key_pair::import_key(
+            &r.target,
+            name,
+            &key.public_key,
+            &[(SOURCE_ID_TAG, name)],
+        )
+        .await?;
     }
     Ok(())
 }

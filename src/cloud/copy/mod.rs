@@ -1,0 +1,71 @@
+//! The AWS calls copy tasks make. Every copy is tagged with the source id
+//! (and the task id) so a re-run finds it instead of making a second one.
+
+pub mod image;
+pub mod key_pair;
+pub mod security_group;
+pub mod snapshot;
+
+use super::error::{sdk, CloudError};
+use super::Clients;
+use crate::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
+use aws_sdk_ec2::types as t;
+use std::collections::BTreeMap;
+
+/// Tags to put on a resource as it is created, for `set_tag_specifications`:
+/// none at all when there are no tags (AWS refuses an empty specification).
+pub(crate) fn tagged(
+    kind: t::ResourceType,
+    tags: &[(&str, &str)],
+) -> Option<Vec<t::TagSpecification>> {
+    if tags.is_empty() {
+        return None;
+    }
+    let mut spec = t::TagSpecification::builder().resource_type(kind);
+    for (k, v) in tags {
+        spec = spec.tags(t::Tag::builder().key(*k).value(*v).build());
+    }
+    Some(vec![spec.build()])
+}
+
+/// The tags that mark a copy: what it was copied from, and by which task.
+pub fn copy_tags<'a>(source_id: &'a str, task_id: &'a str) -> [(&'static str, &'a str); 2] {
+    [(SOURCE_ID_TAG, source_id), (TASK_ID_TAG, task_id)]
+}
+
+/// The tags a copy should carry over: the user's, not AWS's or cutover's own.
+pub fn user_tags(tags: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
+    tags.iter()
+        .filter(|(k, _)| !k.starts_with("aws:") && !k.starts_with("cutover:"))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// Adds tags to existing EC2 resources.
+pub async fn tag(c: &Clients, ids: &[&str], tags: &[(&str, &str)]) -> Result<(), CloudError> {
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let mut req = c.ec2.create_tags();
+    for id in ids {
+        req = req.resources(*id);
+    }
+    for (k, v) in tags {
+        req = req.tags(t::Tag::builder().key(*k).value(*v).build());
+    }
+    req.send().await.map_err(sdk("ec2:CreateTags"))?;
+    Ok(())
+}
+
+fn tag_filter(key: &str, value: &str) -> t::Filter {
+    t::Filter::builder()
+        .name(format!("tag:{key}"))
+        .values(value)
+        .build()
+}
+
+/// "InvalidSnapshot.NotFound" and kin: the thing is not there.
+fn is_not_found(e: &CloudError) -> bool {
+    e.code()
+        .is_some_and(|c| c.ends_with(".NotFound") || c.ends_with(".Malformed"))
+}

@@ -1,0 +1,168 @@
+//! EBS: snapshot a volume, copy a snapshot across regions, make a volume.
+
+use super::{tag_filter, tagged, CloudError};
+use crate::cloud::ec2;
+use crate::cloud::error::sdk;
+use crate::cloud::Clients;
+use crate::model::Resource;
+use aws_sdk_ec2::types as t;
+
+pub async fn snapshot(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
+    match c.ec2.describe_snapshots().snapshot_ids(id).send().await {
+        Ok(out) => Ok(out.snapshots().first().map(|s| ec2::snapshot(&c.region, s))),
+        Err(e) => {
+            let e = CloudError::from_sdk("ec2:DescribeSnapshots", e);
+            if super::is_not_found(&e) {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+pub async fn volume(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
+    match c.ec2.describe_volumes().volume_ids(id).send().await {
+        Ok(out) => Ok(out.volumes().first().map(|v| ec2::volume(&c.region, v))),
+        Err(e) => {
+            let e = CloudError::from_sdk("ec2:DescribeVolumes", e);
+            if super::is_not_found(&e) {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A snapshot of the account's carrying `key=value`.
+pub async fn find_tagged(
+    c: &Clients,
+    key: &str,
+    value: &str,
+) -> Result<Option<String>, CloudError> {
+    let out = c
+        .ec2
+        .describe_snapshots()
+        .owner_ids("self")
+        .filters(tag_filter(key, value))
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeSnapshots"))?;
+    Ok(out
+        .snapshots()
+        .first()
+        .and_then(|s| s.snapshot_id().map(str::to_string)))
+}
+
+pub async fn create_snapshot(
+    c: &Clients,
+    volume_id: &str,
+    description: &str,
+    tags: &[(&str, &str)],
+) -> Result<String, CloudError> {
+    let out = c
+        .ec2
+        .create_snapshot()
+        .volume_id(volume_id)
+        .description(description)
+        .set_tag_specifications(tagged(t::ResourceType::Snapshot, tags))
+        .send()
+        .await
+        .map_err(sdk("ec2:CreateSnapshot"))?;
+    out.snapshot_id()
+        .map(str::to_string)
+        .ok_or_else(|| CloudError::Setup("CreateSnapshot returned no id".into()))
+}
+
+pub struct SnapshotCopy<'a> {
+    pub source_region: &'a str,
+    pub source_id: &'a str,
+    pub description: &'a str,
+    pub kms_key_id: Option<&'a str>,
+    pub tags: &'a [(&'a str, &'a str)],
+}
+
+/// CopySnapshot called in the target. Unencrypted sources need no presigned
+/// URL; encrypted ones are re-encrypted with `kms_key_id`.
+pub async fn copy_snapshot(
+    target: &Clients,
+    copy: &SnapshotCopy<'_>,
+) -> Result<String, CloudError> {
+    let mut req = target
+        .ec2
+        .copy_snapshot()
+        .source_region(copy.source_region)
+        .source_snapshot_id(copy.source_id)
+        .description(copy.description)
+        .set_tag_specifications(tagged(t::ResourceType::Snapshot, copy.tags));
+    if let Some(key) = copy.kms_key_id {
+        req = req.encrypted(true).kms_key_id(key);
+    }
+    let out = req.send().await.map_err(sdk("ec2:CopySnapshot"))?;
+    out.snapshot_id()
+        .map(str::to_string)
+        .ok_or_else(|| CloudError::Setup("CopySnapshot returned no id".into()))
+}
+
+/// (state, AWS's progress in percent when it gives one).
+pub async fn snapshot_state(c: &Clients, id: &str) -> Result<(String, Option<u8>), CloudError> {
+    let Some(s) = snapshot(c, id).await? else {
+        return Ok(("missing".into(), None));
+    };
+    let progress = match &s.details {
+        crate::model::Details::Snapshot(d) => d.progress.as_deref().and_then(parse_percent),
+        _ => None,
+    };
+    Ok((s.state, progress))
+}
+
+/// "45%" -> 45.
+pub fn parse_percent(text: &str) -> Option<u8> {
+    text.trim()
+        .trim_end_matches('%')
+        .parse::<u8>()
+        .ok()
+        .filter(|p| *p <= 100)
+}
+
+pub async fn delete_snapshot(c: &Clients, id: &str) -> Result<(), CloudError> {
+    c.ec2
+        .delete_snapshot()
+        .snapshot_id(id)
+        .send()
+        .await
+        .map_err(sdk("ec2:DeleteSnapshot"))?;
+    Ok(())
+}
+
+pub async fn create_volume(
+    c: &Clients,
+    zone: &str,
+    snapshot_id: &str,
+    tags: &[(&str, &str)],
+) -> Result<String, CloudError> {
+    let out = c
+        .ec2
+        .create_volume()
+        .availability_zone(zone)
+        .snapshot_id(snapshot_id)
+        .set_tag_specifications(tagged(t::ResourceType::Volume, tags))
+        .send()
+        .await
+        .map_err(sdk("ec2:CreateVolume"))?;
+    out.volume_id()
+        .map(str::to_string)
+        .ok_or_else(|| CloudError::Setup("CreateVolume returned no id".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_text() {
+        assert_eq!(super::parse_percent("45%"), Some(45));
+        assert_eq!(super::parse_percent("100%"), Some(100));
+        assert_eq!(super::parse_percent(""), None);
+        assert_eq!(super::parse_percent("300%"), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! What happens to a task, as journal entries. `Task::apply` is the one
+//! state transition: the engine uses it live, the replay uses it after a
+//! crash, so both always agree.
+
+use super::task::{Task, TaskSpec, TaskState};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum TaskEvent {
+    Created {
+        spec: TaskSpec,
+    },
+    /// Written before the step's AWS call: after a crash, the step is
+    /// re-run, and each step first looks for what a previous run made.
+    StepStarted {
+        step: usize,
+    },
+    StepDone {
+        step: usize,
+        outputs: BTreeMap<String, String>,
+    },
+    Note {
+        text: String,
+    },
+    Paused {
+        step: usize,
+    },
+    Resumed,
+    Failed {
+        step: usize,
+        error: String,
+    },
+    Retried,
+    Cancelled {
+        note: String,
+    },
+    Done,
+}
+
+impl Task {
+    pub fn apply(&mut self, at_ms: u64, event: &TaskEvent) {
+        let steps = self.spec.steps();
+        let label = |i: usize| steps.get(i).map(|s| s.label()).unwrap_or("?");
+        let line = match event {
+            TaskEvent::Created { spec } => {
+                self.spec = spec.clone();
+                format!("queued: {} {}", spec.kind.label(), spec.what())
+            }
+            TaskEvent::StepStarted { step } => {
+                self.state = TaskState::Running { step: *step };
+                self.next_step = *step;
+                self.progress = None;
+                format!("step {}: {}", step + 1, label(*step))
+            }
+            TaskEvent::StepDone { step, outputs } => {
+                self.outputs.extend(outputs.clone());
+                self.next_step = step + 1;
+                self.progress = None;
+                let made: Vec<String> = outputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!(
+                    "done: {}{}",
+                    label(*step),
+                    if made.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", made.join(", "))
+                    }
+                )
+            }
+            TaskEvent::Note { text } => {
+                self.notes.push(text.clone());
+                format!("note: {text}")
+            }
+            TaskEvent::Paused { step } => {
+                self.state = TaskState::Paused { step: *step };
+                "paused".into()
+            }
+            TaskEvent::Resumed => {
+                self.state = TaskState::Queued;
+                "resumed".into()
+            }
+            TaskEvent::Failed { step, error } => {
+                self.state = TaskState::Failed {
+                    step: *step,
+                    error: error.clone(),
+                };
+                format!("failed at {}: {error}", label(*step))
+            }
+            TaskEvent::Retried => {
+                self.state = TaskState::Queued;
+                format!(
+                    "retry from step {}: {}",
+                    self.next_step + 1,
+                    label(self.next_step)
+                )
+            }
+            TaskEvent::Cancelled { note } => {
+                self.state = TaskState::Cancelled { note: note.clone() };
+                self.finished_ms = Some(at_ms);
+                format!("cancelled: {note}")
+            }
+            TaskEvent::Done => {
+                self.state = TaskState::Done;
+                self.next_step = steps.len();
+                self.finished_ms = Some(at_ms);
+                "done".into()
+            }
+        };
+        self.history.push((at_ms, line));
+    }
+
+    /// Rebuilds a task from its journal events, in order.
+    pub fn replay<'a>(events: impl IntoIterator<Item = (u64, &'a TaskEvent)>) -> Option<Task> {
+        let mut events = events.into_iter();
+        let (at, TaskEvent::Created { spec }) = events.next()? else {
+            return None;
+        };
+        let mut task = Task::new(spec.clone(), at);
+        task.apply(at, &TaskEvent::Created { spec: spec.clone() });
+        for (at, e) in events {
+            task.apply(at, e);
+        }
+        Some(task)
+    }
+
+    /// After a restart: a task that was running is runnable again from the
+    /// step it was in; paused and failed tasks stay as they were.
+    pub fn is_resumable(&self) -> bool {
+        matches!(self.state, TaskState::Queued | TaskState::Running { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::task::{CopyKind, CopyOptions};
+
+    fn spec() -> TaskSpec {
+        TaskSpec {
+            id: "t1".into(),
+            kind: CopyKind::Volume,
+            source_ids: vec!["vol-1".into()],
+            names: [("vol-1".to_string(), "web-data".to_string())].into(),
+            source_region: "us-east-1".into(),
+            target_region: "eu-west-1".into(),
+            options: CopyOptions::default(),
+            known_copies: Default::default(),
+        }
+    }
+
+    #[test]
+    fn replay_resumes_at_the_step_that_was_running() {
+        let events = [
+            TaskEvent::Created { spec: spec() },
+            TaskEvent::StepStarted { step: 0 },
+            TaskEvent::StepDone {
+                step: 0,
+                outputs: [("snapshot".into(), "snap-1".into())].into(),
+            },
+            TaskEvent::StepStarted { step: 1 },
+            TaskEvent::StepDone {
+                step: 1,
+                outputs: Default::default(),
+            },
+            TaskEvent::StepStarted { step: 2 },
+        ];
+        let task = Task::replay(events.iter().enumerate().map(|(i, e)| (i as u64, e))).unwrap();
+        assert_eq!(task.state, TaskState::Running { step: 2 });
+        assert_eq!(
+            task.next_step, 2,
+            "the copy step starts again (it first looks for an earlier copy)"
+        );
+        assert_eq!(task.outputs["snapshot"], "snap-1");
+        assert!(task.is_resumable());
+        assert_eq!(task.history.len(), 6);
+        assert_eq!(
+            task.history[2].1,
+            "done: snapshot the volume (snapshot=snap-1)"
+        );
+    }
+
+    #[test]
+    fn failure_retry_and_done() {
+        let mut task = Task::new(spec(), 0);
+        task.apply(1, &TaskEvent::StepStarted { step: 0 });
+        task.apply(
+            2,
+            &TaskEvent::StepDone {
+                step: 0,
+                outputs: Default::default(),
+            },
+        );
+        task.apply(3, &TaskEvent::StepStarted { step: 1 });
+        task.apply(
+            4,
+            &TaskEvent::Failed {
+                step: 1,
+                error: "IncorrectState".into(),
+            },
+        );
+        assert!(!task.is_resumable(), "a failed task waits for the operator");
+        assert_eq!(task.state.name(), "failed");
+        task.apply(5, &TaskEvent::Retried);
+        assert_eq!(task.next_step, 1, "retry starts at the failed step");
+        assert!(task.is_resumable());
+        task.apply(6, &TaskEvent::Done);
+        assert!(task.state.is_finished());
+        assert_eq!(task.finished_ms, Some(6));
+        assert!(
+            Task::replay([(0, &TaskEvent::Done)]).is_none(),
+            "a thread must start with Created"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! Copy tasks: step-wise state machines, run by a scheduler with caps per
+//! kind, journaled so a crash resumes where it was.
+
+mod cancel;
+mod events;
+mod groups;
+mod scheduler;
+mod steps;
+mod task;
+mod wait;
+
+pub use events::TaskEvent;
+pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
+pub use steps::{run_step, StepContext, StepResult};
+pub use task::{CopyKind, CopyOptions, Step, Task, TaskSpec, TaskState};
+pub use wait::{Backoff, Poll};

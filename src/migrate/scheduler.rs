@@ -1,0 +1,362 @@
+//! Runs copy tasks concurrently within caps per kind, takes the operator's
+//! pause / resume / cancel / retry, and journals every state change before
+//! anyone is told of it.
+
+use super::cancel::undo;
+use super::events::TaskEvent;
+use super::steps::{run_step, StepContext};
+use super::task::{CopyKind, Task, TaskSpec, TaskState};
+use crate::cloud::Regions;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc::UnboundedSender, watch, Semaphore};
+
+/// Where task events are written before they take effect.
+pub trait TaskJournal: Send + Sync {
+    fn record(&self, task_id: &str, at_ms: u64, event: &TaskEvent) -> Result<(), String>;
+}
+
+/// Concurrent tasks per kind. AWS allows 20 concurrent snapshot copies into
+/// one region and a limited number of concurrent AMI copies; stay inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub image_copies: usize,
+    pub snapshot_copies: usize,
+    pub other: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            image_copies: 5,
+            snapshot_copies: 20,
+            other: 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Control {
+    Run,
+    Pause,
+    Cancel,
+}
+
+struct Inner {
+    regions: Regions,
+    journal: Arc<dyn TaskJournal>,
+    tasks: Mutex<BTreeMap<String, Task>>,
+    controls: Mutex<BTreeMap<String, watch::Sender<Control>>>,
+    images: Arc<Semaphore>,
+    snapshots: Arc<Semaphore>,
+    other: Arc<Semaphore>,
+    updates: UnboundedSender<Task>,
+}
+
+#[derive(Clone)]
+pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+impl Scheduler {
+    /// `updates` hears every task after each change (for the tasks pane).
+    pub fn new(
+        regions: Regions,
+        journal: Arc<dyn TaskJournal>,
+        caps: Caps,
+        updates: UnboundedSender<Task>,
+    ) -> Self {
+        Scheduler {
+            inner: Arc::new(Inner {
+                regions,
+                journal,
+                tasks: Mutex::new(BTreeMap::new()),
+                controls: Mutex::new(BTreeMap::new()),
+                images: Arc::new(Semaphore::new(caps.image_copies.max(1))),
+                snapshots: Arc::new(Semaphore::new(caps.snapshot_copies.max(1))),
+                other: Arc::new(Semaphore::new(caps.other.max(1))),
+                updates,
+            }),
+        }
+    }
+
+    /// Journals and starts a new task.
+    pub fn submit(&self, spec: TaskSpec) -> Result<(), String> {
+        let at = now_ms();
+        let id = spec.id.clone();
+        self.inner
+            .journal
+            .record(&id, at, &TaskEvent::Created { spec: spec.clone() })?;
+        let mut task = Task::new(spec.clone(), at);
+        task.apply(at, &TaskEvent::Created { spec });
+        self.inner
+            .tasks
+            .lock()
+            .unwrap()
+            .insert(id.clone(), task.clone());
+        let _ = self.inner.updates.send(task);
+        self.spawn(id);
+        Ok(())
+    }
+
+    /// Takes a task rebuilt from the journal; runs it again if it was running.
+    pub fn restore(&self, task: Task) {
+        let id = task.spec.id.clone();
+        let resume = task.is_resumable();
+        self.inner
+            .tasks
+            .lock()
+            .unwrap()
+            .insert(id.clone(), task.clone());
+        let _ = self.inner.updates.send(task);
+        if resume {
+            self.spawn(id);
+        }
+    }
+
+    pub fn tasks(&self) -> Vec<Task> {
+        self.inner.tasks.lock().unwrap().values().cloned().collect()
+    }
+
+    pub fn task(&self, id: &str) -> Option<Task> {
+        self.inner.tasks.lock().unwrap().get(id).cloned()
+    }
+
+    /// Stops the task at the next step boundary (a wait is left at once: it
+    /// only polls, and is taken up again on resume).
+    pub fn pause(&self, id: &str) {
+        self.control(id, Control::Pause);
+    }
+
+    pub fn resume(&self, id: &str) -> Result<(), String> {
+        let paused = matches!(
+            self.task(id).map(|t| t.state),
+            Some(TaskState::Paused { .. })
+        );
+        if !paused {
+            self.control(id, Control::Run);
+            return Ok(());
+        }
+        self.record(id, TaskEvent::Resumed)?;
+        self.spawn(id.to_string());
+        Ok(())
+    }
+
+    /// Stops the task and undoes what can be undone (see `cancel::undo`).
+    pub fn cancel(&self, id: &str) -> Result<(), String> {
+        let running = self.inner.controls.lock().unwrap().contains_key(id);
+        if running {
+            self.control(id, Control::Cancel);
+            return Ok(());
+        }
+        // Not running (queued before a restart, paused, failed): undo here.
+        let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
+        if task.state.is_finished() {
+            return Err(format!("task {id} is already {}", task.state.name()));
+        }
+        let this = self.clone();
+        let id = id.to_string();
+        tokio::spawn(async move {
+            let note = undo(&this.inner.regions, &task).await;
+            let _ = this.record(&id, TaskEvent::Cancelled { note });
+        });
+        Ok(())
+    }
+
+    /// Runs a failed task again from the step that failed.
+    pub fn retry(&self, id: &str) -> Result<(), String> {
+        match self.task(id).map(|t| t.state) {
+            Some(TaskState::Failed { .. }) => {
+                self.record(id, TaskEvent::Retried)?;
+                self.spawn(id.to_string());
+                Ok(())
+            }
+            Some(other) => Err(format!(
+                "task {id} is {}, only failed tasks are retried",
+                other.name()
+            )),
+            None => Err(format!("no task {id}")),
+        }
+    }
+
+    /// Until no task is queued or running.
+    pub async fn settled(&self) {
+        loop {
+            let busy = self
+                .inner
+                .tasks
+                .lock()
+                .unwrap()
+                .values()
+                .any(|t| matches!(t.state, TaskState::Queued | TaskState::Running { .. }));
+            if !busy {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    fn control(&self, id: &str, c: Control) {
+        if let Some(tx) = self.inner.controls.lock().unwrap().get(id) {
+            let _ = tx.send(c);
+        }
+    }
+
+    /// Journals, then applies, then tells. A journal that cannot be written
+    /// stops the change: nothing happens that the journal does not know.
+    fn record(&self, id: &str, event: TaskEvent) -> Result<Task, String> {
+        let at = now_ms();
+        let mut tasks = self.inner.tasks.lock().unwrap();
+        let task = tasks.get_mut(id).ok_or_else(|| format!("no task {id}"))?;
+        self.inner.journal.record(id, at, &event)?;
+        task.apply(at, &event);
+        let _ = self.inner.updates.send(task.clone());
+        Ok(task.clone())
+    }
+
+    fn set_progress(&self, id: &str, progress: Option<u8>) {
+        let mut tasks = self.inner.tasks.lock().unwrap();
+        if let Some(task) = tasks.get_mut(id) {
+            task.progress = progress;
+            let _ = self.inner.updates.send(task.clone());
+        }
+    }
+
+    fn spawn(&self, id: String) {
+        let (tx, rx) = watch::channel(Control::Run);
+        self.inner.controls.lock().unwrap().insert(id.clone(), tx);
+        let this = self.clone();
+        tokio::spawn(async move {
+            this.run(&id, rx).await;
+            this.inner.controls.lock().unwrap().remove(&id);
+        });
+    }
+
+    async fn run(&self, id: &str, mut control: watch::Receiver<Control>) {
+        let Some(task) = self.task(id) else { return };
+        let semaphore = match task.spec.kind {
+            CopyKind::Image => &self.inner.images,
+            CopyKind::Volume | CopyKind::Snapshot => &self.inner.snapshots,
+            CopyKind::KeyPair | CopyKind::SecurityGroups => &self.inner.other,
+        };
+        let _permit = tokio::select! {
+            permit = semaphore.clone().acquire_owned() => permit.ok(),
+            _ = until(&mut control, Control::Cancel) => return self.finish_cancel(id).await,
+        };
+        let steps = task.spec.steps();
+        loop {
+            let Some(task) = self.task(id) else { return };
+            let Some(&step) = steps.get(task.next_step) else {
+                break;
+            };
+            let index = task.next_step;
+            let wanted = *control.borrow();
+            match wanted {
+                Control::Cancel => return self.finish_cancel(id).await,
+                Control::Pause => {
+                    let _ = self.record(id, TaskEvent::Paused { step: index });
+                    return;
+                }
+                Control::Run => {}
+            }
+            if let Err(e) = self.record(id, TaskEvent::StepStarted { step: index }) {
+                tracing::error!(task = id, error = %e, "journal write failed, task stopped");
+                return;
+            }
+            let this = self.clone();
+            let task_id = id.to_string();
+            let progress = move |p: Option<u8>| this.set_progress(&task_id, p);
+            let ctx = StepContext {
+                regions: &self.inner.regions,
+                spec: &task.spec,
+                outputs: &task.outputs,
+                progress: &progress,
+            };
+            let step_run = run_step(&ctx, step);
+            tokio::pin!(step_run);
+            let result = loop {
+                tokio::select! {
+                    r = &mut step_run => break Some(r),
+                    c = changed(&mut control) => match c {
+                        Control::Cancel => break None,
+                        // A wait only polls: leave it now, poll again on resume.
+                        Control::Pause if step.is_wait() => {
+                            let _ = self.record(id, TaskEvent::Paused { step: index });
+                            return;
+                        }
+                        _ => {}
+                    },
+                }
+            };
+            match result {
+                None => return self.finish_cancel(id).await,
+                Some(Ok(done)) => {
+                    for text in done.notes {
+                        let _ = self.record(id, TaskEvent::Note { text });
+                    }
+                    if self
+                        .record(
+                            id,
+                            TaskEvent::StepDone {
+                                step: index,
+                                outputs: done.outputs,
+                            },
+                        )
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                Some(Err(e)) => {
+                    let _ = self.record(
+                        id,
+                        TaskEvent::Failed {
+                            step: index,
+                            error: e.to_string(),
+                        },
+                    );
+                    return;
+                }
+            }
+        }
+        let _ = self.record(id, TaskEvent::Done);
+    }
+
+    async fn finish_cancel(&self, id: &str) {
+        let Some(task) = self.task(id) else { return };
+        let note = undo(&self.inner.regions, &task).await;
+        let _ = self.record(id, TaskEvent::Cancelled { note });
+    }
+}
+
+/// The next control value that differs from Run (pending forever if the
+/// sender is gone).
+async fn changed(rx: &mut watch::Receiver<Control>) -> Control {
+    loop {
+        if rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        let c = *rx.borrow();
+        if c != Control::Run {
+            return c;
+        }
+    }
+}
+
+async fn until(rx: &mut watch::Receiver<Control>, wanted: Control) {
+    loop {
+        if *rx.borrow() == wanted {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! What each step does in AWS. Every step first looks for what an earlier
+//! run of it made (by the copy's tags, or the task id), so a step re-run
+//! after a crash adopts instead of duplicating.
+
+use super::task::{Step, TaskSpec};
+use super::wait::{until_ready, Poll};
+use crate::cloud::copy::{self, image, key_pair, snapshot};
+use crate::cloud::{CloudError, Regions};
+use crate::model::resource::TASK_ID_TAG;
+use crate::model::Details;
+use std::collections::BTreeMap;
+
+pub struct StepContext<'a> {
+    pub regions: &'a Regions,
+    pub spec: &'a TaskSpec,
+    /// What earlier steps produced.
+    pub outputs: &'a BTreeMap<String, String>,
+    pub progress: &'a (dyn Fn(Option<u8>) + Send + Sync),
+}
+
+#[derive(Debug, Default)]
+pub struct StepResult {
+    pub outputs: BTreeMap<String, String>,
+    pub notes: Vec<String>,
+}
+
+impl StepResult {
+    fn output(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.outputs.insert(key.into(), value.into());
+        self
+    }
+
+    fn note(mut self, text: impl Into<String>) -> Self {
+        self.notes.push(text.into());
+        self
+    }
+}
+
+fn missing(what: &str) -> CloudError {
+    CloudError::Setup(format!(
+        "{what} is gone: it may have been deleted since the task started"
+    ))
+}
+
+impl StepContext<'_> {
+    fn source_id(&self) -> &str {
+        &self.spec.source_ids[0]
+    }
+
+    fn target_key(&self) -> String {
+        format!("target:{}", self.source_id())
+    }
+
+    fn output(&self, key: &str) -> Result<&str, CloudError> {
+        self.outputs
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| CloudError::Setup(format!("internal: step output '{key}' is missing")))
+    }
+}
+
+pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, CloudError> {
+    let (source, target) = (&ctx.regions.source, &ctx.regions.target);
+    let spec = ctx.spec;
+    match step {
+        Step::CopyImage => {
+            let id = ctx.source_id();
+            if let Some(found) = image::find_copy(target, id).await? {
+                let note = format!("adopted {found}, copied from {id} earlier");
+                return Ok(StepResult::default()
+                    .output(ctx.target_key(), found)
+                    .note(note));
+            }
+            let src = image::image(source, id).await?.ok_or_else(|| missing(id))?;
+            let Details::Image(d) = &src.details else {
+                return Err(missing(id));
+            };
+            let copy = image::ImageCopy {
+                source_region: &spec.source_region,
+                source_id: id,
+                name: &d.ami_name,
+                description: d.description.as_deref(),
+                client_token: &spec.id,
+                kms_key_id: spec.options.kms_key_id.as_deref(),
+            };
+            let new = image::copy_image(target, &copy).await?;
+            // Tag at once: the tag is how a re-run finds this copy.
+            copy::tag(target, &[&new], &copy::copy_tags(id, &spec.id)).await?;
+            Ok(StepResult::default()
+                .output(ctx.target_key(), new)
+                .note("launch permissions and product codes are not copied; share the new AMI again if others launch it"))
+        }
+        Step::WaitImage => {
+            let id = ctx.output(&ctx.target_key())?.to_string();
+            until_ready(
+                || async {
+                    let (state, reason) = image::image_state(target, &id).await?;
+                    Ok(match state.as_str() {
+                        "available" => Poll::Ready,
+                        "pending" => Poll::Pending(None),
+                        other => Poll::Failed(format!(
+                            "the AMI copy {id} is {other}{}",
+                            reason.map(|r| format!(": {r}")).unwrap_or_default()
+                        )),
+                    })
+                },
+                ctx.progress,
+            )
+            .await?;
+            Ok(StepResult::default())
+        }
+        Step::TagImage => {
+            let src = image::image(source, ctx.source_id())
+                .await?
+                .ok_or_else(|| missing(ctx.source_id()))?;
+            let new = ctx.output(&ctx.target_key())?;
+            copy::tag(target, &[new], &copy::user_tags(&src.tags)).await?;
+            Ok(StepResult::default())
+        }
+        Step::SnapshotVolume => {
+            let vol = ctx.source_id();
+            if let Some(found) = snapshot::find_tagged(source, TASK_ID_TAG, &spec.id).await? {
+                return Ok(StepResult::default().output("snapshot", found));
+            }
+            let name = spec
+                .names
+                .get(vol)
+                .cloned()
+                .unwrap_or_else(|| vol.to_string());
+            let description = format!("cutover: {vol} ({name}) for {}", spec.target_region);
+            let snap = snapshot::create_snapshot(
+                source,
+                vol,
+                &description,
+                &copy::copy_tags(vol, &spec.id),
+            )
+            .await?;
+            Ok(StepResult::default().output("snapshot", snap))
+        }
+        Step::WaitSnapshot => {
+            wait_snapshot(ctx, source, ctx.output("snapshot")?).await?;
+            Ok(StepResult::default())
+        }
+        Step::CopySnapshot => {
+            let from = match spec.kind {
+                super::CopyKind::Volume => ctx.output("snapshot")?.to_string(),
+                _ => ctx.source_id().to_string(),
+            };
+            if let Some(found) =
+                snapshot::find_tagged(target, crate::model::resource::SOURCE_ID_TAG, &from).await?
+            {
+                return Ok(StepResult::default()
+                    .output("copy", &found)
+                    .output(ctx.target_key(), found));
+            }
+            let description = format!("cutover: copy of {from} from {}", spec.source_region);
+            let tags = copy::copy_tags(&from, &spec.id);
+            let request = snapshot::SnapshotCopy {
+                source_region: &spec.source_region,
+                source_id: &from,
+                description: &description,
+                kms_key_id: spec.options.kms_key_id.as_deref(),
+                tags: &tags,
+            };
+            let new = snapshot::copy_snapshot(target, &request).await?;
+            Ok(StepResult::default()
+                .output("copy", &new)
+                .output(ctx.target_key(), new))
+        }
+        Step::WaitCopy => {
+            wait_snapshot(ctx, target, ctx.output("copy")?).await?;
+            Ok(StepResult::default())
+        }
+        Step::TagCopy => {
+            let tags = match spec.kind {
+                super::CopyKind::Volume => snapshot::volume(source, ctx.source_id())
+                    .await?
+                    .map(|v| v.tags),
+                _ => snapshot::snapshot(source, ctx.source_id())
+                    .await?
+                    .map(|s| s.tags),
+            }
+            .ok_or_else(|| missing(ctx.source_id()))?;
+            copy::tag(target, &[ctx.output("copy")?], &copy::user_tags(&tags)).await?;
+            Ok(StepResult::default())
+        }
+        Step::CreateVolume => {
+            let zone = spec.options.target_az.as_deref().unwrap_or_default();
+            let vol = snapshot::create_volume(
+                target,
+                zone,
+                ctx.output("copy")?,
+                &copy::copy_tags(ctx.source_id(), &spec.id),
+            )
+            .await?;
+            Ok(StepResult::default().output(ctx.target_key(), vol))
+        }
+        Step::ImportKey => import_key(ctx).await,
+        Step::CreateGroups => super::groups::create_groups(ctx).await,
+        Step::AddRules => super::groups::add_rules(ctx).await,
+    }
+}
+
+async fn wait_snapshot(
+    ctx: &StepContext<'_>,
+    c: &crate::cloud::Clients,
+    id: &str,
+) -> Result<(), CloudError> {
+    until_ready(
+        || async {
+            let (state, progress) = snapshot::snapshot_state(c, id).await?;
+            Ok(match state.as_str() {
+                "completed" => Poll::Ready,
+                "pending" => Poll::Pending(progress),
+                other => Poll::Failed(format!("snapshot {id} in {} is {other}", c.region)),
+            })
+        },
+        ctx.progress,
+    )
+    .await
+}
+
+async fn import_key(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+    let name = ctx.source_id();
+    let public_key = |r: &crate::model::Resource| match &r.details {
+        Details::KeyPair(k) => k.public_key.clone(),
+        _ => None,
+    };
+    let src = key_pair::key_pair(&ctx.regions.source, name)
+        .await?
+        .ok_or_else(|| missing(name))?;
+    let material = public_key(&src).ok_or_else(|| {
+        CloudError::Setup(format!("key pair {name} has no public key in {}: AWS keeps it only for keys made after 2021; import it by hand", ctx.spec.source_region))
+    })?;
+    let same = |a: &str, b: &str| {
+        a.split_whitespace()
+            .take(2)
+            .eq(b.split_whitespace().take(2))
+    };
+    if let Some(existing) = key_pair::key_pair(&ctx.regions.target, name).await? {
+        return match public_key(&existing) {
+            Some(k) if same(&k, &material) => Ok(StepResult::default().output(ctx.target_key(), name).note("the target already had this key")),
+            _ => Err(CloudError::Setup(format!(
+                "a key pair named {name} already exists in {} with another public key: delete or rename it there, then retry",
+                ctx.spec.target_region
+            ))),
+        };
+    }
+    key_pair::import_key(
+        &ctx.regions.target,
+        name,
+        &material,
+        &copy::copy_tags(name, &ctx.spec.id),
+    )
+    .await?;
+    Ok(StepResult::default().output(ctx.target_key(), name))
+}

@@ -1,0 +1,233 @@
+//! A copy task: a named, step-wise state machine. Queued -> Running(step)
+//! -> Done | Failed(step) | Cancelled, with Paused between steps.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a task copies; one kind of AWS work each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyKind {
+    /// CopyImage into the target.
+    Image,
+    /// Snapshot the volume, copy the snapshot, optionally make a volume.
+    Volume,
+    /// Copy a snapshot.
+    Snapshot,
+    /// Import the public key under the same name.
+    KeyPair,
+    /// Re-create a set of groups together: references among them remap.
+    SecurityGroups,
+}
+
+impl CopyKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyKind::Image => "AMI copy",
+            CopyKind::Volume => "volume copy",
+            CopyKind::Snapshot => "snapshot copy",
+            CopyKind::KeyPair => "key pair import",
+            CopyKind::SecurityGroups => "security groups",
+        }
+    }
+}
+
+/// Choices made in the copy dialog (or on the command line).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyOptions {
+    /// Where security groups are re-created (default: the target's default VPC).
+    pub target_vpc: Option<String>,
+    /// Encrypt copies with this target-region KMS key.
+    pub kms_key_id: Option<String>,
+    /// Make a volume from the copied snapshot in this target AZ.
+    pub target_az: Option<String>,
+}
+
+/// Everything needed to run (or resume) a task; written to the journal first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSpec {
+    pub id: String,
+    pub kind: CopyKind,
+    /// One id, or several for a set of security groups.
+    pub source_ids: Vec<String>,
+    /// source id -> its name, for messages and the copies' names.
+    pub names: BTreeMap<String, String>,
+    pub source_region: String,
+    pub target_region: String,
+    pub options: CopyOptions,
+    /// Security groups already copied earlier (source id -> target id), so
+    /// rules that refer to them can be remapped.
+    #[serde(default)]
+    pub known_copies: BTreeMap<String, String>,
+}
+
+/// The explicit steps of each kind of task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    CopyImage,
+    WaitImage,
+    TagImage,
+    SnapshotVolume,
+    WaitSnapshot,
+    CopySnapshot,
+    WaitCopy,
+    TagCopy,
+    CreateVolume,
+    ImportKey,
+    CreateGroups,
+    AddRules,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::CopyImage => "copy image",
+            Step::WaitImage => "wait for the image",
+            Step::TagImage => "tag the image",
+            Step::SnapshotVolume => "snapshot the volume",
+            Step::WaitSnapshot => "wait for the snapshot",
+            Step::CopySnapshot => "copy the snapshot",
+            Step::WaitCopy => "wait for the copy",
+            Step::TagCopy => "tag the copy",
+            Step::CreateVolume => "create the volume",
+            Step::ImportKey => "import the key",
+            Step::CreateGroups => "create the groups",
+            Step::AddRules => "add the rules",
+        }
+    }
+
+    /// Steps that wait on AWS: they report progress and may take long.
+    pub fn is_wait(self) -> bool {
+        matches!(self, Step::WaitImage | Step::WaitSnapshot | Step::WaitCopy)
+    }
+}
+
+impl TaskSpec {
+    pub fn steps(&self) -> Vec<Step> {
+        use Step::*;
+        match self.kind {
+            CopyKind::Image => vec![CopyImage, WaitImage, TagImage],
+            CopyKind::Volume if self.options.target_az.is_some() => {
+                vec![
+                    SnapshotVolume,
+                    WaitSnapshot,
+                    CopySnapshot,
+                    WaitCopy,
+                    TagCopy,
+                    CreateVolume,
+                ]
+            }
+            CopyKind::Volume => vec![
+                SnapshotVolume,
+                WaitSnapshot,
+                CopySnapshot,
+                WaitCopy,
+                TagCopy,
+            ],
+            CopyKind::Snapshot => vec![CopySnapshot, WaitCopy, TagCopy],
+            CopyKind::KeyPair => vec![ImportKey],
+            CopyKind::SecurityGroups => vec![CreateGroups, AddRules],
+        }
+    }
+
+    /// "ami-123 (web)" or "3 security groups".
+    pub fn what(&self) -> String {
+        match self.source_ids.as_slice() {
+            [one] => match self.names.get(one).filter(|n| *n != one) {
+                Some(name) => format!("{one} ({name})"),
+                None => one.clone(),
+            },
+            many => format!("{} {}", many.len(), self.kind.label()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TaskState {
+    Queued,
+    Running {
+        step: usize,
+    },
+    /// Stopped between steps by the operator; resumes at `step`.
+    Paused {
+        step: usize,
+    },
+    Done,
+    Failed {
+        step: usize,
+        error: String,
+    },
+    Cancelled {
+        note: String,
+    },
+}
+
+impl TaskState {
+    pub fn is_finished(&self) -> bool {
+        matches!(self, TaskState::Done | TaskState::Cancelled { .. })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskState::Queued => "queued",
+            TaskState::Running { .. } => "running",
+            TaskState::Paused { .. } => "paused",
+            TaskState::Done => "done",
+            TaskState::Failed { .. } => "failed",
+            TaskState::Cancelled { .. } => "cancelled",
+        }
+    }
+}
+
+/// A task as the tasks pane and the report see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub spec: TaskSpec,
+    pub state: TaskState,
+    /// The first step not yet done.
+    pub next_step: usize,
+    /// Values steps produced, by name: "snapshot" -> snap-1, "copy" -> snap-2,
+    /// and "target:SOURCE_ID" -> the copy's id.
+    pub outputs: BTreeMap<String, String>,
+    /// AWS's own progress of the running wait, when it gives one (0-100).
+    pub progress: Option<u8>,
+    /// What happened, in order, with times (ms since the epoch).
+    pub history: Vec<(u64, String)>,
+    /// What the copy could not carry, for the operator and the report.
+    pub notes: Vec<String>,
+    pub created_ms: u64,
+    pub finished_ms: Option<u64>,
+}
+
+impl Task {
+    pub fn new(spec: TaskSpec, created_ms: u64) -> Self {
+        Task {
+            spec,
+            state: TaskState::Queued,
+            next_step: 0,
+            outputs: BTreeMap::new(),
+            progress: None,
+            history: Vec::new(),
+            notes: Vec::new(),
+            created_ms,
+            finished_ms: None,
+        }
+    }
+
+    /// source id -> target id, for what this task has made.
+    pub fn copies(&self) -> BTreeMap<String, String> {
+        self.outputs
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("target:")
+                    .map(|s| (s.to_string(), v.clone()))
+            })
+            .collect()
+    }
+
+    pub fn current_step(&self) -> Option<Step> {
+        self.spec.steps().get(self.next_step).copied()
+    }
+}
