@@ -8,4 +8,5 @@ pub mod commands;
 pub mod config;
 pub mod migrate;
 pub mod model;
+pub mod report;
 pub mod sandbox;

@@ -4,12 +4,14 @@
 mod cancel;
 mod events;
 mod groups;
+mod plan;
 mod scheduler;
 mod steps;
 mod task;
 mod wait;
 
 pub use events::TaskEvent;
+pub use plan::{not_copyable, plan, Plan};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
 pub use task::{CopyKind, CopyOptions, Step, Task, TaskSpec, TaskState};

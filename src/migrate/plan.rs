@@ -1,0 +1,177 @@
+//! From selected source resources to copy tasks: one task per AMI, volume,
+//! snapshot and key pair; one task for all selected security groups (their
+//! references to each other must remap together). What cannot move says why.
+
+use super::task::{CopyKind, CopyOptions, TaskSpec};
+use crate::model::{Inventory, Kind, Resource, Side};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, PartialEq)]
+pub struct Plan {
+    pub tasks: Vec<TaskSpec>,
+    /// (id, why it is not copied, and what to do instead).
+    pub refused: Vec<(String, String)>,
+}
+
+/// Why a kind is not copied by a task, if it is not.
+pub fn not_copyable(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup => return None,
+        Kind::Instance => "instances are not copied: copy their AMI and volumes, then launch in the target",
+        Kind::ElasticIp => "Elastic IPs cannot move between regions: allocate one in the target and move DNS to it (the DNS plan)",
+        Kind::Vpc | Kind::Subnet => "networks are not copied: create the target VPC with your templates, then copy security groups into it",
+        Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot => "S3 and RDS copies are not built yet (issue 5)",
+        Kind::HostedZone | Kind::Record => "Route 53 is global: nothing to copy; cut DNS over with the DNS plan",
+    })
+}
+
+/// `stamp` makes task ids unique (e.g. the time in ms).
+pub fn plan(
+    selected: &[&Resource],
+    inventory: &Inventory,
+    options: &CopyOptions,
+    stamp: u64,
+) -> Plan {
+    let mut result = Plan::default();
+    let mut groups: Vec<&Resource> = Vec::new();
+    for r in selected {
+        if let Some(why) = not_copyable(r.kind) {
+            result.refused.push((r.id.clone(), why.to_string()));
+            continue;
+        }
+        let kind = match r.kind {
+            Kind::Image => CopyKind::Image,
+            Kind::Volume => CopyKind::Volume,
+            Kind::Snapshot => CopyKind::Snapshot,
+            Kind::KeyPair => CopyKind::KeyPair,
+            _ => {
+                groups.push(r);
+                continue;
+            }
+        };
+        let mut spec = spec(kind, &[r], inventory, options, stamp);
+        // Only volumes are made from snapshots; the AZ means nothing to others.
+        if kind != CopyKind::Volume {
+            spec.options.target_az = None;
+        }
+        result.tasks.push(spec);
+    }
+    if !groups.is_empty() {
+        let mut spec = spec(CopyKind::SecurityGroups, &groups, inventory, options, stamp);
+        spec.known_copies = inventory
+            .resources(Side::Source, Kind::SecurityGroup)
+            .iter()
+            .filter_map(|g| Some((g.id.clone(), g.counterpart.clone()?)))
+            .collect();
+        result.tasks.push(spec);
+    }
+    result
+}
+
+fn spec(
+    kind: CopyKind,
+    of: &[&Resource],
+    inventory: &Inventory,
+    options: &CopyOptions,
+    stamp: u64,
+) -> TaskSpec {
+    let first = &of[0].id;
+    let id = match of {
+        [_] => format!("{first}-{stamp:x}"),
+        _ => format!("groups-{}-{stamp:x}", of.len()),
+    };
+    TaskSpec {
+        id,
+        kind,
+        source_ids: of.iter().map(|r| r.id.clone()).collect(),
+        names: of
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect::<BTreeMap<_, _>>(),
+        source_region: inventory.source_region().to_string(),
+        target_region: inventory.target_region().to_string(),
+        options: options.clone(),
+        known_copies: BTreeMap::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::resource::{self as m, Details};
+    use crate::model::BucketNaming;
+
+    fn res(kind: Kind, id: &str, details: Details) -> Resource {
+        Resource::new("us-east-1", kind, id, details)
+    }
+
+    #[test]
+    fn groups_go_together_and_the_unmovable_say_why() {
+        let mut inv = Inventory::new(
+            "us-east-1",
+            "eu-west-1",
+            BucketNaming::default(),
+            &[Kind::SecurityGroup],
+        );
+        let old = res(
+            Kind::SecurityGroup,
+            "sg-old",
+            Details::SecurityGroup(m::SecurityGroup::default()),
+        );
+        let tags = [(
+            crate::model::resource::SOURCE_ID_TAG.to_string(),
+            "sg-old".to_string(),
+        )]
+        .into();
+        let copy = Resource::new(
+            "eu-west-1",
+            Kind::SecurityGroup,
+            "sg-OLD",
+            Details::SecurityGroup(m::SecurityGroup::default()),
+        )
+        .with_tags(tags);
+        inv.apply(Side::Target, Kind::SecurityGroup, Ok(vec![copy]));
+        inv.apply(Side::Source, Kind::SecurityGroup, Ok(vec![old]));
+        let ami = res(Kind::Image, "ami-1", Details::Image(m::Image::default())).with_name("web");
+        let sg1 = res(
+            Kind::SecurityGroup,
+            "sg-1",
+            Details::SecurityGroup(m::SecurityGroup::default()),
+        );
+        let sg2 = res(
+            Kind::SecurityGroup,
+            "sg-2",
+            Details::SecurityGroup(m::SecurityGroup::default()),
+        );
+        let eip = res(
+            Kind::ElasticIp,
+            "eipalloc-1",
+            Details::ElasticIp(m::ElasticIp::default()),
+        );
+        let vol = res(Kind::Volume, "vol-1", Details::Volume(m::Volume::default()));
+        let options = CopyOptions {
+            target_az: Some("eu-west-1a".into()),
+            ..Default::default()
+        };
+        let p = plan(&[&ami, &sg1, &eip, &sg2, &vol], &inv, &options, 0xabc);
+        assert_eq!(p.tasks.len(), 3);
+        assert_eq!(p.tasks[0].id, "ami-1-abc");
+        assert_eq!(p.tasks[0].names["ami-1"], "web");
+        assert_eq!(p.tasks[0].options.target_az, None);
+        assert_eq!(p.tasks[1].options.target_az.as_deref(), Some("eu-west-1a"));
+        let groups = &p.tasks[2];
+        assert_eq!(
+            (groups.kind, groups.source_ids.clone()),
+            (
+                CopyKind::SecurityGroups,
+                vec!["sg-1".to_string(), "sg-2".to_string()]
+            )
+        );
+        assert_eq!(
+            groups.known_copies["sg-old"], "sg-OLD",
+            "earlier copies remap references"
+        );
+        assert_eq!(p.refused.len(), 1);
+        assert!(p.refused[0].1.contains("cannot move between regions"));
+    }
+}

@@ -1,0 +1,254 @@
+//! What moved where: the id map of finished copy tasks, as markdown, JSON,
+//! and a CloudFormation `Mappings` snippet mapping AMI ids per region.
+
+use crate::migrate::{CopyKind, Task, TaskState};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One copied resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
+    pub kind: CopyKind,
+    pub name: String,
+    pub source_region: String,
+    pub source_id: String,
+    pub target_region: String,
+    pub target_id: String,
+    pub task_id: String,
+    pub seconds: Option<u64>,
+}
+
+/// Every copy made by a finished task, in task order.
+pub fn moved(tasks: &[Task]) -> Vec<Moved> {
+    tasks
+        .iter()
+        .filter(|t| t.state == TaskState::Done)
+        .flat_map(|t| {
+            let seconds = t.finished_ms.map(|f| f.saturating_sub(t.created_ms) / 1000);
+            t.copies()
+                .into_iter()
+                .map(move |(source_id, target_id)| Moved {
+                    kind: t.spec.kind,
+                    name: t
+                        .spec
+                        .names
+                        .get(&source_id)
+                        .cloned()
+                        .unwrap_or_else(|| source_id.clone()),
+                    source_region: t.spec.source_region.clone(),
+                    target_region: t.spec.target_region.clone(),
+                    task_id: t.spec.id.clone(),
+                    seconds,
+                    source_id,
+                    target_id,
+                })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    moved: &'a [Moved],
+    unfinished: Vec<Unfinished<'a>>,
+}
+
+#[derive(Serialize)]
+struct Unfinished<'a> {
+    task_id: &'a str,
+    what: String,
+    state: &'static str,
+    error: Option<&'a str>,
+    notes: &'a [String],
+}
+
+pub fn json(tasks: &[Task]) -> String {
+    let moved = moved(tasks);
+    let unfinished = tasks
+        .iter()
+        .filter(|t| t.state != TaskState::Done)
+        .map(|t| Unfinished {
+            task_id: &t.spec.id,
+            what: format!("{} {}", t.spec.kind.label(), t.spec.what()),
+            state: t.state.name(),
+            error: match &t.state {
+                TaskState::Failed { error, .. } => Some(error),
+                _ => None,
+            },
+            notes: &t.notes,
+        })
+        .collect();
+    serde_json::to_string_pretty(&JsonReport {
+        moved: &moved,
+        unfinished,
+    })
+    .unwrap_or_default()
+}
+
+pub fn markdown(tasks: &[Task]) -> String {
+    let moved = moved(tasks);
+    let mut out = String::from("# cutover report\n\n## What moved\n\n");
+    if moved.is_empty() {
+        out.push_str("Nothing has been copied yet.\n");
+    } else {
+        out.push_str("| kind | name | source | target | took |\n|---|---|---|---|---|\n");
+        for m in &moved {
+            let took = m.seconds.map(|s| format!("{s} s")).unwrap_or_default();
+            out.push_str(&format!(
+                "| {} | {} | {} `{}` | {} `{}` | {took} |\n",
+                m.kind.label(),
+                m.name,
+                m.source_region,
+                m.source_id,
+                m.target_region,
+                m.target_id
+            ));
+        }
+    }
+    let unfinished: Vec<&Task> = tasks
+        .iter()
+        .filter(|t| t.state != TaskState::Done)
+        .collect();
+    if !unfinished.is_empty() {
+        out.push_str("\n## Not finished\n\n");
+        for t in unfinished {
+            let why = match &t.state {
+                TaskState::Failed { error, .. } => format!(": {error}"),
+                TaskState::Cancelled { note } => format!(": {note}"),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "- `{}` {} {}: {}{why}\n",
+                t.spec.id,
+                t.spec.kind.label(),
+                t.spec.what(),
+                t.state.name()
+            ));
+        }
+    }
+    let notes: Vec<(&str, &String)> = tasks
+        .iter()
+        .flat_map(|t| t.notes.iter().map(move |n| (t.spec.id.as_str(), n)))
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for (id, n) in notes {
+            out.push_str(&format!("- `{id}`: {n}\n"));
+        }
+    }
+    let map = region_map(&moved);
+    if !map.is_empty() {
+        out.push_str("\n## CloudFormation\n\nAMI ids per region, for templates that launch from them:\n\n```yaml\n");
+        out.push_str(&map);
+        out.push_str("```\n");
+    }
+    out
+}
+
+/// A `Mappings: RegionMap:` block: per region, one key per AMI name.
+/// Second-level keys are alphanumeric, as CloudFormation requires.
+pub fn region_map(moved: &[Moved]) -> String {
+    let mut regions: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
+    for m in moved.iter().filter(|m| m.kind == CopyKind::Image) {
+        let key = mapping_key(&m.name);
+        regions
+            .entry(&m.source_region)
+            .or_default()
+            .insert(key.clone(), &m.source_id);
+        regions
+            .entry(&m.target_region)
+            .or_default()
+            .insert(key, &m.target_id);
+    }
+    if regions.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("Mappings:\n  RegionMap:\n");
+    for (region, amis) in regions {
+        out.push_str(&format!("    {region}:\n"));
+        for (key, id) in amis {
+            out.push_str(&format!("      {key}: {id}\n"));
+        }
+    }
+    out
+}
+
+/// "shop-web-2026-11-20" -> "ShopWeb20261120".
+fn mapping_key(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::{CopyOptions, TaskEvent, TaskSpec};
+
+    fn task(kind: CopyKind, id: &str, name: &str, copy: &str, finished: bool) -> Task {
+        let spec = TaskSpec {
+            id: format!("{id}-1"),
+            kind,
+            source_ids: vec![id.into()],
+            names: [(id.to_string(), name.to_string())].into(),
+            source_region: "us-east-1".into(),
+            target_region: "eu-west-1".into(),
+            options: CopyOptions::default(),
+            known_copies: Default::default(),
+        };
+        let mut t = Task::new(spec, 1_000);
+        t.apply(
+            2_000,
+            &TaskEvent::StepDone {
+                step: 0,
+                outputs: [(format!("target:{id}"), copy.to_string())].into(),
+            },
+        );
+        if finished {
+            t.apply(61_000, &TaskEvent::Done);
+        } else {
+            t.apply(
+                3_000,
+                &TaskEvent::Failed {
+                    step: 1,
+                    error: "AccessDenied".into(),
+                },
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn report_maps_ids_and_amis_per_region() {
+        let tasks = vec![
+            task(
+                CopyKind::Image,
+                "ami-111",
+                "shop-web-2026-11-20",
+                "ami-999",
+                true,
+            ),
+            task(CopyKind::KeyPair, "ops", "ops", "ops", true),
+            task(CopyKind::Image, "ami-222", "shop-api", "ami-888", false),
+        ];
+        let moved = moved(&tasks);
+        assert_eq!(moved.len(), 2, "only finished tasks count as moved");
+        assert_eq!(moved[0].seconds, Some(60));
+        let map = region_map(&moved);
+        assert_eq!(
+            map,
+            "Mappings:\n  RegionMap:\n    eu-west-1:\n      ShopWeb20261120: ami-999\n    us-east-1:\n      ShopWeb20261120: ami-111\n"
+        );
+        let md = markdown(&tasks);
+        assert!(md.contains("| AMI copy | shop-web-2026-11-20 | us-east-1 `ami-111` | eu-west-1 `ami-999` | 60 s |"), "{md}");
+        assert!(md.contains("## Not finished") && md.contains("AccessDenied"));
+        let json: serde_json::Value = serde_json::from_str(&json(&tasks)).unwrap();
+        assert_eq!(json["moved"][1]["target_id"], "ops");
+        assert_eq!(json["unfinished"][0]["state"], "failed");
+    }
+}
