@@ -6,5 +6,7 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod config;
+pub mod cutover;
+pub mod journal;
 pub mod model;
 pub mod sandbox;

@@ -2,6 +2,7 @@
 //! resources into `model` types, and (for the sandbox) seeds an estate.
 
 mod connect;
+pub mod dns_change;
 mod ec2;
 pub mod error;
 mod fetch;
