@@ -93,45 +93,21 @@ impl Replay {
 
 /// The journal file, open for appending.
 /// Shared by every writer in the process (wrap it in an `Arc`): appends
-/// are serialised by the lock, so lines never interleave.
+/// are serialised by the lock, so lines never interleave. Nothing is
+/// created on disk until the first append, so commands that only look
+/// (or refuse bad input) leave no file behind.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
-    file: Mutex<File>,
+    file: Mutex<Option<File>>,
 }
 
 impl Journal {
-    /// Opens (creating it and its directory if needed). If the last line was
-    /// torn by a crash, a newline is written first so the next entry starts
-    /// on a line of its own instead of being glued to the torn one.
-    pub fn open(path: &Path) -> Result<Self, JournalError> {
-        let write_err = |source| JournalError::Write {
+    pub fn at(path: &Path) -> Self {
+        Journal {
             path: path.to_path_buf(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
+            file: Mutex::new(None),
         }
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(write_err)?;
-        let len = file.metadata().map_err(write_err)?.len();
-        if len > 0 {
-            let mut last = [0u8; 1];
-            file.seek(SeekFrom::Start(len - 1)).map_err(write_err)?;
-            file.read_exact(&mut last).map_err(write_err)?;
-            if last[0] != b'\n' {
-                file.write_all(b"\n").map_err(write_err)?;
-                file.sync_data().map_err(write_err)?;
-            }
-        }
-        Ok(Journal {
-            path: path.to_path_buf(),
-            file: Mutex::new(file),
-        })
     }
 
     pub fn path(&self) -> &Path {
@@ -147,9 +123,13 @@ impl Journal {
             path: self.path.clone(),
             source,
         };
+        let mut slot = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(open_for_append(&self.path).map_err(write_err)?);
+        }
+        let file = slot.as_mut().expect("opened above");
         // One write call per line: a crash leaves a prefix of this line at
         // worst, never a mix of two.
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         file.write_all(line.as_bytes()).map_err(write_err)?;
         file.flush().map_err(write_err)?;
         file.sync_data().map_err(write_err)
@@ -159,6 +139,31 @@ impl Journal {
     pub fn replay(&self) -> Result<Replay, JournalError> {
         replay(&self.path)
     }
+}
+
+/// Creates the file and its directory if needed. If the last line was torn
+/// by a crash, a newline is written first so the next entry starts on a
+/// line of its own instead of being glued to the torn one.
+fn open_for_append(path: &Path) -> std::io::Result<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)?;
+    let len = file.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8; 1];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            file.write_all(b"\n")?;
+            file.sync_data()?;
+        }
+    }
+    Ok(file)
 }
 
 /// Reads a journal file; an absent file is an empty journal.
@@ -207,7 +212,7 @@ mod tests {
     #[test]
     fn entries_come_back_in_order_by_topic() {
         let path = temp("order");
-        let j = Journal::open(&path).unwrap();
+        let j = Journal::at(&path);
         let t = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         j.append(&Entry::new(t, "dns", "dns:Z1:www.", &Event::Intent { step: 1 }).unwrap())
             .unwrap();
@@ -251,7 +256,7 @@ mod tests {
     #[test]
     fn a_torn_last_line_is_skipped_and_the_next_entry_starts_clean() {
         let path = temp("torn");
-        let j = Journal::open(&path).unwrap();
+        let j = Journal::at(&path);
         let t = SystemTime::now();
         j.append(&Entry::new(t, "dns", "a", &Event::Intent { step: 1 }).unwrap())
             .unwrap();
@@ -266,7 +271,7 @@ mod tests {
         assert_eq!(r.skipped.len(), 1);
         assert_eq!(r.skipped[0].0, 2);
 
-        let j = Journal::open(&path).unwrap();
+        let j = Journal::at(&path);
         j.append(
             &Entry::new(
                 t,
