@@ -82,6 +82,8 @@ pub enum Command {
     Paths,
     /// Start a local two-region estate on moto_server and open the cockpit on it
     Sandbox(SandboxArgs),
+    /// Move a DNS record to the target (headless): staged TTLs, weighted steps, rollback
+    Dns(DnsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,4 +118,86 @@ pub struct SandboxArgs {
 fn parse_kind(s: &str) -> Result<Kind, String> {
     s.parse()
         .map_err(|e: crate::model::UnknownKind| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct DnsArgs {
+    #[command(subcommand)]
+    pub command: DnsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DnsCommand {
+    /// Check and print a cutover plan; with --yes, journal it and make the first step
+    Plan(DnsPlanArgs),
+    /// Make the next step of the plan, once resolvers' caches allow it
+    Step(DnsStepArgs),
+    /// Send all traffic back to the source (weights 100/0) in one change
+    Rollback(DnsRollbackArgs),
+    /// Where the cutover stands, next to what Route 53 holds now
+    Status(DnsStatusArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DnsRecordArgs {
+    /// Hosted zone id, e.g. Z0123456789ABC
+    #[arg(long, value_name = "ZONE_ID")]
+    pub zone: String,
+    /// Record name, with or without the trailing dot, e.g. www.example.com
+    #[arg(long, value_name = "NAME")]
+    pub record: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DnsPlanArgs {
+    #[command(flatten)]
+    pub at: DnsRecordArgs,
+    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias
+    #[arg(long, value_name = "VALUE")]
+    pub target_value: String,
+    /// TTLs to lower through, in seconds; stages at or above the current TTL are skipped [default: 3600,300,60]
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub ttl_stages: Option<String>,
+    /// Weight steps as SOURCE/TARGET [default: 100/0,90/10,50/50,0/100]
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub weights: Option<String>,
+    /// TTL to restore at the end, in seconds [default: the record's TTL before the cutover]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    pub final_ttl: Option<String>,
+    /// End with a simple record answering the target (rollback is then no longer one weight change)
+    #[arg(long)]
+    pub collapse: bool,
+    /// Journal the plan and make its first step
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DnsStepArgs {
+    #[command(flatten)]
+    pub at: DnsRecordArgs,
+    /// Make the step (without it, only show what it would be)
+    #[arg(long)]
+    pub yes: bool,
+    /// Go before the cache wait is over (journaled as an override)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DnsRollbackArgs {
+    #[command(flatten)]
+    pub at: DnsRecordArgs,
+    /// Make the rollback (without it, only show what it would be)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DnsStatusArgs {
+    #[command(flatten)]
+    pub at: DnsRecordArgs,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
 }

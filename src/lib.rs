@@ -6,6 +6,8 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod config;
+pub mod cutover;
+pub mod journal;
 pub mod migrate;
 pub mod model;
 pub mod report;

@@ -3,6 +3,7 @@
 
 mod connect;
 pub mod copy;
+pub mod dns_change;
 mod ec2;
 pub mod error;
 mod fetch;

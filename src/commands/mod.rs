@@ -1,5 +1,6 @@
 //! What each command does, on top of config, cloud and model.
 
+mod dns;
 mod inventory;
 mod logging;
 mod paths;
@@ -18,6 +19,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Paths) => paths::run(&flags),
         Some(Command::Sandbox(args)) => sandbox::run(&flags, &args).await,
+        Some(Command::Dns(args)) => {
+            let settings = load_settings(&flags)?;
+            dns::run(&settings, &args.command).await
+        }
         Some(Command::Inventory(args)) => {
             let settings = load_settings(&flags)?;
             inventory::run(&settings, &args).await

@@ -1,0 +1,85 @@
+//! The one change batch that turns what Route 53 holds into what a step
+//! wants. Built from the sets actually read, because a DELETE must name the
+//! record set exactly as it is.
+
+use crate::cloud::dns_change::{ChangeAction, RecordChange, RecordSet};
+
+/// DELETEs first, then CREATE for new sets and UPSERT for changed ones;
+/// sets already right are left out.
+pub fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<RecordChange> {
+    let key = |s: &RecordSet| (s.record_type.clone(), s.set_identifier.clone());
+    let mut changes: Vec<RecordChange> = actual
+        .iter()
+        .filter(|a| !desired.iter().any(|d| key(d) == key(a)))
+        .map(|a| RecordChange {
+            action: ChangeAction::Delete,
+            set: a.clone(),
+        })
+        .collect();
+    for d in desired {
+        match actual.iter().find(|a| key(a) == key(d)) {
+            Some(a) if a == d => {}
+            Some(_) => changes.push(RecordChange {
+                action: ChangeAction::Upsert,
+                set: d.clone(),
+            }),
+            None => changes.push(RecordChange {
+                action: ChangeAction::Create,
+                set: d.clone(),
+            }),
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(id: Option<&str>, weight: Option<i64>, ttl: i64) -> RecordSet {
+        RecordSet {
+            name: "www.shop.example.com.".into(),
+            record_type: "A".into(),
+            ttl: Some(ttl),
+            set_identifier: id.map(str::to_string),
+            weight,
+            values: vec!["192.0.2.1".into()],
+            alias: None,
+        }
+    }
+
+    #[test]
+    fn simple_to_pair_is_delete_then_two_creates() {
+        let simple = set(None, None, 300);
+        let pair = [
+            set(Some("us-east-1"), Some(100), 300),
+            set(Some("eu-west-1"), Some(0), 300),
+        ];
+        let c = changes_between(&[simple], &pair);
+        let actions: Vec<ChangeAction> = c.iter().map(|c| c.action).collect();
+        assert_eq!(
+            actions,
+            [
+                ChangeAction::Delete,
+                ChangeAction::Create,
+                ChangeAction::Create
+            ]
+        );
+    }
+
+    #[test]
+    fn a_weight_shift_upserts_only_what_changed() {
+        let before = [
+            set(Some("us-east-1"), Some(100), 60),
+            set(Some("eu-west-1"), Some(0), 60),
+        ];
+        let after = [
+            set(Some("us-east-1"), Some(90), 60),
+            set(Some("eu-west-1"), Some(10), 60),
+        ];
+        let c = changes_between(&before, &after);
+        assert_eq!(c.len(), 2);
+        assert!(c.iter().all(|c| c.action == ChangeAction::Upsert));
+        assert!(changes_between(&after, &after).is_empty());
+    }
+}

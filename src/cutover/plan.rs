@@ -1,0 +1,448 @@
+//! The DNS plan: which record moves to which value, and the steps that get
+//! it there: make the simple record a weighted pair, lower the TTL in
+//! stages, shift the weights, restore the TTL, optionally collapse.
+
+use super::guards;
+use super::DnsError;
+use crate::cloud::dns_change::{Alias, RecordSet};
+use serde::{Deserialize, Serialize};
+
+/// TTL stages proposed when the operator names none.
+pub const DEFAULT_TTL_STAGES: [i64; 3] = [3600, 300, 60];
+/// Weight steps proposed when the operator names none.
+pub const DEFAULT_WEIGHTS: [Weights; 4] = [
+    Weights {
+        source: 100,
+        target: 0,
+    },
+    Weights {
+        source: 90,
+        target: 10,
+    },
+    Weights {
+        source: 50,
+        target: 50,
+    },
+    Weights {
+        source: 0,
+        target: 100,
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weights {
+    pub source: u8,
+    pub target: u8,
+}
+
+impl Weights {
+    pub const ALL_SOURCE: Weights = Weights {
+        source: 100,
+        target: 0,
+    };
+}
+
+impl std::fmt::Display for Weights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.source, self.target)
+    }
+}
+
+/// What a record answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    Values(Vec<String>),
+    Alias(Alias),
+}
+
+impl std::fmt::Display for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Values(v) => write!(f, "{}", v.join(",")),
+            Answer::Alias(a) => write!(f, "alias {} ({})", a.dns_name, a.hosted_zone_id),
+        }
+    }
+}
+
+/// Which side's answer a simple record gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Side {
+    Source,
+    Target,
+}
+
+/// What the record looks like in Route 53 at a point of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordState {
+    Simple { side: Side, ttl: Option<i64> },
+    Weighted { ttl: Option<i64>, weights: Weights },
+}
+
+impl RecordState {
+    pub fn ttl(&self) -> Option<i64> {
+        match self {
+            RecordState::Simple { ttl, .. } | RecordState::Weighted { ttl, .. } => *ttl,
+        }
+    }
+}
+
+impl std::fmt::Display for RecordState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ttl = |t: &Option<i64>| t.map(|t| format!("TTL {t}s")).unwrap_or("alias".into());
+        match self {
+            RecordState::Simple {
+                side: Side::Source,
+                ttl: t,
+            } => write!(f, "simple -> source, {}", ttl(t)),
+            RecordState::Simple {
+                side: Side::Target,
+                ttl: t,
+            } => write!(f, "simple -> target, {}", ttl(t)),
+            RecordState::Weighted { ttl: t, weights } => {
+                write!(f, "weighted {weights} (source/target), {}", ttl(t))
+            }
+        }
+    }
+}
+
+/// One change of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DnsStep {
+    /// DELETE the simple record and CREATE the pair, in one batch.
+    MakeWeighted,
+    LowerTtl {
+        to: i64,
+    },
+    ShiftWeights {
+        to: Weights,
+    },
+    RestoreTtl {
+        to: i64,
+    },
+    /// DELETE the pair and CREATE a simple record answering the target.
+    Collapse,
+}
+
+impl std::fmt::Display for DnsStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DnsStep::MakeWeighted => write!(f, "make the record a weighted pair at 100/0"),
+            DnsStep::LowerTtl { to } => write!(f, "lower the TTL to {to}s"),
+            DnsStep::ShiftWeights { to } => write!(f, "shift weights to {to} (source/target)"),
+            DnsStep::RestoreTtl { to } => write!(f, "restore the TTL to {to}s"),
+            DnsStep::Collapse => write!(f, "collapse to a simple record answering the target"),
+        }
+    }
+}
+
+/// A step and the state it leaves the record in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedStep {
+    pub step: DnsStep,
+    pub after: RecordState,
+}
+
+/// What the operator chose; None means cutover's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanChoices {
+    pub ttl_stages: Option<Vec<i64>>,
+    pub weights: Option<Vec<Weights>>,
+    pub final_ttl: Option<i64>,
+    pub collapse: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsPlan {
+    pub zone_id: String,
+    pub zone_name: String,
+    /// Fully qualified, lower case, trailing dot.
+    pub record_name: String,
+    pub record_type: String,
+    /// SetIdentifiers of the pair: the region names.
+    pub source_region: String,
+    pub target_region: String,
+    pub source: Answer,
+    pub target: Answer,
+    /// The simple record's TTL before the cutover (None for an alias).
+    pub original_ttl: Option<i64>,
+    pub steps: Vec<PlannedStep>,
+}
+
+/// The record the plan starts from, as found in Route 53.
+pub struct Found<'a> {
+    pub zone_id: &'a str,
+    pub zone_name: &'a str,
+    pub record_name: &'a str,
+    /// Every record set at that name, any type.
+    pub at_name: &'a [RecordSet],
+}
+
+impl DnsPlan {
+    /// Checks the record and the choices against Route 53's rules and lays
+    /// out the steps. `target` is the value (or `HOSTEDZONEID:dns-name` for
+    /// an alias record).
+    pub fn build(
+        found: &Found,
+        regions: (&str, &str),
+        target: &str,
+        choices: &PlanChoices,
+    ) -> Result<Self, DnsError> {
+        let name = guards::name_in_zone(found.record_name, found.zone_name)?;
+        let current = simple_record(&name, found.at_name)?;
+        guards::check_no_cname_mix(&name, &current.record_type, found.at_name)?;
+        let source = answer_of(current);
+        let target = parse_target(&current.record_type, &source, target)?;
+        if target == source {
+            return Err(DnsError::Invalid(format!(
+                "{name} already answers {target}: nothing to move; give the target region's value"
+            )));
+        }
+        let mut plan = DnsPlan {
+            zone_id: found.zone_id.to_string(),
+            zone_name: found.zone_name.to_string(),
+            record_name: name,
+            record_type: current.record_type.clone(),
+            source_region: regions.0.to_string(),
+            target_region: regions.1.to_string(),
+            source,
+            target,
+            original_ttl: current.ttl,
+            steps: vec![],
+        };
+        plan.steps = lay_out_steps(current.ttl, choices)?;
+        for state in std::iter::once(plan.start()).chain(plan.steps.iter().map(|s| s.after)) {
+            guards::check_group(&plan.sets_for(state))?;
+        }
+        Ok(plan)
+    }
+
+    pub fn start(&self) -> RecordState {
+        RecordState::Simple {
+            side: Side::Source,
+            ttl: self.original_ttl,
+        }
+    }
+
+    /// The state after `done` steps.
+    pub fn state_after(&self, done: usize) -> RecordState {
+        match done {
+            0 => self.start(),
+            n => self.steps[n.min(self.steps.len()) - 1].after,
+        }
+    }
+
+    /// The record sets Route 53 should hold in `state`.
+    pub fn sets_for(&self, state: RecordState) -> Vec<RecordSet> {
+        let set = |answer: &Answer, ttl, id: Option<&str>, weight: Option<u8>| {
+            let (values, alias) = match answer {
+                Answer::Values(v) => (v.clone(), None),
+                Answer::Alias(a) => (vec![], Some(a.clone())),
+            };
+            RecordSet {
+                name: self.record_name.clone(),
+                record_type: self.record_type.clone(),
+                ttl,
+                set_identifier: id.map(str::to_string),
+                weight: weight.map(i64::from),
+                values,
+                alias,
+            }
+        };
+        match state {
+            RecordState::Simple {
+                side: Side::Source,
+                ttl,
+            } => vec![set(&self.source, ttl, None, None)],
+            RecordState::Simple {
+                side: Side::Target,
+                ttl,
+            } => vec![set(&self.target, ttl, None, None)],
+            RecordState::Weighted { ttl, weights } => vec![
+                set(
+                    &self.source,
+                    ttl,
+                    Some(&self.source_region),
+                    Some(weights.source),
+                ),
+                set(
+                    &self.target,
+                    ttl,
+                    Some(&self.target_region),
+                    Some(weights.target),
+                ),
+            ],
+        }
+    }
+
+    /// Recognises what Route 53 holds (sets of this name and type) as a
+    /// state of this plan; None if it is anything else.
+    pub fn state_of(&self, actual: &[RecordSet]) -> Option<RecordState> {
+        let mut candidates = vec![
+            RecordState::Simple {
+                side: Side::Source,
+                ttl: actual.first()?.ttl,
+            },
+            RecordState::Simple {
+                side: Side::Target,
+                ttl: actual.first()?.ttl,
+            },
+        ];
+        if let [a, b] = actual {
+            let by_id = |id: &str| {
+                [a, b]
+                    .into_iter()
+                    .find(|s| s.set_identifier.as_deref() == Some(id))
+            };
+            if let (Some(s), Some(t)) = (by_id(&self.source_region), by_id(&self.target_region)) {
+                let weight = |w: Option<i64>| w.and_then(|w| u8::try_from(w).ok());
+                if let (Some(source), Some(target)) = (weight(s.weight), weight(t.weight)) {
+                    candidates.push(RecordState::Weighted {
+                        ttl: s.ttl,
+                        weights: Weights { source, target },
+                    });
+                }
+            }
+        }
+        let same = |state: &RecordState| {
+            let mut want = self.sets_for(*state);
+            let mut have = actual.to_vec();
+            want.sort_by(|a, b| a.set_identifier.cmp(&b.set_identifier));
+            have.sort_by(|a, b| a.set_identifier.cmp(&b.set_identifier));
+            want == have
+        };
+        candidates.into_iter().find(same)
+    }
+}
+
+fn simple_record<'a>(name: &str, at_name: &'a [RecordSet]) -> Result<&'a RecordSet, DnsError> {
+    let movable = |s: &&RecordSet| matches!(s.record_type.as_str(), "A" | "AAAA" | "CNAME");
+    let candidates: Vec<&RecordSet> = at_name.iter().filter(movable).collect();
+    match candidates.as_slice() {
+        [] => Err(DnsError::Invalid(format!(
+            "no A, AAAA or CNAME record named {name} in the zone; check the name with `cutover inventory --kinds record`"
+        ))),
+        [one] if one.set_identifier.is_none() => Ok(one),
+        _ => Err(DnsError::Invalid(format!(
+            "{name} is already a weighted or multi-set record ({} sets): cutover starts from one simple \
+             record; if an earlier cutover made it, use `cutover dns status`, else make it simple first",
+            candidates.len()
+        ))),
+    }
+}
+
+fn answer_of(s: &RecordSet) -> Answer {
+    match &s.alias {
+        Some(a) => Answer::Alias(a.clone()),
+        None => Answer::Values(s.values.clone()),
+    }
+}
+
+/// A value (comma-separated for several A/AAAA values), or for an alias
+/// record `HOSTEDZONEID:dns-name` of the target's load balancer or
+/// distribution.
+fn parse_target(record_type: &str, source: &Answer, text: &str) -> Result<Answer, DnsError> {
+    let text = text.trim();
+    if let Answer::Alias(a) = source {
+        let Some((zone, dns_name)) = text.split_once(':') else {
+            return Err(DnsError::Invalid(format!(
+                "the record is an alias: give the target as HOSTEDZONEID:dns-name (e.g. Z32O12XQLNTSW2:my-lb.eu-west-1.elb.amazonaws.com), not '{text}'"
+            )));
+        };
+        return Ok(Answer::Alias(Alias {
+            hosted_zone_id: zone.to_string(),
+            dns_name: format!("{}.", dns_name.trim_end_matches('.')),
+            evaluate_target_health: a.evaluate_target_health,
+        }));
+    }
+    let values: Vec<String> = text.split(',').map(|v| v.trim().to_string()).collect();
+    if record_type == "CNAME" && values.len() != 1 {
+        return Err(DnsError::Invalid(
+            "a CNAME has exactly one value: give one host name".into(),
+        ));
+    }
+    for v in &values {
+        guards::check_value(record_type, v)?;
+    }
+    Ok(Answer::Values(values))
+}
+
+fn lay_out_steps(
+    current_ttl: Option<i64>,
+    choices: &PlanChoices,
+) -> Result<Vec<PlannedStep>, DnsError> {
+    let weights = choices
+        .weights
+        .clone()
+        .unwrap_or_else(|| DEFAULT_WEIGHTS.to_vec());
+    for w in &weights {
+        guards::check_weights(*w)?;
+    }
+    if choices.collapse
+        && weights.last()
+            != Some(&Weights {
+                source: 0,
+                target: 100,
+            })
+    {
+        return Err(DnsError::Invalid(
+            "--collapse leaves only the target's answer, so the weight steps must end at 0/100"
+                .into(),
+        ));
+    }
+    let mut ttl = current_ttl;
+    let mut steps = vec![PlannedStep {
+        step: DnsStep::MakeWeighted,
+        after: RecordState::Weighted {
+            ttl,
+            weights: Weights::ALL_SOURCE,
+        },
+    }];
+    // Alias records take their target's TTL: there is nothing to stage.
+    if let Some(current) = current_ttl {
+        let stages = choices
+            .ttl_stages
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TTL_STAGES.to_vec());
+        for to in stages.into_iter().filter(|s| *s < current) {
+            ttl = Some(to);
+            steps.push(PlannedStep {
+                step: DnsStep::LowerTtl { to },
+                after: RecordState::Weighted {
+                    ttl,
+                    weights: Weights::ALL_SOURCE,
+                },
+            });
+        }
+    }
+    let mut last = Weights::ALL_SOURCE;
+    for to in weights
+        .into_iter()
+        .skip_while(|w| *w == Weights::ALL_SOURCE)
+    {
+        last = to;
+        steps.push(PlannedStep {
+            step: DnsStep::ShiftWeights { to },
+            after: RecordState::Weighted { ttl, weights: to },
+        });
+    }
+    let final_ttl = choices.final_ttl.or(current_ttl);
+    if let (Some(to), Some(_)) = (final_ttl, current_ttl) {
+        if Some(guards::check_ttl(to)?) != ttl {
+            ttl = Some(to);
+            steps.push(PlannedStep {
+                step: DnsStep::RestoreTtl { to },
+                after: RecordState::Weighted { ttl, weights: last },
+            });
+        }
+    }
+    if choices.collapse {
+        steps.push(PlannedStep {
+            step: DnsStep::Collapse,
+            after: RecordState::Simple {
+                side: Side::Target,
+                ttl,
+            },
+        });
+    }
+    Ok(steps)
+}

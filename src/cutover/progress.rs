@@ -1,0 +1,223 @@
+//! Where a cutover stands, rebuilt from its journal entries: the plan, the
+//! steps done, a change asked for but not known to be done, and when the
+//! next step is safe. Pure: no Route 53, no clock of its own.
+
+use super::clock::{cache_hold, next_safe_at, remaining};
+use super::plan::{DnsPlan, DnsStep, PlannedStep, RecordState, Weights};
+use crate::cloud::dns_change::RecordChange;
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, SystemTime};
+
+/// What the DNS cutover writes to the journal (kind "dns").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum DnsEvent {
+    Planned {
+        plan: DnsPlan,
+    },
+    /// Written before the batch is sent.
+    Intent {
+        action: Action,
+        from: RecordState,
+        to: RecordState,
+        changes: Vec<RecordChange>,
+    },
+    /// Route 53 took the batch: it will be applied, all of it.
+    Submitted {
+        action: Action,
+        change_id: String,
+    },
+    /// The change reached every Route 53 name server; the cache wait starts
+    /// at this entry's time.
+    Insync {
+        action: Action,
+        change_id: String,
+    },
+    /// Route 53 refused the batch: nothing changed.
+    Failed {
+        action: Action,
+        error: String,
+    },
+    /// After a crash between intent and outcome: what Route 53 was found to hold.
+    Reconciled {
+        action: Action,
+        applied: bool,
+        found: String,
+    },
+    /// The operator went on before the cache wait was over.
+    Override {
+        action: Action,
+        early_by_secs: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Step `index` of the plan (0-based).
+    Step {
+        index: usize,
+    },
+    Rollback,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    pub action: Action,
+    pub from: RecordState,
+    pub to: RecordState,
+    /// Known once Route 53 accepted the batch.
+    pub change_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastChange {
+    pub action: Action,
+    pub change_id: Option<String>,
+    pub insync_at: SystemTime,
+    /// How long resolvers may keep the answer from before it.
+    pub hold: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub plan: DnsPlan,
+    /// Steps done, counted from the start of the plan.
+    pub done: usize,
+    /// What Route 53 should hold now.
+    pub state: RecordState,
+    pub last_change: Option<LastChange>,
+    pub pending: Option<Pending>,
+    pub rolled_back: bool,
+    pub overrides: usize,
+}
+
+impl Progress {
+    pub fn new(plan: DnsPlan) -> Self {
+        Progress {
+            state: plan.start(),
+            plan,
+            done: 0,
+            last_change: None,
+            pending: None,
+            rolled_back: false,
+            overrides: 0,
+        }
+    }
+
+    /// Folds a topic's events, in journal order. Events before the first
+    /// plan are ignored; a new plan starts over.
+    pub fn replay<'a>(
+        events: impl IntoIterator<Item = (SystemTime, &'a DnsEvent)>,
+    ) -> Option<Self> {
+        let mut progress: Option<Progress> = None;
+        for (at, event) in events {
+            if let DnsEvent::Planned { plan } = event {
+                progress = Some(Progress::new(plan.clone()));
+            } else if let Some(p) = progress.as_mut() {
+                p.apply(at, event);
+            }
+        }
+        progress
+    }
+
+    pub fn apply(&mut self, at: SystemTime, event: &DnsEvent) {
+        match event {
+            DnsEvent::Planned { plan } => *self = Progress::new(plan.clone()),
+            DnsEvent::Intent {
+                action, from, to, ..
+            } => {
+                self.pending = Some(Pending {
+                    action: *action,
+                    from: *from,
+                    to: *to,
+                    change_id: None,
+                });
+            }
+            DnsEvent::Submitted { change_id, .. } => {
+                if let Some(p) = self.pending.as_mut() {
+                    p.change_id = Some(change_id.clone());
+                }
+            }
+            DnsEvent::Insync { .. } | DnsEvent::Reconciled { applied: true, .. } => {
+                self.complete(at)
+            }
+            DnsEvent::Failed { .. } | DnsEvent::Reconciled { applied: false, .. } => {
+                self.pending = None
+            }
+            DnsEvent::Override { .. } => self.overrides += 1,
+        }
+    }
+
+    fn complete(&mut self, at: SystemTime) {
+        let Some(p) = self.pending.take() else { return };
+        self.state = p.to;
+        match p.action {
+            Action::Step { index } => {
+                self.done = index + 1;
+                self.rolled_back = false;
+            }
+            Action::Rollback => {
+                self.done = self.done.min(self.rollback_resumes_at());
+                self.rolled_back = true;
+            }
+        }
+        self.last_change = Some(LastChange {
+            action: p.action,
+            change_id: p.change_id,
+            insync_at: at,
+            hold: cache_hold(p.from.ttl()),
+        });
+    }
+
+    /// After a rollback the TTL stays low; the plan resumes at its first
+    /// weight shift.
+    fn rollback_resumes_at(&self) -> usize {
+        self.plan
+            .steps
+            .iter()
+            .position(|s| matches!(s.step, DnsStep::ShiftWeights { .. }))
+            .unwrap_or(self.plan.steps.len())
+    }
+
+    pub fn next_step(&self) -> Option<(usize, PlannedStep)> {
+        self.plan.steps.get(self.done).map(|s| (self.done, *s))
+    }
+
+    pub fn finished(&self) -> bool {
+        self.done >= self.plan.steps.len()
+    }
+
+    /// A cutover is under way once a step is done and it has not finished.
+    pub fn under_way(&self) -> bool {
+        self.pending.is_some() || (self.done > 0 && !self.finished())
+    }
+
+    pub fn next_safe_at(&self) -> Option<SystemTime> {
+        self.last_change
+            .as_ref()
+            .map(|c| next_safe_at(c.insync_at, c.hold))
+    }
+
+    /// Time left before the next step is safe; None if it is safe now.
+    pub fn wait_left(&self, now: SystemTime) -> Option<Duration> {
+        self.next_safe_at().and_then(|t| remaining(t, now))
+    }
+
+    /// What a rollback would write: 100/0, keeping the current TTL; None
+    /// when the record already answers only the source.
+    pub fn rollback_to(&self) -> Option<RecordState> {
+        let to = RecordState::Weighted {
+            ttl: self.state.ttl(),
+            weights: Weights::ALL_SOURCE,
+        };
+        match self.state {
+            RecordState::Weighted { weights, .. } if weights == Weights::ALL_SOURCE => None,
+            RecordState::Simple {
+                side: super::plan::Side::Source,
+                ..
+            } => None,
+            _ => Some(to),
+        }
+    }
+}
