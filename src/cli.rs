@@ -84,6 +84,60 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Move a DNS record to the target (headless): staged TTLs, weighted steps, rollback
     Dns(DnsArgs),
+    /// Copy resources to the target (headless): AMIs, volumes, snapshots, key pairs, security groups
+    Copy(CopyArgs),
+    /// List copy tasks from the journal; --wait resumes unfinished ones and waits
+    Tasks(TasksArgs),
+    /// What moved where: the id map, notes, and a CloudFormation RegionMap
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// What to copy: ami-..., vol-..., snap-..., sg-..., or a key pair name
+    #[arg(long, required = true, num_args = 1.., value_delimiter = ',')]
+    pub ids: Vec<String>,
+    /// VPC to re-create security groups in [default: the target's default VPC]
+    #[arg(long, value_name = "VPC_ID")]
+    pub target_vpc: Option<String>,
+    /// Encrypt the copies with this KMS key of the target region
+    #[arg(long, value_name = "KEY")]
+    pub kms_key_id: Option<String>,
+    /// Also create a volume from each copied volume snapshot, in this target AZ
+    #[arg(long, value_name = "AZ")]
+    pub target_az: Option<String>,
+    /// Wait until every copy is finished (otherwise return once they are started)
+    #[arg(long)]
+    pub wait: bool,
+    /// Start the copies (they create resources that cost money); without it, only show them
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// Resume unfinished tasks and wait until they end
+    #[arg(long)]
+    pub wait: bool,
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Also write report.md and report.json into the reports dir
+    #[arg(long)]
+    pub save: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

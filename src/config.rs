@@ -35,6 +35,18 @@ pub struct FileSettings {
     /// Colours for the cockpit: element -> colour name.
     #[serde(default)]
     pub theme: BTreeMap<String, String>,
+    /// Copy task limits.
+    #[serde(default)]
+    pub copy: CopySettings,
+}
+
+/// How many copies run at once, per kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopySettings {
+    pub max_image_copies: Option<usize>,
+    /// AWS allows 20 concurrent snapshot copies into one region.
+    pub max_snapshot_copies: Option<usize>,
 }
 
 /// What the flags (and their CUTOVER_* variables) said.
@@ -110,6 +122,7 @@ pub struct Settings {
     pub bucket_naming: BucketNaming,
     pub keys: BTreeMap<String, String>,
     pub theme: BTreeMap<String, String>,
+    pub copy_caps: crate::migrate::Caps,
     pub paths: Paths,
     /// AWS_PROFILE, shown in the header when no profile was named.
     pub ambient_profile: Option<String>,
@@ -178,10 +191,30 @@ impl Settings {
             bucket_naming,
             keys: file.keys.clone(),
             theme: file.theme.clone(),
+            copy_caps: copy_caps(&file.copy)?,
             paths,
             ambient_profile: env.profile.clone(),
         })
     }
+}
+
+fn copy_caps(c: &CopySettings) -> Result<crate::migrate::Caps, String> {
+    let defaults = crate::migrate::Caps::default();
+    let caps = crate::migrate::Caps {
+        image_copies: c.max_image_copies.unwrap_or(defaults.image_copies),
+        snapshot_copies: c.max_snapshot_copies.unwrap_or(defaults.snapshot_copies),
+        other: defaults.other,
+    };
+    if caps.image_copies == 0 || caps.snapshot_copies == 0 {
+        return Err("[copy] limits must be at least 1".into());
+    }
+    if caps.snapshot_copies > 20 {
+        return Err(format!(
+            "[copy] max_snapshot_copies = {} is above AWS's limit of 20 concurrent snapshot copies into one region",
+            caps.snapshot_copies
+        ));
+    }
+    Ok(caps)
 }
 
 fn first<const N: usize>(options: [&Option<String>; N]) -> Option<String> {

@@ -442,3 +442,60 @@ async fn caps_bound_concurrent_snapshot_copies() {
         "at most 2 snapshot copies at once, saw {seen}"
     );
 }
+
+#[test]
+fn headless_copy_journals_and_reports_and_refuses_what_it_must() {
+    let f = seeded();
+    let home = common::temp_home("copy-cli");
+    let run = |args: &[&str]| {
+        common::cutover_command(&home)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL", f.server.endpoint())
+            .args(["--source", "us-east-1", "--target", "eu-west-1"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let snap = f.seeded.snapshots[0].as_str();
+    let eip = "eipalloc-unknown";
+    let o = run(&["copy", "--ids", snap, eip, "--yes"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not found in us-east-1: eipalloc-unknown"));
+
+    let o = run(&["--read-only", "copy", "--ids", snap, "--yes"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("read-only"));
+    let journal = home.join(".local/share/cutover/journal.jsonl");
+    assert!(
+        !journal.exists(),
+        "refused runs write nothing, not even the journal"
+    );
+
+    let o = run(&["copy", "--ids", snap]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Nothing started: pass --yes"));
+    assert!(!journal.exists());
+
+    let o = run(&["copy", "--ids", snap, "--yes", "--wait", "--output", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tasks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(tasks[0]["state"], "done");
+    let copy = tasks[0]["copies"][snap].as_str().unwrap().to_string();
+    assert!(copy.starts_with("snap-"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("step 1: copy the snapshot"),
+        "progress on stderr"
+    );
+
+    let listed = run(&["tasks", "--output", "json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(
+        listed[0]["copies"][snap],
+        copy.as_str(),
+        "the journal remembers the task"
+    );
+    let report = run(&["report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(report["moved"][0]["target_id"], copy.as_str());
+}

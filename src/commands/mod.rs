@@ -1,10 +1,12 @@
 //! What each command does, on top of config, cloud and model.
 
+mod copy;
 mod dns;
 mod inventory;
 mod logging;
 mod paths;
 mod sandbox;
+mod tasks;
 
 use crate::cli::{Cli, Command};
 use crate::cloud::{self, Regions};
@@ -19,6 +21,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Paths) => paths::run(&flags),
         Some(Command::Sandbox(args)) => sandbox::run(&flags, &args).await,
+        Some(Command::Copy(args)) => copy::run(&load_settings(&flags)?, &args).await,
+        Some(Command::Tasks(args)) => tasks::run(&flags, &args).await,
+        Some(Command::Report(args)) => tasks::report(&flags, &args),
         Some(Command::Dns(args)) => {
             let settings = load_settings(&flags)?;
             dns::run(&settings, &args.command).await

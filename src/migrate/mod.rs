@@ -4,6 +4,7 @@
 mod cancel;
 mod events;
 mod groups;
+mod journal_link;
 mod plan;
 mod scheduler;
 mod steps;
@@ -11,6 +12,7 @@ mod task;
 mod wait;
 
 pub use events::TaskEvent;
+pub use journal_link::tasks_from;
 pub use plan::{not_copyable, plan, Plan};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};

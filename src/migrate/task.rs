@@ -131,14 +131,18 @@ impl TaskSpec {
         }
     }
 
-    /// "ami-123 (web)" or "3 security groups".
+    /// "ami-123 (web)", or the names of a set: "shop-web, shop-db".
     pub fn what(&self) -> String {
         match self.source_ids.as_slice() {
             [one] => match self.names.get(one).filter(|n| *n != one) {
                 Some(name) => format!("{one} ({name})"),
                 None => one.clone(),
             },
-            many => format!("{} {}", many.len(), self.kind.label()),
+            many => many
+                .iter()
+                .map(|id| self.names.get(id).unwrap_or(id).as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }

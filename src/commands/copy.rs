@@ -1,0 +1,112 @@
+//! `cutover copy`: the copy engine, headless, for runbooks. Progress goes to
+//! stderr; the result (table or JSON) to stdout.
+
+use super::tasks::{follow, print_tasks};
+use crate::cli::CopyArgs;
+use crate::config::Settings;
+use crate::journal::Journal;
+use crate::migrate::{now_ms, plan, CopyOptions, Scheduler, TaskState};
+use crate::model::{Kind, Resource};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Kinds that can hold a copyable id, plus those whose ids get a reason.
+const KINDS: [Kind; 11] = [
+    Kind::Image,
+    Kind::Volume,
+    Kind::Snapshot,
+    Kind::KeyPair,
+    Kind::SecurityGroup,
+    Kind::Instance,
+    Kind::ElasticIp,
+    Kind::Vpc,
+    Kind::Subnet,
+    Kind::Bucket,
+    Kind::DbSnapshot,
+];
+
+pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCode> {
+    let regions = super::connect(settings).await?;
+    let (inventory, _, _) =
+        super::collect_inventory(&regions, settings.bucket_naming.clone(), &KINDS).await;
+    if let Some((side, kind, error)) = inventory.failures().next() {
+        anyhow::bail!(
+            "cannot read the {} {}: {error}",
+            inventory.region_of(side),
+            kind.title()
+        );
+    }
+    let unknown: Vec<&str> = args
+        .ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| inventory.find_source(id).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        anyhow::bail!(
+            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., or a key pair name)",
+            inventory.source_region(),
+            unknown.join(", ")
+        );
+    }
+    let selected: Vec<&Resource> = args
+        .ids
+        .iter()
+        .filter_map(|id| inventory.find_source(id))
+        .collect();
+    let options = CopyOptions {
+        target_vpc: args.target_vpc.clone(),
+        kms_key_id: args.kms_key_id.clone(),
+        target_az: args.target_az.clone(),
+    };
+    let planned = plan(&selected, &inventory, &options, now_ms());
+    if !planned.refused.is_empty() {
+        let why: Vec<String> = planned
+            .refused
+            .iter()
+            .map(|(id, why)| format!("  {id}: {why}"))
+            .collect();
+        anyhow::bail!(
+            "nothing started; these cannot be copied:\n{}",
+            why.join("\n")
+        );
+    }
+    eprintln!(
+        "Copies into {} ({} tasks):",
+        inventory.target_region(),
+        planned.tasks.len()
+    );
+    for t in &planned.tasks {
+        eprintln!("  {:<16} {}", t.kind.label(), t.what());
+    }
+    if settings.read_only {
+        if args.yes {
+            anyhow::bail!("refusing to copy in --read-only mode: nothing was started");
+        }
+        eprintln!("read-only: shown, not started");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.yes {
+        eprintln!("Nothing started: pass --yes to start these copies (they create resources that cost money in {}).", inventory.target_region());
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let journal = Arc::new(Journal::at(&settings.paths.journal_file));
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
+    let ids: Vec<String> = planned.tasks.iter().map(|t| t.id.clone()).collect();
+    for spec in planned.tasks {
+        scheduler.submit(spec).map_err(anyhow::Error::msg)?;
+    }
+    follow(&scheduler, rx, &ids, args.wait).await;
+    let tasks: Vec<_> = ids.iter().filter_map(|id| scheduler.task(id)).collect();
+    print_tasks(&tasks, args.output)?;
+    let failed = tasks
+        .iter()
+        .any(|t| matches!(t.state, TaskState::Failed { .. }));
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
