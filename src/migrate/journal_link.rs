@@ -24,9 +24,12 @@ impl TaskJournal for Journal {
     }
 }
 
+/// A task's events in order, and where its first line stood.
+type Thread = (usize, Vec<(u64, TaskEvent)>);
+
 /// Every copy task the journal knows, rebuilt, in the order they began.
 pub fn tasks_from(replay: &Replay) -> Vec<Task> {
-    let mut threads: BTreeMap<&str, (usize, Vec<(u64, TaskEvent)>)> = BTreeMap::new();
+    let mut threads: BTreeMap<&str, Thread> = BTreeMap::new();
     for (n, entry) in replay
         .entries
         .iter()
