@@ -11,7 +11,7 @@ mod paging;
 mod rds;
 mod regions;
 pub(crate) mod route53;
-mod s3;
+pub(crate) mod s3;
 pub mod seed;
 
 pub use connect::{connect, Clients, RegionSpec, StaticKeys};

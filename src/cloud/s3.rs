@@ -68,6 +68,32 @@ fn unparsed_versioning<E>(e: &SdkError<E, Response>) -> Option<Option<String>> {
     Some(status)
 }
 
+/// "Enabled", "Suspended", or None when never enabled.
+pub async fn versioning(c: &Clients, bucket: &str) -> Result<Option<String>, CloudError> {
+    match c.s3.get_bucket_versioning().bucket(bucket).send().await {
+        Ok(v) => Ok(v.status().map(|s| s.as_str().to_string())),
+        Err(e) => match unparsed_versioning(&e) {
+            Some(status) => Ok(status),
+            None => Err(CloudError::from_sdk("s3:GetBucketVersioning", e)),
+        },
+    }
+}
+
+/// A bucket's tags; none when it has no tag set.
+pub async fn bucket_tags(c: &Clients, bucket: &str) -> Result<BTreeMap<String, String>, CloudError> {
+    match c.s3.get_bucket_tagging().bucket(bucket).send().await {
+        Ok(t) => Ok(t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
+        Err(e) => {
+            let e = CloudError::from_sdk("s3:GetBucketTagging", e);
+            if e.code() == Some("NoSuchTagSet") {
+                Ok(BTreeMap::new())
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
 async fn bucket_in_region(
     c: &Clients,
     b: aws_sdk_s3::types::Bucket,
@@ -90,30 +116,17 @@ async fn bucket_in_region(
     }
     // A bucket policy may deny these reads on one bucket: show the bucket anyway.
     let mut state = "available".to_string();
-    let versioning = match c.s3.get_bucket_versioning().bucket(&name).send().await {
-        Ok(v) => v.status().map(|s| s.as_str().to_string()),
-        Err(e) => match unparsed_versioning(&e) {
-            Some(status) => status,
-            None => {
-                state = format!(
-                    "partial: {}",
-                    CloudError::from_sdk("s3:GetBucketVersioning", e)
-                );
-                None
-            }
-        },
-    };
-    let tags = match c.s3.get_bucket_tagging().bucket(&name).send().await {
-        Ok(t) => t
-            .tag_set()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
+    let versioning = match versioning(c, &name).await {
+        Ok(v) => v,
         Err(e) => {
-            let e = CloudError::from_sdk("s3:GetBucketTagging", e);
-            if e.code() != Some("NoSuchTagSet") {
-                state = format!("partial: {e}");
-            }
+            state = format!("partial: {e}");
+            None
+        }
+    };
+    let tags = match bucket_tags(c, &name).await {
+        Ok(t) => t,
+        Err(e) => {
+            state = format!("partial: {e}");
             BTreeMap::new()
         }
     };

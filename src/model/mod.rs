@@ -8,5 +8,5 @@ pub mod resource;
 
 pub use inventory::{Inventory, Listing, Side};
 pub use kind::{Kind, UnknownKind};
-pub use pairing::BucketNaming;
+pub use pairing::{check_bucket_name, BucketNaming};
 pub use resource::{Details, Resource};

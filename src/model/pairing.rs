@@ -47,6 +47,39 @@ impl BucketNaming {
     }
 }
 
+/// S3's naming rules for general purpose buckets, checked before anything
+/// is created: a bad name must not leave half a migration behind.
+pub fn check_bucket_name(name: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("bucket name '{name}' {why}"));
+    if !(3..=63).contains(&name.len()) {
+        return bad("must be 3 to 63 characters long");
+    }
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
+        return bad("may hold only lowercase letters, digits, hyphens and dots");
+    }
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !edge_ok(name.chars().next()) || !edge_ok(name.chars().last()) {
+        return bad("must begin and end with a letter or digit");
+    }
+    if name.contains("..") || name.contains(".-") || name.contains("-.") {
+        return bad("must not have two dots, or a dot beside a hyphen, in a row");
+    }
+    if name.split('.').count() == 4 && name.split('.').all(|p| p.parse::<u8>().is_ok()) {
+        return bad("must not look like an IP address");
+    }
+    for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
+        if name.starts_with(prefix) {
+            return bad(&format!("must not start with '{prefix}' (reserved by S3)"));
+        }
+    }
+    for suffix in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] {
+        if name.ends_with(suffix) {
+            return bad(&format!("must not end with '{suffix}' (reserved by S3)"));
+        }
+    }
+    Ok(())
+}
+
 /// What pairing needs beyond the two lists.
 #[derive(Debug, Clone, Default)]
 pub struct PairingContext {
@@ -263,6 +296,26 @@ mod tests {
             "us-east-1-logs-copy"
         );
         assert!(BucketNaming::new("fixed-name").is_err());
+    }
+
+    #[test]
+    fn bucket_names_follow_s3_rules() {
+        assert!(check_bucket_name("shop-assets-eu-west-1").is_ok());
+        assert!(check_bucket_name("a.b-c.1").is_ok());
+        for (bad, why) in [
+            ("ab", "3 to 63"),
+            ("Shop", "lowercase"),
+            ("-shop", "begin and end"),
+            ("shop..x", "two dots"),
+            ("192.168.1.1", "IP address"),
+            ("xn--shop", "reserved"),
+            ("shop-s3alias", "reserved"),
+            ("shop_assets", "lowercase"),
+        ] {
+            let e = check_bucket_name(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        assert!(check_bucket_name(&"a".repeat(64)).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The AWS calls copy tasks make. Every copy is tagged with the source id
 //! (and the task id) so a re-run finds it instead of making a second one.
 
+pub mod bucket;
 pub mod image;
 pub mod key_pair;
 pub mod security_group;
