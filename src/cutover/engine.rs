@@ -114,7 +114,9 @@ impl DnsCutover {
         }
         self.write(
             &topic(&plan.zone_id, &plan.record_name),
-            &DnsEvent::Planned { plan: plan.clone() },
+            &DnsEvent::Planned {
+                plan: Box::new(plan.clone()),
+            },
         )
     }
 

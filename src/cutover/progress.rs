@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum DnsEvent {
     Planned {
-        plan: DnsPlan,
+        plan: Box<DnsPlan>,
     },
     /// Written before the batch is sent.
     Intent {
@@ -113,7 +113,7 @@ impl Progress {
         let mut progress: Option<Progress> = None;
         for (at, event) in events {
             if let DnsEvent::Planned { plan } = event {
-                progress = Some(Progress::new(plan.clone()));
+                progress = Some(Progress::new((**plan).clone()));
             } else if let Some(p) = progress.as_mut() {
                 p.apply(at, event);
             }
@@ -123,7 +123,7 @@ impl Progress {
 
     pub fn apply(&mut self, at: SystemTime, event: &DnsEvent) {
         match event {
-            DnsEvent::Planned { plan } => *self = Progress::new(plan.clone()),
+            DnsEvent::Planned { plan } => *self = Progress::new((**plan).clone()),
             DnsEvent::Intent {
                 action, from, to, ..
             } => {
