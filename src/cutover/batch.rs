@@ -31,6 +31,34 @@ pub fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<Recor
     changes
 }
 
+pub fn of_type(sets: &[RecordSet], record_type: &str) -> Vec<RecordSet> {
+    sets.iter()
+        .filter(|s| s.record_type == record_type)
+        .cloned()
+        .collect()
+}
+
+pub fn describe_sets(sets: &[RecordSet]) -> String {
+    if sets.is_empty() {
+        return "no record at all".into();
+    }
+    let one = |s: &RecordSet| {
+        let id = s
+            .set_identifier
+            .as_deref()
+            .map(|i| format!(" [{i} w{}]", s.weight.unwrap_or(0)))
+            .unwrap_or_default();
+        let ttl = s.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default();
+        let answer = s
+            .alias
+            .as_ref()
+            .map(|a| a.dns_name.clone())
+            .unwrap_or_else(|| s.values.join(","));
+        format!("{}{id}{ttl} -> {answer}", s.record_type)
+    };
+    sets.iter().map(one).collect::<Vec<_>>().join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,19 @@ pub enum Action {
     Rollback,
 }
 
+/// The journal thread of one record: "dns:Z123:www.shop.example.com.".
+pub fn topic(zone_id: &str, record: &str) -> String {
+    format!(
+        "dns:{}:{}",
+        crate::cloud::route53::bare_zone_id(zone_id),
+        normal_name(record)
+    )
+}
+
+pub fn normal_name(record: &str) -> String {
+    format!("{}.", record.trim().trim_end_matches('.').to_lowercase())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pending {
     pub action: Action,
