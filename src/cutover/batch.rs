@@ -4,8 +4,12 @@
 
 use crate::cloud::dns_change::{ChangeAction, RecordChange, RecordSet};
 
-/// DELETEs first, then CREATE for new sets and UPSERT for changed ones;
-/// sets already right are left out.
+/// DELETEs first, then UPSERT for every set that is new or changed; sets
+/// already right are left out. UPSERT rather than CREATE for new sets: the
+/// engine has just read the record and checked it is what the journal
+/// expects, and moto wrongly refuses a CREATE identical to an earlier one
+/// even when the same batch deletes the clashing set (seen on rollback
+/// from a collapsed record).
 pub fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<RecordChange> {
     let key = |s: &RecordSet| (s.record_type.clone(), s.set_identifier.clone());
     let mut changes: Vec<RecordChange> = actual
@@ -17,19 +21,42 @@ pub fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<Recor
         })
         .collect();
     for d in desired {
-        match actual.iter().find(|a| key(a) == key(d)) {
-            Some(a) if a == d => {}
-            Some(_) => changes.push(RecordChange {
+        if !actual.contains(d) {
+            changes.push(RecordChange {
                 action: ChangeAction::Upsert,
                 set: d.clone(),
-            }),
-            None => changes.push(RecordChange {
-                action: ChangeAction::Create,
-                set: d.clone(),
-            }),
+            });
         }
     }
     changes
+}
+
+pub fn of_type(sets: &[RecordSet], record_type: &str) -> Vec<RecordSet> {
+    sets.iter()
+        .filter(|s| s.record_type == record_type)
+        .cloned()
+        .collect()
+}
+
+pub fn describe_sets(sets: &[RecordSet]) -> String {
+    if sets.is_empty() {
+        return "no record at all".into();
+    }
+    let one = |s: &RecordSet| {
+        let id = s
+            .set_identifier
+            .as_deref()
+            .map(|i| format!(" [{i} w{}]", s.weight.unwrap_or(0)))
+            .unwrap_or_default();
+        let ttl = s.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default();
+        let answer = s
+            .alias
+            .as_ref()
+            .map(|a| a.dns_name.clone())
+            .unwrap_or_else(|| s.values.join(","));
+        format!("{}{id}{ttl} -> {answer}", s.record_type)
+    };
+    sets.iter().map(one).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(test)]
@@ -49,7 +76,7 @@ mod tests {
     }
 
     #[test]
-    fn simple_to_pair_is_delete_then_two_creates() {
+    fn simple_to_pair_is_delete_then_two_upserts() {
         let simple = set(None, None, 300);
         let pair = [
             set(Some("us-east-1"), Some(100), 300),
@@ -61,8 +88,8 @@ mod tests {
             actions,
             [
                 ChangeAction::Delete,
-                ChangeAction::Create,
-                ChangeAction::Create
+                ChangeAction::Upsert,
+                ChangeAction::Upsert
             ]
         );
     }

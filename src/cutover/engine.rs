@@ -3,11 +3,11 @@
 //! is replayed, and a change left between intent and outcome by a crash is
 //! settled by reading Route 53, never by guessing.
 
-use super::batch::changes_between;
+use super::batch::{changes_between, describe_sets, of_type};
 use super::clock::Clock;
 use super::guards;
 use super::plan::{DnsPlan, PlanChoices, RecordState};
-use super::progress::{Action, DnsEvent, Progress};
+use super::progress::{normal_name, topic, Action, DnsEvent, Progress};
 use super::DnsError;
 use crate::cloud::dns_change::{self as r53, RecordSet};
 use crate::cloud::Clients;
@@ -114,7 +114,9 @@ impl DnsCutover {
         }
         self.write(
             &topic(&plan.zone_id, &plan.record_name),
-            &DnsEvent::Planned { plan: plan.clone() },
+            &DnsEvent::Planned {
+                plan: Box::new(plan.clone()),
+            },
         )
     }
 
@@ -374,45 +376,4 @@ impl DnsCutover {
             .journal
             .append(&Entry::new(self.clock.now(), KIND, topic, event)?)?)
     }
-}
-
-/// The journal thread of one record: "dns:Z123:www.shop.example.com.".
-pub fn topic(zone_id: &str, record: &str) -> String {
-    format!(
-        "dns:{}:{}",
-        crate::cloud::route53::bare_zone_id(zone_id),
-        normal_name(record)
-    )
-}
-
-fn normal_name(record: &str) -> String {
-    format!("{}.", record.trim().trim_end_matches('.').to_lowercase())
-}
-
-fn of_type(sets: &[RecordSet], record_type: &str) -> Vec<RecordSet> {
-    sets.iter()
-        .filter(|s| s.record_type == record_type)
-        .cloned()
-        .collect()
-}
-
-fn describe_sets(sets: &[RecordSet]) -> String {
-    if sets.is_empty() {
-        return "no record at all".into();
-    }
-    let one = |s: &RecordSet| {
-        let id = s
-            .set_identifier
-            .as_deref()
-            .map(|i| format!(" [{i} w{}]", s.weight.unwrap_or(0)))
-            .unwrap_or_default();
-        let ttl = s.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default();
-        let answer = s
-            .alias
-            .as_ref()
-            .map(|a| a.dns_name.clone())
-            .unwrap_or_else(|| s.values.join(","));
-        format!("{}{id}{ttl} -> {answer}", s.record_type)
-    };
-    sets.iter().map(one).collect::<Vec<_>>().join("; ")
 }

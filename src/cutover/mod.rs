@@ -10,6 +10,7 @@ mod engine;
 pub mod guards;
 pub mod plan;
 pub mod progress;
+pub mod states;
 #[cfg(test)]
 mod tests;
 

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum DnsEvent {
     Planned {
-        plan: DnsPlan,
+        plan: Box<DnsPlan>,
     },
     /// Written before the batch is sent.
     Intent {
@@ -59,6 +59,19 @@ pub enum Action {
         index: usize,
     },
     Rollback,
+}
+
+/// The journal thread of one record: "dns:Z123:www.shop.example.com.".
+pub fn topic(zone_id: &str, record: &str) -> String {
+    format!(
+        "dns:{}:{}",
+        crate::cloud::route53::bare_zone_id(zone_id),
+        normal_name(record)
+    )
+}
+
+pub fn normal_name(record: &str) -> String {
+    format!("{}.", record.trim().trim_end_matches('.').to_lowercase())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,7 +126,7 @@ impl Progress {
         let mut progress: Option<Progress> = None;
         for (at, event) in events {
             if let DnsEvent::Planned { plan } = event {
-                progress = Some(Progress::new(plan.clone()));
+                progress = Some(Progress::new((**plan).clone()));
             } else if let Some(p) = progress.as_mut() {
                 p.apply(at, event);
             }
@@ -123,7 +136,7 @@ impl Progress {
 
     pub fn apply(&mut self, at: SystemTime, event: &DnsEvent) {
         match event {
-            DnsEvent::Planned { plan } => *self = Progress::new(plan.clone()),
+            DnsEvent::Planned { plan } => *self = Progress::new((**plan).clone()),
             DnsEvent::Intent {
                 action, from, to, ..
             } => {

@@ -184,11 +184,20 @@ fn records_that_cannot_start_a_cutover_are_refused() {
         .unwrap_err()
         .to_string()
         .contains("no A, AAAA or CNAME"));
-    let e = plan_from(&[a.clone()], "192.0.2.1", &PlanChoices::default())
-        .unwrap_err()
-        .to_string();
+    let e = plan_from(
+        std::slice::from_ref(&a),
+        "192.0.2.1",
+        &PlanChoices::default(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("already answers"), "{e}");
-    assert!(plan_from(&[a.clone()], "not-an-ip", &PlanChoices::default()).is_err());
+    assert!(plan_from(
+        std::slice::from_ref(&a),
+        "not-an-ip",
+        &PlanChoices::default()
+    )
+    .is_err());
     cname.set_identifier = Some("us-east-1".into());
     cname.weight = Some(100);
     cname.record_type = "A".into();
@@ -363,7 +372,9 @@ fn replay_ignores_events_before_a_plan_and_restarts_on_a_new_one() {
         action: Action::Step { index: 0 },
         early_by_secs: 5,
     };
-    let planned = DnsEvent::Planned { plan: plan.clone() };
+    let planned = DnsEvent::Planned {
+        plan: Box::new(plan.clone()),
+    };
     let p = Progress::replay([(at(0), &stray), (at(1), &planned), (at(2), &stray)]).unwrap();
     assert_eq!(p.overrides, 1);
     assert_eq!(p.plan, plan);

@@ -1,0 +1,197 @@
+//! The real binary: `cutover dns ...` end to end, and bad input refused
+//! before anything is written.
+
+use super::*;
+use common::{cutover_command, temp_home};
+
+fn cli(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = cutover_command(home);
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+        .env("AWS_ENDPOINT_URL", sb.server.endpoint())
+        .args(["--source", "us-east-1", "--target", "eu-west-1", "dns"])
+        .args(args);
+    cmd.output().unwrap()
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn journal_in(home: &std::path::Path) -> PathBuf {
+    home.join(".local/share/cutover/journal.jsonl")
+}
+
+#[tokio::test]
+async fn headless_cli_end_to_end() {
+    let sb = sandbox("cli").await;
+    let home = temp_home("dns-cli");
+    let at = ["--zone", &sb.zone_id, "--record", "www.shop.example.com"];
+    let plan = |extra: &[&str]| {
+        cli(
+            &sb,
+            &home,
+            &[&["plan"], &at[..], &["--target-value", TARGET_IP], extra].concat(),
+        )
+    };
+
+    let o = plan(&[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("make the record a weighted pair") && out.contains("pass --yes"),
+        "{out}"
+    );
+    assert!(!journal_in(&home).exists(), "no --yes: nothing written");
+
+    let o = cli(
+        &sb,
+        &home,
+        &[
+            "--read-only",
+            "plan",
+            "--zone",
+            &sb.zone_id,
+            "--record",
+            WWW,
+            "--target-value",
+            TARGET_IP,
+            "--yes",
+        ],
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("read-only"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(sb.www().await, vec![simple("A", WWW, 300, SOURCE_IP)]);
+
+    let o = plan(&["--yes"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("INSYNC"), "{}", text(&o));
+    sb.assert_pair(100, 0, 300).await;
+
+    let step = |extra: &[&str]| cli(&sb, &home, &[&["step"], &at[..], extra].concat());
+    let o = step(&["--yes"]);
+    assert!(!o.status.success(), "the 300 s cache wait runs");
+    assert!(
+        text(&o).contains("--force") && text(&o).contains("UTC"),
+        "{}",
+        text(&o)
+    );
+    let o = step(&[]);
+    assert!(
+        o.status.success() && text(&o).contains("next: step 2 of 6"),
+        "{}",
+        text(&o)
+    );
+    let o = step(&["--yes", "--force"]);
+    assert!(o.status.success(), "{}", text(&o));
+    sb.assert_pair(100, 0, 60).await;
+
+    let o = cli(
+        &sb,
+        &home,
+        &[&["status"], &at[..], &["--output", "json"]].concat(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["steps_done"], 2);
+    assert_eq!(doc["overrides"], 1);
+    assert_eq!(doc["drift"], false);
+    assert!(doc["next_safe_at_ms"].as_u64().is_some());
+
+    let o = cli(&sb, &home, &[&["rollback"], &at[..], &["--yes"]].concat());
+    // Already at 100/0 after the TTL step: nothing to roll back, said plainly.
+    assert!(
+        !o.status.success() && text(&o).contains("nothing to roll back"),
+        "{}",
+        text(&o)
+    );
+    step(&["--yes", "--force"]);
+    sb.assert_pair(90, 10, 60).await;
+    let o = cli(&sb, &home, &[&["rollback"], &at[..], &["--yes"]].concat());
+    assert!(o.status.success(), "{}", text(&o));
+    sb.assert_pair(100, 0, 60).await;
+}
+
+#[tokio::test]
+async fn invalid_cli_input_writes_nothing() {
+    let sb = sandbox("bad-input").await;
+    let home = temp_home("dns-bad-input");
+    for (extra, needle) in [
+        (
+            &["--weights", "100/0,300/0"][..],
+            "weight 300 is out of range",
+        ),
+        (&["--weights", "100/0,0/0"], "0/0 are refused"),
+        (&["--weights", "100-0"], "not SOURCE/TARGET"),
+        (&["--ttl-stages", "300,-5"], "TTL -5 is out of range"),
+        (&["--ttl-stages", "60,,30"], "empty item"),
+        (&["--final-ttl", "-1"], "out of range"),
+    ] {
+        let args = [
+            &[
+                "plan",
+                "--zone",
+                &sb.zone_id,
+                "--record",
+                WWW,
+                "--target-value",
+                TARGET_IP,
+                "--yes",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = cli(&sb, &home, &args);
+        assert!(!o.status.success(), "{extra:?} should fail");
+        assert!(
+            text(&o).contains(needle),
+            "expected '{needle}' in {}",
+            text(&o)
+        );
+        assert!(!text(&o).contains("panicked"));
+    }
+    for (record, value, needle) in [
+        ("www.other.com", TARGET_IP, "not inside zone"),
+        (WWW, "not-an-ip", "IPv4"),
+        ("nope.shop.example.com", TARGET_IP, "no A, AAAA or CNAME"),
+    ] {
+        let o = cli(
+            &sb,
+            &home,
+            &[
+                "plan",
+                "--zone",
+                &sb.zone_id,
+                "--record",
+                record,
+                "--target-value",
+                value,
+                "--yes",
+            ],
+        );
+        assert!(
+            !o.status.success() && text(&o).contains(needle),
+            "{}",
+            text(&o)
+        );
+    }
+    let o = cli(
+        &sb,
+        &home,
+        &["step", "--zone", &sb.zone_id, "--record", WWW, "--yes"],
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("no DNS cutover is planned"),
+        "{}",
+        text(&o)
+    );
+    assert!(!journal_in(&home).exists());
+    assert_eq!(sb.www().await, vec![simple("A", WWW, 300, SOURCE_IP)]);
+}
