@@ -106,6 +106,26 @@ pub struct CopyArgs {
     /// Also create a volume from each copied volume snapshot, in this target AZ
     #[arg(long, value_name = "AZ")]
     pub target_az: Option<String>,
+    /// Name of the bucket copy (one bucket) [default: the naming rule, {name}-{target-region}]
+    #[arg(long, value_name = "NAME")]
+    pub target_bucket: Option<String>,
+    /// Restore a DB instance with this id from the copied DB snapshot
+    #[arg(long, value_name = "DB_ID")]
+    pub restore_as: Option<String>,
+    /// Instance class of the restored DB instance [default: the snapshot's]
+    #[arg(long, value_name = "CLASS", requires = "restore_as")]
+    pub db_instance_class: Option<String>,
+    /// DB subnet group of the target for the restored instance
+    #[arg(long, value_name = "NAME", requires = "restore_as")]
+    pub db_subnet_group: Option<String>,
+    /// Security groups (target ids) for the restored instance
+    #[arg(
+        long,
+        value_name = "SG_ID",
+        value_delimiter = ',',
+        requires = "restore_as"
+    )]
+    pub db_security_groups: Vec<String>,
     /// Wait until every copy is finished (otherwise return once they are started)
     #[arg(long)]
     pub wait: bool,

@@ -38,6 +38,22 @@ pub struct FileSettings {
     /// Copy task limits.
     #[serde(default)]
     pub copy: CopySettings,
+    /// How bucket objects are copied.
+    #[serde(default)]
+    pub s3: S3Settings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    /// Objects above this size (MiB) copy in parts; at most 5120 (CopyObject's limit).
+    pub multipart_threshold_mib: Option<u64>,
+    /// Part size in MiB (5 to 5120).
+    pub part_size_mib: Option<u64>,
+    /// Objects copied at once.
+    pub concurrency: Option<usize>,
+    /// Parts of one large object copied at once.
+    pub part_concurrency: Option<usize>,
 }
 
 /// How many copies run at once, per kind.
@@ -123,6 +139,7 @@ pub struct Settings {
     pub keys: BTreeMap<String, String>,
     pub theme: BTreeMap<String, String>,
     pub copy_caps: crate::migrate::Caps,
+    pub s3_tuning: crate::migrate::S3Tuning,
     pub paths: Paths,
     /// AWS_PROFILE, shown in the header when no profile was named.
     pub ambient_profile: Option<String>,
@@ -192,6 +209,7 @@ impl Settings {
             keys: file.keys.clone(),
             theme: file.theme.clone(),
             copy_caps: copy_caps(&file.copy)?,
+            s3_tuning: s3_tuning(&file.s3)?,
             paths,
             ambient_profile: env.profile.clone(),
         })
@@ -203,7 +221,7 @@ fn copy_caps(c: &CopySettings) -> Result<crate::migrate::Caps, String> {
     let caps = crate::migrate::Caps {
         image_copies: c.max_image_copies.unwrap_or(defaults.image_copies),
         snapshot_copies: c.max_snapshot_copies.unwrap_or(defaults.snapshot_copies),
-        other: defaults.other,
+        ..defaults
     };
     if caps.image_copies == 0 || caps.snapshot_copies == 0 {
         return Err("[copy] limits must be at least 1".into());
@@ -215,6 +233,30 @@ fn copy_caps(c: &CopySettings) -> Result<crate::migrate::Caps, String> {
         ));
     }
     Ok(caps)
+}
+
+fn s3_tuning(s: &S3Settings) -> Result<crate::migrate::S3Tuning, String> {
+    const MIB: u64 = 1024 * 1024;
+    let d = crate::migrate::S3Tuning::default();
+    let t = crate::migrate::S3Tuning {
+        multipart_threshold: s
+            .multipart_threshold_mib
+            .map(|m| m * MIB)
+            .unwrap_or(d.multipart_threshold),
+        part_size: s.part_size_mib.map(|m| m * MIB).unwrap_or(d.part_size),
+        concurrency: s.concurrency.unwrap_or(d.concurrency),
+        part_concurrency: s.part_concurrency.unwrap_or(d.part_concurrency),
+    };
+    if t.multipart_threshold > 5120 * MIB {
+        return Err("[s3] multipart_threshold_mib is above 5120: CopyObject copies at most 5 GiB in one request".into());
+    }
+    if !(5 * MIB..=5120 * MIB).contains(&t.part_size) {
+        return Err("[s3] part_size_mib must be 5 to 5120 (S3's part size limits)".into());
+    }
+    if t.concurrency == 0 || t.part_concurrency == 0 {
+        return Err("[s3] concurrency and part_concurrency must be at least 1".into());
+    }
+    Ok(t)
 }
 
 fn first<const N: usize>(options: [&Option<String>; N]) -> Option<String> {

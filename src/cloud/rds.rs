@@ -41,7 +41,7 @@ pub async fn db_instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     .await
 }
 
-fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
+pub(crate) fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
     let id = d.db_instance_identifier().unwrap_or_default();
     let details = m::DbInstance {
         engine: d.engine().unwrap_or_default().to_string(),
@@ -89,7 +89,7 @@ pub async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     .await
 }
 
-fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
+pub(crate) fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
     let id = s.db_snapshot_identifier().unwrap_or_default();
     let details = m::DbSnapshot {
         instance_id: s.db_instance_identifier().unwrap_or_default().to_string(),

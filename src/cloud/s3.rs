@@ -80,9 +80,16 @@ pub async fn versioning(c: &Clients, bucket: &str) -> Result<Option<String>, Clo
 }
 
 /// A bucket's tags; none when it has no tag set.
-pub async fn bucket_tags(c: &Clients, bucket: &str) -> Result<BTreeMap<String, String>, CloudError> {
+pub async fn bucket_tags(
+    c: &Clients,
+    bucket: &str,
+) -> Result<BTreeMap<String, String>, CloudError> {
     match c.s3.get_bucket_tagging().bucket(bucket).send().await {
-        Ok(t) => Ok(t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
+        Ok(t) => Ok(t
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()),
         Err(e) => {
             let e = CloudError::from_sdk("s3:GetBucketTagging", e);
             if e.code() == Some("NoSuchTagSet") {

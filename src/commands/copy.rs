@@ -5,13 +5,13 @@ use super::tasks::{follow, print_tasks};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::journal::Journal;
-use crate::migrate::{now_ms, plan, CopyOptions, Scheduler, TaskState};
+use crate::migrate::{now_ms, plan, CopyOptions, RestoreOptions, Scheduler, TaskState};
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Kinds that can hold a copyable id, plus those whose ids get a reason.
-const KINDS: [Kind; 11] = [
+const KINDS: [Kind; 12] = [
     Kind::Image,
     Kind::Volume,
     Kind::Snapshot,
@@ -22,6 +22,7 @@ const KINDS: [Kind; 11] = [
     Kind::Vpc,
     Kind::Subnet,
     Kind::Bucket,
+    Kind::DbInstance,
     Kind::DbSnapshot,
 ];
 
@@ -44,7 +45,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         .collect();
     if !unknown.is_empty() {
         anyhow::bail!(
-            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., or a key pair name)",
+            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance or snapshot id)",
             inventory.source_region(),
             unknown.join(", ")
         );
@@ -58,6 +59,14 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         target_vpc: args.target_vpc.clone(),
         kms_key_id: args.kms_key_id.clone(),
         target_az: args.target_az.clone(),
+        target_bucket: args.target_bucket.clone(),
+        s3: settings.s3_tuning,
+        restore: args.restore_as.as_ref().map(|id| RestoreOptions {
+            instance_id: id.clone(),
+            instance_class: args.db_instance_class.clone(),
+            subnet_group: args.db_subnet_group.clone(),
+            security_group_ids: args.db_security_groups.clone(),
+        }),
     };
     let planned = plan(&selected, &inventory, &options, now_ms());
     if !planned.refused.is_empty() {

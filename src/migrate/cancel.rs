@@ -51,6 +51,33 @@ pub async fn undo(regions: &Regions, task: &Task) -> String {
                 ));
             }
         }
+        CopyKind::DbInstance | CopyKind::DbSnapshot => {
+            if let Some(copy) = task.outputs.get("copy") {
+                match crate::cloud::copy::rds::delete_db_snapshot(&regions.target, copy).await {
+                    Ok(()) => said.push(format!(
+                        "deleted the DB snapshot copy {copy} in {}",
+                        regions.target.region
+                    )),
+                    Err(e) => {
+                        said.push(format!("could not delete the DB snapshot copy {copy}: {e}"))
+                    }
+                }
+            }
+            if let Some(snap) = task.outputs.get("snapshot") {
+                said.push(format!(
+                    "the source DB snapshot {snap} stays in {}",
+                    regions.source.region
+                ));
+            }
+            if let Some(db) = task.outputs.get("restored") {
+                said.push(format!("the restored DB instance {db} stays in {} (it costs money: delete it if unwanted)", regions.target.region));
+            }
+        }
+        CopyKind::Bucket => {
+            if let Some(bucket) = task.outputs.get(&format!("target:{source_id}")) {
+                said.push(format!("the bucket {bucket} and the objects copied so far stay in {}: a later run copies only what is missing", regions.target.region));
+            }
+        }
         CopyKind::KeyPair | CopyKind::SecurityGroups => {
             let made: Vec<String> = task.copies().into_values().collect();
             if !made.is_empty() {

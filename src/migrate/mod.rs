@@ -1,11 +1,13 @@
 //! Copy tasks: step-wise state machines, run by a scheduler with caps per
 //! kind, journaled so a crash resumes where it was.
 
+mod bucket;
 mod cancel;
 mod events;
 mod groups;
 mod journal_link;
 mod plan;
+mod rds;
 mod scheduler;
 mod steps;
 mod task;
@@ -16,5 +18,7 @@ pub use journal_link::tasks_from;
 pub use plan::{not_copyable, plan, Plan};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
-pub use task::{CopyKind, CopyOptions, Step, Task, TaskSpec, TaskState};
+pub use task::{
+    CopyKind, CopyOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec, TaskState, Transfer,
+};
 pub use wait::{Backoff, Poll};

@@ -16,11 +16,12 @@ pub struct Plan {
 /// Why a kind is not copied by a task, if it is not.
 pub fn not_copyable(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup => return None,
+        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot => {
+            return None
+        }
         Kind::Instance => "instances are not copied: copy their AMI and volumes, then launch in the target",
         Kind::ElasticIp => "Elastic IPs cannot move between regions: allocate one in the target and move DNS to it (the DNS plan)",
         Kind::Vpc | Kind::Subnet => "networks are not copied: create the target VPC with your templates, then copy security groups into it",
-        Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot => "S3 and RDS copies are not built yet (issue 5)",
         Kind::HostedZone | Kind::Record => "Route 53 is global: nothing to copy; cut DNS over with the DNS plan",
     })
 }
@@ -44,15 +45,32 @@ pub fn plan(
             Kind::Volume => CopyKind::Volume,
             Kind::Snapshot => CopyKind::Snapshot,
             Kind::KeyPair => CopyKind::KeyPair,
+            Kind::Bucket => CopyKind::Bucket,
+            Kind::DbInstance => CopyKind::DbInstance,
+            Kind::DbSnapshot => CopyKind::DbSnapshot,
             _ => {
                 groups.push(r);
                 continue;
             }
         };
         let mut spec = spec(kind, &[r], inventory, options, stamp);
-        // Only volumes are made from snapshots; the AZ means nothing to others.
+        // Each option means something to one kind only.
         if kind != CopyKind::Volume {
             spec.options.target_az = None;
+        }
+        if kind == CopyKind::Bucket {
+            let named = spec
+                .options
+                .target_bucket
+                .clone()
+                .filter(|_| selected.iter().filter(|s| s.kind == Kind::Bucket).count() == 1);
+            spec.options.target_bucket =
+                Some(named.unwrap_or_else(|| inventory.bucket_copy_name(&r.id)));
+        } else {
+            spec.options.target_bucket = None;
+        }
+        if !matches!(kind, CopyKind::DbInstance | CopyKind::DbSnapshot) {
+            spec.options.restore = None;
         }
         result.tasks.push(spec);
     }
@@ -149,17 +167,32 @@ mod tests {
             Details::ElasticIp(m::ElasticIp::default()),
         );
         let vol = res(Kind::Volume, "vol-1", Details::Volume(m::Volume::default()));
+        let bucket = res(
+            Kind::Bucket,
+            "assets",
+            Details::Bucket(m::Bucket::default()),
+        );
         let options = CopyOptions {
             target_az: Some("eu-west-1a".into()),
             ..Default::default()
         };
-        let p = plan(&[&ami, &sg1, &eip, &sg2, &vol], &inv, &options, 0xabc);
-        assert_eq!(p.tasks.len(), 3);
+        let p = plan(
+            &[&ami, &sg1, &eip, &sg2, &vol, &bucket],
+            &inv,
+            &options,
+            0xabc,
+        );
+        assert_eq!(p.tasks.len(), 4);
+        assert_eq!(
+            p.tasks[2].options.target_bucket.as_deref(),
+            Some("assets-eu-west-1"),
+            "the naming rule names the copy"
+        );
         assert_eq!(p.tasks[0].id, "ami-1-abc");
         assert_eq!(p.tasks[0].names["ami-1"], "web");
         assert_eq!(p.tasks[0].options.target_az, None);
         assert_eq!(p.tasks[1].options.target_az.as_deref(), Some("eu-west-1a"));
-        let groups = &p.tasks[2];
+        let groups = &p.tasks[3];
         assert_eq!(
             (groups.kind, groups.source_ids.clone()),
             (

@@ -22,6 +22,8 @@ pub trait TaskJournal: Send + Sync {
 pub struct Caps {
     pub image_copies: usize,
     pub snapshot_copies: usize,
+    pub db_snapshot_copies: usize,
+    /// Key pairs, security groups, bucket migrations.
     pub other: usize,
 }
 
@@ -30,6 +32,7 @@ impl Default for Caps {
         Caps {
             image_copies: 5,
             snapshot_copies: 20,
+            db_snapshot_copies: 5,
             other: 4,
         }
     }
@@ -49,6 +52,7 @@ struct Inner {
     controls: Mutex<BTreeMap<String, watch::Sender<Control>>>,
     images: Arc<Semaphore>,
     snapshots: Arc<Semaphore>,
+    db: Arc<Semaphore>,
     other: Arc<Semaphore>,
     updates: UnboundedSender<Task>,
 }
@@ -81,6 +85,7 @@ impl Scheduler {
                 controls: Mutex::new(BTreeMap::new()),
                 images: Arc::new(Semaphore::new(caps.image_copies.max(1))),
                 snapshots: Arc::new(Semaphore::new(caps.snapshot_copies.max(1))),
+                db: Arc::new(Semaphore::new(caps.db_snapshot_copies.max(1))),
                 other: Arc::new(Semaphore::new(caps.other.max(1))),
                 updates,
             }),
@@ -221,6 +226,14 @@ impl Scheduler {
         Ok(task.clone())
     }
 
+    fn set_transfer(&self, id: &str, transfer: super::task::Transfer) {
+        let mut tasks = self.inner.tasks.lock().unwrap();
+        if let Some(task) = tasks.get_mut(id) {
+            task.transfer = Some(transfer);
+            let _ = self.inner.updates.send(task.clone());
+        }
+    }
+
     fn set_progress(&self, id: &str, progress: Option<u8>) {
         let mut tasks = self.inner.tasks.lock().unwrap();
         if let Some(task) = tasks.get_mut(id) {
@@ -244,7 +257,8 @@ impl Scheduler {
         let semaphore = match task.spec.kind {
             CopyKind::Image => &self.inner.images,
             CopyKind::Volume | CopyKind::Snapshot => &self.inner.snapshots,
-            CopyKind::KeyPair | CopyKind::SecurityGroups => &self.inner.other,
+            CopyKind::DbInstance | CopyKind::DbSnapshot => &self.inner.db,
+            CopyKind::KeyPair | CopyKind::SecurityGroups | CopyKind::Bucket => &self.inner.other,
         };
         let _permit = tokio::select! {
             permit = semaphore.clone().acquire_owned() => permit.ok(),
@@ -273,11 +287,14 @@ impl Scheduler {
             let this = self.clone();
             let task_id = id.to_string();
             let progress = move |p: Option<u8>| this.set_progress(&task_id, p);
+            let (this, task_id) = (self.clone(), id.to_string());
+            let transfer = move |t| this.set_transfer(&task_id, t);
             let ctx = StepContext {
                 regions: &self.inner.regions,
                 spec: &task.spec,
                 outputs: &task.outputs,
                 progress: &progress,
+                transfer: &transfer,
             };
             let step_run = run_step(&ctx, step);
             tokio::pin!(step_run);

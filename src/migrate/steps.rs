@@ -16,6 +16,8 @@ pub struct StepContext<'a> {
     /// What earlier steps produced.
     pub outputs: &'a BTreeMap<String, String>,
     pub progress: &'a (dyn Fn(Option<u8>) + Send + Sync),
+    /// Objects and bytes of a bucket copy.
+    pub transfer: &'a (dyn Fn(super::task::Transfer) + Send + Sync),
 }
 
 #[derive(Debug, Default)]
@@ -198,6 +200,16 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         Step::ImportKey => import_key(ctx).await,
         Step::CreateGroups => super::groups::create_groups(ctx).await,
         Step::AddRules => super::groups::add_rules(ctx).await,
+        Step::CreateBucket => super::bucket::create_bucket(ctx).await,
+        Step::CarrySettings => super::bucket::carry_settings(ctx).await,
+        Step::CopyObjects => super::bucket::copy_objects(ctx).await,
+        Step::VerifyObjects => super::bucket::verify(ctx).await,
+        Step::SnapshotDb => super::rds::snapshot_instance(ctx).await,
+        Step::WaitDbSnapshot => super::rds::wait_source_snapshot(ctx).await,
+        Step::CopyDbSnapshot => super::rds::copy_snapshot(ctx).await,
+        Step::WaitDbCopy => super::rds::wait_copy(ctx).await,
+        Step::RestoreDb => super::rds::restore(ctx).await,
+        Step::WaitDb => super::rds::wait_instance(ctx).await,
     }
 }
 

@@ -18,6 +18,12 @@ pub enum CopyKind {
     KeyPair,
     /// Re-create a set of groups together: references among them remap.
     SecurityGroups,
+    /// A new bucket in the target, its settings, every object server-side.
+    Bucket,
+    /// Snapshot a DB instance, copy the snapshot, optionally restore.
+    DbInstance,
+    /// Copy a manual DB snapshot, optionally restore.
+    DbSnapshot,
 }
 
 impl CopyKind {
@@ -28,6 +34,9 @@ impl CopyKind {
             CopyKind::Snapshot => "snapshot copy",
             CopyKind::KeyPair => "key pair import",
             CopyKind::SecurityGroups => "security groups",
+            CopyKind::Bucket => "bucket migration",
+            CopyKind::DbInstance => "DB instance copy",
+            CopyKind::DbSnapshot => "DB snapshot copy",
         }
     }
 }
@@ -41,6 +50,61 @@ pub struct CopyOptions {
     pub kms_key_id: Option<String>,
     /// Make a volume from the copied snapshot in this target AZ.
     pub target_az: Option<String>,
+    /// The copy's bucket name (bucket names are global).
+    #[serde(default)]
+    pub target_bucket: Option<String>,
+    #[serde(default)]
+    pub s3: S3Tuning,
+    /// Restore a DB instance from the copied snapshot.
+    #[serde(default)]
+    pub restore: Option<RestoreOptions>,
+}
+
+/// How objects are copied. Small thresholds and parts make tests cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct S3Tuning {
+    /// Objects above this size go multipart (CopyObject stops at 5 GiB).
+    pub multipart_threshold: u64,
+    pub part_size: u64,
+    /// Objects copied at once.
+    pub concurrency: usize,
+    /// Parts of one object copied at once.
+    pub part_concurrency: usize,
+}
+
+impl Default for S3Tuning {
+    fn default() -> Self {
+        S3Tuning {
+            multipart_threshold: 5 * 1024 * 1024 * 1024,
+            part_size: 512 * 1024 * 1024,
+            concurrency: 64,
+            part_concurrency: 8,
+        }
+    }
+}
+
+/// A DB instance made from the copied snapshot in the target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreOptions {
+    pub instance_id: String,
+    pub instance_class: Option<String>,
+    pub subnet_group: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+}
+
+/// Progress of a long object copy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub objects_listed: u64,
+    pub bytes_listed: u64,
+    /// The source listing has ended: the totals above are final.
+    pub listing_done: bool,
+    /// Copied or found already there.
+    pub objects_done: u64,
+    pub bytes_done: u64,
+    pub objects_skipped: u64,
+    pub elapsed_ms: u64,
 }
 
 /// Everything needed to run (or resume) a task; written to the journal first.
@@ -77,6 +141,16 @@ pub enum Step {
     ImportKey,
     CreateGroups,
     AddRules,
+    CreateBucket,
+    CarrySettings,
+    CopyObjects,
+    VerifyObjects,
+    SnapshotDb,
+    WaitDbSnapshot,
+    CopyDbSnapshot,
+    WaitDbCopy,
+    RestoreDb,
+    WaitDb,
 }
 
 impl Step {
@@ -94,12 +168,30 @@ impl Step {
             Step::ImportKey => "import the key",
             Step::CreateGroups => "create the groups",
             Step::AddRules => "add the rules",
+            Step::CreateBucket => "create the bucket",
+            Step::CarrySettings => "carry the bucket settings",
+            Step::CopyObjects => "copy the objects",
+            Step::VerifyObjects => "verify the objects",
+            Step::SnapshotDb => "snapshot the DB instance",
+            Step::WaitDbSnapshot => "wait for the DB snapshot",
+            Step::CopyDbSnapshot => "copy the DB snapshot",
+            Step::WaitDbCopy => "wait for the DB snapshot copy",
+            Step::RestoreDb => "restore a DB instance",
+            Step::WaitDb => "wait for the DB instance",
         }
     }
 
     /// Steps that wait on AWS: they report progress and may take long.
     pub fn is_wait(self) -> bool {
-        matches!(self, Step::WaitImage | Step::WaitSnapshot | Step::WaitCopy)
+        matches!(
+            self,
+            Step::WaitImage
+                | Step::WaitSnapshot
+                | Step::WaitCopy
+                | Step::WaitDbSnapshot
+                | Step::WaitDbCopy
+                | Step::WaitDb
+        )
     }
 }
 
@@ -128,6 +220,19 @@ impl TaskSpec {
             CopyKind::Snapshot => vec![CopySnapshot, WaitCopy, TagCopy],
             CopyKind::KeyPair => vec![ImportKey],
             CopyKind::SecurityGroups => vec![CreateGroups, AddRules],
+            CopyKind::Bucket => vec![CreateBucket, CarrySettings, CopyObjects, VerifyObjects],
+            CopyKind::DbInstance | CopyKind::DbSnapshot => {
+                let mut steps = match self.kind {
+                    CopyKind::DbInstance => {
+                        vec![SnapshotDb, WaitDbSnapshot, CopyDbSnapshot, WaitDbCopy]
+                    }
+                    _ => vec![CopyDbSnapshot, WaitDbCopy],
+                };
+                if self.options.restore.is_some() {
+                    steps.extend([RestoreDb, WaitDb]);
+                }
+                steps
+            }
         }
     }
 
@@ -197,6 +302,8 @@ pub struct Task {
     pub outputs: BTreeMap<String, String>,
     /// AWS's own progress of the running wait, when it gives one (0-100).
     pub progress: Option<u8>,
+    /// Objects and bytes of a running bucket copy.
+    pub transfer: Option<Transfer>,
     /// What happened, in order, with times (ms since the epoch).
     pub history: Vec<(u64, String)>,
     /// What the copy could not carry, for the operator and the report.
@@ -213,6 +320,7 @@ impl Task {
             next_step: 0,
             outputs: BTreeMap::new(),
             progress: None,
+            transfer: None,
             history: Vec::new(),
             notes: Vec::new(),
             created_ms,

@@ -73,6 +73,15 @@ impl Inventory {
         &self.pairing.target_region
     }
 
+    /// The name a source bucket's copy gets by the naming rule.
+    pub fn bucket_copy_name(&self, source_bucket: &str) -> String {
+        self.pairing.bucket_naming.target_name(
+            source_bucket,
+            self.source_region(),
+            self.target_region(),
+        )
+    }
+
     pub fn region_of(&self, side: Side) -> &str {
         match side {
             Side::Source => self.source_region(),

@@ -54,7 +54,10 @@ pub fn check_bucket_name(name: &str) -> Result<(), String> {
     if !(3..=63).contains(&name.len()) {
         return bad("must be 3 to 63 characters long");
     }
-    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    {
         return bad("may hold only lowercase letters, digits, hyphens and dots");
     }
     let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());

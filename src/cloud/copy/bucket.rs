@@ -45,13 +45,30 @@ pub async fn create_bucket(c: &Clients, bucket: &str) -> Result<(), CloudError> 
     Ok(())
 }
 
-pub async fn put_tags(c: &Clients, bucket: &str, tags: &BTreeMap<String, String>) -> Result<(), CloudError> {
+pub async fn put_tags(
+    c: &Clients,
+    bucket: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<(), CloudError> {
     let mut tagging = t::Tagging::builder();
     for (k, v) in tags {
-        tagging = tagging.tag_set(t::Tag::builder().key(k).value(v).build().map_err(|e| CloudError::Setup(e.to_string()))?);
+        tagging = tagging.tag_set(
+            t::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| CloudError::Setup(e.to_string()))?,
+        );
     }
-    let tagging = tagging.build().map_err(|e| CloudError::Setup(e.to_string()))?;
-    c.s3.put_bucket_tagging().bucket(bucket).tagging(tagging).send().await.map_err(sdk("s3:PutBucketTagging"))?;
+    let tagging = tagging
+        .build()
+        .map_err(|e| CloudError::Setup(e.to_string()))?;
+    c.s3.put_bucket_tagging()
+        .bucket(bucket)
+        .tagging(tagging)
+        .send()
+        .await
+        .map_err(sdk("s3:PutBucketTagging"))?;
     Ok(())
 }
 
@@ -68,27 +85,56 @@ fn absent(e: &CloudError, codes: &[&str]) -> bool {
 
 /// Copies versioning, default encryption, tags, lifecycle rules, CORS and the
 /// public-access block. Returns notes on what was not carried, and why.
-pub async fn carry_settings(source: &Clients, target: &Clients, from: &str, to: &str, cutover_tags: &[(&str, &str)]) -> Result<Vec<String>, CloudError> {
+pub async fn carry_settings(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+    cutover_tags: &[(&str, &str)],
+) -> Result<Vec<String>, CloudError> {
     let mut notes = Vec::new();
     let mut say = |what: &str, c: Carried| match c {
         Carried::Yes | Carried::NotSet => {}
         Carried::No(why) => notes.push(format!("{what} not carried: {why}")),
     };
-    say("versioning", carry_versioning(source, target, from, to).await?);
-    say("default encryption", carry_encryption(source, target, from, to).await?);
-    say("lifecycle rules", carry_lifecycle(source, target, from, to).await?);
+    say(
+        "versioning",
+        carry_versioning(source, target, from, to).await?,
+    );
+    say(
+        "default encryption",
+        carry_encryption(source, target, from, to).await?,
+    );
+    say(
+        "lifecycle rules",
+        carry_lifecycle(source, target, from, to).await?,
+    );
     say("CORS", carry_cors(source, target, from, to).await?);
-    say("public access block", carry_public_access_block(source, target, from, to).await?);
+    say(
+        "public access block",
+        carry_public_access_block(source, target, from, to).await?,
+    );
     let mut tags = bucket_tags(source, from).await?;
     tags.retain(|k, _| !k.starts_with("aws:"));
-    tags.extend(cutover_tags.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    tags.extend(
+        cutover_tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     put_tags(target, to, &tags).await?;
     notes.push("bucket policy, replication, notifications, logging and website settings are not carried: they name source ARNs; review and set them on the copy".into());
     Ok(notes)
 }
 
-async fn carry_versioning(source: &Clients, target: &Clients, from: &str, to: &str) -> Result<Carried, CloudError> {
-    let Some(status) = versioning(source, from).await? else { return Ok(Carried::NotSet) };
+async fn carry_versioning(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+) -> Result<Carried, CloudError> {
+    let Some(status) = versioning(source, from).await? else {
+        return Ok(Carried::NotSet);
+    };
     if status != "Enabled" {
         return Ok(Carried::NotSet);
     }
@@ -96,14 +142,23 @@ async fn carry_versioning(source: &Clients, target: &Clients, from: &str, to: &s
         .s3
         .put_bucket_versioning()
         .bucket(to)
-        .versioning_configuration(t::VersioningConfiguration::builder().status(t::BucketVersioningStatus::Enabled).build())
+        .versioning_configuration(
+            t::VersioningConfiguration::builder()
+                .status(t::BucketVersioningStatus::Enabled)
+                .build(),
+        )
         .send()
         .await
         .map_err(sdk("s3:PutBucketVersioning"))?;
     Ok(Carried::Yes)
 }
 
-async fn carry_encryption(source: &Clients, target: &Clients, from: &str, to: &str) -> Result<Carried, CloudError> {
+async fn carry_encryption(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+) -> Result<Carried, CloudError> {
     let config = match source.s3.get_bucket_encryption().bucket(from).send().await {
         Ok(out) => out.server_side_encryption_configuration().cloned(),
         Err(e) => {
@@ -114,13 +169,18 @@ async fn carry_encryption(source: &Clients, target: &Clients, from: &str, to: &s
             return Err(e);
         }
     };
-    let Some(config) = config else { return Ok(Carried::NotSet) };
-    let uses_kms_key = config
-        .rules()
-        .iter()
-        .any(|r| r.apply_server_side_encryption_by_default().and_then(|d| d.kms_master_key_id()).is_some());
+    let Some(config) = config else {
+        return Ok(Carried::NotSet);
+    };
+    let uses_kms_key = config.rules().iter().any(|r| {
+        r.apply_server_side_encryption_by_default()
+            .and_then(|d| d.kms_master_key_id())
+            .is_some()
+    });
     if uses_kms_key {
-        return Ok(Carried::No("it names a KMS key of the source region; set a target key on the copy".into()));
+        return Ok(Carried::No(
+            "it names a KMS key of the source region; set a target key on the copy".into(),
+        ));
     }
     target
         .s3
@@ -133,8 +193,19 @@ async fn carry_encryption(source: &Clients, target: &Clients, from: &str, to: &s
     Ok(Carried::Yes)
 }
 
-async fn carry_lifecycle(source: &Clients, target: &Clients, from: &str, to: &str) -> Result<Carried, CloudError> {
-    let rules = match source.s3.get_bucket_lifecycle_configuration().bucket(from).send().await {
+async fn carry_lifecycle(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+) -> Result<Carried, CloudError> {
+    let rules = match source
+        .s3
+        .get_bucket_lifecycle_configuration()
+        .bucket(from)
+        .send()
+        .await
+    {
         Ok(out) => out.rules().to_vec(),
         Err(e) => {
             let e = CloudError::from_sdk("s3:GetBucketLifecycleConfiguration", e);
@@ -162,7 +233,12 @@ async fn carry_lifecycle(source: &Clients, target: &Clients, from: &str, to: &st
     Ok(Carried::Yes)
 }
 
-async fn carry_cors(source: &Clients, target: &Clients, from: &str, to: &str) -> Result<Carried, CloudError> {
+async fn carry_cors(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+) -> Result<Carried, CloudError> {
     let rules = match source.s3.get_bucket_cors().bucket(from).send().await {
         Ok(out) => out.cors_rules().to_vec(),
         Err(e) => {
@@ -180,12 +256,30 @@ async fn carry_cors(source: &Clients, target: &Clients, from: &str, to: &str) ->
         .set_cors_rules(Some(rules))
         .build()
         .map_err(|e| CloudError::Setup(e.to_string()))?;
-    target.s3.put_bucket_cors().bucket(to).cors_configuration(config).send().await.map_err(sdk("s3:PutBucketCors"))?;
+    target
+        .s3
+        .put_bucket_cors()
+        .bucket(to)
+        .cors_configuration(config)
+        .send()
+        .await
+        .map_err(sdk("s3:PutBucketCors"))?;
     Ok(Carried::Yes)
 }
 
-async fn carry_public_access_block(source: &Clients, target: &Clients, from: &str, to: &str) -> Result<Carried, CloudError> {
-    let config = match source.s3.get_public_access_block().bucket(from).send().await {
+async fn carry_public_access_block(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+) -> Result<Carried, CloudError> {
+    let config = match source
+        .s3
+        .get_public_access_block()
+        .bucket(from)
+        .send()
+        .await
+    {
         Ok(out) => out.public_access_block_configuration().cloned(),
         Err(e) => {
             let e = CloudError::from_sdk("s3:GetPublicAccessBlock", e);
@@ -195,7 +289,9 @@ async fn carry_public_access_block(source: &Clients, target: &Clients, from: &st
             return Err(e);
         }
     };
-    let Some(config) = config else { return Ok(Carried::NotSet) };
+    let Some(config) = config else {
+        return Ok(Carried::NotSet);
+    };
     target
         .s3
         .put_public_access_block()

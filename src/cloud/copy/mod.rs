@@ -4,6 +4,8 @@
 pub mod bucket;
 pub mod image;
 pub mod key_pair;
+pub mod objects;
+pub mod rds;
 pub mod security_group;
 pub mod snapshot;
 

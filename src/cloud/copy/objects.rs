@@ -1,0 +1,267 @@
+//! S3 objects, server side: the bytes never pass through this machine.
+//! CopyObject up to a threshold, multipart UploadPartCopy in parallel parts
+//! above it.
+
+use crate::cloud::ec2::owned;
+use crate::cloud::error::{sdk, CloudError};
+use crate::cloud::Clients;
+use aws_sdk_s3::types as t;
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+/// One object of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectEntry {
+    pub key: String,
+    pub size: u64,
+    pub etag: String,
+    pub storage_class: Option<String>,
+}
+
+impl ObjectEntry {
+    /// A multipart ETag ("...-N") depends on the part size, so two equal
+    /// objects copied with other part sizes have other ETags.
+    pub fn is_multipart(&self) -> bool {
+        self.etag.trim_matches('"').contains('-')
+    }
+}
+
+/// One page of a bucket's listing (keys in UTF-8 binary order).
+pub async fn list_page(
+    c: &Clients,
+    bucket: &str,
+    token: Option<String>,
+) -> Result<(Vec<ObjectEntry>, Option<String>), CloudError> {
+    let page =
+        c.s3.list_objects_v2()
+            .bucket(bucket)
+            .set_continuation_token(token)
+            .send()
+            .await
+            .map_err(sdk("s3:ListObjectsV2"))?;
+    let entries = page
+        .contents()
+        .iter()
+        .map(|o| ObjectEntry {
+            key: o.key().unwrap_or_default().to_string(),
+            size: o.size().unwrap_or_default().max(0) as u64,
+            etag: o.e_tag().unwrap_or_default().to_string(),
+            storage_class: o.storage_class().map(|s| s.as_str().to_string()),
+        })
+        .collect();
+    let next = if page.is_truncated().unwrap_or(false) {
+        owned(page.next_continuation_token())
+    } else {
+        None
+    };
+    Ok((entries, next))
+}
+
+/// "bucket/key" with the key percent-encoded, as x-amz-copy-source wants.
+pub fn copy_source(bucket: &str, key: &str) -> String {
+    let mut out = format!("{bucket}/");
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One request: metadata, content headers and tags come along (COPY
+/// directives); the storage class is set again, as CopyObject would reset it.
+pub async fn copy_object(
+    target: &Clients,
+    from: &str,
+    to: &str,
+    object: &ObjectEntry,
+) -> Result<(), CloudError> {
+    target
+        .s3
+        .copy_object()
+        .copy_source(copy_source(from, &object.key))
+        .bucket(to)
+        .key(&object.key)
+        .metadata_directive(t::MetadataDirective::Copy)
+        .tagging_directive(t::TaggingDirective::Copy)
+        .set_storage_class(object.storage_class.as_deref().map(t::StorageClass::from))
+        .send()
+        .await
+        .map_err(sdk("s3:CopyObject"))?;
+    Ok(())
+}
+
+/// Parts of `part_size` copied `parallel` at a time. Metadata and tags are
+/// read from the source (multipart uploads do not copy them), and a failed
+/// upload is aborted so no parts are left to pay for.
+pub async fn multipart_copy(
+    source: &Clients,
+    target: &Clients,
+    from: &str,
+    to: &str,
+    object: &ObjectEntry,
+    part_size: u64,
+    parallel: usize,
+) -> Result<(), CloudError> {
+    let head = source
+        .s3
+        .head_object()
+        .bucket(from)
+        .key(&object.key)
+        .send()
+        .await
+        .map_err(sdk("s3:HeadObject"))?;
+    let tags = source
+        .s3
+        .get_object_tagging()
+        .bucket(from)
+        .key(&object.key)
+        .send()
+        .await
+        .map_err(sdk("s3:GetObjectTagging"))?;
+    let tagging: Vec<String> = tags
+        .tag_set()
+        .iter()
+        .map(|t| format!("{}={}", form_encode(t.key()), form_encode(t.value())))
+        .collect();
+    let upload = target
+        .s3
+        .create_multipart_upload()
+        .bucket(to)
+        .key(&object.key)
+        .set_metadata(head.metadata().cloned())
+        .set_content_type(owned(head.content_type()))
+        .set_cache_control(owned(head.cache_control()))
+        .set_content_disposition(owned(head.content_disposition()))
+        .set_content_encoding(owned(head.content_encoding()))
+        .set_content_language(owned(head.content_language()))
+        .set_storage_class(object.storage_class.as_deref().map(t::StorageClass::from))
+        .set_tagging((!tagging.is_empty()).then(|| tagging.join("&")))
+        .send()
+        .await
+        .map_err(sdk("s3:CreateMultipartUpload"))?;
+    let upload_id = upload.upload_id().unwrap_or_default().to_string();
+    let parts = part_ranges(object.size, part_size);
+    let copied: Result<Vec<t::CompletedPart>, CloudError> =
+        stream::iter(parts.into_iter().enumerate())
+            .map(|(n, (first, last))| {
+                let upload_id = upload_id.clone();
+                async move {
+                    let part = (n + 1) as i32;
+                    let out = target
+                        .s3
+                        .upload_part_copy()
+                        .bucket(to)
+                        .key(&object.key)
+                        .upload_id(upload_id)
+                        .part_number(part)
+                        .copy_source(copy_source(from, &object.key))
+                        .copy_source_range(format!("bytes={first}-{last}"))
+                        .send()
+                        .await
+                        .map_err(sdk("s3:UploadPartCopy"))?;
+                    let etag = out
+                        .copy_part_result()
+                        .and_then(|r| r.e_tag())
+                        .unwrap_or_default();
+                    Ok(t::CompletedPart::builder()
+                        .part_number(part)
+                        .e_tag(etag)
+                        .build())
+                }
+            })
+            .buffered(parallel.max(1))
+            .try_collect()
+            .await;
+    let parts = match copied {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = target
+                .s3
+                .abort_multipart_upload()
+                .bucket(to)
+                .key(&object.key)
+                .upload_id(&upload_id)
+                .send()
+                .await;
+            return Err(e);
+        }
+    };
+    let done = target
+        .s3
+        .complete_multipart_upload()
+        .bucket(to)
+        .key(&object.key)
+        .upload_id(&upload_id)
+        .multipart_upload(
+            t::CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await;
+    if let Err(e) = done {
+        let _ = target
+            .s3
+            .abort_multipart_upload()
+            .bucket(to)
+            .key(&object.key)
+            .upload_id(&upload_id)
+            .send()
+            .await;
+        return Err(CloudError::from_sdk("s3:CompleteMultipartUpload", e));
+    }
+    Ok(())
+}
+
+/// Inclusive byte ranges of at most `part_size` covering `size` bytes.
+pub fn part_ranges(size: u64, part_size: u64) -> Vec<(u64, u64)> {
+    let part_size = part_size.max(1);
+    (0..size.div_ceil(part_size))
+        .map(|n| (n * part_size, ((n + 1) * part_size).min(size) - 1))
+        .collect()
+}
+
+fn form_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_every_byte_once() {
+        assert_eq!(part_ranges(10, 4), vec![(0, 3), (4, 7), (8, 9)]);
+        assert_eq!(part_ranges(8, 4), vec![(0, 3), (4, 7)]);
+        assert_eq!(part_ranges(0, 4), vec![]);
+    }
+
+    #[test]
+    fn copy_sources_are_percent_encoded() {
+        assert_eq!(copy_source("b", "img/a b+c.jpg"), "b/img/a%20b%2Bc.jpg");
+        assert_eq!(copy_source("b", "ü"), "b/%C3%BC");
+        assert_eq!(form_encode("a=b&c"), "a%3Db%26c");
+    }
+
+    #[test]
+    fn multipart_etags_are_recognised() {
+        let o = |etag: &str| ObjectEntry {
+            key: "k".into(),
+            size: 1,
+            etag: etag.into(),
+            storage_class: None,
+        };
+        assert!(o("\"abc-3\"").is_multipart());
+        assert!(!o("\"abc\"").is_multipart());
+    }
+}
