@@ -8,3 +8,4 @@ pub mod commands;
 pub mod config;
 pub mod model;
 pub mod sandbox;
+pub mod ui;

@@ -24,7 +24,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         None => {
             let settings = load_settings(&flags)?;
-            inventory::summary(&settings).await
+            crate::ui::run(settings).await?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
