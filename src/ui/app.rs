@@ -461,10 +461,12 @@ impl App {
             Mode::Details { .. } => self
                 .cursor_resource(self.focus)
                 .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
-            Mode::Help { .. } => self.keymap.help().len() + super::views::help::EXTRA_LINES,
+            Mode::Help { .. } => super::views::help::lines(self).len(),
             _ => return,
         };
-        let page = super::views::popup_area(self.size).height.saturating_sub(2) as usize;
+        let page = super::views::popup_area(self.size, max)
+            .height
+            .saturating_sub(2) as usize;
         let max = max.saturating_sub(page) as i64;
         if let Mode::Details { scroll } | Mode::Help { scroll } = &mut self.mode {
             *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;

@@ -62,7 +62,7 @@ pub fn columns(kind: Kind) -> &'static [Column] {
             col!("VPC", 21, 2),
             col!("RULES", 5, 1),
         ],
-        Kind::KeyPair => &[col!("NAME", 28, 0), col!("FINGERPRINT", 59, 1)],
+        Kind::KeyPair => &[col!("NAME", 28, 0), col!("FINGERPRINT", 59, 0)],
         Kind::Vpc => &[
             col!("ID", 21, 0),
             col!("NAME", 24, 1),

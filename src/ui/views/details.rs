@@ -126,7 +126,8 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let Some(r) = app.cursor_resource(app.focus) else {
         return;
     };
-    let area = popup_area(frame.area());
+    let lines = lines(r, &app.theme);
+    let area = popup_area(frame.area(), lines.len());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)
@@ -134,7 +135,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
         .title_bottom(" ↑↓ pgup pgdn scroll · esc closes ");
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines(r, &app.theme))
+        Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),

@@ -6,14 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-/// Lines of help beyond one per binding (headings, prompt and popup keys).
-pub const EXTRA_LINES: usize = 12;
-
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let key_line = |keys: String, text: &str| {
         Line::from(vec![
-            Span::styled(format!("  {keys:>14}  "), t.accent),
+            Span::styled(format!("  {keys:>16}  "), t.accent),
             Span::raw(text.to_string()),
         ])
     };
@@ -57,15 +54,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
-    let area = popup_area(frame.area());
+    let lines = lines(app);
+    let area = popup_area(frame.area(), lines.len());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)
         .title(" Keys ")
         .title_bottom(" esc closes ");
     frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines(app)).block(block).scroll((scroll, 0)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }

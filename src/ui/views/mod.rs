@@ -33,10 +33,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
-/// Where popups go: most of the screen, centred.
-pub fn popup_area(size: Rect) -> Rect {
+/// Where popups go: centred, as tall as `lines` need, at most most of the screen.
+pub fn popup_area(size: Rect, lines: usize) -> Rect {
     let width = (size.width * 4 / 5).max(size.width.min(60));
-    let height = (size.height * 4 / 5).max(size.height.min(12));
+    let most = (size.height * 4 / 5).max(size.height.min(12));
+    let height = (lines as u16).saturating_add(2).min(most);
     let [area] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(size);

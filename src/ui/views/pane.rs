@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     if kind == Kind::Record {
         let (source, target) = app.dns_tally;
         title.push(Span::styled(
-            format!("{source} → source, {target} → target "),
+            format!("· {source} → source, {target} → target "),
             t.dim,
         ));
     }
@@ -117,7 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
 
     let mut header_cells = vec![Cell::from(" ")];
     if with_status {
-        header_cells.push(Cell::from("STATUS"));
+        header_cells.push(Cell::from("COPY"));
     }
     header_cells.extend(keep.iter().map(|&c| Cell::from(cols[c].title)));
     let header = Row::new(header_cells).style(t.header);
@@ -166,9 +166,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     frame.render_widget(table, area);
 }
 
-/// Which columns fit in `width`, and how wide each is: as wide as the
-/// visible content, capped; columns with the highest priority number give
-/// way first; what is left goes to the last column kept.
+/// Which columns fit in `width`, and how wide each is. Each column wants
+/// its visible content's width (capped); when they do not all fit, each
+/// first shrinks to a small minimum, then the columns with the highest
+/// priority number give way; spare room goes back by priority, and what is
+/// left to the last column kept.
 fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>, Vec<u16>) {
     let desired: Vec<u16> = cols
         .iter()
@@ -178,10 +180,18 @@ fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>
             (content.max(col.title.len()) as u16).min(col.max)
         })
         .collect();
+    let minimum: Vec<u16> = cols
+        .iter()
+        .zip(&desired)
+        // Only the main columns (priority 0) are worth showing cut short.
+        .map(|(col, d)| match col.priority {
+            0 => (*d).min((col.title.len() as u16).max(10)),
+            _ => *d,
+        })
+        .collect();
+    let need = |keep: &[usize], w: &[u16]| keep.iter().map(|&c| w[c] + 1).sum::<u16>();
     let mut keep: Vec<usize> = (0..cols.len()).collect();
-    let total = |keep: &[usize]| keep.iter().map(|&c| desired[c] + 1).sum::<u16>();
-    while total(&keep) > width && keep.len() > 1 {
-        // Drop the least important column (last one among equals).
+    while need(&keep, &minimum) > width && keep.len() > 1 {
         let (drop, _) = keep
             .iter()
             .enumerate()
@@ -192,21 +202,17 @@ fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>
         }
         keep.remove(drop);
     }
-    let mut widths: Vec<u16> = keep.iter().map(|&c| desired[c]).collect();
-    let sum = |w: &[u16]| w.iter().map(|w| w + 1).sum::<u16>();
-    // Still too wide: shave the widest column, down to a readable 4.
-    while sum(&widths) > width {
-        let Some((i, w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
-            break;
-        };
-        if *w <= 4 {
-            break;
-        }
-        widths[i] -= 1;
+    let mut widths: Vec<u16> = keep.iter().map(|&c| minimum[c]).collect();
+    let mut spare = width.saturating_sub(need(&keep, &minimum));
+    let mut by_priority: Vec<usize> = (0..keep.len()).collect();
+    by_priority.sort_by_key(|&i| cols[keep[i]].priority);
+    for i in by_priority {
+        let grow = (desired[keep[i]] - widths[i]).min(spare);
+        widths[i] += grow;
+        spare -= grow;
     }
-    let used = sum(&widths);
     if let Some(last) = widths.last_mut() {
-        *last += width.saturating_sub(used);
+        *last += spare;
     }
     (keep, widths)
 }
