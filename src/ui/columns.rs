@@ -276,39 +276,25 @@ pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
     }
 }
 
-/// What a filter searches: every id and name a person might type, lower-cased.
+/// What a filter searches: every id and name a person might type,
+/// lower-cased, one per line so a regex's `^` and `$` anchor to a field.
 pub fn haystack(r: &Resource) -> String {
-    let mut s = format!("{} {} {}", r.id, r.name, r.state);
-    for v in r.tags.values() {
-        s.push(' ');
-        s.push_str(v);
-    }
+    let mut fields: Vec<&str> = vec![&r.id, &r.name, &r.state];
+    fields.extend(r.tags.values().map(String::as_str));
     match &r.details {
         Details::Instance(i) => {
-            for v in [&i.private_ip, &i.public_ip].into_iter().flatten() {
-                s.push(' ');
-                s.push_str(v);
-            }
-            s.push(' ');
-            s.push_str(&i.instance_type);
+            fields.extend(i.private_ip.as_deref());
+            fields.extend(i.public_ip.as_deref());
+            fields.push(&i.instance_type);
         }
         Details::Record(rec) => {
-            s.push(' ');
-            s.push_str(&rec.record_type);
-            for v in &rec.values {
-                s.push(' ');
-                s.push_str(v);
-            }
+            fields.push(&rec.record_type);
+            fields.extend(rec.values.iter().map(String::as_str));
+            fields.extend(rec.set_identifier.as_deref());
         }
-        Details::ElasticIp(e) => {
-            s.push(' ');
-            s.push_str(&e.public_ip);
-        }
-        Details::DbInstance(d) => {
-            s.push(' ');
-            s.push_str(&d.engine);
-        }
+        Details::ElasticIp(e) => fields.push(&e.public_ip),
+        Details::DbInstance(d) => fields.push(&d.engine),
         _ => {}
     }
-    s.to_lowercase()
+    fields.join("\n").to_lowercase()
 }

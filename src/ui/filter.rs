@@ -39,6 +39,8 @@ impl Filter {
             } else {
                 RegexBuilder::new(re)
                     .case_insensitive(true)
+                    // Haystacks hold one field per line: ^ and $ anchor to a field.
+                    .multi_line(true)
                     .size_limit(1 << 20)
                     .build()
                     .map(Pattern::Regex)

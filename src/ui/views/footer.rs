@@ -41,8 +41,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let mut spans = Vec::new();
     for (keys, what) in hints {
+        // Tight spacing: the whole line must fit 80 columns.
         spans.push(Span::styled(format!(" {keys}"), t.accent));
-        spans.push(Span::styled(format!(" {what} "), t.dim));
+        spans.push(Span::styled(format!(" {what}"), t.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

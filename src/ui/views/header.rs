@@ -9,15 +9,22 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let h = &app.header;
     let t = &app.theme;
-    let mut spans = vec![
-        Span::styled(" cutover ", t.accent),
+    let mut spans = vec![Span::styled(" cutover ", t.accent)];
+    // First after the name: on a narrow terminal the end of the line is cut.
+    if h.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            t.error.add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
+    spans.extend([
         Span::raw(" source "),
         Span::styled(h.source_region.clone(), t.header),
         Span::styled(format!(" ({})", h.source_profile), t.dim),
         Span::raw("  →  target "),
         Span::styled(h.target_region.clone(), t.header),
         Span::styled(format!(" ({})", h.target_profile), t.dim),
-    ];
+    ]);
     if let Some(url) = &h.endpoint {
         spans.push(Span::styled(format!("  via {url}"), t.dim));
     }
@@ -37,13 +44,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 total - loading
             ),
             t.dim,
-        ));
-    }
-    if h.read_only {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            t.error.add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
