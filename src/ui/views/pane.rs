@@ -129,10 +129,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
         .map(|(n, (&pos, text))| {
             let r = &list[pos];
             let selected = app.is_selected(side, &r.id);
+            let is_cursor = focused && state.offset + n == state.cursor;
             let mut cells = vec![Cell::from(if selected { "●" } else { " " }).style(t.selected)];
             if with_status {
                 let status = status_of(r);
+                // On the cursor row the row's colours win: red on blue is unreadable.
                 let style = match status {
+                    _ if is_cursor => Style::new(),
                     "copied" => t.copied,
                     "differs" => t.differs,
                     _ => t.missing,
@@ -143,7 +146,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
                 cells.push(Cell::from(fit(&text[c], *w as usize)));
             }
             let row = Row::new(cells);
-            if focused && state.offset + n == state.cursor {
+            if is_cursor {
                 row.style(t.cursor)
             } else if counterpart == Some(pos) {
                 row.style(t.counterpart)
