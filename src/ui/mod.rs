@@ -11,6 +11,7 @@ mod event_loop;
 pub mod filter;
 pub mod index;
 pub mod keymap;
+mod keys;
 pub mod layout;
 pub mod pointing;
 pub mod state;
