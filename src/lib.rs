@@ -12,3 +12,4 @@ pub mod migrate;
 pub mod model;
 pub mod report;
 pub mod sandbox;
+pub mod ui;

@@ -6,11 +6,35 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Where an IAM action's name differs from the API operation's.
-fn iam_action(operation: &str) -> String {
+/// The IAM actions an API operation needs, where they differ from its name.
+fn iam_actions(operation: &str) -> Vec<&str> {
     match operation {
-        "s3:ListBuckets" => "s3:ListAllMyBuckets".into(),
-        other => other.into(),
+        "s3:ListBuckets" => vec!["s3:ListAllMyBuckets"],
+        "s3:HeadBucket" | "s3:ListObjectsV2" => vec!["s3:ListBucket"],
+        "s3:GetBucketCors" => vec!["s3:GetBucketCORS"],
+        "s3:PutBucketCors" => vec!["s3:PutBucketCORS"],
+        "s3:GetBucketEncryption" => vec!["s3:GetEncryptionConfiguration"],
+        "s3:PutBucketEncryption" => vec!["s3:PutEncryptionConfiguration"],
+        "s3:GetBucketLifecycleConfiguration" => vec!["s3:GetLifecycleConfiguration"],
+        "s3:PutBucketLifecycleConfiguration" => vec!["s3:PutLifecycleConfiguration"],
+        "s3:GetPublicAccessBlock" => vec!["s3:GetBucketPublicAccessBlock"],
+        "s3:PutPublicAccessBlock" => vec!["s3:PutBucketPublicAccessBlock"],
+        // Server-side copies read the source object and its tags, write the copy and its tags.
+        "s3:CopyObject" => vec![
+            "s3:GetObject",
+            "s3:GetObjectTagging",
+            "s3:PutObject",
+            "s3:PutObjectTagging",
+        ],
+        "s3:HeadObject" => vec!["s3:GetObject"],
+        "s3:UploadPartCopy" => vec!["s3:GetObject", "s3:PutObject"],
+        "s3:CreateMultipartUpload" => vec!["s3:PutObject", "s3:PutObjectTagging"],
+        "s3:CompleteMultipartUpload" => vec!["s3:PutObject"],
+        // Tags given at creation need the tagging permission too.
+        "rds:CreateDBSnapshot" | "rds:CopyDBSnapshot" | "rds:RestoreDBInstanceFromDBSnapshot" => {
+            vec![operation, "rds:AddTagsToResource"]
+        }
+        other => vec![other],
     }
 }
 
@@ -24,18 +48,10 @@ fn operations_in(dir: &Path, found: &mut BTreeSet<String>) {
             operations_in(&path, found);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            for piece in text.split('"').skip(1).step_by(2) {
-                let Some((service, op)) = piece.split_once(':') else {
-                    continue;
-                };
-                let known = ["ec2", "s3", "rds", "route53"].contains(&service);
-                if known
-                    && !op.is_empty()
-                    && op.chars().all(|c| c.is_ascii_alphanumeric())
-                    && op.starts_with(|c: char| c.is_ascii_uppercase())
-                {
-                    found.insert(iam_action(piece));
-                }
+            let operation =
+                regex::Regex::new(r#""((?:ec2|s3|rds|route53):[A-Z][A-Za-z0-9]*)""#).unwrap();
+            for m in operation.captures_iter(&text) {
+                found.extend(iam_actions(&m[1]).into_iter().map(String::from));
             }
         }
     }

@@ -3,7 +3,7 @@
 use crate::cli::{InventoryArgs, Output};
 use crate::cloud::{spawn_listings, Regions};
 use crate::config::Settings;
-use crate::model::{BucketNaming, Inventory, Kind, Listing, Resource, Side};
+use crate::model::{BucketNaming, Inventory, Kind, Resource};
 use serde::Serialize;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -174,43 +174,4 @@ fn truncate(s: &str, width: usize) -> String {
     let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
     t.push('…');
     t
-}
-
-/// The default command until the cockpit lands: counts per kind and side.
-pub async fn summary(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let regions = super::connect(settings).await?;
-    let (inventory, _, _) =
-        collect_inventory(&regions, settings.bucket_naming.clone(), &Kind::ALL).await;
-    println!(
-        "{:<16} {:>14} {:>14}",
-        "",
-        inventory.source_region(),
-        inventory.target_region()
-    );
-    for kind in Kind::ALL {
-        let count = |side| match inventory.listing(side, kind) {
-            Some(Listing::Loaded(l)) => l.len().to_string(),
-            Some(Listing::Failed(_)) => "error".into(),
-            _ => "-".into(),
-        };
-        if kind.is_global() {
-            println!("{:<16} {:>14} (global)", kind.title(), count(Side::Global));
-        } else {
-            println!(
-                "{:<16} {:>14} {:>14}",
-                kind.title(),
-                count(Side::Source),
-                count(Side::Target)
-            );
-        }
-    }
-    report_end(
-        &inventory,
-        inventory.all_resources().count(),
-        Timings {
-            connect: Duration::ZERO,
-            first_result: Duration::ZERO,
-            complete: Duration::ZERO,
-        },
-    )
 }

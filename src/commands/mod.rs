@@ -39,9 +39,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The default command. Until the cockpit lands: a summary of both estates.
+/// The default command: the cockpit.
 pub async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode> {
-    inventory::summary(&settings).await
+    crate::ui::run(settings).await?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn start_logging(settings: &Settings) {

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum TaskEvent {
+    // Boxed: the spec dwarfs every other event.
     Created {
-        spec: TaskSpec,
+        spec: Box<TaskSpec>,
     },
     /// Written before the step's AWS call: after a crash, the step is
     /// re-run, and each step first looks for what a previous run made.
@@ -45,7 +46,7 @@ impl Task {
         let label = |i: usize| steps.get(i).map(|s| s.label()).unwrap_or("?");
         let line = match event {
             TaskEvent::Created { spec } => {
-                self.spec = spec.clone();
+                self.spec = (**spec).clone();
                 format!("queued: {} {}", spec.kind.label(), spec.what())
             }
             TaskEvent::StepStarted { step } => {
@@ -117,7 +118,7 @@ impl Task {
         let (at, TaskEvent::Created { spec }) = events.next()? else {
             return None;
         };
-        let mut task = Task::new(spec.clone(), at);
+        let mut task = Task::new((**spec).clone(), at);
         task.apply(at, &TaskEvent::Created { spec: spec.clone() });
         for (at, e) in events {
             task.apply(at, e);
@@ -153,7 +154,9 @@ mod tests {
     #[test]
     fn replay_resumes_at_the_step_that_was_running() {
         let events = [
-            TaskEvent::Created { spec: spec() },
+            TaskEvent::Created {
+                spec: Box::new(spec()),
+            },
             TaskEvent::StepStarted { step: 0 },
             TaskEvent::StepDone {
                 step: 0,

@@ -75,10 +75,22 @@ mod tests {
             known_copies: Default::default(),
         };
         journal
-            .record("b", 1, &TaskEvent::Created { spec: spec("b") })
+            .record(
+                "b",
+                1,
+                &TaskEvent::Created {
+                    spec: Box::new(spec("b")),
+                },
+            )
             .unwrap();
         journal
-            .record("a", 2, &TaskEvent::Created { spec: spec("a") })
+            .record(
+                "a",
+                2,
+                &TaskEvent::Created {
+                    spec: Box::new(spec("a")),
+                },
+            )
             .unwrap();
         journal
             .record("b", 3, &TaskEvent::StepStarted { step: 0 })

@@ -96,11 +96,20 @@ impl Scheduler {
     pub fn submit(&self, spec: TaskSpec) -> Result<(), String> {
         let at = now_ms();
         let id = spec.id.clone();
-        self.inner
-            .journal
-            .record(&id, at, &TaskEvent::Created { spec: spec.clone() })?;
+        self.inner.journal.record(
+            &id,
+            at,
+            &TaskEvent::Created {
+                spec: Box::new(spec.clone()),
+            },
+        )?;
         let mut task = Task::new(spec.clone(), at);
-        task.apply(at, &TaskEvent::Created { spec });
+        task.apply(
+            at,
+            &TaskEvent::Created {
+                spec: Box::new(spec),
+            },
+        );
         self.inner
             .tasks
             .lock()

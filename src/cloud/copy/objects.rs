@@ -177,14 +177,7 @@ pub async fn multipart_copy(
     let parts = match copied {
         Ok(p) => p,
         Err(e) => {
-            let _ = target
-                .s3
-                .abort_multipart_upload()
-                .bucket(to)
-                .key(&object.key)
-                .upload_id(&upload_id)
-                .send()
-                .await;
+            abort(target, to, &object.key, &upload_id).await;
             return Err(e);
         }
     };
@@ -202,17 +195,26 @@ pub async fn multipart_copy(
         .send()
         .await;
     if let Err(e) = done {
-        let _ = target
-            .s3
-            .abort_multipart_upload()
-            .bucket(to)
-            .key(&object.key)
-            .upload_id(&upload_id)
-            .send()
-            .await;
+        abort(target, to, &object.key, &upload_id).await;
         return Err(CloudError::from_sdk("s3:CompleteMultipartUpload", e));
     }
     Ok(())
+}
+
+/// Parts of an unfinished upload are stored (and billed) until aborted.
+async fn abort(target: &Clients, bucket: &str, key: &str, upload_id: &str) {
+    let aborted = target
+        .s3
+        .abort_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(upload_id)
+        .send()
+        .await;
+    if let Err(e) = aborted {
+        let e = CloudError::from_sdk("s3:AbortMultipartUpload", e);
+        tracing::warn!(bucket, key, upload_id, error = %e, "multipart upload left behind: a lifecycle rule AbortIncompleteMultipartUpload removes it");
+    }
 }
 
 /// Inclusive byte ranges of at most `part_size` covering `size` bytes.

@@ -1,0 +1,526 @@
+//! The cockpit's state and the one function that changes it, `update`.
+//! Drawing only reads an `App`; the event loop only feeds it actions and
+//! carries out the `Effect`s it returns.
+
+use super::action::{Action, Command, Effect, PromptKey};
+use super::filter::Filter;
+use super::index::ListingIndex;
+use super::keymap::Keymap;
+use super::layout::{self, page_height};
+use super::pointing::PointIndex;
+use super::state::{Header, KindState, Level, LogBook, LogLine};
+use super::theme::Theme;
+use crate::model::{Inventory, Kind, Listing, Resource, Side};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use std::collections::{HashMap, HashSet};
+use std::time::SystemTime;
+use tui_input::Input;
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Normal,
+    Filter(Input),
+    KindPrompt(Input),
+    Details { scroll: u16 },
+    Help { scroll: u16 },
+}
+
+pub struct App {
+    pub inventory: Inventory,
+    pub header: Header,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub kind: Kind,
+    pub kinds: HashMap<Kind, KindState>,
+    /// Which pane has the cursor: 0 is the source (or the only) pane.
+    pub focus: usize,
+    pub mode: Mode,
+    /// Visible rows of the current kind per pane, as positions in the listing.
+    pub visible: [Vec<usize>; 2],
+    pub indexes: HashMap<(Side, Kind), ListingIndex>,
+    pub points: PointIndex,
+    /// Records pointing at (source, target), for the DNS view's title.
+    pub dns_tally: (usize, usize),
+    /// Listings being re-read; their old rows stay on screen meanwhile.
+    pub refreshing: HashSet<(Side, Kind)>,
+    pub log: LogBook,
+    pub show_log: bool,
+    pub size: Rect,
+    pub spinner: usize,
+    pub quit: bool,
+    /// The clock for log time stamps; tests fix it.
+    pub clock: fn() -> SystemTime,
+}
+
+impl App {
+    pub fn new(inventory: Inventory, header: Header, keymap: Keymap, theme: Theme) -> Self {
+        let mut app = App {
+            inventory,
+            header,
+            keymap,
+            theme,
+            kind: Kind::Instance,
+            kinds: HashMap::new(),
+            focus: 0,
+            mode: Mode::Normal,
+            visible: Default::default(),
+            indexes: HashMap::new(),
+            points: PointIndex::default(),
+            dns_tally: (0, 0),
+            refreshing: HashSet::new(),
+            log: LogBook::default(),
+            show_log: false,
+            size: Rect::new(0, 0, 80, 24),
+            spinner: 0,
+            quit: false,
+            clock: SystemTime::now,
+        };
+        // An inventory may come already filled (tests, benches).
+        let loaded: Vec<(Side, Kind)> = app
+            .inventory
+            .listings()
+            .filter(|(_, _, l)| matches!(l, Listing::Loaded(_)))
+            .map(|(s, k, _)| (s, k))
+            .collect();
+        for (side, kind) in loaded {
+            app.index(side, kind);
+        }
+        app.repoint();
+        app.refilter();
+        app
+    }
+
+    // ----- reading -----
+
+    /// The sides shown, left to right.
+    pub fn sides(&self) -> &'static [Side] {
+        Side::of(self.kind)
+    }
+
+    pub fn kind_state(&self) -> KindState {
+        self.kinds.get(&self.kind).cloned().unwrap_or_default()
+    }
+
+    pub fn kind_state_ref(&self, kind: Kind) -> Option<&KindState> {
+        self.kinds.get(&kind)
+    }
+
+    fn kind_state_mut(&mut self) -> &mut KindState {
+        self.kinds.entry(self.kind).or_default()
+    }
+
+    pub fn selected_count(&self, kind: Kind) -> usize {
+        self.kinds.get(&kind).map_or(0, |k| k.selected.len())
+    }
+
+    /// The resource under a pane's cursor.
+    pub fn cursor_resource(&self, pane: usize) -> Option<&Resource> {
+        let side = *self.sides().get(pane)?;
+        let state = self.kinds.get(&self.kind)?.panes[pane];
+        let pos = *self.visible[pane].get(state.cursor)?;
+        self.inventory.resources(side, self.kind).get(pos)
+    }
+
+    pub fn pane_state(&self, pane: usize) -> super::state::PaneState {
+        self.kinds
+            .get(&self.kind)
+            .map(|k| k.panes[pane])
+            .unwrap_or_default()
+    }
+
+    /// The (pane, position) of the counterpart of the focused row: the
+    /// target copy of a source row, or the source of a target row.
+    pub fn counterpart(&self) -> Option<(usize, usize)> {
+        if self.kind.is_global() {
+            return None;
+        }
+        let here = self.cursor_resource(self.focus)?;
+        if self.focus == 0 {
+            let id = here.counterpart.as_deref()?;
+            let pos = self
+                .indexes
+                .get(&(Side::Target, self.kind))?
+                .by_id
+                .get(id)?;
+            Some((1, *pos))
+        } else {
+            let pos = self
+                .inventory
+                .resources(Side::Source, self.kind)
+                .iter()
+                .position(|s| s.counterpart.as_deref() == Some(here.id.as_str()))?;
+            Some((0, pos))
+        }
+    }
+
+    pub fn is_selected(&self, side: Side, id: &str) -> bool {
+        self.kinds
+            .get(&self.kind)
+            .is_some_and(|k| k.selected.contains(&(side, id.to_string())))
+    }
+
+    pub fn areas(&self) -> layout::Areas {
+        layout::areas(self.size, self.kind, self.show_log)
+    }
+
+    fn page(&self) -> usize {
+        self.areas().panes.first().map_or(1, |p| page_height(*p))
+    }
+
+    // ----- keys -----
+
+    /// For tests and the event loop: a key, straight to `update`.
+    pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self.action_for_key(key) {
+            Some(action) => self.update(action),
+            None => Vec::new(),
+        }
+    }
+
+    // ----- changing -----
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Command(c) => return self.command(c),
+            Action::Prompt(p) => self.prompt(p),
+            Action::PopupScroll(lines) => self.popup_scroll(lines),
+            Action::ClosePopup => self.mode = Mode::Normal,
+            Action::Resize { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.keep_cursors_visible();
+            }
+            Action::ScrollAt { column, row, lines } => self.scroll_at(column, row, lines),
+            Action::ClickAt { column, row } => self.click_at(column, row),
+            Action::Tick => self.spinner = self.spinner.wrapping_add(1),
+            Action::Listed {
+                side,
+                kind,
+                result,
+                took,
+            } => self.listed(side, kind, result, took),
+        }
+        Vec::new()
+    }
+
+    pub fn note(&mut self, level: Level, text: impl Into<String>) {
+        self.log.push(LogLine {
+            at: (self.clock)(),
+            level,
+            text: text.into(),
+        });
+    }
+
+    fn command(&mut self, c: Command) -> Vec<Effect> {
+        match c {
+            Command::Quit => self.quit = true,
+            Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::ToggleLog => self.show_log = !self.show_log,
+            Command::Refresh => return self.refresh(),
+            Command::KindPrompt => self.mode = Mode::KindPrompt(Input::default()),
+            Command::Filter => {
+                let text = self.kind_state().filter_text;
+                self.mode = Mode::Filter(Input::new(text));
+            }
+            Command::ClearFilter => self.set_filter(String::new()),
+            Command::NextKind | Command::PrevKind => {
+                let i = Kind::ALL.iter().position(|k| *k == self.kind).unwrap_or(0);
+                let n = Kind::ALL.len();
+                let next = if c == Command::NextKind {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.switch_kind(Kind::ALL[next]);
+            }
+            Command::GotoKind(n) => {
+                if let Some(kind) = Kind::ALL.get(n) {
+                    self.switch_kind(*kind);
+                }
+            }
+            Command::Up => self.move_cursor(-1),
+            Command::Down => self.move_cursor(1),
+            Command::PageUp => self.move_cursor(-(self.page() as i64)),
+            Command::PageDown => self.move_cursor(self.page() as i64),
+            Command::Top => self.move_cursor(i64::MIN / 2),
+            Command::Bottom => self.move_cursor(i64::MAX / 2),
+            Command::FocusLeft => self.focus = 0,
+            Command::FocusRight => self.focus = self.sides().len() - 1,
+            Command::ToggleSelect => {
+                if let Some(r) = self.cursor_resource(self.focus) {
+                    let key = (self.sides()[self.focus], r.id.clone());
+                    let sel = &mut self.kind_state_mut().selected;
+                    if !sel.remove(&key) {
+                        sel.insert(key);
+                    }
+                    self.move_cursor(1);
+                }
+            }
+            Command::SelectAllVisible => {
+                let side = self.sides()[self.focus];
+                let list = self.inventory.resources(side, self.kind);
+                let keys: Vec<(Side, String)> = self.visible[self.focus]
+                    .iter()
+                    .map(|&i| (side, list[i].id.clone()))
+                    .collect();
+                self.kind_state_mut().selected.extend(keys);
+            }
+            Command::ClearSelection => self.kind_state_mut().selected.clear(),
+            Command::Details => {
+                if self.cursor_resource(self.focus).is_some() {
+                    self.mode = Mode::Details { scroll: 0 };
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn refresh(&mut self) -> Vec<Effect> {
+        for kind in Kind::ALL {
+            for &side in Side::of(kind) {
+                self.refreshing.insert((side, kind));
+            }
+        }
+        self.note(Level::Info, "refreshing both regions");
+        vec![Effect::Refresh(Kind::ALL.to_vec())]
+    }
+
+    pub fn switch_kind(&mut self, kind: Kind) {
+        if kind != self.kind {
+            self.kind = kind;
+            self.focus = self.focus.min(self.sides().len() - 1);
+            self.refilter();
+        }
+    }
+
+    fn prompt(&mut self, key: PromptKey) {
+        let mode = std::mem::replace(&mut self.mode, Mode::Normal);
+        match (mode, key) {
+            (Mode::Filter(mut input), PromptKey::Edit(r)) => {
+                input.handle(r);
+                self.set_filter(input.value().to_string());
+                self.mode = Mode::Filter(input);
+            }
+            (Mode::Filter(_), PromptKey::Accept | PromptKey::Complete) => {}
+            (Mode::Filter(_), PromptKey::Cancel) => self.set_filter(String::new()),
+            (Mode::KindPrompt(mut input), PromptKey::Edit(r)) => {
+                input.handle(r);
+                self.mode = Mode::KindPrompt(input);
+            }
+            (Mode::KindPrompt(input), PromptKey::Complete) => {
+                let done = Kind::completions(input.value())
+                    .first()
+                    .map(|k| Input::new(k.name().to_string()));
+                self.mode = Mode::KindPrompt(done.unwrap_or(input));
+            }
+            (Mode::KindPrompt(input), PromptKey::Accept) => {
+                match Kind::completions(input.value()).first() {
+                    Some(kind) => self.switch_kind(*kind),
+                    None => {
+                        let text = format!("no kind matches '{}'", input.value());
+                        self.note(Level::Warn, text);
+                    }
+                }
+            }
+            (Mode::KindPrompt(_), PromptKey::Cancel) => {}
+            (other, _) => self.mode = other,
+        }
+    }
+
+    fn set_filter(&mut self, text: String) {
+        let state = self.kind_state_mut();
+        match Filter::parse(&text) {
+            Ok(f) => {
+                state.filter = f;
+                state.filter_error = None;
+            }
+            Err(e) => {
+                state.filter = Filter::default();
+                state.filter_error = Some(e);
+            }
+        }
+        state.filter_text = text;
+        state.panes = Default::default();
+        self.refilter();
+    }
+
+    /// Recomputes the visible rows of the current kind, keeping each
+    /// cursor on the same resource when it is still visible.
+    pub fn refilter(&mut self) {
+        let kind = self.kind;
+        let before: Vec<Option<String>> = (0..2)
+            .map(|p| self.cursor_resource(p).map(|r| r.id.clone()))
+            .collect();
+        let state = self.kinds.entry(kind).or_default();
+        for (pane, &side) in Side::of(kind).iter().enumerate() {
+            let visible = match self.indexes.get(&(side, kind)) {
+                Some(ix) if state.filter.is_all() => ix.order.clone(),
+                Some(ix) => ix
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&i| state.filter.matches(&ix.haystacks[i]))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let list = self.inventory.resources(side, kind);
+            let pane_state = &mut state.panes[pane];
+            if let Some(id) = &before[pane] {
+                if let Some(p) = visible.iter().position(|&i| list[i].id == *id) {
+                    pane_state.cursor = p;
+                }
+            }
+            pane_state.cursor = pane_state.cursor.min(visible.len().saturating_sub(1));
+            self.visible[pane] = visible;
+        }
+        if kind.is_global() {
+            self.visible[1].clear();
+        }
+        self.keep_cursors_visible();
+    }
+
+    fn move_cursor(&mut self, by: i64) {
+        let pane = self.focus;
+        let len = self.visible[pane].len();
+        let state = &mut self.kind_state_mut().panes[pane];
+        let target = (state.cursor as i64).saturating_add(by);
+        state.cursor = target.clamp(0, len.saturating_sub(1) as i64) as usize;
+        self.keep_cursors_visible();
+    }
+
+    /// Scrolls each pane so its cursor shows; the other pane follows the
+    /// counterpart of the focused row, so it is on screen to be seen.
+    fn keep_cursors_visible(&mut self) {
+        let page = self.page();
+        let counterpart = self.counterpart();
+        let focus = self.focus;
+        let counterpart_row = counterpart.and_then(|(pane, pos)| {
+            Some((pane, self.visible[pane].iter().position(|&i| i == pos)?))
+        });
+        let state = self.kinds.entry(self.kind).or_default();
+        for (pane, ps) in state.panes.iter_mut().enumerate() {
+            let row = match counterpart_row {
+                Some((p, row)) if p == pane && pane != focus => row,
+                _ => ps.cursor,
+            };
+            if row < ps.offset {
+                ps.offset = row;
+            } else if row >= ps.offset + page {
+                ps.offset = row + 1 - page;
+            }
+        }
+    }
+
+    fn popup_scroll(&mut self, lines: i32) {
+        let max = match &self.mode {
+            Mode::Details { .. } => self
+                .cursor_resource(self.focus)
+                .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
+            Mode::Help { .. } => super::views::help::lines(self).len(),
+            _ => return,
+        };
+        let page = super::views::popup_area(self.size, max)
+            .height
+            .saturating_sub(2) as usize;
+        let max = max.saturating_sub(page) as i64;
+        if let Mode::Details { scroll } | Mode::Help { scroll } = &mut self.mode {
+            *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;
+        }
+    }
+
+    fn pane_at(&self, column: u16, row: u16) -> Option<(usize, Rect)> {
+        self.areas().panes.into_iter().enumerate().find(|(_, r)| {
+            column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
+        })
+    }
+
+    fn scroll_at(&mut self, column: u16, row: u16, lines: i32) {
+        if matches!(self.mode, Mode::Details { .. } | Mode::Help { .. }) {
+            return self.popup_scroll(lines);
+        }
+        if let Some((pane, _)) = self.pane_at(column, row) {
+            self.focus = pane;
+            self.move_cursor(lines as i64);
+        }
+    }
+
+    fn click_at(&mut self, column: u16, row: u16) {
+        if !matches!(self.mode, Mode::Normal) {
+            return;
+        }
+        let Some((pane, area)) = self.pane_at(column, row) else {
+            return;
+        };
+        self.focus = pane;
+        // Rows start below the top border and the column titles.
+        let first_row = area.y + 2;
+        if row < first_row || row >= area.y + area.height - 1 {
+            return;
+        }
+        let offset = self.pane_state(pane).offset;
+        let target = offset + (row - first_row) as usize;
+        if target < self.visible[pane].len() {
+            self.kind_state_mut().panes[pane].cursor = target;
+            self.keep_cursors_visible();
+        }
+    }
+
+    fn repoint(&mut self) {
+        self.points = PointIndex::build(&self.inventory);
+        self.dns_tally = self
+            .points
+            .tally(self.inventory.resources(Side::Global, Kind::Record));
+    }
+
+    fn index(&mut self, side: Side, kind: Kind) {
+        let ix = ListingIndex::build(self.inventory.resources(side, kind));
+        self.indexes.insert((side, kind), ix);
+    }
+
+    fn listed(
+        &mut self,
+        side: Side,
+        kind: Kind,
+        result: Result<Vec<Resource>, String>,
+        took: std::time::Duration,
+    ) {
+        let region = self.inventory.region_of(side).to_string();
+        match &result {
+            Ok(list) => self.note(
+                Level::Info,
+                format!(
+                    "{region} {}: {} in {} ms",
+                    kind.title(),
+                    list.len(),
+                    took.as_millis()
+                ),
+            ),
+            Err(e) => self.note(Level::Error, format!("{region} {}: {e}", kind.title())),
+        }
+        self.refreshing.remove(&(side, kind));
+        self.inventory.apply(side, kind, result);
+        // Applying pairs the source side (and groups after VPCs): re-index what changed.
+        self.index(side, kind);
+        if side == Side::Target {
+            self.index(Side::Source, kind);
+        }
+        if kind == Kind::Vpc {
+            self.index(Side::Source, Kind::SecurityGroup);
+        }
+        if matches!(kind, Kind::Instance | Kind::ElasticIp | Kind::Record) {
+            self.repoint();
+        }
+        if kind == self.kind || (kind == Kind::Vpc && self.kind == Kind::SecurityGroup) {
+            self.refilter();
+        }
+        if self.inventory.is_complete() && self.refreshing.is_empty() {
+            let failed = self.inventory.failures().count();
+            if failed > 0 {
+                self.note(
+                    Level::Warn,
+                    format!("inventory read, {failed} listing(s) failed: see their panes"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Which action a key press means, according to what is open: the keymap
+//! in the panes, line editing in the prompts, scrolling in popups.
+
+use super::action::{Action, Command, PromptKey};
+use super::app::{App, Mode};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
+
+impl App {
+    /// Turns a key into an action, according to what is open.
+    pub fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return Some(Action::Command(Command::Quit));
+        }
+        match &self.mode {
+            Mode::Normal => self.keymap.command(&key).map(Action::Command),
+            Mode::Filter(_) | Mode::KindPrompt(_) => {
+                let edit = |r| Some(Action::Prompt(PromptKey::Edit(r)));
+                match key.code {
+                    KeyCode::Esc => Some(Action::Prompt(PromptKey::Cancel)),
+                    KeyCode::Enter => Some(Action::Prompt(PromptKey::Accept)),
+                    KeyCode::Tab => Some(Action::Prompt(PromptKey::Complete)),
+                    // Moving while filtering shows what the filter kept.
+                    KeyCode::Up => Some(Action::Command(Command::Up)),
+                    KeyCode::Down => Some(Action::Command(Command::Down)),
+                    KeyCode::Backspace if ctrl => edit(InputRequest::DeletePrevWord),
+                    KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
+                    KeyCode::Delete => edit(InputRequest::DeleteNextChar),
+                    KeyCode::Left => edit(InputRequest::GoToPrevChar),
+                    KeyCode::Right => edit(InputRequest::GoToNextChar),
+                    KeyCode::Home => edit(InputRequest::GoToStart),
+                    KeyCode::End => edit(InputRequest::GoToEnd),
+                    KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
+                    KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
+                    KeyCode::Char(c) if !ctrl => edit(InputRequest::InsertChar(c)),
+                    _ => None,
+                }
+            }
+            Mode::Details { .. } | Mode::Help { .. } => match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
+                    Some(Action::ClosePopup)
+                }
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::PopupScroll(-1)),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::PopupScroll(1)),
+                KeyCode::PageUp => Some(Action::PopupScroll(-10)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PopupScroll(10)),
+                KeyCode::Home | KeyCode::Char('g') => Some(Action::PopupScroll(i32::MIN / 2)),
+                KeyCode::End | KeyCode::Char('G') => Some(Action::PopupScroll(i32::MAX / 2)),
+                _ => None,
+            },
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Where each part of the screen goes. One function, used by drawing and by
+//! mouse handling, so a click lands on the row that was drawn there.
+
+use crate::model::Kind;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub kinds: Rect,
+    /// One pane for Route 53 kinds, two (source, target) otherwise.
+    pub panes: Vec<Rect>,
+    pub log: Option<Rect>,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// Lines of a pane that are not rows: two borders and the column titles.
+pub const PANE_CHROME: u16 = 3;
+
+pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
+    let log_height = if show_log {
+        (area.height / 3).clamp(3, 12)
+    } else {
+        0
+    };
+    let [header, kinds, body, log, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(log_height),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let panes = if kind.is_global() {
+        vec![body]
+    } else {
+        Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)])
+            .split(body)
+            .to_vec()
+    };
+    Areas {
+        header,
+        kinds,
+        panes,
+        log: show_log.then_some(log),
+        status,
+        footer,
+    }
+}
+
+/// How many rows a pane shows.
+pub fn page_height(pane: Rect) -> usize {
+    pane.height.saturating_sub(PANE_CHROME).max(1) as usize
+}

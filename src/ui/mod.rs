@@ -1,0 +1,64 @@
+//! The cockpit: both estates side by side in the terminal.
+//!
+//! `app` holds the state and changes it; `views` draw it; `event_loop`
+//! feeds actions from the terminal, a tick and background listings; `tui`
+//! owns the terminal. Keys and colours come from the config.
+
+pub mod action;
+pub mod app;
+pub mod columns;
+mod event_loop;
+pub mod filter;
+pub mod index;
+pub mod keymap;
+mod keys;
+pub mod layout;
+pub mod pointing;
+pub mod state;
+pub mod theme;
+mod tui;
+pub mod views;
+
+use crate::cloud::{self, Regions};
+use crate::config::Settings;
+use crate::model::{Inventory, Kind};
+use anyhow::Context;
+pub use app::App;
+pub use keymap::Keymap;
+pub use state::Header;
+pub use theme::Theme;
+
+/// Checks keys and theme, connects to both regions, then opens the cockpit
+/// until the operator quits. Anything wrong before the terminal is taken is
+/// returned as an error for the caller to print.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let keymap = Keymap::from_config(&settings.keys).map_err(anyhow::Error::msg)?;
+    let theme = Theme::from_config(&settings.theme, Theme::no_color_from_env())
+        .map_err(anyhow::Error::msg)?;
+    let (source, target) = tokio::join!(
+        cloud::connect(&settings.source),
+        cloud::connect(&settings.target)
+    );
+    let regions = Regions {
+        source: source.context("cannot open the source region")?,
+        target: target.context("cannot open the target region")?,
+    };
+    let inventory = Inventory::new(
+        &settings.source.region,
+        &settings.target.region,
+        settings.bucket_naming.clone(),
+        &Kind::ALL,
+    );
+    let mut app = App::new(inventory, Header::from_settings(&settings), keymap, theme);
+    app.note(
+        state::Level::Info,
+        format!(
+            "reading {} (source) and {} (target)",
+            settings.source.region, settings.target.region
+        ),
+    );
+    let (mut terminal, guard) = tui::enter().context("cannot open the terminal")?;
+    let result = event_loop::run(&mut terminal, &mut app, &regions).await;
+    drop(guard);
+    result
+}

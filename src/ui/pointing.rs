@@ -1,0 +1,85 @@
+//! Which region a DNS record sends traffic to: the source, the target, or
+//! neither as far as cutover can tell. Used by the Route 53 view.
+
+use crate::model::{Details, Inventory, Kind, Resource, Side};
+use std::collections::HashSet;
+
+/// The addresses each side owns, gathered when instances or Elastic IPs arrive.
+#[derive(Debug, Clone, Default)]
+pub struct PointIndex {
+    source_region: String,
+    target_region: String,
+    source_ips: HashSet<String>,
+    target_ips: HashSet<String>,
+}
+
+impl PointIndex {
+    pub fn build(inv: &Inventory) -> Self {
+        let ips = |side| {
+            let mut set = HashSet::new();
+            for kind in [Kind::Instance, Kind::ElasticIp] {
+                for r in inv.resources(side, kind) {
+                    match &r.details {
+                        Details::Instance(i) => {
+                            set.extend(i.public_ip.iter().chain(&i.private_ip).cloned())
+                        }
+                        Details::ElasticIp(e) => {
+                            set.insert(e.public_ip.clone());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            set
+        };
+        PointIndex {
+            source_region: inv.source_region().to_string(),
+            target_region: inv.target_region().to_string(),
+            source_ips: ips(Side::Source),
+            target_ips: ips(Side::Target),
+        }
+    }
+
+    /// Source, Target, or Global when the record points at both (a weighted
+    /// set mid-cutover shows one record per side, so this is rare).
+    pub fn points_at(&self, record: &Resource) -> Option<Side> {
+        let Details::Record(rec) = &record.details else {
+            return None;
+        };
+        let targets = rec
+            .values
+            .iter()
+            .map(String::as_str)
+            .chain(rec.alias_target.as_ref().map(|a| a.dns_name.as_str()));
+        let (mut source, mut target) = (false, false);
+        for value in targets {
+            // Regional endpoints name their region: elb, rds, s3-website, execute-api.
+            let has_region = |region: &str| !region.is_empty() && value.contains(region);
+            source |= self.source_ips.contains(value) || has_region(&self.source_region);
+            target |= self.target_ips.contains(value) || has_region(&self.target_region);
+        }
+        match (source, target) {
+            (true, true) => Some(Side::Global),
+            (true, false) => Some(Side::Source),
+            (false, true) => Some(Side::Target),
+            _ => None,
+        }
+    }
+
+    /// How many records point at the source and how many at the target.
+    pub fn tally(&self, records: &[Resource]) -> (usize, usize) {
+        let (mut source, mut target) = (0, 0);
+        for r in records {
+            match self.points_at(r) {
+                Some(Side::Source) => source += 1,
+                Some(Side::Target) => target += 1,
+                Some(Side::Global) => {
+                    source += 1;
+                    target += 1;
+                }
+                None => {}
+            }
+        }
+        (source, target)
+    }
+}

@@ -1,0 +1,144 @@
+//! The details popup: every field of one resource, its tags, security
+//! group rules and record values. It scrolls; nothing is cut.
+
+use super::super::app::App;
+use super::super::theme::Theme;
+use super::popup_area;
+use crate::model::resource::Rule;
+use crate::model::{Details, Resource};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use serde_json::Value;
+
+/// Fields shown in their own sections below, not as plain fields.
+const SECTIONS: [&str; 4] = ["ingress", "egress", "values", "alias_target"];
+
+fn field(theme: &Theme, name: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{name:>20}  "), theme.dim),
+        Span::raw(value),
+    ])
+}
+
+fn heading(theme: &Theme, text: &str) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), theme.header))
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "-".into(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn rule_line(rule: &Rule) -> String {
+    let peers: Vec<&str> = rule
+        .cidrs
+        .iter()
+        .chain(&rule.ipv6_cidrs)
+        .chain(&rule.prefix_lists)
+        .chain(&rule.groups)
+        .map(String::as_str)
+        .collect();
+    format!("    {:<16} {}", rule.ports(), peers.join(", "))
+}
+
+/// The popup's lines, also used to bound its scrolling.
+pub fn lines(r: &Resource, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![
+        field(theme, "kind", r.kind.title().to_string()),
+        field(theme, "region", r.region.clone()),
+        field(theme, "id", r.id.clone()),
+        field(theme, "name", r.name.clone()),
+        field(
+            theme,
+            "state",
+            if r.state.is_empty() {
+                "-".into()
+            } else {
+                r.state.clone()
+            },
+        ),
+    ];
+    if let Some(c) = &r.counterpart {
+        out.push(field(theme, "copy in target", c.clone()));
+    }
+    if let Some(d) = &r.differs {
+        out.push(field(theme, "differs", d.clone()));
+    }
+    // Every kind-specific field, by its model name: new fields show up here
+    // without touching the view.
+    if let Ok(Value::Object(map)) = serde_json::to_value(&r.details) {
+        for (name, value) in &map {
+            if !SECTIONS.contains(&name.as_str()) {
+                out.push(field(theme, &name.replace('_', " "), plain(value)));
+            }
+        }
+    }
+    match &r.details {
+        Details::SecurityGroup(g) => {
+            for (title, rules) in [("Inbound rules", &g.ingress), ("Outbound rules", &g.egress)] {
+                out.push(Line::default());
+                out.push(heading(theme, &format!("{title} ({})", rules.len())));
+                if rules.is_empty() {
+                    out.push(Line::from(Span::styled("    none", theme.dim)));
+                }
+                out.extend(rules.iter().map(|rule| Line::from(rule_line(rule))));
+            }
+        }
+        Details::Record(rec) => {
+            out.push(Line::default());
+            if let Some(a) = &rec.alias_target {
+                out.push(heading(theme, "Alias target"));
+                out.push(Line::from(format!(
+                    "    {} (zone {})",
+                    a.dns_name, a.hosted_zone_id
+                )));
+                out.push(Line::from(format!(
+                    "    evaluate target health: {}",
+                    a.evaluate_target_health
+                )));
+            } else {
+                out.push(heading(theme, &format!("Values ({})", rec.values.len())));
+                out.extend(rec.values.iter().map(|v| Line::from(format!("    {v}"))));
+            }
+        }
+        _ => {}
+    }
+    out.push(Line::default());
+    out.push(heading(theme, &format!("Tags ({})", r.tags.len())));
+    if r.tags.is_empty() {
+        out.push(Line::from(Span::styled("    none", theme.dim)));
+    }
+    out.extend(
+        r.tags
+            .iter()
+            .map(|(k, v)| Line::from(format!("    {k} = {v}"))),
+    );
+    out
+}
+
+pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+    let Some(r) = app.cursor_resource(app.focus) else {
+        return;
+    };
+    let lines = lines(r, &app.theme);
+    let area = popup_area(frame.area(), lines.len());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.focused_border)
+        .title(format!(" {} {} ", r.kind.title(), r.name))
+        .title_bottom(" ↑↓ pgup pgdn scroll · esc closes ");
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,49 @@
+//! The bottom line: the few keys that matter now, with the keys as the
+//! operator has mapped them.
+
+use super::super::action::Command;
+use super::super::app::{App, Mode};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let k = |c| app.keymap.keys_of(c);
+    let hints: Vec<(String, &str)> = match &app.mode {
+        Mode::Normal => vec![
+            (k(Command::KindPrompt), "kind"),
+            (k(Command::Filter), "filter"),
+            (k(Command::ToggleSelect), "select"),
+            (k(Command::SelectAllVisible), "all"),
+            (k(Command::Details), "details"),
+            (k(Command::Refresh), "refresh"),
+            (k(Command::ToggleLog), "log"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ],
+        Mode::Filter(_) => vec![
+            ("text".into(), "substring"),
+            ("~".into(), "regex"),
+            ("!".into(), "invert"),
+            ("enter".into(), "keep"),
+            ("esc".into(), "clear"),
+        ],
+        Mode::KindPrompt(_) => vec![
+            ("tab".into(), "complete"),
+            ("enter".into(), "switch"),
+            ("esc".into(), "cancel"),
+        ],
+        Mode::Details { .. } | Mode::Help { .. } => {
+            vec![("↑↓/pgup/pgdn".into(), "scroll"), ("esc".into(), "close")]
+        }
+    };
+    let mut spans = Vec::new();
+    for (keys, what) in hints {
+        // Tight spacing: the whole line must fit 80 columns.
+        spans.push(Span::styled(format!(" {keys}"), t.accent));
+        spans.push(Span::styled(format!(" {what}"), t.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

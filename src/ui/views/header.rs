@@ -1,0 +1,50 @@
+//! The top line: which regions, which credentials, read-only, progress.
+
+use super::super::app::App;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let h = &app.header;
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(" cutover ", t.accent)];
+    // First after the name: on a narrow terminal the end of the line is cut.
+    if h.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            t.error.add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
+    spans.extend([
+        Span::raw(" source "),
+        Span::styled(h.source_region.clone(), t.header),
+        Span::styled(format!(" ({})", h.source_profile), t.dim),
+        Span::raw("  →  target "),
+        Span::styled(h.target_region.clone(), t.header),
+        Span::styled(format!(" ({})", h.target_profile), t.dim),
+    ]);
+    if let Some(url) = &h.endpoint {
+        spans.push(Span::styled(format!("  via {url}"), t.dim));
+    }
+    let total = app.inventory.listings().count();
+    let loading = app
+        .inventory
+        .listings()
+        .filter(|(s, k, l)| {
+            matches!(l, crate::model::Listing::Loading) || app.refreshing.contains(&(*s, *k))
+        })
+        .count();
+    if loading > 0 {
+        spans.push(Span::styled(
+            format!(
+                "  {} reading {}/{total}",
+                super::spinner(app),
+                total - loading
+            ),
+            t.dim,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

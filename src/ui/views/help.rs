@@ -1,0 +1,66 @@
+//! The `?` popup: every binding, as remapped by the config.
+
+use super::super::app::App;
+use super::popup_area;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let key_line = |keys: String, text: &str| {
+        Line::from(vec![
+            Span::styled(format!("  {keys:>16}  "), t.accent),
+            Span::raw(text.to_string()),
+        ])
+    };
+    let view = if app.kind.is_global() {
+        "Route 53 view"
+    } else {
+        "Both regions"
+    };
+    let mut out = vec![Line::from(Span::styled(
+        format!("{view} ({})", app.kind.title()),
+        t.header,
+    ))];
+    out.extend(
+        app.keymap
+            .help()
+            .into_iter()
+            .map(|(k, text)| key_line(k, text)),
+    );
+    out.push(Line::default());
+    out.push(Line::from(Span::styled("In the : and / prompts", t.header)));
+    out.push(key_line(
+        "enter".into(),
+        "accept (: switches to the first completion)",
+    ));
+    out.push(key_line("tab".into(), "complete the kind name"));
+    out.push(key_line("esc".into(), "cancel (/ clears the filter)"));
+    out.push(key_line(
+        "ctrl-u / ctrl-w".into(),
+        "clear line / delete word",
+    ));
+    out.push(Line::default());
+    out.push(Line::from(Span::styled("In a popup", t.header)));
+    out.push(key_line("↑↓ pgup pgdn".into(), "scroll"));
+    out.push(key_line("esc / q".into(), "close"));
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        "Remap keys in the [keys] table of the config file (see `cutover paths`).",
+        t.dim,
+    )));
+    out
+}
+
+pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+    let lines = lines(app);
+    let area = popup_area(frame.area(), lines.len());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.focused_border)
+        .title(" Keys ")
+        .title_bottom(" esc closes ");
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}

@@ -1,0 +1,67 @@
+//! Drawing: every function here reads the `App` and writes the frame,
+//! nothing else. Layout comes from `ui::layout`, shared with mouse handling.
+
+pub mod details;
+mod footer;
+mod header;
+pub mod help;
+mod kinds;
+mod log;
+mod pane;
+mod status;
+
+use super::app::{App, Mode};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let areas = app.areas();
+    header::draw(frame, areas.header, app);
+    kinds::draw(frame, areas.kinds, app);
+    for (pane, area) in areas.panes.iter().enumerate() {
+        pane::draw(frame, *area, app, pane);
+    }
+    if let Some(area) = areas.log {
+        log::draw(frame, area, app);
+    }
+    status::draw(frame, areas.status, app);
+    footer::draw(frame, areas.footer, app);
+    match &app.mode {
+        Mode::Details { scroll } => details::draw(frame, app, *scroll),
+        Mode::Help { scroll } => help::draw(frame, app, *scroll),
+        _ => {}
+    }
+}
+
+/// Where popups go: centred, as tall as `lines` need, at most most of the screen.
+pub fn popup_area(size: Rect, lines: usize) -> Rect {
+    let width = (size.width * 4 / 5).max(size.width.min(60));
+    let most = (size.height * 4 / 5).max(size.height.min(12));
+    let height = (lines as u16).saturating_add(2).min(most);
+    let [area] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(size);
+    let [area] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    area
+}
+
+/// A spinner frame for things in flight.
+pub fn spinner(app: &App) -> &'static str {
+    const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    FRAMES[app.spinner % FRAMES.len()]
+}
+
+/// Cuts `s` to `width` columns, marking the cut with an ellipsis.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t: String = s.chars().take(width - 1).collect();
+    t.push('…');
+    t
+}

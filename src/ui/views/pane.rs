@@ -1,0 +1,221 @@
+//! One pane: a region's listing of the current kind, or the Route 53 view.
+//! Only the rows in the window are built, so 100,000 rows cost what 40 do.
+
+use super::super::app::App;
+use super::super::columns::{cells, columns, Column};
+use super::super::layout::page_height;
+use super::fit;
+use crate::model::{Kind, Listing, Resource, Side};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+/// Where a source row's copy stands, as the STATUS column says it.
+pub fn status_of(r: &Resource) -> &'static str {
+    match (&r.counterpart, &r.differs) {
+        (Some(_), Some(_)) => "differs",
+        (Some(_), None) => "copied",
+        (None, _) => "missing",
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
+    let side = app.sides()[pane];
+    let kind = app.kind;
+    let t = &app.theme;
+    let region = app.inventory.region_of(side);
+    let listing = app.inventory.listing(side, kind);
+    let busy = matches!(listing, Some(Listing::Loading)) || app.refreshing.contains(&(side, kind));
+
+    let shown = app.visible[pane].len();
+    let total = app.inventory.resources(side, kind).len();
+    let count = if shown == total {
+        format!("{total}")
+    } else {
+        format!("{shown} of {total}")
+    };
+    let place = match side {
+        Side::Source => format!("source {region}"),
+        Side::Target => format!("target {region}"),
+        Side::Global => "Route 53 (global)".to_string(),
+    };
+    let mut title = vec![Span::raw(format!(" {place} · {} {count} ", kind.title()))];
+    if kind == Kind::Record {
+        let (source, target) = app.dns_tally;
+        title.push(Span::styled(
+            format!("· {source} → source, {target} → target "),
+            t.dim,
+        ));
+    }
+    if busy {
+        title.push(Span::styled(format!("{} ", super::spinner(app)), t.accent));
+    }
+    let focused = pane == app.focus;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { t.focused_border } else { t.border })
+        .title(Line::from(title));
+
+    let message = |text: String, style: Style| {
+        Paragraph::new(text)
+            .style(style)
+            .wrap(Wrap { trim: true })
+            .block(block.clone())
+    };
+    match listing {
+        None | Some(Listing::Loading) => {
+            let text = format!(
+                "{} loading {} in {region}…",
+                super::spinner(app),
+                kind.title()
+            );
+            return frame.render_widget(message(text, t.dim), area);
+        }
+        Some(Listing::Failed(e)) => {
+            let text = format!(
+                "cannot list {} in {region}:\n{e}\n\npress r to try again",
+                kind.title()
+            );
+            return frame.render_widget(message(text, t.error), area);
+        }
+        Some(Listing::Loaded(list)) if list.is_empty() => {
+            let text = format!("no {} in {region}", kind.title());
+            return frame.render_widget(message(text, t.dim), area);
+        }
+        Some(Listing::Loaded(_)) if shown == 0 => {
+            let text = format!("nothing matches the filter ({total} hidden); esc clears it");
+            return frame.render_widget(message(text, t.dim), area);
+        }
+        Some(Listing::Loaded(_)) => {}
+    }
+
+    let list = app.inventory.resources(side, kind);
+    let state = app.pane_state(pane);
+    let page = page_height(area);
+    let window: Vec<usize> = app.visible[pane]
+        .iter()
+        .skip(state.offset)
+        .take(page)
+        .copied()
+        .collect();
+    let with_status = side == Side::Source;
+    let counterpart = app
+        .counterpart()
+        .filter(|(p, _)| *p == pane)
+        .map(|(_, pos)| pos);
+
+    let cols = columns(kind);
+    let rows_text: Vec<Vec<String>> = window
+        .iter()
+        .map(|&i| cells(&list[i], &app.points))
+        .collect();
+    let inner = area.width.saturating_sub(2);
+    let fixed = 2 + if with_status { 8 } else { 0 };
+    let (keep, widths) = fit_columns(cols, &rows_text, inner.saturating_sub(fixed));
+
+    let mut header_cells = vec![Cell::from(" ")];
+    if with_status {
+        header_cells.push(Cell::from("COPY"));
+    }
+    header_cells.extend(keep.iter().map(|&c| Cell::from(cols[c].title)));
+    let header = Row::new(header_cells).style(t.header);
+
+    let rows = window
+        .iter()
+        .zip(&rows_text)
+        .enumerate()
+        .map(|(n, (&pos, text))| {
+            let r = &list[pos];
+            let selected = app.is_selected(side, &r.id);
+            let is_cursor = focused && state.offset + n == state.cursor;
+            let mut cells = vec![Cell::from(if selected { "●" } else { " " }).style(t.selected)];
+            if with_status {
+                let status = status_of(r);
+                // On the cursor row the row's colours win: red on blue is unreadable.
+                let style = match status {
+                    _ if is_cursor => Style::new(),
+                    "copied" => t.copied,
+                    "differs" => t.differs,
+                    _ => t.missing,
+                };
+                cells.push(Cell::from(status).style(style));
+            }
+            for (&c, w) in keep.iter().zip(&widths) {
+                cells.push(Cell::from(fit(&text[c], *w as usize)));
+            }
+            let row = Row::new(cells);
+            if is_cursor {
+                row.style(t.cursor)
+            } else if counterpart == Some(pos) {
+                row.style(t.counterpart)
+            } else if selected {
+                row.style(t.selected)
+            } else {
+                row
+            }
+        });
+
+    let mut constraints = vec![Constraint::Length(1)];
+    if with_status {
+        constraints.push(Constraint::Length(7));
+    }
+    constraints.extend(widths.iter().map(|w| Constraint::Length(*w)));
+    let table = Table::new(rows, constraints)
+        .header(header)
+        .column_spacing(1)
+        .block(block);
+    frame.render_widget(table, area);
+}
+
+/// Which columns fit in `width`, and how wide each is. Each column wants
+/// its visible content's width (capped); when they do not all fit, each
+/// first shrinks to a small minimum, then the columns with the highest
+/// priority number give way; spare room goes back by priority, and what is
+/// left to the last column kept.
+fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>, Vec<u16>) {
+    let desired: Vec<u16> = cols
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            let content = rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0);
+            (content.max(col.title.len()) as u16).min(col.max)
+        })
+        .collect();
+    let minimum: Vec<u16> = cols
+        .iter()
+        .zip(&desired)
+        // Only the main columns (priority 0) are worth showing cut short.
+        .map(|(col, d)| match col.priority {
+            0 => (*d).min((col.title.len() as u16).max(10)),
+            _ => *d,
+        })
+        .collect();
+    let need = |keep: &[usize], w: &[u16]| keep.iter().map(|&c| w[c] + 1).sum::<u16>();
+    let mut keep: Vec<usize> = (0..cols.len()).collect();
+    while need(&keep, &minimum) > width && keep.len() > 1 {
+        let (drop, _) = keep
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, &c)| (cols[c].priority, *i))
+            .expect("keep is not empty");
+        if cols[keep[drop]].priority == 0 {
+            break;
+        }
+        keep.remove(drop);
+    }
+    let mut widths: Vec<u16> = keep.iter().map(|&c| minimum[c]).collect();
+    let mut spare = width.saturating_sub(need(&keep, &minimum));
+    let mut by_priority: Vec<usize> = (0..keep.len()).collect();
+    by_priority.sort_by_key(|&i| cols[keep[i]].priority);
+    for i in by_priority {
+        let grow = (desired[keep[i]] - widths[i]).min(spare);
+        widths[i] += grow;
+        spare -= grow;
+    }
+    if let Some(last) = widths.last_mut() {
+        *last += spare;
+    }
+    (keep, widths)
+}

@@ -1,0 +1,268 @@
+//! State tests: filter, selection across kinds, kind switching, counterpart
+//! highlight, keymap overrides, mouse, refresh keeping old rows.
+
+mod ui_fixtures;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use cutover::model::{Kind, Side};
+use cutover::ui::action::{Action, Effect};
+use cutover::ui::app::Mode;
+use cutover::ui::{Keymap, Theme};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use ui_fixtures::*;
+
+fn visible_names(a: &cutover::ui::App, pane: usize) -> Vec<String> {
+    let side = a.sides()[pane];
+    let list = a.inventory.resources(side, a.kind);
+    a.visible[pane]
+        .iter()
+        .map(|&i| list[i].name.clone())
+        .collect()
+}
+
+#[test]
+fn filter_substring_regex_invert_and_esc() {
+    let mut a = app(160, 30);
+    chars(&mut a, "/WEB");
+    assert_eq!(
+        visible_names(&a, 0),
+        ["prod-web-1", "prod-web-2"],
+        "case-insensitive substring"
+    );
+    assert_eq!(
+        visible_names(&a, 1),
+        ["prod-web-1"],
+        "the filter applies to both panes"
+    );
+    key(&mut a, KeyCode::Enter);
+    assert!(matches!(a.mode, Mode::Normal));
+    chars(&mut a, "/");
+    a.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    chars(&mut a, "~^prod-web-\\d$");
+    assert_eq!(visible_names(&a, 0), ["prod-web-1", "prod-web-2"]);
+    a.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    chars(&mut a, "!web");
+    assert_eq!(visible_names(&a, 0), ["prod-db-proxy"]);
+    a.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    chars(&mut a, "~(");
+    assert!(
+        a.kind_state().filter_error.is_some(),
+        "a bad regex is reported"
+    );
+    assert_eq!(visible_names(&a, 0).len(), 3, "and hides nothing meanwhile");
+    key(&mut a, KeyCode::Esc);
+    assert!(a.kind_state().filter_text.is_empty(), "esc clears");
+    assert_eq!(visible_names(&a, 0).len(), 3);
+}
+
+#[test]
+fn selection_survives_kind_switching_and_select_all_takes_the_visible() {
+    let mut a = app(160, 30);
+    chars(&mut a, " ");
+    assert_eq!(a.selected_count(Kind::Instance), 1);
+    assert!(
+        a.is_selected(Side::Source, "i-0b1"),
+        "rows are sorted by name"
+    );
+    chars(&mut a, "2"); // AMIs
+    assert_eq!(a.kind, Kind::Image);
+    chars(&mut a, "1");
+    assert_eq!(a.selected_count(Kind::Instance), 1, "kept across kinds");
+    chars(&mut a, "/web");
+    key(&mut a, KeyCode::Enter);
+    chars(&mut a, "a");
+    assert_eq!(
+        a.selected_count(Kind::Instance),
+        3,
+        "proxy + the two visible web rows"
+    );
+    chars(&mut a, "A");
+    assert_eq!(a.selected_count(Kind::Instance), 0);
+    assert!(screen(&a).contains("1ec2"), "the kind strip is drawn");
+}
+
+#[test]
+fn kind_switching_by_prompt_number_and_tab() {
+    let mut a = app(160, 30);
+    chars(&mut a, ":buck");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.kind, Kind::Bucket);
+    chars(&mut a, ":re");
+    key(&mut a, KeyCode::Tab);
+    match &a.mode {
+        Mode::KindPrompt(input) => assert_eq!(input.value(), "record", "tab completes"),
+        other => panic!("prompt closed: {other:?}"),
+    }
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.kind, Kind::Record);
+    assert_eq!(a.sides(), [Side::Global], "Route 53 has one pane");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.kind, Kind::Instance, "tab wraps around");
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.kind, Kind::Record);
+    chars(&mut a, "5");
+    assert_eq!(a.kind, Kind::SecurityGroup);
+    chars(&mut a, "0");
+    assert_eq!(a.kind, Kind::Bucket);
+    chars(&mut a, ":nothing");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.kind, Kind::Bucket, "an unknown kind changes nothing");
+    assert!(a.log.lines.back().unwrap().text.contains("no kind matches"));
+}
+
+#[test]
+fn counterpart_of_the_cursor_row_is_highlighted_both_ways() {
+    let mut a = app(160, 30);
+    // Sorted: prod-db-proxy (missing), prod-web-1 (copied), prod-web-2.
+    assert_eq!(a.counterpart(), None, "a missing row has none");
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.cursor_resource(0).unwrap().id, "i-0a1");
+    let (pane, pos) = a.counterpart().expect("the copy is highlighted");
+    assert_eq!(
+        (
+            pane,
+            a.inventory.resources(Side::Target, Kind::Instance)[pos]
+                .id
+                .as_str()
+        ),
+        (1, "i-9f1")
+    );
+    key(&mut a, KeyCode::Right);
+    let (pane, pos) = a.counterpart().unwrap();
+    assert_eq!(
+        (
+            pane,
+            a.inventory.resources(Side::Source, Kind::Instance)[pos]
+                .id
+                .as_str()
+        ),
+        (0, "i-0a1")
+    );
+}
+
+#[test]
+fn keymap_override_from_config_and_bad_overrides_rejected() {
+    let overrides: BTreeMap<String, String> = [
+        ("quit".to_string(), "x".to_string()),
+        ("refresh".into(), "ctrl-r f5".into()),
+    ]
+    .into();
+    let keymap = Keymap::from_config(&overrides).unwrap();
+    let mut a = app(160, 30);
+    a.keymap = keymap;
+    chars(&mut a, "q");
+    assert!(!a.quit, "q is no longer quit");
+    let effects = a.key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE));
+    assert_eq!(effects, vec![Effect::Refresh(Kind::ALL.to_vec())]);
+    chars(&mut a, "x");
+    assert!(a.quit);
+
+    let bad = |name: &str, keys: &str| {
+        Keymap::from_config(&[(name.to_string(), keys.to_string())].into()).unwrap_err()
+    };
+    assert!(
+        bad("qiut", "x").contains("no such action"),
+        "{}",
+        bad("qiut", "x")
+    );
+    assert!(bad("quit", "ctrl-").contains("not a key"));
+    assert!(bad("quit", "r").contains("bound to both"));
+    assert!(bad("quit", "1").contains("reserved"));
+    assert!(bad("quit", "").contains("at least one key"));
+    let theme_err = Theme::from_config(&[("cursr".to_string(), "red".to_string())].into(), false);
+    assert!(theme_err.unwrap_err().contains("no such element"));
+    let theme_err = Theme::from_config(
+        &[("cursor".to_string(), "reddish".to_string())].into(),
+        false,
+    );
+    assert!(theme_err.unwrap_err().contains("not a colour"));
+}
+
+#[test]
+fn refresh_keeps_old_rows_until_new_ones_arrive() {
+    let mut a = app(160, 30);
+    let effects = a.key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
+    assert_eq!(effects.len(), 1);
+    assert!(a.refreshing.contains(&(Side::Source, Kind::Instance)));
+    assert_eq!(visible_names(&a, 0).len(), 3, "old rows stay");
+    let list = vec![instance(SRC, "i-new", "canary", "54.0.0.7", &[])];
+    a.update(Action::Listed {
+        side: Side::Source,
+        kind: Kind::Instance,
+        result: Ok(list),
+        took: Duration::from_millis(5),
+    });
+    assert!(!a.refreshing.contains(&(Side::Source, Kind::Instance)));
+    assert_eq!(visible_names(&a, 0), ["canary"]);
+    assert!(a
+        .log
+        .lines
+        .back()
+        .unwrap()
+        .text
+        .contains("us-east-1 EC2 instances: 1 in 5 ms"));
+}
+
+#[test]
+fn mouse_click_moves_the_cursor_and_scroll_moves_it_too() {
+    let mut a = app(160, 30);
+    // Row 4 is the second data row of the left pane (header, kinds, border, titles).
+    a.update(Action::ClickAt { column: 10, row: 5 });
+    assert_eq!(a.cursor_resource(0).unwrap().name, "prod-web-1");
+    a.update(Action::ScrollAt {
+        column: 10,
+        row: 8,
+        lines: 3,
+    });
+    assert_eq!(
+        a.cursor_resource(0).unwrap().name,
+        "prod-web-2",
+        "clamped at the last row"
+    );
+    a.update(Action::ClickAt {
+        column: 100,
+        row: 4,
+    });
+    assert_eq!(a.focus, 1, "a click focuses the pane it lands in");
+}
+
+#[test]
+fn hundred_thousand_rows_scroll_within_the_window() {
+    let mut inv = estate();
+    let many: Vec<_> = (0..100_000)
+        .map(|n| {
+            instance(
+                SRC,
+                &format!("i-{n:06}"),
+                &format!("node-{n:06}"),
+                "54.1.1.1",
+                &[],
+            )
+        })
+        .collect();
+    inv.apply(Side::Source, Kind::Instance, Ok(many));
+    let mut a = app_with(inv, 160, 30);
+    key(&mut a, KeyCode::End);
+    assert_eq!(a.pane_state(0).cursor, 99_999);
+    assert!(
+        a.pane_state(0).offset > 99_900,
+        "the window follows the cursor"
+    );
+    assert!(screen(&a).contains("node-099999"));
+    chars(&mut a, "/node-0500");
+    assert_eq!(a.visible[0].len(), 100);
+}
+
+#[test]
+fn popups_open_scroll_and_close() {
+    let mut a = app(80, 24);
+    chars(&mut a, "?");
+    assert!(matches!(a.mode, Mode::Help { scroll: 0 }));
+    key(&mut a, KeyCode::PageDown);
+    assert!(matches!(a.mode, Mode::Help { scroll } if scroll > 0));
+    key(&mut a, KeyCode::Esc);
+    assert!(matches!(a.mode, Mode::Normal));
+    a.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(a.quit, "ctrl-c always quits");
+}
