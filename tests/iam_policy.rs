@@ -39,6 +39,7 @@ fn iam_actions(operation: &str) -> Vec<&str> {
 }
 
 fn operations_in(dir: &Path, found: &mut BTreeSet<String>) {
+    let operation = regex::Regex::new(r#""((?:ec2|s3|rds|route53):[A-Z][A-Za-z0-9]*)""#).unwrap();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.ends_with("seed") {
@@ -48,8 +49,6 @@ fn operations_in(dir: &Path, found: &mut BTreeSet<String>) {
             operations_in(&path, found);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            let operation =
-                regex::Regex::new(r#""((?:ec2|s3|rds|route53):[A-Z][A-Za-z0-9]*)""#).unwrap();
             for m in operation.captures_iter(&text) {
                 found.extend(iam_actions(&m[1]).into_iter().map(String::from));
             }
