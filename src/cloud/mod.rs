@@ -11,7 +11,7 @@ pub mod paging;
 pub(crate) mod rds;
 mod regions;
 pub(crate) mod route53;
-pub(crate) mod s3;
+pub mod s3;
 pub mod seed;
 
 pub use connect::{connect, Clients, RegionSpec, StaticKeys};
