@@ -22,6 +22,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Region to move from [default: AWS_REGION]
     #[arg(long, global = true, env = "CUTOVER_SOURCE", value_name = "REGION")]

@@ -105,8 +105,17 @@ async fn body(c: &Clients, bucket: &str, key: &str) -> Vec<u8> {
         .to_vec()
 }
 
-async fn head(c: &Clients, bucket: &str, key: String) -> aws_sdk_s3::operation::head_object::HeadObjectOutput {
-    c.s3.head_object().bucket(bucket).key(key).send().await.unwrap()
+async fn head(
+    c: &Clients,
+    bucket: &str,
+    key: String,
+) -> aws_sdk_s3::operation::head_object::HeadObjectOutput {
+    c.s3.head_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn object_tags(c: &Clients, bucket: &str, key: &str) -> BTreeMap<String, String> {

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# Bucket migration benchmark: cutover vs `aws s3 sync` vs `rclone copy`, the
+# same server-side bucket-to-bucket copy on the same local S3 server in the
+# same run. See "Benchmark: bucket migration" in README.md.
+#
+#   bash benches/s3_migrate.sh
+#   N=5000 LARGE=2 bash benches/s3_migrate.sh
+#
+# Env: N (small objects, 2000), LARGE (20 MiB objects, 3), LARGE_MIB (20),
+#      PORT (moto_server port, default: a free one), CONCURRENCY (requests in
+#      flight for every tool, 64), SKIP_CONCURRENT=1 (moto only, no s3s-fs),
+#      SKIP_INSTALL=1 (fail instead of installing what is missing),
+#      TOOLS_DIR (where s3s-fs is cargo-installed, /tmp/s3bench-tools),
+#      KEEP=1 (keep the temp dir with logs).
+# Not run by CI: it installs packages (pip, apt-get, cargo install).
+set -euo pipefail
+
+N=${N:-2000}
+LARGE=${LARGE:-3}
+LARGE_MIB=${LARGE_MIB:-20}
+PORT=${PORT:-}
+CONCURRENCY=${CONCURRENCY:-64}
+SKIP_CONCURRENT=${SKIP_CONCURRENT:-0}
+SKIP_INSTALL=${SKIP_INSTALL:-0}
+TOOLS_DIR=${TOOLS_DIR:-/tmp/s3bench-tools}
+S3S_FS_VERSION=${S3S_FS_VERSION:-0.14.1} # 0.15+ needs rustc 1.96
+KEEP=${KEEP:-0}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=$(mktemp -d /tmp/s3bench.XXXXXX)
+LOGS=$WORK/logs
+mkdir -p "$LOGS"
+RESULTS=$WORK/results.tsv
+: >"$RESULTS"
+
+export AWS_ACCESS_KEY_ID=benchkey AWS_SECRET_ACCESS_KEY=benchsecret
+export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 || true
+
+PIDS=()
+cleanup() {
+    local rc=$?
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ $KEEP == 1 || $rc != 0 ]]; then
+        echo "logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$2"; }
+
+# ---------------------------------------------------------------- installs
+timed_install() { # label, command...
+    local label=$1; shift
+    [[ $SKIP_INSTALL == 1 ]] && die "$label is missing (SKIP_INSTALL=1)"
+    local t0; t0=$(now)
+    echo "installing $label ..." >&2
+    "$@" >"$LOGS/install-$label.log" 2>&1 || { tail -20 "$LOGS/install-$label.log" >&2; die "install of $label failed"; }
+    echo "installed $label in $(elapsed "$t0" "$(now)") s" >&2
+}
+
+say "tools"
+if ! python3 - <<'EOF' 2>/dev/null
+import moto, boto3
+v = tuple(int(x) for x in moto.__version__.split(".")[:3])
+assert v >= (5, 2, 5), moto.__version__
+EOF
+then timed_install moto pip install -q 'moto[server]>=5.2.5'; fi
+command -v moto_server >/dev/null || timed_install moto pip install -q 'moto[server]>=5.2.5'
+command -v aws >/dev/null || timed_install awscli pip install -q awscli
+if ! command -v rclone >/dev/null; then
+    timed_install rclone bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone'
+fi
+S3S_FS=$TOOLS_DIR/bin/s3s-fs
+if [[ $SKIP_CONCURRENT != 1 && ! -x $S3S_FS ]]; then
+    # Its own root and target dir: /work/main/target is not touched.
+    timed_install s3s-fs cargo install s3s-fs --version "$S3S_FS_VERSION" --features binary --locked \
+        --root "$TOOLS_DIR" --target-dir "$TOOLS_DIR/target"
+fi
+echo "moto $(python3 -c 'import moto; print(moto.__version__)'), $(aws --version 2>&1 | cut -d' ' -f1), $(rclone version | head -1)" >&2
+
+say "cutover (debug build)"
+(cd "$ROOT" && cargo build -q --bin cutover) || die "cargo build failed"
+CUTOVER=$ROOT/target/debug/cutover
+
+# ---------------------------------------------------------------- servers
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { # url, pid
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "$1" && return 0
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+PORT=${PORT:-$(free_port)}
+MOTO=http://127.0.0.1:$PORT
+say "moto_server on $MOTO"
+MOTO_EC2_LOAD_DEFAULT_AMIS=false moto_server -H 127.0.0.1 -p "$PORT" >"$LOGS/moto.log" 2>&1 &
+PIDS+=($!)
+wait_up "$MOTO/moto-api/" "$!" || { tail "$LOGS/moto.log" >&2; die "moto_server did not start"; }
+
+SERVERS=(moto)
+if [[ $SKIP_CONCURRENT != 1 ]]; then
+    S3S_PORT=$(free_port)
+    S3S=http://127.0.0.1:$S3S_PORT
+    say "s3s-fs on $S3S"
+    mkdir -p "$WORK/s3s-root"
+    "$S3S_FS" --host 127.0.0.1 --port "$S3S_PORT" --access-key "$AWS_ACCESS_KEY_ID" \
+        --secret-key "$AWS_SECRET_ACCESS_KEY" "$WORK/s3s-root" >"$LOGS/s3s-fs.log" 2>&1 &
+    PIDS+=($!)
+    wait_up "$S3S/" "$!" || { tail "$LOGS/s3s-fs.log" >&2; die "s3s-fs did not start"; }
+    SERVERS+=(s3s-fs)
+fi
+endpoint_of() { if [[ $1 == moto ]]; then echo "$MOTO"; else echo "$S3S"; fi; }
+
+# ---------------------------------------------------------------- helpers (python)
+cat >"$WORK/s3.py" <<'EOF'
+import concurrent.futures as cf, json, os, random, sys
+import boto3
+from botocore.config import Config
+
+def client(endpoint, region="us-east-1"):
+    return boto3.client("s3", endpoint_url=endpoint, region_name=region,
+                        config=Config(s3={"addressing_style": "path"},
+                                      max_pool_connections=32,
+                                      retries={"max_attempts": 5}))
+
+def listing(s3, bucket):
+    out = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for o in page.get("Contents", []):
+            out[o["Key"]] = o["Size"]
+    return out
+
+cmd, endpoint = sys.argv[1], sys.argv[2]
+if cmd == "seed":  # bucket n large large_mib
+    bucket, n, large, large_mib = sys.argv[3], *map(int, sys.argv[4:7])
+    s3 = client(endpoint)
+    s3.create_bucket(Bucket=bucket)
+    rnd = random.Random(42)
+    pool = os.urandom(64 * 1024 + 4096)
+    small = [(f"small/{i % 16:02d}/obj-{i:06d}.bin", rnd.randint(1024, 64 * 1024)) for i in range(n)]
+    def put_small(item):
+        key, size = item
+        off = rnd.randint(0, 4096)
+        s3.put_object(Bucket=bucket, Key=key, Body=pool[off:off + size],
+                      ContentType="application/octet-stream", Metadata={"bench": "1"})
+    with cf.ThreadPoolExecutor(16) as ex:
+        list(ex.map(put_small, small))
+    big = os.urandom(large_mib << 20)
+    for i in range(large):
+        body = i.to_bytes(4, "big") + big[4:]
+        s3.upload_fileobj(__import__("io").BytesIO(body), bucket, f"large/big-{i}.bin")
+elif cmd == "mkbucket":  # bucket region
+    bucket, region = sys.argv[3], sys.argv[4]
+    s3 = client(endpoint, region)
+    conf = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **conf)
+elif cmd == "stats":  # bucket -> "count bytes"
+    l = listing(client(endpoint), sys.argv[3])
+    print(len(l), sum(l.values()))
+elif cmd == "same":  # src dst: same keys and sizes?
+    s3 = client(endpoint)
+    a, b = listing(s3, sys.argv[3]), listing(s3, sys.argv[4])
+    if a != b:
+        missing = sorted(set(a) - set(b))[:5]
+        extra = sorted(set(b) - set(a))[:5]
+        wrong = sorted(k for k in set(a) & set(b) if a[k] != b[k])[:5]
+        print(f"{sys.argv[4]}: {len(b)} objects / {sum(b.values())} bytes, source {len(a)} / {sum(a.values())}; "
+              f"missing {missing} extra {extra} wrong size {wrong}")
+        sys.exit(1)
+elif cmd == "exists":
+    s3 = client(endpoint)
+    try:
+        s3.head_bucket(Bucket=sys.argv[3]); print("yes")
+    except Exception:
+        print("no")
+EOF
+s3py() { python3 "$WORK/s3.py" "$@"; }
+
+# The same tuning for every tool: CONCURRENCY requests in flight, 8 MiB
+# multipart threshold and part size (so the large objects copy in parts).
+cat >"$WORK/cutover.toml" <<EOF
+[s3]
+multipart_threshold_mib = 8
+part_size_mib = 8
+concurrency = $CONCURRENCY
+EOF
+cat >"$WORK/aws-config" <<EOF
+[default]
+region = us-east-1
+s3 =
+    addressing_style = path
+    max_concurrent_requests = $CONCURRENCY
+    max_queue_size = 10000
+    multipart_threshold = 8MB
+    multipart_chunksize = 8MB
+EOF
+
+record() { # tool server what objects bytes seconds
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"
+    python3 -c '
+import sys
+tool, server, what, n, b, s = sys.argv[1:]
+n, b, s = int(n), int(b), float(s)
+print(f"   {tool} ({what}) on {server}: {n} objects, {b/2**20:.1f} MiB in {s:.2f} s")' "$@" >&2
+}
+
+check_copy() { # server endpoint dst label
+    local why
+    why=$(s3py same "$2" "$SRC" "$3") || die "$4 on $1: the target differs from the source: $why"
+}
+
+run_cutover() { # server endpoint dst home label
+    local server=$1 ep=$2 dst=$3 home=$4 label=$5
+    mkdir -p "$home"
+    local -a env=(HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config"
+        XDG_STATE_HOME="$home/state" AWS_ENDPOINT_URL="$MOTO")
+    # cutover's copy reads the whole inventory (EC2, RDS, ...) first: those
+    # calls go to moto; S3 calls go to the server under test.
+    [[ $server != moto ]] && env+=(AWS_ENDPOINT_URL_S3="$ep")
+    local t0 t1
+    t0=$(now)
+    env "${env[@]}" "$CUTOVER" --source us-east-1 --target eu-west-1 --config "$WORK/cutover.toml" \
+        copy --ids "$SRC" --target-bucket "$dst" --yes --wait >"$LOGS/cutover-$label-$server.log" 2>&1 \
+        || { tail -30 "$LOGS/cutover-$label-$server.log" >&2; die "cutover ($label) on $server failed"; }
+    t1=$(now)
+    check_copy "$server" "$ep" "$dst" "cutover ($label)"
+    local skipped
+    skipped=$(grep -o 'skipped=[0-9]*' "$LOGS/cutover-$label-$server.log" | tail -1 | cut -d= -f2)
+    record cutover "$server" "$label, ${skipped:-?} skipped" "$SRC_COUNT" "$SRC_BYTES" "$(elapsed "$t0" "$t1")"
+}
+
+run_aws() {
+    local server=$1 ep=$2 dst=$3 t0 t1
+    [[ $(s3py exists "$ep" "$dst") == no ]] || die "$dst already exists"
+    s3py mkbucket "$ep" "$dst" eu-west-1
+    t0=$(now)
+    AWS_CONFIG_FILE="$WORK/aws-config" aws s3 sync "s3://$SRC" "s3://$dst" --endpoint-url "$ep" \
+        --region eu-west-1 --only-show-errors >"$LOGS/aws-$server.log" 2>&1 \
+        || { tail -30 "$LOGS/aws-$server.log" >&2; die "aws s3 sync on $server failed"; }
+    t1=$(now)
+    check_copy "$server" "$ep" "$dst" "aws s3 sync"
+    record "aws s3 sync" "$server" copy "$SRC_COUNT" "$SRC_BYTES" "$(elapsed "$t0" "$t1")"
+}
+
+run_rclone() {
+    local server=$1 ep=$2 dst=$3 t0 t1
+    [[ $(s3py exists "$ep" "$dst") == no ]] || die "$dst already exists"
+    s3py mkbucket "$ep" "$dst" eu-west-1
+    t0=$(now)
+    # rclone's AWS SDK fails on AWS_CA_BUNDLE with its own HTTP transport ("LoadCustomCABundleError").
+    env -u AWS_CA_BUNDLE RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT="$ep" \
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
+    RCLONE_CONFIG_BENCH_REGION=us-east-1 RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true \
+        rclone copy "bench:$SRC" "bench:$dst" --config /dev/null \
+        --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" --s3-copy-cutoff 8M \
+        --s3-no-check-bucket --log-level ERROR >"$LOGS/rclone-$server.log" 2>&1 \
+        || { tail -30 "$LOGS/rclone-$server.log" >&2; die "rclone copy on $server failed"; }
+    t1=$(now)
+    check_copy "$server" "$ep" "$dst" "rclone copy"
+    record "rclone copy" "$server" copy "$SRC_COUNT" "$SRC_BYTES" "$(elapsed "$t0" "$t1")"
+}
+
+# ---------------------------------------------------------------- runs
+SRC=bench-src
+for server in "${SERVERS[@]}"; do
+    ep=$(endpoint_of "$server")
+    say "$server: seeding s3://$SRC with $N small objects (1-64 KiB) and $LARGE x $LARGE_MIB MiB"
+    t0=$(now)
+    s3py seed "$ep" "$SRC" "$N" "$LARGE" "$LARGE_MIB" || die "seeding $server failed"
+    read -r SRC_COUNT SRC_BYTES < <(s3py stats "$ep" "$SRC")
+    echo "   seeded $SRC_COUNT objects, $SRC_BYTES bytes in $(elapsed "$t0" "$(now)") s" >&2
+    say "$server: copies ($CONCURRENCY in flight, multipart above 8 MiB in 8 MiB parts)"
+    run_cutover "$server" "$ep" bench-dst-cutover "$WORK/home-cutover-$server" copy
+    # The same copy again into the now-full target, with a fresh journal:
+    # every object is already equal and skipped ("sync" semantics).
+    run_cutover "$server" "$ep" bench-dst-cutover "$WORK/home-rerun-$server" "re-run"
+    run_aws "$server" "$ep" bench-dst-aws
+    run_rclone "$server" "$ep" bench-dst-rclone
+done
+
+# ---------------------------------------------------------------- table
+say "results ($(nproc) cores, $(date -u +%Y-%m-%d))"
+python3 - "$RESULTS" <<'EOF'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+head = ("tool", "server", "run", "objects", "MiB", "seconds", "objects/s", "MiB/s")
+out = [head]
+for tool, server, what, n, b, s in rows:
+    n, mib, s = int(n), int(b) / 2**20, float(s)
+    out.append((tool, server, what, str(n), f"{mib:.1f}", f"{s:.2f}", f"{n/s:.0f}", f"{mib/s:.1f}"))
+w = [max(len(r[i]) for r in out) for i in range(len(head))]
+for i, r in enumerate(out):
+    print("  ".join(c.ljust(w[j]) if j < 3 else c.rjust(w[j]) for j, c in enumerate(r)))
+    if i == 0:
+        print("  ".join("-" * x for x in w))
+EOF
