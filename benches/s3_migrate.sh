@@ -223,10 +223,19 @@ run_cutover() { # server endpoint dst home label
     local server=$1 ep=$2 dst=$3 home=$4 label=$5
     mkdir -p "$home"
     local -a env=(HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config"
-        XDG_STATE_HOME="$home/state" AWS_ENDPOINT_URL="$MOTO")
-    # cutover's copy reads the whole inventory (EC2, RDS, ...) first: those
-    # calls go to moto; S3 calls go to the server under test.
-    [[ $server != moto ]] && env+=(AWS_ENDPOINT_URL_S3="$ep")
+        XDG_STATE_HOME="$home/state")
+    if [[ $server == moto ]]; then
+        env+=(AWS_ENDPOINT_URL="$MOTO")
+    else
+        # `cutover copy` reads the whole inventory (EC2, RDS, S3) before it
+        # starts, and an S3-only server fails the EC2 and RDS calls: send
+        # those to moto with the SDK's per-service endpoint variables. (Not
+        # AWS_ENDPOINT_URL: cutover passes that to the SDK as an explicit
+        # endpoint, which beats AWS_ENDPOINT_URL_S3. Without it, S3 on an IP
+        # endpoint is still path-style by the SDK's endpoint rules.)
+        env+=(AWS_ENDPOINT_URL_EC2="$MOTO" AWS_ENDPOINT_URL_RDS="$MOTO"
+            AWS_ENDPOINT_URL_ROUTE_53="$MOTO" AWS_ENDPOINT_URL_S3="$ep")
+    fi
     local t0 t1
     t0=$(now)
     env "${env[@]}" "$CUTOVER" --source us-east-1 --target eu-west-1 --config "$WORK/cutover.toml" \

@@ -9,18 +9,11 @@ use crate::model::Resource;
 
 /// The account's image in `c`'s region with this id.
 pub async fn image(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
-    let out = c.ec2.describe_images().image_ids(id).send().await;
-    match out {
-        Ok(out) => Ok(out.images().first().map(|i| ec2::image(&c.region, i))),
-        Err(e) => {
-            let e = CloudError::from_sdk("ec2:DescribeImages", e);
-            if super::is_not_found(&e) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+    let out = super::found(
+        "ec2:DescribeImages",
+        c.ec2.describe_images().image_ids(id).send().await,
+    )?;
+    Ok(out.and_then(|o| o.images().first().map(|i| ec2::image(&c.region, i))))
 }
 
 /// A copy made earlier of `source_id`, found by its tag.

@@ -10,24 +10,16 @@ use aws_sdk_ec2::types as t;
 
 /// The key pair called `name`, with its public key.
 pub async fn key_pair(c: &Clients, name: &str) -> Result<Option<Resource>, CloudError> {
-    match c
-        .ec2
-        .describe_key_pairs()
-        .key_names(name)
-        .include_public_key(true)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.key_pairs().first().map(|k| ec2::key_pair(&c.region, k))),
-        Err(e) => {
-            let e = CloudError::from_sdk("ec2:DescribeKeyPairs", e);
-            if super::is_not_found(&e) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+    let out = super::found(
+        "ec2:DescribeKeyPairs",
+        c.ec2
+            .describe_key_pairs()
+            .key_names(name)
+            .include_public_key(true)
+            .send()
+            .await,
+    )?;
+    Ok(out.and_then(|o| o.key_pairs().first().map(|k| ec2::key_pair(&c.region, k))))
 }
 
 pub async fn import_key(

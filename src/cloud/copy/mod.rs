@@ -13,6 +13,9 @@ use super::error::{sdk, CloudError};
 use super::Clients;
 use crate::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 use aws_sdk_ec2::types as t;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::BTreeMap;
 
 /// Tags to put on a resource as it is created, for `set_tag_specifications`:
@@ -67,8 +70,27 @@ fn tag_filter(key: &str, value: &str) -> t::Filter {
         .build()
 }
 
-/// "InvalidSnapshot.NotFound" and kin: the thing is not there.
-fn is_not_found(e: &CloudError) -> bool {
-    e.code()
-        .is_some_and(|c| c.ends_with(".NotFound") || c.ends_with(".Malformed"))
+/// A describe-by-id answer: None when AWS says the thing is not there
+/// ("InvalidSnapshot.NotFound", "DBSnapshotNotFound" and kin).
+pub(crate) fn found<T, E>(
+    operation: &'static str,
+    answer: Result<T, SdkError<E, Response>>,
+) -> Result<Option<T>, CloudError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match answer {
+        Ok(out) => Ok(Some(out)),
+        Err(e) => {
+            let e = CloudError::from_sdk(operation, e);
+            let missing = e.code().is_some_and(|c| {
+                c.ends_with("NotFound") || c.ends_with("NotFoundFault") || c.ends_with(".Malformed")
+            });
+            if missing {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
 }

@@ -12,55 +12,36 @@ fn tags(pairs: &[(&str, &str)]) -> Vec<Tag> {
         .collect()
 }
 
-fn not_found(e: &CloudError) -> bool {
-    e.code()
-        .is_some_and(|c| c.ends_with("NotFound") || c.ends_with("NotFoundFault"))
-}
-
 pub async fn db_instance(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
-    match c
-        .rds
-        .describe_db_instances()
-        .db_instance_identifier(id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out
-            .db_instances()
+    let out = super::found(
+        "rds:DescribeDBInstances",
+        c.rds
+            .describe_db_instances()
+            .db_instance_identifier(id)
+            .send()
+            .await,
+    )?;
+    Ok(out.and_then(|o| {
+        o.db_instances()
             .first()
-            .map(|d| rds::db_instance(&c.region, d))),
-        Err(e) => {
-            let e = CloudError::from_sdk("rds:DescribeDBInstances", e);
-            if not_found(&e) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+            .map(|d| rds::db_instance(&c.region, d))
+    }))
 }
 
 pub async fn db_snapshot(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
-    match c
-        .rds
-        .describe_db_snapshots()
-        .db_snapshot_identifier(id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out
-            .db_snapshots()
+    let out = super::found(
+        "rds:DescribeDBSnapshots",
+        c.rds
+            .describe_db_snapshots()
+            .db_snapshot_identifier(id)
+            .send()
+            .await,
+    )?;
+    Ok(out.and_then(|o| {
+        o.db_snapshots()
             .first()
-            .map(|s| rds::db_snapshot(&c.region, s))),
-        Err(e) => {
-            let e = CloudError::from_sdk("rds:DescribeDBSnapshots", e);
-            if not_found(&e) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+            .map(|s| rds::db_snapshot(&c.region, s))
+    }))
 }
 
 pub async fn create_db_snapshot(

@@ -8,31 +8,19 @@ use crate::model::Resource;
 use aws_sdk_ec2::types as t;
 
 pub async fn snapshot(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
-    match c.ec2.describe_snapshots().snapshot_ids(id).send().await {
-        Ok(out) => Ok(out.snapshots().first().map(|s| ec2::snapshot(&c.region, s))),
-        Err(e) => {
-            let e = CloudError::from_sdk("ec2:DescribeSnapshots", e);
-            if super::is_not_found(&e) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+    let out = super::found(
+        "ec2:DescribeSnapshots",
+        c.ec2.describe_snapshots().snapshot_ids(id).send().await,
+    )?;
+    Ok(out.and_then(|o| o.snapshots().first().map(|s| ec2::snapshot(&c.region, s))))
 }
 
 pub async fn volume(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
-    match c.ec2.describe_volumes().volume_ids(id).send().await {
-        Ok(out) => Ok(out.volumes().first().map(|v| ec2::volume(&c.region, v))),
-        Err(e) => {
-            let e = CloudError::from_sdk("ec2:DescribeVolumes", e);
-            if super::is_not_found(&e) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+    let out = super::found(
+        "ec2:DescribeVolumes",
+        c.ec2.describe_volumes().volume_ids(id).send().await,
+    )?;
+    Ok(out.and_then(|o| o.volumes().first().map(|v| ec2::volume(&c.region, v))))
 }
 
 /// A snapshot of the account's carrying `key=value`.

@@ -26,15 +26,7 @@ pub async fn buckets(
     s: &mut Seeded,
 ) -> Result<(), CloudError> {
     for b in &e.buckets {
-        let mut create = c.s3.create_bucket().bucket(&b.name);
-        if c.region != "us-east-1" {
-            create = create.create_bucket_configuration(
-                t::CreateBucketConfiguration::builder()
-                    .location_constraint(t::BucketLocationConstraint::from(c.region.as_str()))
-                    .build(),
-            );
-        }
-        create.send().await.map_err(sdk("s3:CreateBucket"))?;
+        crate::cloud::copy::bucket::create_bucket(c, &b.name).await?;
         if b.versioning {
             c.s3.put_bucket_versioning()
                 .bucket(&b.name)
@@ -48,16 +40,7 @@ pub async fn buckets(
                 .map_err(sdk("s3:PutBucketVersioning"))?;
         }
         if !b.tags.is_empty() {
-            let mut tagging = t::Tagging::builder();
-            for (k, v) in &b.tags {
-                tagging = tagging.tag_set(super::built(t::Tag::builder().key(k).value(v).build())?);
-            }
-            c.s3.put_bucket_tagging()
-                .bucket(&b.name)
-                .tagging(super::built(tagging.build())?)
-                .send()
-                .await
-                .map_err(sdk("s3:PutBucketTagging"))?;
+            crate::cloud::copy::bucket::put_tags(c, &b.name, &b.tags).await?;
         }
         let count = e.objects_in(b, objects) - usize::from(b.large_object_mib.is_some());
         let sizes: Vec<usize> = stream::iter(0..count)
