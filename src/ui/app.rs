@@ -2,18 +2,24 @@
 //! Drawing only reads an `App`; the event loop only feeds it actions and
 //! carries out the `Effect`s it returns.
 
-use super::action::{Action, Command, Effect, PromptKey};
+use super::action::{Action, Command, DialogKey, Effect, PromptKey};
+use super::confirm::Confirm;
+use super::copy_dialog::CopyDialog;
+use super::dns_board::DnsView;
+use super::dns_dialog::DnsDialog;
 use super::filter::Filter;
 use super::index::ListingIndex;
 use super::keymap::Keymap;
 use super::layout::{self, page_height};
 use super::pointing::PointIndex;
 use super::state::{Header, KindState, Level, LogBook, LogLine};
+use super::task_board::TaskBoard;
 use super::theme::Theme;
+use crate::migrate::{S3Tuning, Task, TaskState};
 use crate::model::{Inventory, Kind, Listing, Resource, Side};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::SystemTime;
 use tui_input::Input;
 
@@ -22,8 +28,19 @@ pub enum Mode {
     Normal,
     Filter(Input),
     KindPrompt(Input),
-    Details { scroll: u16 },
-    Help { scroll: u16 },
+    Details {
+        scroll: u16,
+    },
+    Help {
+        scroll: u16,
+    },
+    CopyDialog(Box<CopyDialog>),
+    /// The step history, notes and error of the task under the tasks cursor.
+    TaskHistory {
+        scroll: u16,
+    },
+    DnsPlan(Box<DnsDialog>),
+    Confirm(Box<Confirm>),
 }
 
 pub struct App {
@@ -49,8 +66,15 @@ pub struct App {
     pub size: Rect,
     pub spinner: usize,
     pub quit: bool,
-    /// The clock for log time stamps; tests fix it.
+    /// The clock for log time stamps, elapsed times and DNS countdowns; tests fix it.
     pub clock: fn() -> SystemTime,
+    /// Copy tasks, shown in place of the panes while `show_tasks`.
+    pub tasks: TaskBoard,
+    pub show_tasks: bool,
+    /// DNS cutovers by journal topic ("dns:ZONE:name.").
+    pub dns: BTreeMap<String, DnsView>,
+    /// How bucket copies copy objects (from the settings).
+    pub s3_tuning: S3Tuning,
 }
 
 impl App {
@@ -75,6 +99,10 @@ impl App {
             spinner: 0,
             quit: false,
             clock: SystemTime::now,
+            tasks: TaskBoard::default(),
+            show_tasks: false,
+            dns: BTreeMap::new(),
+            s3_tuning: S3Tuning::default(),
         };
         // An inventory may come already filled (tests, benches).
         let loaded: Vec<(Side, Kind)> = app
@@ -161,11 +189,26 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(self.size, self.kind, self.show_log)
+        let mut areas = layout::areas(self.size, self.kind, self.show_log);
+        if self.show_tasks {
+            areas.tasks = areas.panes.iter().copied().reduce(|a, b| a.union(b));
+            areas.panes.clear();
+        } else if let Some((_, view)) = self.cursor_cutover() {
+            let steps = view.progress.as_ref().map_or(0, |p| p.plan.steps.len());
+            layout::split_dns_panel(&mut areas, steps);
+        }
+        areas
     }
 
+    /// Rows of a pane, as if the panes were shown (the cursor keeps its
+    /// place while the tasks view is open).
     fn page(&self) -> usize {
-        self.areas().panes.first().map_or(1, |p| page_height(*p))
+        let areas = if self.show_tasks {
+            layout::areas(self.size, self.kind, self.show_log)
+        } else {
+            self.areas()
+        };
+        areas.panes.first().map_or(1, |p| page_height(*p))
     }
 
     // ----- keys -----
@@ -199,8 +242,76 @@ impl App {
                 result,
                 took,
             } => self.listed(side, kind, result, took),
+            Action::Dialog(key) => return self.dialog(key),
+            Action::TaskChanged(task) => self.task_changed(*task),
+            a
+            @ (Action::DnsStatus { .. } | Action::DnsProgress { .. } | Action::DnsDone { .. }) => {
+                self.dns_report(a)
+            }
+            Action::JobFailed(text) => self.note(Level::Error, text),
         }
         Vec::new()
+    }
+
+    fn dialog(&mut self, key: DialogKey) -> Vec<Effect> {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::CopyDialog(d) => self.copy_dialog_key(d, key),
+            Mode::DnsPlan(d) => self.dns_dialog_key(d, key),
+            Mode::Confirm(c) => self.confirm_key(c, key),
+            other => {
+                self.mode = other;
+                Vec::new()
+            }
+        }
+    }
+
+    fn task_changed(&mut self, task: Task) {
+        let ended = |t: &Task| {
+            matches!(
+                t.state,
+                TaskState::Done | TaskState::Failed { .. } | TaskState::Cancelled { .. }
+            )
+        };
+        let just_ended = ended(&task)
+            && self
+                .tasks
+                .tasks
+                .iter()
+                .any(|t| t.spec.id == task.spec.id && !ended(t));
+        if just_ended {
+            self.note(
+                Level::Info,
+                format!(
+                    "{} {}: {}",
+                    task.spec.kind.label(),
+                    task.spec.what(),
+                    task.state.name()
+                ),
+            );
+        }
+        self.tasks.update(task);
+    }
+
+    /// Tasks rebuilt from the journal at start, shown as they were left.
+    pub fn load_tasks(&mut self, tasks: Vec<Task>) {
+        let unfinished = tasks.iter().filter(|t| t.is_resumable()).count();
+        let count = tasks.len();
+        for task in tasks {
+            self.tasks.update(task);
+        }
+        if count > 0 {
+            let what = if self.read_only() {
+                "read-only: shown, not resumed"
+            } else {
+                "resuming"
+            };
+            self.note(
+                Level::Info,
+                format!(
+                    "journal: {count} copy task(s), {unfinished} unfinished ({what}); t shows them"
+                ),
+            );
+        }
     }
 
     pub fn note(&mut self, level: Level, text: impl Into<String>) {
@@ -212,7 +323,20 @@ impl App {
     }
 
     fn command(&mut self, c: Command) -> Vec<Effect> {
+        if self.show_tasks {
+            if let Some(effects) = self.tasks_command(c) {
+                return effects;
+            }
+        }
         match c {
+            Command::Copy => self.open_copy_dialog(),
+            Command::ToggleTasks => self.show_tasks = !self.show_tasks,
+            Command::PauseTask | Command::ResumeTask | Command::CancelTask | Command::RetryTask => {
+                return self.task_control(c)
+            }
+            Command::DnsPlan => self.open_dns_dialog(),
+            Command::DnsStep => return self.dns_command(false),
+            Command::DnsRollback => return self.dns_command(true),
             Command::Quit => self.quit = true,
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::ToggleLog => self.show_log = !self.show_log,
@@ -286,6 +410,7 @@ impl App {
     }
 
     pub fn switch_kind(&mut self, kind: Kind) {
+        self.show_tasks = false;
         if kind != self.kind {
             self.kind = kind;
             self.focus = self.focus.min(self.sides().len() - 1);
@@ -417,13 +542,18 @@ impl App {
                 .cursor_resource(self.focus)
                 .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
             Mode::Help { .. } => super::views::help::lines(self).len(),
+            Mode::TaskHistory { .. } => self.tasks.selected().map_or(0, |t| {
+                super::views::task_history::lines(t, &self.theme).len()
+            }),
             _ => return,
         };
         let page = super::views::popup_area(self.size, max)
             .height
             .saturating_sub(2) as usize;
         let max = max.saturating_sub(page) as i64;
-        if let Mode::Details { scroll } | Mode::Help { scroll } = &mut self.mode {
+        if let Mode::Details { scroll } | Mode::Help { scroll } | Mode::TaskHistory { scroll } =
+            &mut self.mode
+        {
             *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;
         }
     }
@@ -435,7 +565,10 @@ impl App {
     }
 
     fn scroll_at(&mut self, column: u16, row: u16, lines: i32) {
-        if matches!(self.mode, Mode::Details { .. } | Mode::Help { .. }) {
+        if matches!(
+            self.mode,
+            Mode::Details { .. } | Mode::Help { .. } | Mode::TaskHistory { .. }
+        ) {
             return self.popup_scroll(lines);
         }
         if let Some((pane, _)) = self.pane_at(column, row) {
