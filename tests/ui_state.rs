@@ -144,7 +144,7 @@ fn counterpart_of_the_cursor_row_is_highlighted_both_ways() {
 #[test]
 fn keymap_override_from_config_and_bad_overrides_rejected() {
     let overrides: BTreeMap<String, String> = [
-        ("quit".to_string(), "x".to_string()),
+        ("quit".to_string(), "Q".to_string()),
         ("refresh".into(), "ctrl-r f5".into()),
     ]
     .into();
@@ -155,7 +155,7 @@ fn keymap_override_from_config_and_bad_overrides_rejected() {
     assert!(!a.quit, "q is no longer quit");
     let effects = a.key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE));
     assert_eq!(effects, vec![Effect::Refresh(Kind::ALL.to_vec())]);
-    chars(&mut a, "x");
+    chars(&mut a, "Q");
     assert!(a.quit);
 
     let bad = |name: &str, keys: &str| {

@@ -542,8 +542,12 @@ impl App {
                 .cursor_resource(self.focus)
                 .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
             Mode::Help { .. } => super::views::help::lines(self).len(),
+            // Errors are long: count the rows they wrap to.
             Mode::TaskHistory { .. } => self.tasks.selected().map_or(0, |t| {
-                super::views::task_history::lines(t, &self.theme).len()
+                super::views::wrapped_rows(
+                    self.size,
+                    &super::views::task_history::lines(t, &self.theme),
+                )
             }),
             _ => return,
         };

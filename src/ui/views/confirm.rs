@@ -3,7 +3,7 @@
 
 use super::super::app::App;
 use super::super::confirm::Confirm;
-use super::popup_area;
+use super::wrapped_popup_area;
 use ratatui::layout::Position;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App, c: &Confirm) {
             " enter/y yes · esc/n no "
         }
     };
-    let area = popup_area(frame.area(), lines.len());
+    let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.error)

@@ -4,7 +4,7 @@
 
 use super::super::app::App;
 use super::super::copy_dialog::{CopyDialog, CopyField};
-use super::popup_area;
+use super::wrapped_popup_area;
 use crate::migrate::{CopyKind, TaskSpec};
 use ratatui::layout::Position;
 use ratatui::text::{Line, Span};
@@ -33,7 +33,7 @@ fn made(spec: &TaskSpec) -> String {
             o.target_vpc.as_deref().unwrap_or("the default VPC")
         ),
         CopyKind::Bucket => format!(
-            "bucket {} with its settings and objects",
+            "bucket {} (settings, objects)",
             o.target_bucket.as_deref().unwrap_or("?")
         ),
         CopyKind::DbInstance | CopyKind::DbSnapshot => match &o.restore {
@@ -95,7 +95,7 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
             }
             None => {
                 let (_, text) = &d.vpcs[d.vpc];
-                let of = format!("  ({} of {}, ←→ chooses)", d.vpc + 1, d.vpcs.len());
+                let of = format!("  ←→ {}/{}", d.vpc + 1, d.vpcs.len());
                 Span::raw(format!(
                     "{text}{}",
                     if focused { of } else { String::new() }
@@ -136,7 +136,7 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
 
 pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
     let (lines, cursor) = lines(app, d);
-    let area = popup_area(frame.area(), lines.len());
+    let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)

@@ -7,7 +7,7 @@ use super::super::app::App;
 use super::super::dns_board::DnsView;
 use super::super::dns_dialog::{DnsDialog, DnsField, DNS_FIELDS};
 use super::super::theme::Theme;
-use super::popup_area;
+use super::wrapped_popup_area;
 use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::{DnsPlan, Progress};
 use ratatui::layout::{Position, Rect};
@@ -17,6 +17,12 @@ use ratatui::Frame;
 
 /// The plan's steps; with `done`, marked done (✓) and next (▶).
 fn step_lines(plan: &DnsPlan, done: Option<usize>, t: &Theme) -> Vec<Line<'static>> {
+    let width = plan
+        .steps
+        .iter()
+        .map(|s| compact(&s.step).chars().count())
+        .max()
+        .unwrap_or(0);
     plan.steps
         .iter()
         .enumerate()
@@ -28,11 +34,17 @@ fn step_lines(plan: &DnsPlan, done: Option<usize>, t: &Theme) -> Vec<Line<'stati
             };
             Line::from(vec![
                 Span::styled(format!("  {mark} {:>2}. ", i + 1), style),
-                Span::styled(format!("{:<46}", s.step.to_string()), style),
-                Span::styled(format!(" → {}", s.after), t.dim),
+                Span::styled(format!("{:<width$}", compact(&s.step)), style),
+                Span::styled(format!(" → {}", compact(&s.after)), t.dim),
             ])
         })
         .collect()
+}
+
+/// The engine's words without "(source/target)" on every line: the
+/// headings say it once.
+fn compact(thing: &impl ToString) -> String {
+    thing.to_string().replace(" (source/target)", "")
 }
 
 fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
@@ -70,7 +82,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
     match d.preview(&app.inventory) {
         Ok(plan) => {
             out.push(Line::from(vec![
-                Span::styled("Plan  ", t.header),
+                Span::styled("Plan (weights source/target)  ", t.header),
                 Span::raw(format!("now {} → target {}", plan.source, plan.target)),
             ]));
             out.extend(step_lines(&plan, None, t));
@@ -98,7 +110,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
 
 pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
     let (lines, cursor) = dialog_lines(app, d);
-    let area = popup_area(frame.area(), lines.len());
+    let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)
@@ -144,7 +156,7 @@ pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
     let Some(p) = &view.progress else { return };
     let t = &app.theme;
     let title = format!(
-        " DNS cutover · {} {} · {} of {} steps done{} ",
+        " DNS cutover · {} {} · {} of {} steps done{} · weights source/target ",
         record.name,
         p.plan.record_type,
         p.done,

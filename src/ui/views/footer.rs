@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             (k(Command::KindPrompt), "kind"),
             (k(Command::Filter), "filter"),
             (k(Command::Details), "details"),
-            (k(Command::DnsPlan), "DNS plan"),
+            (k(Command::DnsPlan), "plan"),
             (k(Command::DnsStep), "step"),
             (k(Command::DnsRollback), "rollback"),
             (k(Command::ToggleTasks), "tasks"),

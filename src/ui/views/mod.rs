@@ -64,6 +64,19 @@ pub fn popup_area(size: Rect, lines: usize) -> Rect {
     area
 }
 
+/// A popup as tall as `lines` are once wrapped to its width, so the last
+/// line (the confirmation, the refusal) is never cut off.
+pub fn wrapped_popup_area(size: Rect, lines: &[ratatui::text::Line]) -> Rect {
+    popup_area(size, wrapped_rows(size, lines))
+}
+
+/// Rows `lines` take in a popup once wrapped (by characters: close enough
+/// for sizing; word wrapping may take a row more).
+pub fn wrapped_rows(size: Rect, lines: &[ratatui::text::Line]) -> usize {
+    let inner = popup_area(size, 0).width.saturating_sub(2).max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum()
+}
+
 /// A spinner frame for things in flight.
 pub fn spinner(app: &App) -> &'static str {
     const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -4,8 +4,8 @@
 use super::super::app::App;
 use super::super::state::clock_text;
 use super::super::theme::Theme;
-use super::popup_area;
 use super::tasks::state_style;
+use super::wrapped_popup_area;
 use crate::migrate::{Task, TaskState};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
         return;
     };
     let lines = lines(task, &app.theme);
-    let area = popup_area(frame.area(), lines.len());
+    let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)

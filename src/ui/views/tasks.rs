@@ -11,7 +11,7 @@ use crate::migrate::{CopyKind, Task, TaskState};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table, Wrap};
 use ratatui::Frame;
 use std::time::Duration;
 
@@ -229,7 +229,8 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
     if let Some(note) = task.notes.last() {
         lines.push(Line::from(Span::styled(format!("note: {note}"), t.differs)));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    // The error in full matters more than the note under it.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// "objects 120/300 · 180.0 MB of 450.0 MB · 12.0 MB/s · ETA 23s".
