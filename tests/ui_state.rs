@@ -515,3 +515,20 @@ fn dns_plan_dialog_starts_step_one_and_refuses_in_read_only() {
         .is_empty());
     assert!(matches!(ro.mode, Mode::DnsPlan(_)), "the plan stays shown");
 }
+
+#[test]
+fn a_finished_copy_re_reads_what_it_made() {
+    let mut a = app(120, 30);
+    let mut task = running_image();
+    a.update(Action::TaskChanged(Box::new(task.clone())));
+    task.apply(now_ms(), &cutover::migrate::TaskEvent::Done);
+    let effects = a.update(Action::TaskChanged(Box::new(task.clone())));
+    assert_eq!(
+        effects,
+        [Effect::Refresh(vec![Kind::Image, Kind::Snapshot])]
+    );
+    assert!(
+        a.update(Action::TaskChanged(Box::new(task))).is_empty(),
+        "once"
+    );
+}

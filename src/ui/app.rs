@@ -15,7 +15,7 @@ use super::pointing::PointIndex;
 use super::state::{Header, KindState, Level, LogBook, LogLine};
 use super::task_board::TaskBoard;
 use super::theme::Theme;
-use crate::migrate::{S3Tuning, Task, TaskState};
+use crate::migrate::S3Tuning;
 use crate::model::{Inventory, Kind, Listing, Resource, Side};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -134,7 +134,7 @@ impl App {
         self.kinds.get(&kind)
     }
 
-    fn kind_state_mut(&mut self) -> &mut KindState {
+    pub(super) fn kind_state_mut(&mut self) -> &mut KindState {
         self.kinds.entry(self.kind).or_default()
     }
 
@@ -243,10 +243,10 @@ impl App {
                 took,
             } => self.listed(side, kind, result, took),
             Action::Dialog(key) => return self.dialog(key),
-            Action::TaskChanged(task) => self.task_changed(*task),
+            Action::TaskChanged(task) => return self.task_changed(*task),
             a
             @ (Action::DnsStatus { .. } | Action::DnsProgress { .. } | Action::DnsDone { .. }) => {
-                self.dns_report(a)
+                return self.dns_report(a)
             }
             Action::JobFailed(text) => self.note(Level::Error, text),
         }
@@ -262,55 +262,6 @@ impl App {
                 self.mode = other;
                 Vec::new()
             }
-        }
-    }
-
-    fn task_changed(&mut self, task: Task) {
-        let ended = |t: &Task| {
-            matches!(
-                t.state,
-                TaskState::Done | TaskState::Failed { .. } | TaskState::Cancelled { .. }
-            )
-        };
-        let just_ended = ended(&task)
-            && self
-                .tasks
-                .tasks
-                .iter()
-                .any(|t| t.spec.id == task.spec.id && !ended(t));
-        if just_ended {
-            self.note(
-                Level::Info,
-                format!(
-                    "{} {}: {}",
-                    task.spec.kind.label(),
-                    task.spec.what(),
-                    task.state.name()
-                ),
-            );
-        }
-        self.tasks.update(task);
-    }
-
-    /// Tasks rebuilt from the journal at start, shown as they were left.
-    pub fn load_tasks(&mut self, tasks: Vec<Task>) {
-        let unfinished = tasks.iter().filter(|t| t.is_resumable()).count();
-        let count = tasks.len();
-        for task in tasks {
-            self.tasks.update(task);
-        }
-        if count > 0 {
-            let what = if self.read_only() {
-                "read-only: shown, not resumed"
-            } else {
-                "resuming"
-            };
-            self.note(
-                Level::Info,
-                format!(
-                    "journal: {count} copy task(s), {unfinished} unfinished ({what}); t shows them"
-                ),
-            );
         }
     }
 
@@ -400,13 +351,18 @@ impl App {
     }
 
     fn refresh(&mut self) -> Vec<Effect> {
-        for kind in Kind::ALL {
+        self.note(Level::Info, "refreshing both regions");
+        self.refresh_kinds(Kind::ALL.to_vec())
+    }
+
+    /// Re-reads these kinds; their old rows stay on screen meanwhile.
+    pub(super) fn refresh_kinds(&mut self, kinds: Vec<Kind>) -> Vec<Effect> {
+        for &kind in &kinds {
             for &side in Side::of(kind) {
                 self.refreshing.insert((side, kind));
             }
         }
-        self.note(Level::Info, "refreshing both regions");
-        vec![Effect::Refresh(Kind::ALL.to_vec())]
+        vec![Effect::Refresh(kinds)]
     }
 
     pub fn switch_kind(&mut self, kind: Kind) {
@@ -504,7 +460,7 @@ impl App {
         self.keep_cursors_visible();
     }
 
-    fn move_cursor(&mut self, by: i64) {
+    pub(super) fn move_cursor(&mut self, by: i64) {
         let pane = self.focus;
         let len = self.visible[pane].len();
         let state = &mut self.kind_state_mut().panes[pane];
@@ -515,7 +471,7 @@ impl App {
 
     /// Scrolls each pane so its cursor shows; the other pane follows the
     /// counterpart of the focused row, so it is on screen to be seen.
-    fn keep_cursors_visible(&mut self) {
+    pub(super) fn keep_cursors_visible(&mut self) {
         let page = self.page();
         let counterpart = self.counterpart();
         let focus = self.focus;
@@ -532,131 +488,6 @@ impl App {
                 ps.offset = row;
             } else if row >= ps.offset + page {
                 ps.offset = row + 1 - page;
-            }
-        }
-    }
-
-    fn popup_scroll(&mut self, lines: i32) {
-        let max = match &self.mode {
-            Mode::Details { .. } => self
-                .cursor_resource(self.focus)
-                .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
-            Mode::Help { .. } => super::views::help::lines(self).len(),
-            // Errors are long: count the rows they wrap to.
-            Mode::TaskHistory { .. } => self.tasks.selected().map_or(0, |t| {
-                super::views::wrapped_rows(
-                    self.size,
-                    &super::views::task_history::lines(t, &self.theme),
-                )
-            }),
-            _ => return,
-        };
-        let page = super::views::popup_area(self.size, max)
-            .height
-            .saturating_sub(2) as usize;
-        let max = max.saturating_sub(page) as i64;
-        if let Mode::Details { scroll } | Mode::Help { scroll } | Mode::TaskHistory { scroll } =
-            &mut self.mode
-        {
-            *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;
-        }
-    }
-
-    fn pane_at(&self, column: u16, row: u16) -> Option<(usize, Rect)> {
-        self.areas().panes.into_iter().enumerate().find(|(_, r)| {
-            column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
-        })
-    }
-
-    fn scroll_at(&mut self, column: u16, row: u16, lines: i32) {
-        if matches!(
-            self.mode,
-            Mode::Details { .. } | Mode::Help { .. } | Mode::TaskHistory { .. }
-        ) {
-            return self.popup_scroll(lines);
-        }
-        if let Some((pane, _)) = self.pane_at(column, row) {
-            self.focus = pane;
-            self.move_cursor(lines as i64);
-        }
-    }
-
-    fn click_at(&mut self, column: u16, row: u16) {
-        if !matches!(self.mode, Mode::Normal) {
-            return;
-        }
-        let Some((pane, area)) = self.pane_at(column, row) else {
-            return;
-        };
-        self.focus = pane;
-        // Rows start below the top border and the column titles.
-        let first_row = area.y + 2;
-        if row < first_row || row >= area.y + area.height - 1 {
-            return;
-        }
-        let offset = self.pane_state(pane).offset;
-        let target = offset + (row - first_row) as usize;
-        if target < self.visible[pane].len() {
-            self.kind_state_mut().panes[pane].cursor = target;
-            self.keep_cursors_visible();
-        }
-    }
-
-    fn repoint(&mut self) {
-        self.points = PointIndex::build(&self.inventory);
-        self.dns_tally = self
-            .points
-            .tally(self.inventory.resources(Side::Global, Kind::Record));
-    }
-
-    fn index(&mut self, side: Side, kind: Kind) {
-        let ix = ListingIndex::build(self.inventory.resources(side, kind));
-        self.indexes.insert((side, kind), ix);
-    }
-
-    fn listed(
-        &mut self,
-        side: Side,
-        kind: Kind,
-        result: Result<Vec<Resource>, String>,
-        took: std::time::Duration,
-    ) {
-        let region = self.inventory.region_of(side).to_string();
-        match &result {
-            Ok(list) => self.note(
-                Level::Info,
-                format!(
-                    "{region} {}: {} in {} ms",
-                    kind.title(),
-                    list.len(),
-                    took.as_millis()
-                ),
-            ),
-            Err(e) => self.note(Level::Error, format!("{region} {}: {e}", kind.title())),
-        }
-        self.refreshing.remove(&(side, kind));
-        self.inventory.apply(side, kind, result);
-        // Applying pairs the source side (and groups after VPCs): re-index what changed.
-        self.index(side, kind);
-        if side == Side::Target {
-            self.index(Side::Source, kind);
-        }
-        if kind == Kind::Vpc {
-            self.index(Side::Source, Kind::SecurityGroup);
-        }
-        if matches!(kind, Kind::Instance | Kind::ElasticIp | Kind::Record) {
-            self.repoint();
-        }
-        if kind == self.kind || (kind == Kind::Vpc && self.kind == Kind::SecurityGroup) {
-            self.refilter();
-        }
-        if self.inventory.is_complete() && self.refreshing.is_empty() {
-            let failed = self.inventory.failures().count();
-            if failed > 0 {
-                self.note(
-                    Level::Warn,
-                    format!("inventory read, {failed} listing(s) failed: see their panes"),
-                );
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::progress::topic;
 use crate::cutover::{DnsEvent, Progress, RecordState};
 use crate::journal::Replay;
-use crate::model::{Details, Resource};
+use crate::model::{Details, Kind, Resource};
 use std::collections::BTreeMap;
 
 /// Where a cutover stands, as read by the engine (journal and Route 53).
@@ -103,7 +103,7 @@ impl App {
         view.last = None;
     }
 
-    pub(super) fn dns_report(&mut self, action: Action) {
+    pub(super) fn dns_report(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::DnsStatus { topic, result } => {
                 let view = self.dns.entry(topic).or_default();
@@ -125,12 +125,17 @@ impl App {
                 view.last = Some(result.clone());
                 let name = topic.rsplit(':').next().unwrap_or_default().to_string();
                 match result {
-                    Ok(text) => self.note(Level::Info, format!("{name}: {text}")),
+                    Ok(text) => {
+                        self.note(Level::Info, format!("{name}: {text}"));
+                        // The records list shows the record as Route 53 now holds it.
+                        return self.refresh_kinds(vec![Kind::Record]);
+                    }
                     Err(e) => self.note(Level::Error, format!("{name}: {e}")),
                 }
             }
             _ => {}
         }
+        Vec::new()
     }
 
     /// `n` / `b` on a record with a plan: the next step or a rollback,

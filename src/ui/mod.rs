@@ -18,6 +18,8 @@ mod jobs;
 pub mod keymap;
 mod keys;
 pub mod layout;
+mod listings;
+mod mouse;
 pub mod pointing;
 pub mod state;
 pub mod task_board;

@@ -7,9 +7,70 @@ use super::app::{App, Mode};
 use super::confirm::Confirm;
 use super::layout::page_height;
 use super::state::Level;
-use crate::migrate::{Task, TaskState};
+use crate::migrate::{CopyKind, Task, TaskState};
+use crate::model::Kind;
 
 impl App {
+    pub(super) fn task_changed(&mut self, task: Task) -> Vec<Effect> {
+        let ended = |t: &Task| {
+            matches!(
+                t.state,
+                TaskState::Done | TaskState::Failed { .. } | TaskState::Cancelled { .. }
+            )
+        };
+        let just_ended = ended(&task)
+            && self
+                .tasks
+                .tasks
+                .iter()
+                .any(|t| t.spec.id == task.spec.id && !ended(t));
+        let mut effects = Vec::new();
+        if just_ended {
+            let level = match task.state {
+                TaskState::Failed { .. } => Level::Error,
+                _ => Level::Info,
+            };
+            self.note(
+                level,
+                format!(
+                    "{} {}: {}",
+                    task.spec.kind.label(),
+                    task.spec.what(),
+                    task.state.name()
+                ),
+            );
+            // The target now holds the copy (or no longer the undone part):
+            // re-read those kinds so the COPY column tells.
+            if !matches!(task.state, TaskState::Failed { .. }) {
+                effects = self.refresh_kinds(kinds_made_by(task.spec.kind));
+            }
+        }
+        self.tasks.update(task);
+        effects
+    }
+
+    /// Tasks rebuilt from the journal at start, shown as they were left.
+    pub fn load_tasks(&mut self, tasks: Vec<Task>) {
+        let unfinished = tasks.iter().filter(|t| t.is_resumable()).count();
+        let count = tasks.len();
+        for task in tasks {
+            self.tasks.update(task);
+        }
+        if count > 0 {
+            let what = if self.read_only() {
+                "read-only: shown, not resumed"
+            } else {
+                "resuming"
+            };
+            self.note(
+                Level::Info,
+                format!(
+                    "journal: {count} copy task(s), {unfinished} unfinished ({what}); t shows them"
+                ),
+            );
+        }
+    }
+
     /// Rows the tasks table shows.
     pub fn task_page(&self) -> usize {
         self.areas().tasks.map_or(1, |r| {
@@ -108,4 +169,17 @@ fn cancel_confirm(task: &Task) -> Confirm {
         lines,
         vec![Effect::CancelTask(task.spec.id.clone())],
     )
+}
+
+/// The kinds a copy task creates in the target.
+fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
+    match kind {
+        CopyKind::Image => vec![Kind::Image, Kind::Snapshot],
+        CopyKind::Volume => vec![Kind::Snapshot, Kind::Volume],
+        CopyKind::Snapshot => vec![Kind::Snapshot],
+        CopyKind::KeyPair => vec![Kind::KeyPair],
+        CopyKind::SecurityGroups => vec![Kind::SecurityGroup],
+        CopyKind::Bucket => vec![Kind::Bucket],
+        CopyKind::DbInstance | CopyKind::DbSnapshot => vec![Kind::DbSnapshot, Kind::DbInstance],
+    }
 }
