@@ -144,7 +144,7 @@ fn counterpart_of_the_cursor_row_is_highlighted_both_ways() {
 #[test]
 fn keymap_override_from_config_and_bad_overrides_rejected() {
     let overrides: BTreeMap<String, String> = [
-        ("quit".to_string(), "x".to_string()),
+        ("quit".to_string(), "Q".to_string()),
         ("refresh".into(), "ctrl-r f5".into()),
     ]
     .into();
@@ -155,7 +155,7 @@ fn keymap_override_from_config_and_bad_overrides_rejected() {
     assert!(!a.quit, "q is no longer quit");
     let effects = a.key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE));
     assert_eq!(effects, vec![Effect::Refresh(Kind::ALL.to_vec())]);
-    chars(&mut a, "x");
+    chars(&mut a, "Q");
     assert!(a.quit);
 
     let bad = |name: &str, keys: &str| {
@@ -265,4 +265,270 @@ fn popups_open_scroll_and_close() {
     assert!(matches!(a.mode, Mode::Normal));
     a.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(a.quit, "ctrl-c always quits");
+}
+
+// ----- copy dialog, tasks, DNS: the confirm gate and the effects -----
+
+use cutover::migrate::TaskState;
+
+#[test]
+fn copies_start_only_when_confirmed_and_never_in_read_only() {
+    let mut a = app(120, 30);
+    a.switch_kind(Kind::Image);
+    chars(&mut a, "c");
+    assert!(matches!(a.mode, Mode::CopyDialog(_)));
+    assert!(
+        a.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+            .is_empty(),
+        "esc starts nothing"
+    );
+    assert!(matches!(a.mode, Mode::Normal));
+
+    chars(&mut a, "c");
+    key(&mut a, KeyCode::Tab);
+    chars(&mut a, "y");
+    assert!(
+        matches!(a.mode, Mode::CopyDialog(_)),
+        "in a text field y is a letter"
+    );
+    a.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    let effects = a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let [Effect::StartCopies(specs)] = effects.as_slice() else {
+        panic!("one StartCopies, got {effects:?}");
+    };
+    assert_eq!(specs.len(), 1);
+    assert_eq!(specs[0].source_ids, ["ami-0s1"]);
+    assert_eq!(
+        specs[0].options.kms_key_id, None,
+        "an emptied field is no option"
+    );
+    assert!(a.show_tasks, "the tasks view opens to follow them");
+
+    let mut ro = app(120, 30);
+    ro.header.read_only = true;
+    ro.switch_kind(Kind::Image);
+    chars(&mut ro, "c");
+    assert!(chars_effects(&mut ro, "y").is_empty(), "read-only refuses");
+    assert!(ro.log.lines.back().unwrap().text.contains("read-only"));
+}
+
+fn chars_effects(a: &mut cutover::ui::App, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| a.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+        .collect()
+}
+
+#[test]
+fn a_bad_bucket_name_holds_the_dialog_and_the_vpc_is_chosen() {
+    let mut a = app(120, 30);
+    a.switch_kind(Kind::Bucket);
+    chars(&mut a, "c");
+    key(&mut a, KeyCode::Tab);
+    chars(&mut a, "_");
+    assert!(a
+        .key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        .is_empty());
+    assert!(
+        matches!(a.mode, Mode::CopyDialog(_)),
+        "stays open to fix the name"
+    );
+
+    let mut g = app(120, 30);
+    g.switch_kind(Kind::SecurityGroup);
+    chars(&mut g, "c");
+    let effects = chars_effects(&mut g, "y");
+    let [Effect::StartCopies(specs)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        specs[0].options.target_vpc.as_deref(),
+        Some("vpc-t"),
+        "the default VPC"
+    );
+}
+
+fn tasks_open() -> cutover::ui::App {
+    let mut a = app(120, 30);
+    a.load_tasks(vec![running_image(), failed_snapshot(), done_key_pair()]);
+    chars(&mut a, "t");
+    a
+}
+
+#[test]
+fn task_keys_dispatch_the_right_effect_and_cancel_asks_first() {
+    let mut a = tasks_open();
+    assert_eq!(
+        chars_effects(&mut a, "p"),
+        [Effect::PauseTask("ami-0s1-1".into())]
+    );
+    assert!(
+        chars_effects(&mut a, "R").is_empty(),
+        "a running task is not retried"
+    );
+    assert!(chars_effects(&mut a, "x").is_empty(), "cancel asks first");
+    assert!(matches!(a.mode, Mode::Confirm(_)));
+    assert_eq!(
+        chars_effects(&mut a, "y"),
+        [Effect::CancelTask("ami-0s1-1".into())]
+    );
+    chars(&mut a, "j");
+    assert_eq!(
+        chars_effects(&mut a, "R"),
+        [Effect::RetryTask("snap-0s1-1".into())]
+    );
+    assert!(
+        chars_effects(&mut a, "u").is_empty(),
+        "only paused tasks resume"
+    );
+    chars(&mut a, "j");
+    assert!(chars_effects(&mut a, "x").is_empty());
+    assert!(
+        matches!(a.mode, Mode::Normal),
+        "a done task is not cancelled"
+    );
+
+    let mut ro = tasks_open();
+    ro.header.read_only = true;
+    assert!(chars_effects(&mut ro, "p").is_empty(), "read-only refuses");
+    chars(&mut ro, "x");
+    assert!(matches!(ro.mode, Mode::Normal), "no confirm in read-only");
+}
+
+#[test]
+fn transfer_reports_feed_the_sparkline_and_eta() {
+    let mut a = app(120, 30);
+    let mut bucket = bucket_task();
+    for (secs, objects, done) in [(1, 10, false), (2, 30, false), (4, 70, true)] {
+        bucket.transfer = Some(transfer(secs, objects, 100, done));
+        a.update(Action::TaskChanged(Box::new(bucket.clone())));
+    }
+    let samples = &a.tasks.samples["acme-logs-1"];
+    assert_eq!(samples.rates, [20_000_000, 20_000_000]);
+    assert_eq!(samples.eta_secs(), Some(1), "30 MB left at 17.5 MB/s");
+    assert_eq!(a.tasks.tasks.len(), 1, "one row per task, updated in place");
+}
+
+#[test]
+fn journal_tasks_show_on_start_and_read_only_says_they_wait() {
+    let mut a = app(120, 30);
+    a.load_tasks(vec![running_image(), done_key_pair()]);
+    assert_eq!(a.tasks.tasks.len(), 2);
+    assert_eq!(a.tasks.tally().running, 1);
+    assert!(a.tasks.tasks[0].history.len() >= 3, "history kept");
+    assert!(a
+        .log
+        .lines
+        .back()
+        .unwrap()
+        .text
+        .contains("1 unfinished (resuming)"));
+    let mut ro = app(120, 30);
+    ro.header.read_only = true;
+    ro.load_tasks(vec![running_image()]);
+    assert!(ro.log.lines.back().unwrap().text.contains("not resumed"));
+    assert!(matches!(ro.tasks.tasks[0].state, TaskState::Running { .. }));
+}
+
+#[test]
+fn dns_cutover_from_the_journal_and_going_early_needs_the_word() {
+    use cutover::journal::{Entry, Replay};
+    let (topic, progress) = shop_cutover(10);
+    let entry = Entry::new(
+        std::time::SystemTime::UNIX_EPOCH,
+        "dns",
+        &topic,
+        &cutover::cutover::DnsEvent::Planned {
+            plan: Box::new(progress.plan.clone()),
+        },
+    )
+    .unwrap();
+    let found = cutover::ui::dns_board::cutovers_from(&Replay {
+        entries: vec![entry],
+        skipped: vec![],
+    });
+    assert_eq!(found[&topic].done, 0, "a plan alone: nothing done");
+
+    let mut a = app_with(estate_with_shop(), 120, 30);
+    let reads = a.load_cutovers([(topic.clone(), progress)].into());
+    assert_eq!(
+        reads,
+        [Effect::DnsStatus {
+            zone_id: "Z1".into(),
+            record: "shop.acme.example.".into()
+        }],
+        "Route 53 is read on start"
+    );
+    cursor_on_record(&mut a, "shop.acme.example.");
+    assert!(chars_effects(&mut a, "n").is_empty());
+    assert!(matches!(a.mode, Mode::Confirm(_)));
+    assert!(
+        a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+            .is_empty(),
+        "the word first"
+    );
+    chars(&mut a, "early");
+    let effects = a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(
+        effects,
+        [Effect::DnsStep {
+            zone_id: "Z1".into(),
+            record: "shop.acme.example.".into(),
+            force: true
+        }]
+    );
+    assert!(a.dns[&topic].busy.is_some(), "shown in flight");
+    assert!(
+        chars_effects(&mut a, "b").is_empty(),
+        "nothing while a change is in flight"
+    );
+}
+
+#[test]
+fn dns_plan_dialog_starts_step_one_and_refuses_in_read_only() {
+    let mut a = app_with(estate_with_shop(), 120, 30);
+    cursor_on_record(&mut a, "shop.acme.example.");
+    chars(&mut a, "d");
+    assert!(
+        a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+            .is_empty(),
+        "no target yet"
+    );
+    chars(&mut a, "63.0.0.7");
+    let effects = a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let [Effect::DnsStart {
+        target_value,
+        choices,
+        ..
+    }] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(target_value, "63.0.0.7");
+    assert_eq!(choices.weights.as_ref().map(Vec::len), Some(4));
+
+    let mut ro = app_with(estate_with_shop(), 120, 30);
+    ro.header.read_only = true;
+    cursor_on_record(&mut ro, "shop.acme.example.");
+    chars(&mut ro, "d63.0.0.7");
+    assert!(ro
+        .key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        .is_empty());
+    assert!(matches!(ro.mode, Mode::DnsPlan(_)), "the plan stays shown");
+}
+
+#[test]
+fn a_finished_copy_re_reads_what_it_made() {
+    let mut a = app(120, 30);
+    let mut task = running_image();
+    a.update(Action::TaskChanged(Box::new(task.clone())));
+    task.apply(now_ms(), &cutover::migrate::TaskEvent::Done);
+    let effects = a.update(Action::TaskChanged(Box::new(task.clone())));
+    assert_eq!(
+        effects,
+        [Effect::Refresh(vec![Kind::Image, Kind::Snapshot])]
+    );
+    assert!(
+        a.update(Action::TaskChanged(Box::new(task))).is_empty(),
+        "once"
+    );
 }

@@ -77,3 +77,90 @@ fn filter_line_selection_and_log_pane() {
     );
     insta::assert_snapshot!(screen(&a));
 }
+
+// ----- copy dialog, tasks, DNS -----
+
+#[test]
+fn copy_dialog_for_groups_offers_the_target_vpcs() {
+    let mut a = app(100, 24);
+    a.switch_kind(Kind::SecurityGroup);
+    chars(&mut a, "c");
+    key(&mut a, KeyCode::Tab);
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn copy_dialog_with_a_bad_bucket_name_says_why() {
+    let mut a = app(100, 24);
+    a.switch_kind(Kind::Bucket);
+    chars(&mut a, "c");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::End);
+    chars(&mut a, "_Copy");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn copy_dialog_in_read_only_refuses() {
+    let mut a = app(100, 24);
+    a.header.read_only = true;
+    a.switch_kind(Kind::Image);
+    chars(&mut a, " ");
+    a.switch_kind(Kind::Instance);
+    chars(&mut a, " ");
+    chars(&mut a, "c");
+    insta::assert_snapshot!(screen(&a));
+}
+
+fn tasks_app() -> cutover::ui::App {
+    use cutover::ui::action::Action;
+    let mut a = app(120, 24);
+    a.load_tasks(vec![done_key_pair(), running_image(), failed_snapshot()]);
+    let mut bucket = bucket_task();
+    for (secs, objects) in [(1, 20), (2, 60), (3, 90), (4, 150), (5, 170), (6, 230)] {
+        bucket.transfer = Some(transfer(secs, objects, 300, secs >= 4));
+        a.update(Action::TaskChanged(Box::new(bucket.clone())));
+    }
+    chars(&mut a, "t");
+    a
+}
+
+#[test]
+fn tasks_pane_with_gauges_summary_and_a_bucket_sparkline() {
+    let mut a = tasks_app();
+    chars(&mut a, "G");
+    insta::assert_snapshot!("tasks_bucket_selected", screen(&a));
+    chars(&mut a, "k");
+    insta::assert_snapshot!("tasks_failed_selected", screen(&a));
+}
+
+#[test]
+fn task_history_popup_shows_the_whole_error() {
+    let mut a = tasks_app();
+    chars(&mut a, "jj");
+    key(&mut a, KeyCode::Enter);
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn dns_plan_dialog_with_a_picked_target_and_a_bad_weight() {
+    let mut a = app_with(estate_with_shop(), 110, 30);
+    cursor_on_record(&mut a, "shop.acme.example.");
+    chars(&mut a, "d");
+    key(&mut a, KeyCode::Down);
+    insta::assert_snapshot!("dns_plan_dialog", screen(&a));
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::End);
+    chars(&mut a, ",0/300");
+    insta::assert_snapshot!("dns_plan_dialog_bad_weight", screen(&a));
+}
+
+#[test]
+fn dns_status_panel_counts_down_to_the_next_safe_step() {
+    let mut a = app_with(estate_with_shop(), 110, 30);
+    let (topic, progress) = shop_cutover(10);
+    a.load_cutovers([(topic, progress)].into());
+    cursor_on_record(&mut a, "shop.acme.example.");
+    insta::assert_snapshot!(screen(&a));
+}

@@ -2,6 +2,9 @@
 //! background results all become an `Action`, so `App::update` is the one
 //! place state changes and tests can drive it without a terminal.
 
+use super::dns_board::DnsSnapshot;
+use crate::cutover::PlanChoices;
+use crate::migrate::{Task, TaskSpec};
 use crate::model::{Kind, Resource, Side};
 use std::time::Duration;
 use tui_input::InputRequest;
@@ -34,6 +37,32 @@ pub enum Command {
     SelectAllVisible,
     ClearSelection,
     Details,
+    /// Opens the copy dialog for the selection (or the cursor row).
+    Copy,
+    /// Shows / hides the copy tasks in place of the panes.
+    ToggleTasks,
+    PauseTask,
+    ResumeTask,
+    CancelTask,
+    RetryTask,
+    /// On a Route 53 record: the DNS cutover plan dialog.
+    DnsPlan,
+    /// The next step of the record's DNS cutover.
+    DnsStep,
+    /// Weights back to 100/0 in one batch.
+    DnsRollback,
+}
+
+/// A key in a dialog (copy, DNS plan, confirm): fields, choices, text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogKey {
+    Edit(InputRequest),
+    NextField,
+    PrevField,
+    /// ↑↓ on a choice: the previous / next option.
+    Choose(i32),
+    Accept,
+    Cancel,
 }
 
 /// A line-editing request for the prompt that is open (filter or kind).
@@ -75,12 +104,61 @@ pub enum Action {
         result: Result<Vec<Resource>, String>,
         took: Duration,
     },
+    Dialog(DialogKey),
+    /// A copy task changed (the scheduler sends the whole task each time).
+    TaskChanged(Box<Task>),
+    /// Where a record's DNS cutover stands, read after a change or on start.
+    DnsStatus {
+        topic: String,
+        result: Result<Box<DnsSnapshot>, String>,
+    },
+    /// A DNS change in flight says how it goes ("waiting for INSYNC").
+    DnsProgress {
+        topic: String,
+        text: String,
+    },
+    /// A DNS change ended: what it did, or why it failed.
+    DnsDone {
+        topic: String,
+        result: Result<String, String>,
+    },
+    /// A background job could not be started or refused (worded for a person).
+    JobFailed(String),
 }
 
 /// Work the event loop must start on the app's behalf: the app itself
 /// never touches the network.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything outward-facing (copies, DNS changes) reaches here only
+/// through `App::gate`, which refuses it in --read-only.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// List these kinds again on their sides.
     Refresh(Vec<Kind>),
+    StartCopies(Vec<TaskSpec>),
+    PauseTask(String),
+    ResumeTask(String),
+    CancelTask(String),
+    RetryTask(String),
+    /// Re-read the record from Route 53, check the plan, journal it, make step 1.
+    DnsStart {
+        zone_id: String,
+        record: String,
+        target_value: String,
+        choices: PlanChoices,
+    },
+    DnsStep {
+        zone_id: String,
+        record: String,
+        /// Before the cache wait is over: journaled as an override.
+        force: bool,
+    },
+    DnsRollback {
+        zone_id: String,
+        record: String,
+    },
+    /// Read where a cutover stands (journal and Route 53); writes nothing.
+    DnsStatus {
+        zone_id: String,
+        record: String,
+    },
 }

@@ -2,18 +2,24 @@
 //! Drawing only reads an `App`; the event loop only feeds it actions and
 //! carries out the `Effect`s it returns.
 
-use super::action::{Action, Command, Effect, PromptKey};
+use super::action::{Action, Command, DialogKey, Effect, PromptKey};
+use super::confirm::Confirm;
+use super::copy_dialog::CopyDialog;
+use super::dns_board::DnsView;
+use super::dns_dialog::DnsDialog;
 use super::filter::Filter;
 use super::index::ListingIndex;
 use super::keymap::Keymap;
 use super::layout::{self, page_height};
 use super::pointing::PointIndex;
 use super::state::{Header, KindState, Level, LogBook, LogLine};
+use super::task_board::TaskBoard;
 use super::theme::Theme;
+use crate::migrate::S3Tuning;
 use crate::model::{Inventory, Kind, Listing, Resource, Side};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::SystemTime;
 use tui_input::Input;
 
@@ -22,8 +28,19 @@ pub enum Mode {
     Normal,
     Filter(Input),
     KindPrompt(Input),
-    Details { scroll: u16 },
-    Help { scroll: u16 },
+    Details {
+        scroll: u16,
+    },
+    Help {
+        scroll: u16,
+    },
+    CopyDialog(Box<CopyDialog>),
+    /// The step history, notes and error of the task under the tasks cursor.
+    TaskHistory {
+        scroll: u16,
+    },
+    DnsPlan(Box<DnsDialog>),
+    Confirm(Box<Confirm>),
 }
 
 pub struct App {
@@ -49,8 +66,15 @@ pub struct App {
     pub size: Rect,
     pub spinner: usize,
     pub quit: bool,
-    /// The clock for log time stamps; tests fix it.
+    /// The clock for log time stamps, elapsed times and DNS countdowns; tests fix it.
     pub clock: fn() -> SystemTime,
+    /// Copy tasks, shown in place of the panes while `show_tasks`.
+    pub tasks: TaskBoard,
+    pub show_tasks: bool,
+    /// DNS cutovers by journal topic ("dns:ZONE:name.").
+    pub dns: BTreeMap<String, DnsView>,
+    /// How bucket copies copy objects (from the settings).
+    pub s3_tuning: S3Tuning,
 }
 
 impl App {
@@ -75,6 +99,10 @@ impl App {
             spinner: 0,
             quit: false,
             clock: SystemTime::now,
+            tasks: TaskBoard::default(),
+            show_tasks: false,
+            dns: BTreeMap::new(),
+            s3_tuning: S3Tuning::default(),
         };
         // An inventory may come already filled (tests, benches).
         let loaded: Vec<(Side, Kind)> = app
@@ -106,7 +134,7 @@ impl App {
         self.kinds.get(&kind)
     }
 
-    fn kind_state_mut(&mut self) -> &mut KindState {
+    pub(super) fn kind_state_mut(&mut self) -> &mut KindState {
         self.kinds.entry(self.kind).or_default()
     }
 
@@ -161,11 +189,26 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(self.size, self.kind, self.show_log)
+        let mut areas = layout::areas(self.size, self.kind, self.show_log);
+        if self.show_tasks {
+            areas.tasks = areas.panes.iter().copied().reduce(|a, b| a.union(b));
+            areas.panes.clear();
+        } else if let Some((_, view)) = self.cursor_cutover() {
+            let steps = view.progress.as_ref().map_or(0, |p| p.plan.steps.len());
+            layout::split_dns_panel(&mut areas, steps);
+        }
+        areas
     }
 
+    /// Rows of a pane, as if the panes were shown (the cursor keeps its
+    /// place while the tasks view is open).
     fn page(&self) -> usize {
-        self.areas().panes.first().map_or(1, |p| page_height(*p))
+        let areas = if self.show_tasks {
+            layout::areas(self.size, self.kind, self.show_log)
+        } else {
+            self.areas()
+        };
+        areas.panes.first().map_or(1, |p| page_height(*p))
     }
 
     // ----- keys -----
@@ -199,8 +242,27 @@ impl App {
                 result,
                 took,
             } => self.listed(side, kind, result, took),
+            Action::Dialog(key) => return self.dialog(key),
+            Action::TaskChanged(task) => return self.task_changed(*task),
+            a
+            @ (Action::DnsStatus { .. } | Action::DnsProgress { .. } | Action::DnsDone { .. }) => {
+                return self.dns_report(a)
+            }
+            Action::JobFailed(text) => self.note(Level::Error, text),
         }
         Vec::new()
+    }
+
+    fn dialog(&mut self, key: DialogKey) -> Vec<Effect> {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::CopyDialog(d) => self.copy_dialog_key(d, key),
+            Mode::DnsPlan(d) => self.dns_dialog_key(d, key),
+            Mode::Confirm(c) => self.confirm_key(c, key),
+            other => {
+                self.mode = other;
+                Vec::new()
+            }
+        }
     }
 
     pub fn note(&mut self, level: Level, text: impl Into<String>) {
@@ -212,7 +274,20 @@ impl App {
     }
 
     fn command(&mut self, c: Command) -> Vec<Effect> {
+        if self.show_tasks {
+            if let Some(effects) = self.tasks_command(c) {
+                return effects;
+            }
+        }
         match c {
+            Command::Copy => self.open_copy_dialog(),
+            Command::ToggleTasks => self.show_tasks = !self.show_tasks,
+            Command::PauseTask | Command::ResumeTask | Command::CancelTask | Command::RetryTask => {
+                return self.task_control(c)
+            }
+            Command::DnsPlan => self.open_dns_dialog(),
+            Command::DnsStep => return self.dns_command(false),
+            Command::DnsRollback => return self.dns_command(true),
             Command::Quit => self.quit = true,
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::ToggleLog => self.show_log = !self.show_log,
@@ -276,16 +351,22 @@ impl App {
     }
 
     fn refresh(&mut self) -> Vec<Effect> {
-        for kind in Kind::ALL {
+        self.note(Level::Info, "refreshing both regions");
+        self.refresh_kinds(Kind::ALL.to_vec())
+    }
+
+    /// Re-reads these kinds; their old rows stay on screen meanwhile.
+    pub(super) fn refresh_kinds(&mut self, kinds: Vec<Kind>) -> Vec<Effect> {
+        for &kind in &kinds {
             for &side in Side::of(kind) {
                 self.refreshing.insert((side, kind));
             }
         }
-        self.note(Level::Info, "refreshing both regions");
-        vec![Effect::Refresh(Kind::ALL.to_vec())]
+        vec![Effect::Refresh(kinds)]
     }
 
     pub fn switch_kind(&mut self, kind: Kind) {
+        self.show_tasks = false;
         if kind != self.kind {
             self.kind = kind;
             self.focus = self.focus.min(self.sides().len() - 1);
@@ -379,7 +460,7 @@ impl App {
         self.keep_cursors_visible();
     }
 
-    fn move_cursor(&mut self, by: i64) {
+    pub(super) fn move_cursor(&mut self, by: i64) {
         let pane = self.focus;
         let len = self.visible[pane].len();
         let state = &mut self.kind_state_mut().panes[pane];
@@ -390,7 +471,7 @@ impl App {
 
     /// Scrolls each pane so its cursor shows; the other pane follows the
     /// counterpart of the focused row, so it is on screen to be seen.
-    fn keep_cursors_visible(&mut self) {
+    pub(super) fn keep_cursors_visible(&mut self) {
         let page = self.page();
         let counterpart = self.counterpart();
         let focus = self.focus;
@@ -407,119 +488,6 @@ impl App {
                 ps.offset = row;
             } else if row >= ps.offset + page {
                 ps.offset = row + 1 - page;
-            }
-        }
-    }
-
-    fn popup_scroll(&mut self, lines: i32) {
-        let max = match &self.mode {
-            Mode::Details { .. } => self
-                .cursor_resource(self.focus)
-                .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
-            Mode::Help { .. } => super::views::help::lines(self).len(),
-            _ => return,
-        };
-        let page = super::views::popup_area(self.size, max)
-            .height
-            .saturating_sub(2) as usize;
-        let max = max.saturating_sub(page) as i64;
-        if let Mode::Details { scroll } | Mode::Help { scroll } = &mut self.mode {
-            *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;
-        }
-    }
-
-    fn pane_at(&self, column: u16, row: u16) -> Option<(usize, Rect)> {
-        self.areas().panes.into_iter().enumerate().find(|(_, r)| {
-            column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
-        })
-    }
-
-    fn scroll_at(&mut self, column: u16, row: u16, lines: i32) {
-        if matches!(self.mode, Mode::Details { .. } | Mode::Help { .. }) {
-            return self.popup_scroll(lines);
-        }
-        if let Some((pane, _)) = self.pane_at(column, row) {
-            self.focus = pane;
-            self.move_cursor(lines as i64);
-        }
-    }
-
-    fn click_at(&mut self, column: u16, row: u16) {
-        if !matches!(self.mode, Mode::Normal) {
-            return;
-        }
-        let Some((pane, area)) = self.pane_at(column, row) else {
-            return;
-        };
-        self.focus = pane;
-        // Rows start below the top border and the column titles.
-        let first_row = area.y + 2;
-        if row < first_row || row >= area.y + area.height - 1 {
-            return;
-        }
-        let offset = self.pane_state(pane).offset;
-        let target = offset + (row - first_row) as usize;
-        if target < self.visible[pane].len() {
-            self.kind_state_mut().panes[pane].cursor = target;
-            self.keep_cursors_visible();
-        }
-    }
-
-    fn repoint(&mut self) {
-        self.points = PointIndex::build(&self.inventory);
-        self.dns_tally = self
-            .points
-            .tally(self.inventory.resources(Side::Global, Kind::Record));
-    }
-
-    fn index(&mut self, side: Side, kind: Kind) {
-        let ix = ListingIndex::build(self.inventory.resources(side, kind));
-        self.indexes.insert((side, kind), ix);
-    }
-
-    fn listed(
-        &mut self,
-        side: Side,
-        kind: Kind,
-        result: Result<Vec<Resource>, String>,
-        took: std::time::Duration,
-    ) {
-        let region = self.inventory.region_of(side).to_string();
-        match &result {
-            Ok(list) => self.note(
-                Level::Info,
-                format!(
-                    "{region} {}: {} in {} ms",
-                    kind.title(),
-                    list.len(),
-                    took.as_millis()
-                ),
-            ),
-            Err(e) => self.note(Level::Error, format!("{region} {}: {e}", kind.title())),
-        }
-        self.refreshing.remove(&(side, kind));
-        self.inventory.apply(side, kind, result);
-        // Applying pairs the source side (and groups after VPCs): re-index what changed.
-        self.index(side, kind);
-        if side == Side::Target {
-            self.index(Side::Source, kind);
-        }
-        if kind == Kind::Vpc {
-            self.index(Side::Source, Kind::SecurityGroup);
-        }
-        if matches!(kind, Kind::Instance | Kind::ElasticIp | Kind::Record) {
-            self.repoint();
-        }
-        if kind == self.kind || (kind == Kind::Vpc && self.kind == Kind::SecurityGroup) {
-            self.refilter();
-        }
-        if self.inventory.is_complete() && self.refreshing.is_empty() {
-            let failed = self.inventory.failures().count();
-            if failed > 0 {
-                self.note(
-                    Level::Warn,
-                    format!("inventory read, {failed} listing(s) failed: see their panes"),
-                );
             }
         }
     }

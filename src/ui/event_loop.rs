@@ -1,26 +1,71 @@
-//! The one loop: terminal events, a tick, and listing results, merged in a
-//! single `select!` into actions. It draws after each action and never
-//! awaits the network itself: listings run in their own tasks.
+//! The one loop: terminal events, a tick, listing results, copy task
+//! changes and job reports, merged in a single `select!` into actions. It
+//! draws after each action and never awaits the network itself: listings,
+//! copies and DNS changes run in their own tasks (see `jobs`).
 
 use super::action::{Action, Effect};
 use super::app::App;
+use super::jobs::Jobs;
 use super::tui::Term;
 use super::views;
 use crate::cloud::{spawn_listings, Listed, Regions};
+use crate::cutover::{DnsCutover, SystemClock};
+use crate::journal::Journal;
+use crate::migrate::{Caps, Scheduler, Task};
 use crate::model::Kind;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::unbounded_channel;
+
+/// What the loop needs besides the app: where AWS is and where the journal is.
+pub struct Setup {
+    pub regions: Regions,
+    pub journal: Arc<Journal>,
+    pub caps: Caps,
+    /// Tasks replayed from the journal, for the scheduler to resume.
+    pub restore: Vec<Task>,
+    /// Reads to start with (Route 53 state of journaled DNS cutovers).
+    pub first_effects: Vec<Effect>,
+}
 
 /// Spinner speed; also bounds how stale the screen can be.
 const TICK: Duration = Duration::from_millis(120);
 /// Lines per mouse wheel notch.
 const WHEEL: i32 = 3;
 
-pub async fn run(terminal: &mut Term, app: &mut App, regions: &Regions) -> anyhow::Result<()> {
+pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Listed>();
-    spawn_listings(regions, &Kind::ALL, tx.clone());
+    let (actions_tx, mut actions) = unbounded_channel::<Action>();
+    let (task_tx, mut task_changes) = unbounded_channel::<Task>();
+    let regions = setup.regions;
+    spawn_listings(&regions, &Kind::ALL, tx.clone());
+    // In --read-only no scheduler exists: replayed tasks are only shown.
+    let scheduler = (!app.read_only()).then(|| {
+        let s = Scheduler::new(regions.clone(), setup.journal.clone(), setup.caps, task_tx);
+        for task in setup.restore {
+            s.restore(task);
+        }
+        s
+    });
+    let dns = DnsCutover::new(
+        // Route 53 is global: the source region's clients reach it.
+        regions.source.clone(),
+        setup.journal,
+        Arc::new(SystemClock),
+        (regions.source.region.clone(), regions.target.region.clone()),
+    );
+    let jobs = Jobs {
+        regions,
+        listings: tx,
+        actions: actions_tx,
+        scheduler,
+        dns,
+    };
+    for effect in setup.first_effects {
+        jobs.perform(effect);
+    }
     let size = terminal.size()?;
     app.update(Action::Resize {
         width: size.width,
@@ -44,10 +89,12 @@ pub async fn run(terminal: &mut Term, app: &mut App, regions: &Regions) -> anyho
                 result: listed.result.map_err(|e| e.to_string()),
                 took: listed.took,
             }),
+            Some(task) = task_changes.recv() => Some(Action::TaskChanged(Box::new(task))),
+            Some(action) = actions.recv() => Some(action),
         };
         if let Some(action) = action {
             for effect in app.update(action) {
-                perform(effect, regions, &tx);
+                jobs.perform(effect);
             }
         }
     }
@@ -77,13 +124,5 @@ fn translate(app: &App, event: Event) -> Option<Action> {
         },
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,
-    }
-}
-
-fn perform(effect: Effect, regions: &Regions, tx: &UnboundedSender<Listed>) {
-    match effect {
-        Effect::Refresh(kinds) => {
-            spawn_listings(regions, &kinds, tx.clone());
-        }
     }
 }

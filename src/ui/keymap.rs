@@ -118,7 +118,6 @@ impl fmt::Display for Key {
 }
 
 /// Config name, command and help text, in the order help lists them.
-/// Copy tasks and DNS steps will add their commands here.
 pub const COMMANDS: &[(&str, Command, &str)] = &[
     (
         "kind",
@@ -158,6 +157,39 @@ pub const COMMANDS: &[(&str, Command, &str)] = &[
         "details of the row (all fields, tags, rules)",
     ),
     (
+        "copy",
+        Command::Copy,
+        "copy the selection (or the row) into the target: dialog",
+    ),
+    ("tasks", Command::ToggleTasks, "show / hide the copy tasks"),
+    (
+        "pause",
+        Command::PauseTask,
+        "tasks: pause the task at its next step",
+    ),
+    ("resume", Command::ResumeTask, "tasks: resume a paused task"),
+    (
+        "cancel",
+        Command::CancelTask,
+        "tasks: cancel the task (asks first)",
+    ),
+    ("retry", Command::RetryTask, "tasks: retry a failed task"),
+    (
+        "dns_plan",
+        Command::DnsPlan,
+        "Route 53: plan the DNS cutover of the record",
+    ),
+    (
+        "dns_step",
+        Command::DnsStep,
+        "Route 53: make the next cutover step (asks first)",
+    ),
+    (
+        "dns_rollback",
+        Command::DnsRollback,
+        "Route 53: roll back to 100/0 (asks first)",
+    ),
+    (
         "refresh",
         Command::Refresh,
         "re-read both regions in the background",
@@ -189,6 +221,15 @@ fn defaults() -> Vec<(Command, Vec<Key>)> {
         (Command::SelectAllVisible, vec![c('a')]),
         (Command::ClearSelection, vec![c('A')]),
         (Command::Details, vec![p(Enter)]),
+        (Command::Copy, vec![c('c')]),
+        (Command::ToggleTasks, vec![c('t')]),
+        (Command::PauseTask, vec![c('p')]),
+        (Command::ResumeTask, vec![c('u')]),
+        (Command::CancelTask, vec![c('x')]),
+        (Command::RetryTask, vec![c('R')]),
+        (Command::DnsPlan, vec![c('d')]),
+        (Command::DnsStep, vec![c('n')]),
+        (Command::DnsRollback, vec![c('b')]),
         (Command::Refresh, vec![c('r')]),
         (Command::ToggleLog, vec![c('l')]),
         (Command::Help, vec![c('?')]),

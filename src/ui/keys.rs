@@ -1,7 +1,7 @@
 //! Which action a key press means, according to what is open: the keymap
 //! in the panes, line editing in the prompts, scrolling in popups.
 
-use super::action::{Action, Command, PromptKey};
+use super::action::{Action, Command, DialogKey, PromptKey};
 use super::app::{App, Mode};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::InputRequest;
@@ -37,7 +37,10 @@ impl App {
                     _ => None,
                 }
             }
-            Mode::Details { .. } | Mode::Help { .. } => match key.code {
+            Mode::CopyDialog(d) => dialog_key(key, d.wants_text()),
+            Mode::DnsPlan(_) => dialog_key(key, true),
+            Mode::Confirm(c) => dialog_key(key, c.wants_text()),
+            Mode::Details { .. } | Mode::Help { .. } | Mode::TaskHistory { .. } => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
                     Some(Action::ClosePopup)
                 }
@@ -50,5 +53,37 @@ impl App {
                 _ => None,
             },
         }
+    }
+}
+
+/// Keys in a dialog. `text`: the focused field takes typing, so letters
+/// are text and `y` does not confirm.
+fn dialog_key(key: KeyEvent, text: bool) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let dialog = |k| Some(Action::Dialog(k));
+    let edit = |r| dialog(DialogKey::Edit(r));
+    match key.code {
+        KeyCode::Esc => dialog(DialogKey::Cancel),
+        KeyCode::Enter => dialog(DialogKey::Accept),
+        KeyCode::Tab => dialog(DialogKey::NextField),
+        KeyCode::BackTab => dialog(DialogKey::PrevField),
+        KeyCode::Up => dialog(DialogKey::Choose(-1)),
+        KeyCode::Down => dialog(DialogKey::Choose(1)),
+        KeyCode::Char('y') if !text => dialog(DialogKey::Accept),
+        KeyCode::Char('n') if !text => dialog(DialogKey::Cancel),
+        KeyCode::Left if !text => dialog(DialogKey::Choose(-1)),
+        KeyCode::Right if !text => dialog(DialogKey::Choose(1)),
+        _ if !text => None,
+        KeyCode::Backspace if ctrl => edit(InputRequest::DeletePrevWord),
+        KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
+        KeyCode::Delete => edit(InputRequest::DeleteNextChar),
+        KeyCode::Left => edit(InputRequest::GoToPrevChar),
+        KeyCode::Right => edit(InputRequest::GoToNextChar),
+        KeyCode::Home => edit(InputRequest::GoToStart),
+        KeyCode::End => edit(InputRequest::GoToEnd),
+        KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
+        KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
+        KeyCode::Char(c) if !ctrl => edit(InputRequest::InsertChar(c)),
+        _ => None,
     }
 }

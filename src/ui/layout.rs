@@ -11,6 +11,10 @@ pub struct Areas {
     /// One pane for Route 53 kinds, two (source, target) otherwise.
     pub panes: Vec<Rect>,
     pub log: Option<Rect>,
+    /// The copy tasks, in place of the panes, while shown.
+    pub tasks: Option<Rect>,
+    /// Below the records: the DNS cutover of the record under the cursor.
+    pub dns: Option<Rect>,
     pub status: Rect,
     pub footer: Rect,
 }
@@ -47,6 +51,8 @@ pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
         kinds,
         panes,
         log: show_log.then_some(log),
+        tasks: None,
+        dns: None,
         status,
         footer,
     }
@@ -55,4 +61,21 @@ pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
 /// How many rows a pane shows.
 pub fn page_height(pane: Rect) -> usize {
     pane.height.saturating_sub(PANE_CHROME).max(1) as usize
+}
+
+/// Gives the lower part of the Route 53 pane to the DNS status panel, as
+/// tall as the plan's steps need, leaving the records at least 5 lines.
+pub fn split_dns_panel(areas: &mut Areas, steps: usize) {
+    let Some(pane) = areas.panes.first_mut() else {
+        return;
+    };
+    let want = (steps as u16).saturating_add(7);
+    let height = want.min(pane.height.saturating_sub(5));
+    if height < 6 {
+        return;
+    }
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(5), Constraint::Length(height)]).areas(*pane);
+    *pane = top;
+    areas.dns = Some(bottom);
 }

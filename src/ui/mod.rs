@@ -7,14 +7,23 @@
 pub mod action;
 pub mod app;
 pub mod columns;
+pub mod confirm;
+pub mod copy_dialog;
+pub mod dns_board;
+pub mod dns_dialog;
 mod event_loop;
 pub mod filter;
 pub mod index;
+mod jobs;
 pub mod keymap;
 mod keys;
 pub mod layout;
+mod listings;
+mod mouse;
 pub mod pointing;
 pub mod state;
+pub mod task_board;
+mod task_control;
 pub mod theme;
 mod tui;
 pub mod views;
@@ -50,6 +59,23 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         &Kind::ALL,
     );
     let mut app = App::new(inventory, Header::from_settings(&settings), keymap, theme);
+    app.s3_tuning = settings.s3_tuning;
+    // Copy tasks and DNS cutovers left by an earlier run (or a crash).
+    let (restore, first_effects) = match crate::journal::replay(&settings.paths.journal_file) {
+        Ok(replay) => {
+            let tasks = crate::migrate::tasks_from(&replay);
+            app.load_tasks(tasks.clone());
+            let reads = app.load_cutovers(dns_board::cutovers_from(&replay));
+            (tasks, reads)
+        }
+        Err(e) => {
+            app.note(
+                state::Level::Error,
+                format!("{e}; copy tasks and DNS cutovers from earlier runs are not shown"),
+            );
+            (Vec::new(), Vec::new())
+        }
+    };
     app.note(
         state::Level::Info,
         format!(
@@ -58,7 +84,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         ),
     );
     let (mut terminal, guard) = tui::enter().context("cannot open the terminal")?;
-    let result = event_loop::run(&mut terminal, &mut app, &regions).await;
+    let setup = event_loop::Setup {
+        regions,
+        journal: std::sync::Arc::new(crate::journal::Journal::at(&settings.paths.journal_file)),
+        caps: settings.copy_caps,
+        restore,
+        first_effects,
+    };
+    let result = event_loop::run(&mut terminal, &mut app, setup).await;
     drop(guard);
     result
 }

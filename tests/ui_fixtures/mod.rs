@@ -428,3 +428,211 @@ pub fn screen(app: &App) -> String {
         .unwrap();
     terminal.backend().to_string()
 }
+
+// ----- copy tasks and DNS cutovers, built from the engines' own events -----
+
+use cutover::cutover::{DnsEvent, Progress};
+use cutover::migrate::{CopyKind, CopyOptions, Task, TaskEvent, TaskSpec, Transfer};
+
+/// Milliseconds since the epoch of the fixed clock.
+pub fn now_ms() -> u64 {
+    fixed_clock()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+pub fn spec(id: &str, kind: CopyKind, source: &str, name: &str) -> TaskSpec {
+    TaskSpec {
+        id: id.into(),
+        kind,
+        source_ids: vec![source.into()],
+        names: [(source.to_string(), name.to_string())].into(),
+        source_region: SRC.into(),
+        target_region: DST.into(),
+        options: CopyOptions {
+            target_bucket: (kind == CopyKind::Bucket).then(|| format!("{source}-{DST}")),
+            ..Default::default()
+        },
+        known_copies: Default::default(),
+    }
+}
+
+/// A task as the journal would rebuild it: events a second apart, ending
+/// `secs_ago` before the fixed clock.
+pub fn task_from(spec: TaskSpec, events: Vec<TaskEvent>, secs_ago: u64) -> Task {
+    let start = now_ms() - secs_ago * 1000 - events.len() as u64 * 1000;
+    let mut all = vec![TaskEvent::Created {
+        spec: Box::new(spec),
+    }];
+    all.extend(events);
+    Task::replay(
+        all.iter()
+            .enumerate()
+            .map(|(i, e)| (start + i as u64 * 1000, e)),
+    )
+    .unwrap()
+}
+
+fn started(step: usize) -> TaskEvent {
+    TaskEvent::StepStarted { step }
+}
+
+fn step_done(step: usize, outputs: &[(&str, &str)]) -> TaskEvent {
+    TaskEvent::StepDone {
+        step,
+        outputs: outputs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+/// An AMI copy waiting on AWS at 42 %.
+pub fn running_image() -> Task {
+    let mut t = task_from(
+        spec("ami-0s1-1", CopyKind::Image, "ami-0s1", "web-base-2026"),
+        vec![
+            started(0),
+            step_done(0, &[("target:ami-0s1", "ami-0t9")]),
+            started(1),
+        ],
+        75,
+    );
+    t.progress = Some(42);
+    t
+}
+
+/// A bucket copy in its object step; `transfer` is filled by the caller.
+pub fn bucket_task() -> Task {
+    task_from(
+        spec("acme-logs-1", CopyKind::Bucket, "acme-logs", "acme-logs"),
+        vec![
+            started(0),
+            step_done(0, &[]),
+            started(1),
+            step_done(1, &[]),
+            started(2),
+        ],
+        30,
+    )
+}
+
+pub fn transfer(secs: u64, objects: u64, listed: u64, listing_done: bool) -> Transfer {
+    Transfer {
+        objects_listed: listed,
+        bytes_listed: listed * 1_000_000,
+        listing_done,
+        objects_done: objects,
+        bytes_done: objects * 1_000_000,
+        objects_skipped: 0,
+        elapsed_ms: secs * 1000,
+    }
+}
+
+pub fn failed_snapshot() -> Task {
+    task_from(
+        spec("snap-0s1-1", CopyKind::Snapshot, "snap-0s1", "snap-0s1"),
+        vec![
+            started(0),
+            TaskEvent::Failed {
+                step: 0,
+                error: "ec2:CopySnapshot failed: InvalidParameterValue: the KMS key alias/missing does not exist in eu-west-1; create the key in the target or leave the KMS key empty".into(),
+            },
+        ],
+        120,
+    )
+}
+
+pub fn done_key_pair() -> Task {
+    task_from(
+        spec("deploy-1", CopyKind::KeyPair, "deploy", "deploy"),
+        vec![
+            started(0),
+            step_done(0, &[("target:deploy", "key-0t7")]),
+            TaskEvent::Note {
+                text: "imported the public key only: the private key never leaves your machine"
+                    .into(),
+            },
+            TaskEvent::Done,
+        ],
+        600,
+    )
+}
+
+/// A simple A record at 300 s, ready for a DNS plan.
+pub fn simple_record(name: &str, value: &str) -> Resource {
+    record(name, "A", None, None, value)
+}
+
+/// The estate with `shop.acme.example.` as a simple A record too.
+pub fn estate_with_shop() -> Inventory {
+    let mut inv = estate();
+    let mut records = inv.resources(Side::Global, Kind::Record).to_vec();
+    records.push(simple_record("shop.acme.example.", "54.0.0.1"));
+    inv.apply(Side::Global, Kind::Record, Ok(records));
+    inv
+}
+
+/// A cutover of shop.acme.example. whose step 1 went INSYNC `secs_ago`
+/// seconds before the fixed clock.
+pub fn shop_cutover(secs_ago: u64) -> (String, Progress) {
+    use cutover::cloud::dns_change::RecordSet;
+    use cutover::cutover::plan::Found;
+    use cutover::cutover::{progress::Action as Step, DnsPlan, PlanChoices};
+    let at_name = [RecordSet {
+        name: "shop.acme.example.".into(),
+        record_type: "A".into(),
+        ttl: Some(300),
+        set_identifier: None,
+        weight: None,
+        values: vec!["54.0.0.1".into()],
+        alias: None,
+    }];
+    let found = Found {
+        zone_id: "Z1",
+        zone_name: "acme.example.",
+        record_name: "shop.acme.example.",
+        at_name: &at_name,
+    };
+    let plan = DnsPlan::build(&found, (SRC, DST), "63.0.0.1", &PlanChoices::default()).unwrap();
+    let first = plan.steps[0].after;
+    let at = fixed_clock() - Duration::from_secs(secs_ago);
+    let events = [
+        DnsEvent::Planned {
+            plan: Box::new(plan.clone()),
+        },
+        DnsEvent::Intent {
+            action: Step::Step { index: 0 },
+            from: plan.start(),
+            to: first,
+            changes: vec![],
+        },
+        DnsEvent::Submitted {
+            action: Step::Step { index: 0 },
+            change_id: "C0SHOP1".into(),
+        },
+        DnsEvent::Insync {
+            action: Step::Step { index: 0 },
+            change_id: "C0SHOP1".into(),
+        },
+    ];
+    let progress = Progress::replay(events.iter().map(|e| (at, e))).unwrap();
+    (
+        cutover::cutover::progress::topic("Z1", "shop.acme.example."),
+        progress,
+    )
+}
+
+/// Moves the Route 53 cursor to the record named `name`.
+pub fn cursor_on_record(app: &mut App, name: &str) {
+    app.switch_kind(Kind::Record);
+    key(app, KeyCode::Home);
+    for _ in 0..20 {
+        if app.cursor_resource(0).is_some_and(|r| r.name == name) {
+            return;
+        }
+        key(app, KeyCode::Down);
+    }
+    panic!("no record {name}");
+}

@@ -12,13 +12,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let k = |c| app.keymap.keys_of(c);
     let hints: Vec<(String, &str)> = match &app.mode {
+        Mode::Normal if app.show_tasks => vec![
+            (k(Command::Details), "history"),
+            (k(Command::PauseTask), "pause"),
+            (k(Command::ResumeTask), "resume"),
+            (k(Command::CancelTask), "cancel"),
+            (k(Command::RetryTask), "retry"),
+            (k(Command::ToggleTasks), "panes"),
+            (k(Command::ToggleLog), "log"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ],
+        Mode::Normal if app.kind == crate::model::Kind::Record => vec![
+            (k(Command::KindPrompt), "kind"),
+            (k(Command::Filter), "filter"),
+            (k(Command::Details), "details"),
+            (k(Command::DnsPlan), "plan"),
+            (k(Command::DnsStep), "step"),
+            (k(Command::DnsRollback), "rollback"),
+            (k(Command::ToggleTasks), "tasks"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ],
         Mode::Normal => vec![
             (k(Command::KindPrompt), "kind"),
             (k(Command::Filter), "filter"),
             (k(Command::ToggleSelect), "select"),
-            (k(Command::SelectAllVisible), "all"),
             (k(Command::Details), "details"),
-            (k(Command::Refresh), "refresh"),
+            (k(Command::Copy), "copy"),
+            (k(Command::ToggleTasks), "tasks"),
             (k(Command::ToggleLog), "log"),
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
@@ -35,7 +57,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("enter".into(), "switch"),
             ("esc".into(), "cancel"),
         ],
-        Mode::Details { .. } | Mode::Help { .. } => {
+        Mode::CopyDialog(_) | Mode::DnsPlan(_) => vec![
+            ("tab".into(), "next field"),
+            ("↑↓".into(), "choose"),
+            ("enter".into(), "start"),
+            ("esc".into(), "cancel"),
+        ],
+        Mode::Confirm(_) => vec![("enter/y".into(), "yes"), ("esc/n".into(), "no")],
+        Mode::Details { .. } | Mode::Help { .. } | Mode::TaskHistory { .. } => {
             vec![("↑↓/pgup/pgdn".into(), "scroll"), ("esc".into(), "close")]
         }
     };

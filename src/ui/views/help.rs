@@ -42,6 +42,21 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "clear line / delete word",
     ));
     out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        "In the copy and DNS dialogs",
+        t.header,
+    )));
+    out.push(key_line("tab / shift-tab".into(), "next / previous field"));
+    out.push(key_line(
+        "↑↓ (←→)".into(),
+        "choose (target VPC, target value)",
+    ));
+    out.push(key_line(
+        "enter (y)".into(),
+        "start; refused in --read-only",
+    ));
+    out.push(key_line("esc".into(), "cancel: nothing is started"));
+    out.push(Line::default());
     out.push(Line::from(Span::styled("In a popup", t.header)));
     out.push(key_line("↑↓ pgup pgdn".into(), "scroll"));
     out.push(key_line("esc / q".into(), "close"));

@@ -1,7 +1,10 @@
 //! Drawing: every function here reads the `App` and writes the frame,
 //! nothing else. Layout comes from `ui::layout`, shared with mouse handling.
 
+mod confirm;
+mod copy_dialog;
 pub mod details;
+mod dns;
 mod footer;
 mod header;
 pub mod help;
@@ -9,6 +12,10 @@ mod kinds;
 mod log;
 mod pane;
 mod status;
+pub mod task_history;
+mod tasks;
+
+pub use tasks::TASK_DETAIL_LINES;
 
 use super::app::{App, Mode};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -21,6 +28,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     for (pane, area) in areas.panes.iter().enumerate() {
         pane::draw(frame, *area, app, pane);
     }
+    if let Some(area) = areas.tasks {
+        tasks::draw(frame, area, app);
+    }
+    if let Some(area) = areas.dns {
+        dns::draw_panel(frame, area, app);
+    }
     if let Some(area) = areas.log {
         log::draw(frame, area, app);
     }
@@ -29,6 +42,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Details { scroll } => details::draw(frame, app, *scroll),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
+        Mode::TaskHistory { scroll } => task_history::draw(frame, app, *scroll),
+        Mode::CopyDialog(d) => copy_dialog::draw(frame, app, d),
+        Mode::DnsPlan(d) => dns::draw_dialog(frame, app, d),
+        Mode::Confirm(c) => confirm::draw(frame, app, c),
         _ => {}
     }
 }
@@ -45,6 +62,19 @@ pub fn popup_area(size: Rect, lines: usize) -> Rect {
         .flex(Flex::Center)
         .areas(area);
     area
+}
+
+/// A popup as tall as `lines` are once wrapped to its width, so the last
+/// line (the confirmation, the refusal) is never cut off.
+pub fn wrapped_popup_area(size: Rect, lines: &[ratatui::text::Line]) -> Rect {
+    popup_area(size, wrapped_rows(size, lines))
+}
+
+/// Rows `lines` take in a popup once wrapped (by characters: close enough
+/// for sizing; word wrapping may take a row more).
+pub fn wrapped_rows(size: Rect, lines: &[ratatui::text::Line]) -> usize {
+    let inner = popup_area(size, 0).width.saturating_sub(2).max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum()
 }
 
 /// A spinner frame for things in flight.

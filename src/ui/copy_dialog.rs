@@ -1,0 +1,328 @@
+//! The copy dialog: what the selection becomes in the target, the options
+//! that matter to its kinds, and a confirmation. The plan is recomputed
+//! from the dialog's state whenever it is drawn or confirmed, so what the
+//! operator sees is what is submitted.
+
+use super::action::{DialogKey, Effect};
+use super::app::{App, Mode};
+use super::state::Level;
+use crate::migrate::{plan, CopyOptions, Plan, RestoreOptions, S3Tuning};
+use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
+use tui_input::Input;
+
+/// The options a selection can need, in the order the dialog shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyField {
+    /// A choice among the target's VPCs (security groups).
+    TargetVpc,
+    KmsKey,
+    /// Volumes: make a volume in this AZ from the copied snapshot.
+    TargetAz,
+    /// One bucket: the copy's (global) name.
+    BucketName,
+    /// DB instance / snapshot: restore an instance with this id.
+    RestoreAs,
+}
+
+impl CopyField {
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyField::TargetVpc => "target VPC (groups)",
+            CopyField::KmsKey => "KMS key id (optional)",
+            CopyField::TargetAz => "volume in AZ (optional)",
+            CopyField::BucketName => "bucket name",
+            CopyField::RestoreAs => "restore DB as (optional)",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CopyDialog {
+    /// Source resources to copy, as (kind, id).
+    pub picked: Vec<(Kind, String)>,
+    /// Makes task ids unique; fixed when the dialog opens.
+    pub stamp: u64,
+    pub fields: Vec<CopyField>,
+    /// The field taking keys; None while on the summary (y confirms).
+    pub focus: Option<usize>,
+    /// (VPC id, label); None is "the target's default VPC" when unlisted.
+    pub vpcs: Vec<(Option<String>, String)>,
+    pub vpc: usize,
+    pub kms: Input,
+    pub az: Input,
+    pub bucket: Input,
+    pub restore: Input,
+    pub s3: S3Tuning,
+}
+
+fn optional(input: &Input) -> Option<String> {
+    Some(input.value().trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl CopyDialog {
+    pub fn focused(&self) -> Option<CopyField> {
+        self.focus.and_then(|i| self.fields.get(i).copied())
+    }
+
+    /// Whether the focused field takes typed text (so `y` is a letter).
+    pub fn wants_text(&self) -> bool {
+        self.focused().is_some_and(|f| f != CopyField::TargetVpc)
+    }
+
+    pub fn input(&self, field: CopyField) -> Option<&Input> {
+        match field {
+            CopyField::TargetVpc => None,
+            CopyField::KmsKey => Some(&self.kms),
+            CopyField::TargetAz => Some(&self.az),
+            CopyField::BucketName => Some(&self.bucket),
+            CopyField::RestoreAs => Some(&self.restore),
+        }
+    }
+
+    fn input_mut(&mut self, field: CopyField) -> Option<&mut Input> {
+        match field {
+            CopyField::TargetVpc => None,
+            CopyField::KmsKey => Some(&mut self.kms),
+            CopyField::TargetAz => Some(&mut self.az),
+            CopyField::BucketName => Some(&mut self.bucket),
+            CopyField::RestoreAs => Some(&mut self.restore),
+        }
+    }
+
+    pub fn options(&self) -> CopyOptions {
+        let has = |f| self.fields.contains(&f);
+        CopyOptions {
+            target_vpc: self.vpcs.get(self.vpc).and_then(|(id, _)| id.clone()),
+            kms_key_id: optional(&self.kms),
+            target_az: optional(&self.az),
+            target_bucket: has(CopyField::BucketName)
+                .then(|| self.bucket.value().trim().to_string()),
+            s3: self.s3,
+            restore: optional(&self.restore).map(|instance_id| RestoreOptions {
+                instance_id,
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// Why the typed bucket name would be refused by S3, checked as typed.
+    pub fn bucket_error(&self) -> Option<String> {
+        if !self.fields.contains(&CopyField::BucketName) {
+            return None;
+        }
+        check_bucket_name(self.bucket.value().trim()).err()
+    }
+}
+
+impl App {
+    /// The source rows the dialog would copy: every selected source row of
+    /// every kind, else the source pane's cursor row.
+    fn copy_candidates(&self) -> Vec<(Kind, String)> {
+        let mut picked: Vec<(Kind, String)> = Kind::ALL
+            .iter()
+            .flat_map(|kind| {
+                self.kinds
+                    .get(kind)
+                    .into_iter()
+                    .flat_map(|k| k.selected.iter())
+                    .filter(|(side, _)| *side == Side::Source)
+                    .map(|(_, id)| (*kind, id.clone()))
+            })
+            .collect();
+        if picked.is_empty() && self.focus == 0 && !self.kind.is_global() {
+            if let Some(r) = self.cursor_resource(0) {
+                picked.push((r.kind, r.id.clone()));
+            }
+        }
+        picked
+    }
+
+    pub fn open_copy_dialog(&mut self) {
+        let picked = self.copy_candidates();
+        if picked.is_empty() {
+            let why = if self.kind.is_global() {
+                "Route 53 is global: nothing to copy; d plans the DNS cutover of a record"
+            } else {
+                "nothing to copy: select source rows (space), or put the cursor on one in the source pane"
+            };
+            return self.note(Level::Warn, why);
+        }
+        let has = |kind| picked.iter().any(|(k, _)| *k == kind);
+        let buckets: Vec<&String> = picked
+            .iter()
+            .filter(|(k, _)| *k == Kind::Bucket)
+            .map(|(_, id)| id)
+            .collect();
+        let mut fields = Vec::new();
+        if has(Kind::SecurityGroup) {
+            fields.push(CopyField::TargetVpc);
+        }
+        if [
+            Kind::Image,
+            Kind::Volume,
+            Kind::Snapshot,
+            Kind::DbInstance,
+            Kind::DbSnapshot,
+        ]
+        .into_iter()
+        .any(has)
+        {
+            fields.push(CopyField::KmsKey);
+        }
+        if has(Kind::Volume) {
+            fields.push(CopyField::TargetAz);
+        }
+        if buckets.len() == 1 {
+            fields.push(CopyField::BucketName);
+        }
+        if has(Kind::DbInstance) || has(Kind::DbSnapshot) {
+            fields.push(CopyField::RestoreAs);
+        }
+        let bucket = buckets
+            .first()
+            .map(|b| self.inventory.bucket_copy_name(b))
+            .unwrap_or_default();
+        let (vpcs, vpc) = self.target_vpc_choices();
+        let stamp = crate::journal::unix_ms((self.clock)());
+        self.mode = Mode::CopyDialog(Box::new(CopyDialog {
+            picked,
+            stamp,
+            fields,
+            focus: None,
+            vpcs,
+            vpc,
+            kms: Input::default(),
+            az: Input::default(),
+            bucket: Input::new(bucket),
+            restore: Input::default(),
+            s3: self.s3_tuning,
+        }));
+    }
+
+    /// The target's VPCs, the default one chosen.
+    fn target_vpc_choices(&self) -> (Vec<(Option<String>, String)>, usize) {
+        let list = self.inventory.resources(Side::Target, Kind::Vpc);
+        if list.is_empty() {
+            return (vec![(None, "the target's default VPC".into())], 0);
+        }
+        let label = |r: &Resource| {
+            let (cidr, default) = match &r.details {
+                Details::Vpc(v) => (v.cidr.as_str(), v.is_default),
+                _ => ("", false),
+            };
+            let mut text = format!("{} {cidr}", r.id);
+            if r.name != r.id && !r.name.is_empty() {
+                text.push_str(&format!(" {}", r.name));
+            }
+            if default {
+                text.push_str(" (default)");
+            }
+            text
+        };
+        let chosen = list
+            .iter()
+            .position(|r| matches!(&r.details, Details::Vpc(v) if v.is_default))
+            .unwrap_or(0);
+        let choices = list
+            .iter()
+            .map(|r| (Some(r.id.clone()), label(r)))
+            .collect();
+        (choices, chosen)
+    }
+
+    /// The plan the dialog stands for, with its current options.
+    pub fn copy_plan(&self, d: &CopyDialog) -> Plan {
+        let resources: Vec<&Resource> = d
+            .picked
+            .iter()
+            .filter_map(|(kind, id)| {
+                self.inventory
+                    .resources(Side::Source, *kind)
+                    .iter()
+                    .find(|r| &r.id == id)
+            })
+            .collect();
+        plan(&resources, &self.inventory, &d.options(), d.stamp)
+    }
+
+    pub(super) fn copy_dialog_key(
+        &mut self,
+        mut d: Box<CopyDialog>,
+        key: DialogKey,
+    ) -> Vec<Effect> {
+        let n = d.fields.len();
+        match key {
+            DialogKey::Cancel => {
+                self.note(Level::Info, "copy cancelled: nothing started");
+                return Vec::new();
+            }
+            DialogKey::Accept => return self.confirm_copies(d),
+            DialogKey::NextField if n > 0 => {
+                d.focus = Some(d.focus.map_or(0, |i| (i + 1) % n));
+            }
+            DialogKey::PrevField if n > 0 => {
+                d.focus = Some(d.focus.map_or(n - 1, |i| (i + n - 1) % n));
+            }
+            DialogKey::Choose(by) if d.focused() == Some(CopyField::TargetVpc) => {
+                let len = d.vpcs.len() as i32;
+                d.vpc = (d.vpc as i32 + by).rem_euclid(len.max(1)) as usize;
+            }
+            DialogKey::Choose(by) if n > 0 => {
+                let key = if by > 0 {
+                    DialogKey::NextField
+                } else {
+                    DialogKey::PrevField
+                };
+                return self.copy_dialog_key(d, key);
+            }
+            DialogKey::Edit(request) => {
+                if let Some(input) = d.focused().and_then(|f| d.input_mut(f)) {
+                    input.handle(request);
+                }
+            }
+            _ => {}
+        }
+        self.mode = Mode::CopyDialog(d);
+        Vec::new()
+    }
+
+    fn confirm_copies(&mut self, d: Box<CopyDialog>) -> Vec<Effect> {
+        if self.read_only() {
+            self.note(
+                Level::Warn,
+                "read-only: copies refused; nothing was started",
+            );
+            return Vec::new();
+        }
+        if let Some(e) = d.bucket_error() {
+            self.note(Level::Warn, format!("{e}: fix the name, or esc"));
+            self.mode = Mode::CopyDialog(d);
+            return Vec::new();
+        }
+        let planned = self.copy_plan(&d);
+        if planned.tasks.is_empty() {
+            self.note(
+                Level::Warn,
+                "nothing to copy: every row picked was refused (see why in the dialog)",
+            );
+            self.mode = Mode::CopyDialog(d);
+            return Vec::new();
+        }
+        let count = planned.tasks.len();
+        let effects = self.gate("copies", vec![Effect::StartCopies(planned.tasks)]);
+        for (kind, id) in &d.picked {
+            if let Some(k) = self.kinds.get_mut(kind) {
+                k.selected.remove(&(Side::Source, id.clone()));
+            }
+        }
+        self.note(
+            Level::Info,
+            format!(
+                "starting {count} copy task(s) into {}",
+                self.inventory.target_region()
+            ),
+        );
+        self.show_tasks = true;
+        effects
+    }
+}

@@ -1,0 +1,262 @@
+//! The DNS plan dialog: a record, the target value (picked from the target
+//! inventory or typed), the TTL stages and weight steps as the CLI writes
+//! them, and the engine's own plan and guards shown live. The preview is
+//! built from the inventory; confirming has the engine read Route 53 again
+//! and check everything before it writes.
+
+use super::action::{DialogKey, Effect};
+use super::app::{App, Mode};
+use super::state::Level;
+use crate::cloud::dns_change::{Alias, RecordSet};
+use crate::cutover::guards::{parse_ttl_stages, parse_weight_steps};
+use crate::cutover::plan::{Found, DEFAULT_TTL_STAGES, DEFAULT_WEIGHTS};
+use crate::cutover::{DnsPlan, PlanChoices};
+use crate::model::{Details, Inventory, Kind, Resource, Side};
+use tui_input::Input;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsField {
+    Target,
+    TtlStages,
+    Weights,
+}
+
+pub const DNS_FIELDS: [DnsField; 3] = [DnsField::Target, DnsField::TtlStages, DnsField::Weights];
+
+impl DnsField {
+    pub fn label(self) -> &'static str {
+        match self {
+            DnsField::Target => "target value",
+            DnsField::TtlStages => "TTL stages (s)",
+            DnsField::Weights => "weights src/tgt",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DnsDialog {
+    pub zone_id: String,
+    pub zone_name: String,
+    pub record_name: String,
+    pub record_type: String,
+    /// (value, where it comes from) in the target inventory.
+    pub candidates: Vec<(String, String)>,
+    pub picked: Option<usize>,
+    pub focus: usize,
+    pub target: Input,
+    pub ttl_stages: Input,
+    pub weights: Input,
+}
+
+impl DnsDialog {
+    pub fn focused(&self) -> DnsField {
+        DNS_FIELDS[self.focus % DNS_FIELDS.len()]
+    }
+
+    pub fn input(&self, field: DnsField) -> &Input {
+        match field {
+            DnsField::Target => &self.target,
+            DnsField::TtlStages => &self.ttl_stages,
+            DnsField::Weights => &self.weights,
+        }
+    }
+
+    /// The operator's choices, checked by the engine's own parsers.
+    pub fn choices(&self) -> Result<PlanChoices, String> {
+        Ok(PlanChoices {
+            ttl_stages: Some(parse_ttl_stages(self.ttl_stages.value()).map_err(|e| e.to_string())?),
+            weights: Some(parse_weight_steps(self.weights.value()).map_err(|e| e.to_string())?),
+            ..Default::default()
+        })
+    }
+
+    /// The plan the engine would make from what the inventory shows.
+    pub fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
+        let choices = self.choices()?;
+        if self.target.value().trim().is_empty() {
+            return Err(
+                "give the target value: ↑↓ picks one from the target region, or type it".into(),
+            );
+        }
+        let at_name = record_sets_at(inventory, &self.zone_id, &self.record_name);
+        let found = Found {
+            zone_id: &self.zone_id,
+            zone_name: &self.zone_name,
+            record_name: &self.record_name,
+            at_name: &at_name,
+        };
+        let regions = (inventory.source_region(), inventory.target_region());
+        DnsPlan::build(&found, regions, self.target.value(), &choices).map_err(|e| e.to_string())
+    }
+}
+
+/// The record sets of one name in one zone, as the engine reads them.
+fn record_sets_at(inventory: &Inventory, zone_id: &str, name: &str) -> Vec<RecordSet> {
+    inventory
+        .resources(Side::Global, Kind::Record)
+        .iter()
+        .filter(|r| r.name.eq_ignore_ascii_case(name))
+        .filter_map(|r| match &r.details {
+            Details::Record(rec) if rec.zone_id == zone_id => Some(RecordSet {
+                name: r.name.to_lowercase(),
+                record_type: rec.record_type.clone(),
+                ttl: rec.ttl,
+                set_identifier: rec.set_identifier.clone(),
+                weight: rec.weight,
+                values: rec.values.clone(),
+                alias: rec.alias_target.as_ref().map(|a| Alias {
+                    hosted_zone_id: a.hosted_zone_id.clone(),
+                    dns_name: a.dns_name.clone(),
+                    evaluate_target_health: a.evaluate_target_health,
+                }),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Values in the target region a record of this type could answer with.
+fn target_candidates(inventory: &Inventory, record_type: &str) -> Vec<(String, String)> {
+    let target = |kind| inventory.resources(Side::Target, kind).iter();
+    let mut out = Vec::new();
+    if record_type == "A" {
+        for r in target(Kind::ElasticIp) {
+            if let Details::ElasticIp(e) = &r.details {
+                out.push((e.public_ip.clone(), format!("Elastic IP {}", r.id)));
+            }
+        }
+        for r in target(Kind::Instance) {
+            if let Details::Instance(i) = &r.details {
+                if let Some(ip) = &i.public_ip {
+                    out.push((ip.clone(), format!("instance {} {}", r.id, r.name)));
+                }
+            }
+        }
+    }
+    if record_type == "CNAME" {
+        for r in target(Kind::DbInstance) {
+            if let Details::DbInstance(db) = &r.details {
+                if let Some(endpoint) = &db.endpoint {
+                    out.push((endpoint.clone(), format!("DB instance {}", r.id)));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn list_text<T: ToString>(items: &[T]) -> String {
+    items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+}
+
+impl App {
+    /// The record under the Route 53 cursor, if it is one.
+    pub fn cursor_record(&self) -> Option<&Resource> {
+        self.cursor_resource(0).filter(|r| r.kind == Kind::Record)
+    }
+
+    pub fn open_dns_dialog(&mut self) {
+        let Some(r) = self.cursor_record() else {
+            return self.note(Level::Info, "d plans a DNS cutover: go to the Route 53 records (:rec) and put the cursor on an A, AAAA or CNAME record");
+        };
+        let Details::Record(rec) = &r.details else {
+            return;
+        };
+        if let Some(view) = self.dns.get(&super::dns_board::topic_of(r)) {
+            if view.progress.as_ref().is_some_and(|p| p.under_way()) {
+                return self.note(
+                    Level::Warn,
+                    format!(
+                        "a cutover of {} is under way: n makes the next step, b rolls back",
+                        r.name
+                    ),
+                );
+            }
+        }
+        let candidates = target_candidates(&self.inventory, &rec.record_type);
+        let dialog = DnsDialog {
+            zone_id: rec.zone_id.clone(),
+            zone_name: rec.zone_name.clone(),
+            record_name: r.name.clone(),
+            record_type: rec.record_type.clone(),
+            candidates,
+            picked: None,
+            focus: 0,
+            target: Input::default(),
+            ttl_stages: Input::new(list_text(&DEFAULT_TTL_STAGES)),
+            weights: Input::new(list_text(&DEFAULT_WEIGHTS)),
+        };
+        self.mode = Mode::DnsPlan(Box::new(dialog));
+    }
+
+    pub(super) fn dns_dialog_key(&mut self, mut d: Box<DnsDialog>, key: DialogKey) -> Vec<Effect> {
+        let n = DNS_FIELDS.len();
+        match key {
+            DialogKey::Cancel => {
+                self.note(Level::Info, "DNS plan closed: nothing written");
+                return Vec::new();
+            }
+            DialogKey::Accept => return self.confirm_dns_plan(d),
+            DialogKey::NextField => d.focus = (d.focus + 1) % n,
+            DialogKey::PrevField => d.focus = (d.focus + n - 1) % n,
+            DialogKey::Choose(by)
+                if d.focused() == DnsField::Target && !d.candidates.is_empty() =>
+            {
+                let len = d.candidates.len() as i32;
+                let next = match d.picked {
+                    Some(i) => (i as i32 + by).rem_euclid(len),
+                    None if by > 0 => 0,
+                    None => len - 1,
+                } as usize;
+                d.picked = Some(next);
+                d.target = Input::new(d.candidates[next].0.clone());
+            }
+            DialogKey::Choose(by) => d.focus = (d.focus as i32 + by).rem_euclid(n as i32) as usize,
+            DialogKey::Edit(request) => {
+                let input = match d.focused() {
+                    DnsField::Target => {
+                        d.picked = None;
+                        &mut d.target
+                    }
+                    DnsField::TtlStages => &mut d.ttl_stages,
+                    DnsField::Weights => &mut d.weights,
+                };
+                input.handle(request);
+            }
+        }
+        self.mode = Mode::DnsPlan(d);
+        Vec::new()
+    }
+
+    fn confirm_dns_plan(&mut self, d: Box<DnsDialog>) -> Vec<Effect> {
+        if self.read_only() {
+            self.note(
+                Level::Warn,
+                "read-only: the DNS plan is shown, not applied; nothing was written",
+            );
+            self.mode = Mode::DnsPlan(d);
+            return Vec::new();
+        }
+        let choices = match (d.preview(&self.inventory), d.choices()) {
+            (Ok(_), Ok(choices)) => choices,
+            (Err(e), _) | (_, Err(e)) => {
+                self.note(Level::Warn, format!("not started: {e}"));
+                self.mode = Mode::DnsPlan(d);
+                return Vec::new();
+            }
+        };
+        self.note(
+            Level::Info,
+            format!("{}: journaling the plan and making step 1", d.record_name),
+        );
+        self.gate(
+            "the DNS plan",
+            vec![Effect::DnsStart {
+                zone_id: d.zone_id.clone(),
+                record: d.record_name.clone(),
+                target_value: d.target.value().trim().to_string(),
+                choices,
+            }],
+        )
+    }
+}

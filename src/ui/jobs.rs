@@ -1,0 +1,134 @@
+//! Carries out the app's effects: listings, copy tasks on the scheduler,
+//! DNS changes on the engine. Everything slow runs in a spawned task that
+//! reports back as an `Action`; nothing here awaits.
+
+use super::action::{Action, Effect};
+use super::dns_board::DnsSnapshot;
+use crate::cloud::{spawn_listings, Listed, Regions};
+use crate::cutover::progress::topic;
+use crate::cutover::{DnsCutover, DnsError};
+use crate::migrate::Scheduler;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub struct Jobs {
+    pub regions: Regions,
+    pub listings: UnboundedSender<Listed>,
+    pub actions: UnboundedSender<Action>,
+    /// None in --read-only: nothing may run, and the gate stops effects first.
+    pub scheduler: Option<Scheduler>,
+    pub dns: DnsCutover,
+}
+
+impl Jobs {
+    pub fn perform(&self, effect: Effect) {
+        match effect {
+            Effect::Refresh(kinds) => {
+                spawn_listings(&self.regions, &kinds, self.listings.clone());
+            }
+            Effect::StartCopies(specs) => {
+                for spec in specs {
+                    let id = spec.id.clone();
+                    self.on_scheduler(&id, |s| s.submit(spec));
+                }
+            }
+            Effect::PauseTask(id) => self.on_scheduler(&id, |s| {
+                s.pause(&id);
+                Ok(())
+            }),
+            Effect::ResumeTask(id) => self.on_scheduler(&id, |s| s.resume(&id)),
+            Effect::CancelTask(id) => self.on_scheduler(&id, |s| s.cancel(&id)),
+            Effect::RetryTask(id) => self.on_scheduler(&id, |s| s.retry(&id)),
+            Effect::DnsStart {
+                zone_id,
+                record,
+                target_value,
+                choices,
+            } => self.dns_change(&zone_id, &record, move |engine, zone, name| async move {
+                let plan = engine
+                    .propose(&zone, &name, &target_value, &choices)
+                    .await?;
+                engine.adopt(&plan)?;
+                engine.step(&zone, &plan.record_name, false).await
+            }),
+            Effect::DnsStep {
+                zone_id,
+                record,
+                force,
+            } => self.dns_change(&zone_id, &record, move |engine, zone, name| async move {
+                engine.step(&zone, &name, force).await
+            }),
+            Effect::DnsRollback { zone_id, record } => {
+                self.dns_change(&zone_id, &record, |engine, zone, name| async move {
+                    engine.rollback(&zone, &name).await
+                })
+            }
+            Effect::DnsStatus { zone_id, record } => {
+                let (engine, actions) = (self.dns.clone(), self.actions.clone());
+                tokio::spawn(
+                    async move { read_status(&engine, &zone_id, &record, &actions).await },
+                );
+            }
+        }
+    }
+
+    fn on_scheduler(&self, id: &str, f: impl FnOnce(&Scheduler) -> Result<(), String>) {
+        let result = match &self.scheduler {
+            Some(s) => f(s),
+            None => Err("read-only: copy tasks do not run".into()),
+        };
+        if let Err(e) = result {
+            let _ = self
+                .actions
+                .send(Action::JobFailed(format!("task {id}: {e}")));
+        }
+    }
+
+    /// Runs one DNS change in its own task: progress lines while Route 53
+    /// propagates, the outcome, then a fresh read of where it stands.
+    fn dns_change<F, Fut>(&self, zone_id: &str, record: &str, change: F)
+    where
+        F: FnOnce(DnsCutover, String, String) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<crate::cutover::Outcome, DnsError>> + Send,
+    {
+        let t = topic(zone_id, record);
+        let actions = self.actions.clone();
+        let (say, say_topic) = (actions.clone(), t.clone());
+        let engine = self.dns.clone().on_progress(move |text| {
+            let _ = say.send(Action::DnsProgress {
+                topic: say_topic.clone(),
+                text: text.to_string(),
+            });
+        });
+        let (zone_id, record) = (zone_id.to_string(), record.to_string());
+        tokio::spawn(async move {
+            let result = change(engine.clone(), zone_id.clone(), record.clone())
+                .await
+                .map(|o| format!("{} (change {} INSYNC)", o.description, o.change_id))
+                .map_err(|e| e.to_string());
+            let _ = actions.send(Action::DnsDone { topic: t, result });
+            read_status(&engine, &zone_id, &record, &actions).await;
+        });
+    }
+}
+
+async fn read_status(
+    engine: &DnsCutover,
+    zone_id: &str,
+    record: &str,
+    actions: &UnboundedSender<Action>,
+) {
+    let result = match engine.status(zone_id, record).await {
+        Ok(s) => Ok(Box::new(DnsSnapshot {
+            progress: s.progress,
+            route53: s.route53,
+            drift: s.drift,
+        })),
+        // A plan refused before it was journaled: its own error was said.
+        Err(DnsError::NoPlan { .. }) => return,
+        Err(e) => Err(e.to_string()),
+    };
+    let _ = actions.send(Action::DnsStatus {
+        topic: topic(zone_id, record),
+        result,
+    });
+}

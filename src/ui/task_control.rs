@@ -1,0 +1,185 @@
+//! Keys in the tasks view: moving among tasks, the history popup, and the
+//! operator's pause / resume / cancel / retry, each checked against the
+//! task's state before it becomes an effect.
+
+use super::action::{Command, Effect};
+use super::app::{App, Mode};
+use super::confirm::Confirm;
+use super::layout::page_height;
+use super::state::Level;
+use crate::migrate::{CopyKind, Task, TaskState};
+use crate::model::Kind;
+
+impl App {
+    pub(super) fn task_changed(&mut self, task: Task) -> Vec<Effect> {
+        let ended = |t: &Task| {
+            matches!(
+                t.state,
+                TaskState::Done | TaskState::Failed { .. } | TaskState::Cancelled { .. }
+            )
+        };
+        let just_ended = ended(&task)
+            && self
+                .tasks
+                .tasks
+                .iter()
+                .any(|t| t.spec.id == task.spec.id && !ended(t));
+        let mut effects = Vec::new();
+        if just_ended {
+            let level = match task.state {
+                TaskState::Failed { .. } => Level::Error,
+                _ => Level::Info,
+            };
+            self.note(
+                level,
+                format!(
+                    "{} {}: {}",
+                    task.spec.kind.label(),
+                    task.spec.what(),
+                    task.state.name()
+                ),
+            );
+            // The target now holds the copy (or no longer the undone part):
+            // re-read those kinds so the COPY column tells.
+            if !matches!(task.state, TaskState::Failed { .. }) {
+                effects = self.refresh_kinds(kinds_made_by(task.spec.kind));
+            }
+        }
+        self.tasks.update(task);
+        effects
+    }
+
+    /// Tasks rebuilt from the journal at start, shown as they were left.
+    pub fn load_tasks(&mut self, tasks: Vec<Task>) {
+        let unfinished = tasks.iter().filter(|t| t.is_resumable()).count();
+        let count = tasks.len();
+        for task in tasks {
+            self.tasks.update(task);
+        }
+        if count > 0 {
+            let what = if self.read_only() {
+                "read-only: shown, not resumed"
+            } else {
+                "resuming"
+            };
+            self.note(
+                Level::Info,
+                format!(
+                    "journal: {count} copy task(s), {unfinished} unfinished ({what}); t shows them"
+                ),
+            );
+        }
+    }
+
+    /// Rows the tasks table shows.
+    pub fn task_page(&self) -> usize {
+        self.areas().tasks.map_or(1, |r| {
+            page_height(r)
+                .saturating_sub(super::views::TASK_DETAIL_LINES as usize)
+                .max(1)
+        })
+    }
+
+    /// A command while the tasks view is open; None if it is not about tasks.
+    pub(super) fn tasks_command(&mut self, c: Command) -> Option<Vec<Effect>> {
+        let page = self.task_page();
+        match c {
+            Command::Up => self.tasks.move_cursor(-1, page),
+            Command::Down => self.tasks.move_cursor(1, page),
+            Command::PageUp => self.tasks.move_cursor(-(page as i64), page),
+            Command::PageDown => self.tasks.move_cursor(page as i64, page),
+            Command::Top => self.tasks.move_cursor(i64::MIN / 2, page),
+            Command::Bottom => self.tasks.move_cursor(i64::MAX / 2, page),
+            Command::Details => {
+                if self.tasks.selected().is_some() {
+                    self.mode = Mode::TaskHistory { scroll: 0 };
+                }
+            }
+            Command::ClearFilter | Command::ToggleTasks => self.show_tasks = false,
+            Command::FocusLeft | Command::FocusRight | Command::ToggleSelect => {}
+            Command::SelectAllVisible | Command::ClearSelection | Command::Filter => {}
+            Command::Copy => self.note(
+                Level::Info,
+                "t goes back to the panes, where c copies the selection",
+            ),
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    /// Pause, resume, cancel or retry the task under the tasks cursor.
+    pub(super) fn task_control(&mut self, c: Command) -> Vec<Effect> {
+        if !self.show_tasks {
+            self.note(
+                Level::Info,
+                "t opens the tasks view; the keys act on its cursor row",
+            );
+            return Vec::new();
+        }
+        let Some(task) = self.tasks.selected().cloned() else {
+            self.note(Level::Info, "no copy tasks yet");
+            return Vec::new();
+        };
+        let id = task.spec.id.clone();
+        let state = task.state.name();
+        match (c, &task.state) {
+            (Command::PauseTask, TaskState::Running { .. } | TaskState::Queued) => {
+                self.note(Level::Info, format!("pausing {id} at its next step"));
+                self.gate(&format!("pausing {id}"), vec![Effect::PauseTask(id)])
+            }
+            (Command::ResumeTask, TaskState::Paused { .. }) => {
+                self.gate(&format!("resuming {id}"), vec![Effect::ResumeTask(id)])
+            }
+            (Command::RetryTask, TaskState::Failed { .. }) => {
+                self.gate(&format!("retrying {id}"), vec![Effect::RetryTask(id)])
+            }
+            (Command::CancelTask, s) if !s.is_finished() => {
+                self.ask(cancel_confirm(&task));
+                Vec::new()
+            }
+            (Command::PauseTask, _) => {
+                self.cannot(&id, state, "only running or queued tasks pause")
+            }
+            (Command::ResumeTask, _) => self.cannot(&id, state, "only paused tasks resume"),
+            (Command::RetryTask, _) => self.cannot(&id, state, "only failed tasks are retried"),
+            _ => self.cannot(&id, state, "it has ended"),
+        }
+    }
+
+    fn cannot(&mut self, id: &str, state: &str, why: &str) -> Vec<Effect> {
+        self.note(Level::Warn, format!("{id} is {state}: {why}"));
+        Vec::new()
+    }
+}
+
+fn cancel_confirm(task: &Task) -> Confirm {
+    let mut lines = vec![
+        format!("{} {}", task.spec.kind.label(), task.spec.what()),
+        "Stops the task and undoes what AWS allows; its history then says what stays.".into(),
+    ];
+    let copies = task.copies();
+    if !copies.is_empty() {
+        lines.push(format!(
+            "Already made: {}",
+            copies.values().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Confirm::new(
+        format!("cancel {}", task.spec.id),
+        lines,
+        vec![Effect::CancelTask(task.spec.id.clone())],
+    )
+}
+
+/// The kinds a copy task creates in the target.
+fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
+    match kind {
+        CopyKind::Image => vec![Kind::Image, Kind::Snapshot],
+        CopyKind::Volume => vec![Kind::Snapshot, Kind::Volume],
+        CopyKind::Snapshot => vec![Kind::Snapshot],
+        CopyKind::KeyPair => vec![Kind::KeyPair],
+        CopyKind::SecurityGroups => vec![Kind::SecurityGroup],
+        CopyKind::Bucket => vec![Kind::Bucket],
+        CopyKind::DbInstance | CopyKind::DbSnapshot => vec![Kind::DbSnapshot, Kind::DbInstance],
+    }
+}

@@ -1,0 +1,54 @@
+//! The confirm popup: what is about to happen, and for going early the
+//! word to type.
+
+use super::super::app::App;
+use super::super::confirm::Confirm;
+use super::wrapped_popup_area;
+use ratatui::layout::Position;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, c: &Confirm) {
+    let t = &app.theme;
+    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::from(l.clone())).collect();
+    lines.push(Line::default());
+    let mut cursor = None;
+    let hint = match &c.typed {
+        Some((word, input)) => {
+            let label = format!("type '{word}': ");
+            cursor = Some((lines.len(), label.chars().count() + input.visual_cursor()));
+            lines.push(Line::from(vec![
+                Span::styled(label, t.error),
+                Span::raw(input.value().to_string()),
+            ]));
+            " enter goes on once the word is typed · esc cancels "
+        }
+        None => {
+            lines.push(Line::from(Span::styled(
+                "Go on? enter/y yes · esc/n no",
+                t.accent,
+            )));
+            " enter/y yes · esc/n no "
+        }
+    };
+    let area = wrapped_popup_area(frame.area(), &lines);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.error)
+        .title(format!(" {}? ", c.title))
+        .title_bottom(hint);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+    if let Some((row, col)) = cursor {
+        frame.set_cursor_position(Position::new(
+            area.x + 1 + col as u16,
+            area.y + 1 + row as u16,
+        ));
+    }
+}

@@ -1,0 +1,158 @@
+//! The copy dialog: one line per planned task saying what is made where,
+//! what is refused and why, the options that matter to the selection, the
+//! count, and the confirmation (or, in --read-only, the refusal).
+
+use super::super::app::App;
+use super::super::copy_dialog::{CopyDialog, CopyField};
+use super::wrapped_popup_area;
+use crate::migrate::{CopyKind, TaskSpec};
+use ratatui::layout::Position;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// What a task leaves in the target, in words.
+fn made(spec: &TaskSpec) -> String {
+    let o = &spec.options;
+    let kms = o
+        .kms_key_id
+        .as_ref()
+        .map(|k| format!(", encrypted with {k}"))
+        .unwrap_or_default();
+    match spec.kind {
+        CopyKind::Image => format!("an AMI copy{kms}"),
+        CopyKind::Volume => match &o.target_az {
+            Some(az) => format!("a snapshot copy and a volume in {az}{kms}"),
+            None => format!("a snapshot copy (no volume: no AZ given){kms}"),
+        },
+        CopyKind::Snapshot => format!("a snapshot copy{kms}"),
+        CopyKind::KeyPair => "the same public key, same name".into(),
+        CopyKind::SecurityGroups => format!(
+            "{} group(s) with their rules in {}",
+            spec.source_ids.len(),
+            o.target_vpc.as_deref().unwrap_or("the default VPC")
+        ),
+        CopyKind::Bucket => format!(
+            "bucket {} (settings, objects)",
+            o.target_bucket.as_deref().unwrap_or("?")
+        ),
+        CopyKind::DbInstance | CopyKind::DbSnapshot => match &o.restore {
+            Some(r) => format!("a DB snapshot copy, restored as {}{kms}", r.instance_id),
+            None => format!("a DB snapshot copy{kms}"),
+        },
+    }
+}
+
+/// The dialog's lines, and the line of the focused text field (for the cursor).
+fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+    let t = &app.theme;
+    let planned = app.copy_plan(d);
+    let target = app.inventory.target_region().to_string();
+    let mut out = vec![Line::from(Span::styled(
+        format!("Into {target} (target)"),
+        t.header,
+    ))];
+    for spec in &planned.tasks {
+        out.push(Line::from(vec![
+            Span::styled("  + ", t.copied),
+            Span::styled(format!("{:<17}", spec.kind.label()), t.accent),
+            Span::raw(format!("{} → {}", spec.what(), made(spec))),
+        ]));
+    }
+    if !planned.refused.is_empty() {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled(
+            format!("Not copied ({})", planned.refused.len()),
+            t.header,
+        )));
+        for (id, why) in &planned.refused {
+            out.push(Line::from(vec![
+                Span::styled("  ✗ ", t.error),
+                Span::raw(format!("{id}: {why}")),
+            ]));
+        }
+    }
+    let mut cursor = None;
+    if !d.fields.is_empty() {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled("Options", t.header)));
+    }
+    for (i, field) in d.fields.iter().enumerate() {
+        let focused = d.focus == Some(i);
+        let marker = Span::styled(if focused { "▶ " } else { "  " }, t.accent);
+        let label = Span::styled(format!("{:>24}  ", field.label()), t.dim);
+        let value = match d.input(*field) {
+            Some(input) => {
+                if focused {
+                    cursor = Some((out.len(), 28 + input.visual_cursor()));
+                }
+                let v = input.value();
+                if v.is_empty() && !focused {
+                    Span::styled("-", t.dim)
+                } else {
+                    Span::raw(v.to_string())
+                }
+            }
+            None => {
+                let (_, text) = &d.vpcs[d.vpc];
+                let of = format!("  ←→ {}/{}", d.vpc + 1, d.vpcs.len());
+                Span::raw(format!(
+                    "{text}{}",
+                    if focused { of } else { String::new() }
+                ))
+            }
+        };
+        out.push(Line::from(vec![marker, label, value]));
+        if *field == CopyField::BucketName {
+            if let Some(e) = d.bucket_error() {
+                out.push(Line::from(vec![
+                    Span::raw(" ".repeat(28)),
+                    Span::styled(format!("✗ {e}"), t.error),
+                ]));
+            }
+        }
+    }
+    out.push(Line::default());
+    let count = planned.tasks.len();
+    if app.read_only() {
+        out.push(Line::from(Span::styled(
+            format!("READ-ONLY: {count} task(s) shown, none will start. esc closes."),
+            t.error,
+        )));
+    } else if count == 0 {
+        out.push(Line::from(Span::styled(
+            "Nothing here can be copied. esc closes.",
+            t.error,
+        )));
+    } else {
+        out.push(Line::from(vec![
+            Span::styled(format!("{count} task(s) will start"), t.accent),
+            Span::raw(format!("; the copies cost money in {target}. ")),
+            Span::styled("enter/y starts them, esc cancels.", t.accent),
+        ]));
+    }
+    (out, cursor)
+}
+
+pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
+    let (lines, cursor) = lines(app, d);
+    let area = wrapped_popup_area(frame.area(), &lines);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.focused_border)
+        .title(format!(" Copy {} resource(s) ", d.picked.len()))
+        .title_bottom(" tab/↑↓ fields · ←→ choose · enter/y start · esc cancel ");
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+    if let Some((row, col)) = cursor {
+        let (x, y) = (area.x + 1 + col as u16, area.y + 1 + row as u16);
+        if y < area.bottom().saturating_sub(1) && x < area.right() {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! DNS cutover views: the plan dialog (target value, TTL stages, weights,
+//! the engine's plan or its refusal) and the status panel under the
+//! records (steps done, Route 53's state, INSYNC, the countdown to the
+//! next safe step).
+
+use super::super::app::App;
+use super::super::dns_board::DnsView;
+use super::super::dns_dialog::{DnsDialog, DnsField, DNS_FIELDS};
+use super::super::theme::Theme;
+use super::wrapped_popup_area;
+use crate::cutover::clock::{clock_time, countdown};
+use crate::cutover::{DnsPlan, Progress};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// The plan's steps; with `done`, marked done (✓) and next (▶).
+fn step_lines(plan: &DnsPlan, done: Option<usize>, t: &Theme) -> Vec<Line<'static>> {
+    let width = plan
+        .steps
+        .iter()
+        .map(|s| compact(&s.step).chars().count())
+        .max()
+        .unwrap_or(0);
+    plan.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (mark, style) = match done.map(|d| i.cmp(&d)) {
+                Some(std::cmp::Ordering::Less) => ("✓", t.copied),
+                Some(std::cmp::Ordering::Equal) => ("▶", t.accent),
+                _ => (" ", ratatui::style::Style::new()),
+            };
+            Line::from(vec![
+                Span::styled(format!("  {mark} {:>2}. ", i + 1), style),
+                Span::styled(format!("{:<width$}", compact(&s.step)), style),
+                Span::styled(format!(" → {}", compact(&s.after)), t.dim),
+            ])
+        })
+        .collect()
+}
+
+/// The engine's words without "(source/target)" on every line: the
+/// headings say it once.
+fn compact(thing: &impl ToString) -> String {
+    thing.to_string().replace(" (source/target)", "")
+}
+
+fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+    let t = &app.theme;
+    let mut out = vec![Line::from(Span::styled(
+        format!(
+            "{} {} in zone {} ({})",
+            d.record_name, d.record_type, d.zone_id, d.zone_name
+        ),
+        t.header,
+    ))];
+    let mut cursor = None;
+    for field in DNS_FIELDS {
+        let focused = d.focused() == field;
+        let input = d.input(field);
+        if focused {
+            cursor = Some((out.len(), 22 + input.visual_cursor()));
+        }
+        let mut spans = vec![
+            Span::styled(if focused { "▶ " } else { "  " }, t.accent),
+            Span::styled(format!("{:>18}  ", field.label()), t.dim),
+            Span::raw(input.value().to_string()),
+        ];
+        if field == DnsField::Target {
+            let hint = match (d.picked, d.candidates.len()) {
+                (_, 0) => "   (type it: nothing in the target inventory fits)".to_string(),
+                (Some(i), n) => format!("   ({}, {} of {n}, ↑↓)", d.candidates[i].1, i + 1),
+                (None, n) => format!("   (↑↓ picks one of {n} from the target, or type)"),
+            };
+            spans.push(Span::styled(hint, t.dim));
+        }
+        out.push(Line::from(spans));
+    }
+    out.push(Line::default());
+    match d.preview(&app.inventory) {
+        Ok(plan) => {
+            out.push(Line::from(vec![
+                Span::styled("Plan (weights source/target)  ", t.header),
+                Span::raw(format!("now {} → target {}", plan.source, plan.target)),
+            ]));
+            out.extend(step_lines(&plan, None, t));
+            out.push(Line::from(Span::styled(
+                "Each step waits for INSYNC; the next is offered once resolvers' caches may have expired.",
+                t.dim,
+            )));
+        }
+        Err(e) => out.push(Line::from(Span::styled(format!("✗ {e}"), t.error))),
+    }
+    out.push(Line::default());
+    out.push(if app.read_only() {
+        Line::from(Span::styled(
+            "READ-ONLY: the plan is shown, not applied. esc closes.",
+            t.error,
+        ))
+    } else {
+        Line::from(Span::styled(
+            "enter journals the plan and makes step 1 (one Route 53 batch); esc closes.",
+            t.accent,
+        ))
+    });
+    (out, cursor)
+}
+
+pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
+    let (lines, cursor) = dialog_lines(app, d);
+    let area = wrapped_popup_area(frame.area(), &lines);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.focused_border)
+        .title(" DNS cutover plan ")
+        .title_bottom(" tab fields · ↑↓ pick target · enter start · esc close ");
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+    if let Some((row, col)) = cursor {
+        let (x, y) = (area.x + 1 + col as u16, area.y + 1 + row as u16);
+        if y < area.bottom().saturating_sub(1) && x < area.right() {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+    }
+}
+
+fn next_line(p: &Progress, app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let total = p.plan.steps.len();
+    let Some((i, next)) = p.next_step() else {
+        return Line::from(Span::styled("complete: every step is done", t.copied));
+    };
+    let head = format!("next: step {} of {total}, {}: ", i + 1, next.step);
+    let now = (app.clock)();
+    match (p.wait_left(now), p.next_safe_at()) {
+        (Some(left), Some(at)) => Line::from(vec![
+            Span::raw(head),
+            Span::styled(format!("safe in {}", countdown(left)), t.differs),
+            Span::raw(format!(" (at {})", clock_time(at))),
+        ]),
+        _ => Line::from(vec![Span::raw(head), Span::styled("safe now", t.copied)]),
+    }
+}
+
+pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
+    let Some((record, view)) = app.cursor_cutover() else {
+        return;
+    };
+    let Some(p) = &view.progress else { return };
+    let t = &app.theme;
+    let title = format!(
+        " DNS cutover · {} {} · {} of {} steps done{} · weights source/target ",
+        record.name,
+        p.plan.record_type,
+        p.done,
+        p.plan.steps.len(),
+        if p.rolled_back { " · rolled back" } else { "" }
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Line::from(Span::styled(title, t.header)))
+        .title_bottom(" n next step · b roll back ");
+    let mut lines = vec![
+        route53_line(view, p, t),
+        change_line(view, p, app),
+        next_line(p, app),
+    ];
+    match &view.last {
+        Some(Ok(text)) => lines.push(Line::from(Span::styled(format!("done: {text}"), t.copied))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(format!("failed: {e}"), t.error))),
+        None if p.overrides > 0 => lines.push(Line::from(Span::styled(
+            format!(
+                "{} step(s) made before their cache wait was over",
+                p.overrides
+            ),
+            t.differs,
+        ))),
+        None => {}
+    }
+    lines.extend(step_lines(&p.plan, Some(p.done), t));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn route53_line(view: &DnsView, p: &Progress, t: &Theme) -> Line<'static> {
+    let head = Span::styled("Route 53 ", t.dim);
+    match &view.route53 {
+        None => Line::from(vec![head, Span::styled("not read yet", t.dim)]),
+        Some(Some(state)) if !view.drift => Line::from(vec![
+            head,
+            Span::raw(state.to_string()),
+            Span::styled("  ✓ as journaled", t.copied),
+        ]),
+        Some(found) => Line::from(vec![
+            head,
+            Span::raw(
+                found.map_or("something this plan did not write".into(), |s| {
+                    s.to_string()
+                }),
+            ),
+            Span::styled(
+                format!("  ⚠ the journal expects {}: someone changed it", p.state),
+                t.error,
+            ),
+        ]),
+    }
+}
+
+fn change_line(view: &DnsView, p: &Progress, app: &App) -> Line<'static> {
+    let t = &app.theme;
+    if let Some(busy) = &view.busy {
+        return Line::from(Span::styled(
+            format!("{} {busy}", super::spinner(app)),
+            t.accent,
+        ));
+    }
+    if let Some(pending) = &p.pending {
+        return Line::from(Span::styled(
+            format!(
+                "unsettled: a change to {} was journaled, its outcome not yet known (n settles it)",
+                pending.to
+            ),
+            t.differs,
+        ));
+    }
+    match &p.last_change {
+        Some(c) => Line::from(vec![
+            Span::styled("last change ", t.dim),
+            Span::raw(c.change_id.clone().unwrap_or_else(|| "(settled)".into())),
+            Span::styled(" INSYNC", t.copied),
+            Span::raw(format!(" at {}", clock_time(c.insync_at))),
+        ]),
+        None => Line::from(Span::styled("planned; no change made yet", t.dim)),
+    }
+}

@@ -1,0 +1,261 @@
+//! The tasks view: one row per copy task with a gauge, and below, the
+//! task under the cursor: a bucket copy's objects, bytes, throughput
+//! sparkline and ETA, or any other task's steps and error.
+
+use super::super::app::App;
+use super::super::task_board::{bytes_text, TransferSamples};
+use super::super::theme::Theme;
+use super::fit;
+use crate::cutover::clock::countdown;
+use crate::migrate::{CopyKind, Task, TaskState};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table, Wrap};
+use ratatui::Frame;
+use std::time::Duration;
+
+/// Lines under the table for the task under the cursor.
+pub const TASK_DETAIL_LINES: u16 = 5;
+const GAUGE_WIDTH: usize = 10;
+
+pub fn state_style(state: &TaskState, t: &Theme) -> Style {
+    match state {
+        TaskState::Running { .. } => t.accent,
+        TaskState::Queued | TaskState::Cancelled { .. } => t.dim,
+        TaskState::Paused { .. } => t.differs,
+        TaskState::Done => t.copied,
+        TaskState::Failed { .. } => t.error,
+    }
+}
+
+/// How far a task is, 0.0-1.0, and the words beside the bar: AWS's own
+/// percent when it gives one, objects for a bucket, else the step count.
+fn gauge(task: &Task) -> (f64, String) {
+    let steps = task.spec.steps().len().max(1);
+    if task.state == TaskState::Done {
+        return (1.0, "done".into());
+    }
+    if let Some(p) = task.progress {
+        return (f64::from(p) / 100.0, format!("{p}%"));
+    }
+    if let Some(t) = task.transfer.filter(|t| t.objects_listed > 0) {
+        let more = if t.listing_done { "" } else { "+" };
+        let fraction = if t.bytes_listed > 0 {
+            t.bytes_done as f64 / t.bytes_listed as f64
+        } else {
+            t.objects_done as f64 / t.objects_listed as f64
+        };
+        return (
+            fraction,
+            format!("{}/{}{more}", t.objects_done, t.objects_listed),
+        );
+    }
+    let n = (task.next_step + 1).min(steps);
+    (
+        task.next_step as f64 / steps as f64,
+        format!("step {n}/{steps}"),
+    )
+}
+
+fn bar(fraction: f64) -> String {
+    let filled =
+        ((fraction.clamp(0.0, 1.0) * GAUGE_WIDTH as f64).round() as usize).min(GAUGE_WIDTH);
+    format!("{}{}", "█".repeat(filled), "░".repeat(GAUGE_WIDTH - filled))
+}
+
+pub fn elapsed(task: &Task, now_ms: u64) -> String {
+    let end = task.finished_ms.unwrap_or(now_ms);
+    countdown(Duration::from_millis(end.saturating_sub(task.created_ms)))
+}
+
+fn target_text(task: &Task) -> String {
+    let copies = task.copies();
+    if !copies.is_empty() {
+        return copies.values().cloned().collect::<Vec<_>>().join(", ");
+    }
+    match (&task.spec.kind, &task.spec.options.target_bucket) {
+        (CopyKind::Bucket, Some(name)) => name.clone(),
+        _ => "…".into(),
+    }
+}
+
+fn step_text(task: &Task) -> String {
+    match (&task.state, task.current_step()) {
+        (TaskState::Done, _) => "-".into(),
+        (_, Some(step)) => step.label().to_string(),
+        (_, None) => "-".into(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let tally = app.tasks.tally();
+    let mut summary = format!(
+        " Copy tasks · {} running · {} queued · {} done · {} failed ",
+        tally.running, tally.queued, tally.done, tally.failed
+    );
+    if tally.paused + tally.cancelled > 0 {
+        summary.push_str(&format!(
+            "· {} paused · {} cancelled ",
+            tally.paused, tally.cancelled
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focused_border)
+        .title(Line::from(Span::styled(summary, t.header)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.tasks.tasks.is_empty() {
+        let text = "no copy tasks yet: select source rows (space), then c copies them";
+        return frame.render_widget(Paragraph::new(text).style(t.dim), inner);
+    }
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(2), Constraint::Length(TASK_DETAIL_LINES)]).areas(inner);
+    draw_table(frame, table_area, app);
+    if let Some(task) = app.tasks.selected() {
+        draw_detail(frame, detail_area, app, task);
+    }
+}
+
+fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let now_ms = crate::journal::unix_ms((app.clock)());
+    let page = area.height.saturating_sub(1) as usize;
+    let what_width = (area.width as usize)
+        .saturating_sub(16 + 22 + 24 + 8 + 10 + 5)
+        .max(12);
+    let rows = app
+        .tasks
+        .tasks
+        .iter()
+        .enumerate()
+        .skip(app.tasks.offset)
+        .take(page)
+        .map(|(i, task)| {
+            let (fraction, words) = gauge(task);
+            let what = format!("{} → {}", task.spec.what(), target_text(task));
+            let row = Row::new(vec![
+                Cell::from(task.spec.kind.label()),
+                Cell::from(fit(&what, what_width)),
+                Cell::from(fit(&step_text(task), 22)),
+                Cell::from(format!("{} {}", bar(fraction), fit(&words, 13))),
+                Cell::from(elapsed(task, now_ms)),
+                Cell::from(task.state.name()).style(if i == app.tasks.cursor {
+                    Style::new()
+                } else {
+                    state_style(&task.state, t)
+                }),
+            ]);
+            if i == app.tasks.cursor {
+                row.style(t.cursor)
+            } else {
+                row
+            }
+        });
+    let header = Row::new([
+        "KIND",
+        "SOURCE → TARGET",
+        "STEP",
+        "PROGRESS",
+        "ELAPSED",
+        "STATE",
+    ])
+    .style(t.header);
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Min(12),
+        Constraint::Length(22),
+        Constraint::Length(24),
+        Constraint::Length(8),
+        Constraint::Length(10),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
+    let t = &app.theme;
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", task.spec.id), t.header),
+        Span::raw(format!(
+            "{} {} → {}",
+            task.spec.kind.label(),
+            task.spec.what(),
+            target_text(task)
+        )),
+    ])];
+    let samples = app.tasks.samples.get(&task.spec.id);
+    if let (CopyKind::Bucket, Some(s)) = (task.spec.kind, samples) {
+        lines.push(Line::from(transfer_text(s)));
+        let [text, spark] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        frame.render_widget(Paragraph::new(lines), text);
+        let data: Vec<u64> = s.rates.iter().copied().collect();
+        // The newest samples, as many as fit.
+        let shown = &data[data.len().saturating_sub(spark.width as usize)..];
+        frame.render_widget(Sparkline::default().data(shown).style(t.accent), spark);
+        return;
+    }
+    let steps = task.spec.steps();
+    let chain: Vec<Span> = steps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, step)| {
+            let (mark, style) = if i < task.next_step || task.state == TaskState::Done {
+                ("✓", t.copied)
+            } else if i == task.next_step {
+                ("▶", state_style(&task.state, t))
+            } else {
+                ("·", t.dim)
+            };
+            [
+                Span::styled(format!("{mark} {}", step.label()), style),
+                Span::styled("  ", t.dim),
+            ]
+        })
+        .collect();
+    lines.push(Line::from(chain));
+    match &task.state {
+        TaskState::Failed { error, .. } => {
+            lines.push(Line::from(Span::styled(format!("error: {error}"), t.error)));
+        }
+        TaskState::Cancelled { note } => lines.push(Line::from(Span::styled(note.clone(), t.dim))),
+        _ => {}
+    }
+    if let Some(note) = task.notes.last() {
+        lines.push(Line::from(Span::styled(format!("note: {note}"), t.differs)));
+    }
+    // The error in full matters more than the note under it.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// "objects 120/300 · 180.0 MB of 450.0 MB · 12.0 MB/s · ETA 23s".
+pub fn transfer_text(s: &TransferSamples) -> String {
+    let Some(x) = s.last else {
+        return String::new();
+    };
+    let more = if x.listing_done { "" } else { "+ (listing)" };
+    let mut text = format!(
+        "objects {}/{}{more} · {} of {}",
+        x.objects_done,
+        x.objects_listed,
+        bytes_text(x.bytes_done),
+        bytes_text(x.bytes_listed)
+    );
+    if x.objects_skipped > 0 {
+        text.push_str(&format!(" · {} already there", x.objects_skipped));
+    }
+    if let Some(rate) = s.rates.back().copied().or(s.average_rate()) {
+        text.push_str(&format!(" · {}/s", bytes_text(rate)));
+    }
+    match s.eta_secs() {
+        Some(eta) => text.push_str(&format!(" · ETA {}", countdown(Duration::from_secs(eta)))),
+        None if !x.listing_done => text.push_str(" · ETA once listed"),
+        None => {}
+    }
+    text
+}
