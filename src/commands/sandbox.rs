@@ -34,10 +34,12 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
         print_how_to_use(&server, &estate);
         tokio::signal::ctrl_c().await?;
         eprintln!("sandbox: stopping moto_server");
+        let _ = std::fs::remove_dir_all(sandbox_data_dir());
         return Ok(ExitCode::SUCCESS);
     }
     let code = super::open_cockpit(settings).await;
     drop(server);
+    let _ = std::fs::remove_dir_all(sandbox_data_dir());
     code
 }
 
@@ -64,8 +66,18 @@ fn sandbox_settings(
         spec.static_keys = Some(crate::sandbox::sandbox_keys());
     }
     settings.ambient_profile = None;
+    // The estate lives only as long as this moto_server: so do its journal
+    // and reports. Tasks from an earlier sandbox must not resume against a
+    // new, empty one (nor mix into the user's real journal).
+    let dir = sandbox_data_dir();
+    settings.paths.journal_file = dir.join("journal.jsonl");
+    settings.paths.reports_dir = dir.join("reports");
     super::start_logging(&settings);
     Ok(settings)
+}
+
+fn sandbox_data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("cutover-sandbox-{}", std::process::id()))
 }
 
 fn print_how_to_use(server: &MotoServer, estate: &Estate) {
@@ -77,6 +89,8 @@ fn print_how_to_use(server: &MotoServer, estate: &Estate) {
         keys.access_key_id, keys.secret_access_key
     );
     println!("  export AWS_ENDPOINT_URL={}", server.endpoint());
+    // The journal lives in the data dir: keep the sandbox's apart from yours.
+    println!("  export XDG_DATA_HOME={}", sandbox_data_dir().display());
     println!(
         "  cutover --source {} --target {}",
         estate.source, estate.target
