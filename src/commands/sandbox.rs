@@ -69,9 +69,11 @@ fn sandbox_settings(
     // The estate lives only as long as this moto_server: so do its journal
     // and reports. Tasks from an earlier sandbox must not resume against a
     // new, empty one (nor mix into the user's real journal).
-    let dir = sandbox_data_dir();
-    settings.paths.journal_file = dir.join("journal.jsonl");
-    settings.paths.reports_dir = dir.join("reports");
+    // Laid out as XDG_DATA_HOME=<dir> would, so headless commands given
+    // that variable (see --serve) find the same journal.
+    let data = sandbox_data_dir().join("cutover");
+    settings.paths.journal_file = data.join("journal.jsonl");
+    settings.paths.reports_dir = data.join("reports");
     super::start_logging(&settings);
     Ok(settings)
 }
