@@ -194,6 +194,18 @@ fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>
         .collect();
     let need = |keep: &[usize], w: &[u16]| keep.iter().map(|&c| w[c] + 1).sum::<u16>();
     let mut keep: Vec<usize> = (0..cols.len()).collect();
+    // A whole name beats a minor column (a creation date, an AZ, a second
+    // IP, priority 3 and up): those give way first while the columns at
+    // full width do not fit. Others stay, and the name is cut instead.
+    while need(&keep, &desired) > width {
+        let secondary = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| cols[c].priority >= 3)
+            .max_by_key(|(i, &c)| (cols[c].priority, *i));
+        let Some((drop, _)) = secondary else { break };
+        keep.remove(drop);
+    }
     while need(&keep, &minimum) > width && keep.len() > 1 {
         let (drop, _) = keep
             .iter()
