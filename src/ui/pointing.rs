@@ -55,8 +55,12 @@ impl PointIndex {
         for value in targets {
             // Regional endpoints name their region: elb, rds, s3-website, execute-api.
             let has_region = |region: &str| !region.is_empty() && value.contains(region);
-            source |= self.source_ips.contains(value) || has_region(&self.source_region);
-            target |= self.target_ips.contains(value) || has_region(&self.target_region);
+            let ip = ec2_host_ip(value);
+            let owns = |ips: &HashSet<String>| {
+                ips.contains(value) || ip.as_ref().is_some_and(|ip| ips.contains(ip))
+            };
+            source |= owns(&self.source_ips) || has_region(&self.source_region);
+            target |= owns(&self.target_ips) || has_region(&self.target_region);
         }
         match (source, target) {
             (true, true) => Some(Side::Global),
@@ -81,5 +85,32 @@ impl PointIndex {
             }
         }
         (source, target)
+    }
+}
+
+/// The address inside an EC2 public host name:
+/// "ec2-54-1-2-3.compute-1.amazonaws.com" -> "54.1.2.3" (us-east-1 names
+/// carry no region, so the address is the only clue).
+fn ec2_host_ip(value: &str) -> Option<String> {
+    let first = value.split('.').next()?.strip_prefix("ec2-")?;
+    let parts: Vec<&str> = first.split('-').collect();
+    let is_ip = parts.len() == 4 && parts.iter().all(|p| p.parse::<u8>().is_ok());
+    (is_ip && value.contains(".amazonaws.com")).then(|| parts.join("."))
+}
+
+#[cfg(test)]
+mod host_tests {
+    #[test]
+    fn ec2_host_names_give_their_address() {
+        assert_eq!(
+            super::ec2_host_ip("ec2-54-1-2-3.compute-1.amazonaws.com").as_deref(),
+            Some("54.1.2.3")
+        );
+        assert_eq!(
+            super::ec2_host_ip("ec2-54-1-2-3.eu-west-1.compute.amazonaws.com.").as_deref(),
+            Some("54.1.2.3")
+        );
+        assert_eq!(super::ec2_host_ip("ec2-x.example.com"), None);
+        assert_eq!(super::ec2_host_ip("shop.example.com"), None);
     }
 }

@@ -90,16 +90,20 @@ pub struct Header {
 
 impl Header {
     pub fn from_settings(s: &Settings) -> Self {
-        let profile = |p: &Option<String>| {
-            p.clone()
-                .or_else(|| s.ambient_profile.clone())
-                .unwrap_or_else(|| "default credentials".into())
+        // What the credentials are, never what they hold.
+        let profile = |spec: &crate::cloud::RegionSpec| match (&spec.static_keys, &spec.profile) {
+            (Some(_), _) => "static keys".to_string(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => s
+                .ambient_profile
+                .clone()
+                .unwrap_or_else(|| "default credentials".into()),
         };
         Header {
             source_region: s.source.region.clone(),
-            source_profile: profile(&s.source.profile),
+            source_profile: profile(&s.source),
             target_region: s.target.region.clone(),
-            target_profile: profile(&s.target.profile),
+            target_profile: profile(&s.target),
             endpoint: s.source.endpoint_url.clone(),
             read_only: s.read_only,
         }

@@ -14,10 +14,24 @@ use ratatui::Frame;
 
 /// Where a source row's copy stands, as the STATUS column says it.
 pub fn status_of(r: &Resource) -> &'static str {
+    // An address belongs to its region: the DNS plan moves traffic instead.
+    if r.kind == crate::model::Kind::ElasticIp {
+        return NOT_MOVABLE;
+    }
     match (&r.counterpart, &r.differs) {
         (Some(_), Some(_)) => "differs",
         (Some(_), None) => "copied",
         (None, _) => "missing",
+    }
+}
+
+const NOT_MOVABLE: &str = "not movable";
+
+fn status_width(kind: crate::model::Kind) -> u16 {
+    if kind == crate::model::Kind::ElasticIp {
+        NOT_MOVABLE.len() as u16
+    } else {
+        7
     }
 }
 
@@ -112,7 +126,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
         .map(|&i| cells(&list[i], &app.points))
         .collect();
     let inner = area.width.saturating_sub(2);
-    let fixed = 2 + if with_status { 8 } else { 0 };
+    let fixed = 2 + if with_status {
+        status_width(kind) + 1
+    } else {
+        0
+    };
     let (keep, widths) = fit_columns(cols, &rows_text, inner.saturating_sub(fixed));
 
     let mut header_cells = vec![Cell::from(" ")];
@@ -138,6 +156,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
                     _ if is_cursor => Style::new(),
                     "copied" => t.copied,
                     "differs" => t.differs,
+                    NOT_MOVABLE => t.dim,
                     _ => t.missing,
                 };
                 cells.push(Cell::from(status).style(style));
@@ -159,7 +178,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
 
     let mut constraints = vec![Constraint::Length(1)];
     if with_status {
-        constraints.push(Constraint::Length(7));
+        constraints.push(Constraint::Length(status_width(kind)));
     }
     constraints.extend(widths.iter().map(|w| Constraint::Length(*w)));
     let table = Table::new(rows, constraints)
