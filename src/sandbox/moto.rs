@@ -64,6 +64,11 @@ impl MotoServer {
         Err(last_error)
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

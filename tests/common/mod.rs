@@ -22,6 +22,7 @@ pub fn seeded() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let server = MotoServer::start(None).unwrap_or_else(|e| panic!("{e}"));
+        stop_at_exit(server.pid());
         let estate = Estate::sandbox();
         // Its own thread and runtime: the caller is inside a #[tokio::test]
         // runtime, and clients must not outlive the runtime that made them.
@@ -44,6 +45,26 @@ pub fn seeded() -> &'static Fixture {
             seeded,
         }
     })
+}
+
+/// A static is never dropped, so the fixture's server would outlive the
+/// test binary: stop it when the process exits.
+fn stop_at_exit(pid: u32) {
+    static PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    extern "C" fn stop() {
+        let pid = PID.load(std::sync::atomic::Ordering::SeqCst);
+        if pid != 0 {
+            // SAFETY: kill(2) on a child we started; no memory is touched.
+            unsafe {
+                libc::kill(pid as libc::pid_t, libc::SIGKILL);
+            }
+        }
+    }
+    PID.store(pid, std::sync::atomic::Ordering::SeqCst);
+    // SAFETY: registers a plain function with no captured state.
+    unsafe {
+        libc::atexit(stop);
+    }
 }
 
 pub fn spec(role: &'static str, region: &str, endpoint: &str, keys: StaticKeys) -> RegionSpec {
