@@ -173,7 +173,9 @@ impl Settings {
         let profile_for = |side: &Option<String>, file_side: &Option<String>| {
             first([side, &flags.profile, file_side, &file.profile])
         };
-        let endpoint_url = first([&flags.endpoint_url, &file.endpoint_url, &env.endpoint_url]);
+        let named_endpoint = first([&flags.endpoint_url, &file.endpoint_url]);
+        let endpoint_from_env = named_endpoint.is_none() && env.endpoint_url.is_some();
+        let endpoint_url = named_endpoint.or_else(|| env.endpoint_url.clone());
         if let Some(url) = &endpoint_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(format!("endpoint URL '{url}' must start with http:// or https:// (e.g. http://127.0.0.1:5000)"));
@@ -184,6 +186,7 @@ impl Settings {
             region,
             profile,
             endpoint_url: endpoint_url.clone(),
+            endpoint_from_env,
             use_instance_metadata: file.use_instance_metadata.unwrap_or(false),
             extra_regions: file.extra_regions.clone(),
             static_keys: None,
@@ -350,6 +353,10 @@ mod tests {
             "AWS_REGION is the default source"
         );
         assert_eq!(s.source.endpoint_url.as_deref(), Some("http://env:1"));
+        assert!(
+            s.source.endpoint_from_env,
+            "left to aws-config, so per-service variables still win"
+        );
         assert_eq!(
             s.source.profile, None,
             "AWS_PROFILE is left to the credential chain"

@@ -26,6 +26,9 @@ pub struct RegionSpec {
     pub profile: Option<String>,
     /// LocalStack, moto, or a VPC endpoint.
     pub endpoint_url: Option<String>,
+    /// The endpoint came from AWS_ENDPOINT_URL: aws-config reads it itself,
+    /// so that AWS_ENDPOINT_URL_S3 and kin still win for their service.
+    pub endpoint_from_env: bool,
     /// Ask the EC2 instance metadata service for credentials (on EC2 only).
     pub use_instance_metadata: bool,
     /// Regions newer than cutover's list.
@@ -95,7 +98,11 @@ pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
     if let Some(profile) = &spec.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(url) = &spec.endpoint_url {
+    if let Some(url) = spec
+        .endpoint_url
+        .as_ref()
+        .filter(|_| !spec.endpoint_from_env)
+    {
         loader = loader.endpoint_url(url);
     }
     let conf = loader.load().await;
@@ -107,7 +114,7 @@ pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
         role: spec.role,
         region: spec.region.clone(),
         profile: spec.profile.clone(),
-        endpoint_url: conf.endpoint_url().map(str::to_string),
+        endpoint_url: spec.endpoint_url.clone(),
         ec2: aws_sdk_ec2::Client::new(&conf),
         s3: aws_sdk_s3::Client::from_conf(s3_conf),
         rds: aws_sdk_rds::Client::new(&conf),

@@ -73,6 +73,7 @@ pub fn spec(role: &'static str, region: &str, endpoint: &str, keys: StaticKeys) 
         region: region.into(),
         profile: None,
         endpoint_url: Some(endpoint.into()),
+        endpoint_from_env: false,
         use_instance_metadata: false,
         extra_regions: vec![],
         static_keys: Some(keys),
