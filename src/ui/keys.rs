@@ -24,17 +24,7 @@ impl App {
                     // Moving while filtering shows what the filter kept.
                     KeyCode::Up => Some(Action::Command(Command::Up)),
                     KeyCode::Down => Some(Action::Command(Command::Down)),
-                    KeyCode::Backspace if ctrl => edit(InputRequest::DeletePrevWord),
-                    KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
-                    KeyCode::Delete => edit(InputRequest::DeleteNextChar),
-                    KeyCode::Left => edit(InputRequest::GoToPrevChar),
-                    KeyCode::Right => edit(InputRequest::GoToNextChar),
-                    KeyCode::Home => edit(InputRequest::GoToStart),
-                    KeyCode::End => edit(InputRequest::GoToEnd),
-                    KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
-                    KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
-                    KeyCode::Char(c) if !ctrl => edit(InputRequest::InsertChar(c)),
-                    _ => None,
+                    _ => input_request(key).and_then(edit),
                 }
             }
             Mode::CopyDialog(d) => dialog_key(key, d.wants_text()),
@@ -59,7 +49,6 @@ impl App {
 /// Keys in a dialog. `text`: the focused field takes typing, so letters
 /// are text and `y` does not confirm.
 fn dialog_key(key: KeyEvent, text: bool) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let dialog = |k| Some(Action::Dialog(k));
     let edit = |r| dialog(DialogKey::Edit(r));
     match key.code {
@@ -74,16 +63,24 @@ fn dialog_key(key: KeyEvent, text: bool) -> Option<Action> {
         KeyCode::Left if !text => dialog(DialogKey::Choose(-1)),
         KeyCode::Right if !text => dialog(DialogKey::Choose(1)),
         _ if !text => None,
-        KeyCode::Backspace if ctrl => edit(InputRequest::DeletePrevWord),
-        KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
-        KeyCode::Delete => edit(InputRequest::DeleteNextChar),
-        KeyCode::Left => edit(InputRequest::GoToPrevChar),
-        KeyCode::Right => edit(InputRequest::GoToNextChar),
-        KeyCode::Home => edit(InputRequest::GoToStart),
-        KeyCode::End => edit(InputRequest::GoToEnd),
-        KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
-        KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
-        KeyCode::Char(c) if !ctrl => edit(InputRequest::InsertChar(c)),
-        _ => None,
+        _ => input_request(key).and_then(edit),
     }
+}
+
+/// Line editing, the same in the prompt and in dialogs' text fields.
+fn input_request(key: KeyEvent) -> Option<InputRequest> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Backspace if ctrl => InputRequest::DeletePrevWord,
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Delete => InputRequest::DeleteNextChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Home => InputRequest::GoToStart,
+        KeyCode::End => InputRequest::GoToEnd,
+        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
+        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
+        KeyCode::Char(c) if !ctrl => InputRequest::InsertChar(c),
+        _ => return None,
+    })
 }

@@ -72,6 +72,20 @@ pub async fn put_tags(
     Ok(())
 }
 
+pub async fn enable_versioning(c: &Clients, bucket: &str) -> Result<(), CloudError> {
+    c.s3.put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(
+            t::VersioningConfiguration::builder()
+                .status(t::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(sdk("s3:PutBucketVersioning"))?;
+    Ok(())
+}
+
 /// Whether the source had a setting, and whether it was carried.
 enum Carried {
     Yes,
@@ -138,18 +152,7 @@ async fn carry_versioning(
     if status != "Enabled" {
         return Ok(Carried::NotSet);
     }
-    target
-        .s3
-        .put_bucket_versioning()
-        .bucket(to)
-        .versioning_configuration(
-            t::VersioningConfiguration::builder()
-                .status(t::BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(sdk("s3:PutBucketVersioning"))?;
+    enable_versioning(target, to).await?;
     Ok(Carried::Yes)
 }
 

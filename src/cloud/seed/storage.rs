@@ -4,7 +4,6 @@ use super::{Estate, Seeded};
 use crate::cloud::error::{sdk, CloudError};
 use crate::cloud::Clients;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types as t;
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 /// Puts in flight at once; moto serializes them anyway.
@@ -28,16 +27,7 @@ pub async fn buckets(
     for b in &e.buckets {
         crate::cloud::copy::bucket::create_bucket(c, &b.name).await?;
         if b.versioning {
-            c.s3.put_bucket_versioning()
-                .bucket(&b.name)
-                .versioning_configuration(
-                    t::VersioningConfiguration::builder()
-                        .status(t::BucketVersioningStatus::Enabled)
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(sdk("s3:PutBucketVersioning"))?;
+            crate::cloud::copy::bucket::enable_versioning(c, &b.name).await?;
         }
         if !b.tags.is_empty() {
             crate::cloud::copy::bucket::put_tags(c, &b.name, &b.tags).await?;

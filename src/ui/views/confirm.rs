@@ -4,9 +4,8 @@
 use super::super::app::App;
 use super::super::confirm::Confirm;
 use super::wrapped_popup_area;
-use ratatui::layout::Position;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, c: &Confirm) {
@@ -38,17 +37,5 @@ pub fn draw(frame: &mut Frame, app: &App, c: &Confirm) {
         .border_style(t.error)
         .title(format!(" {}? ", c.title))
         .title_bottom(hint);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
-    if let Some((row, col)) = cursor {
-        frame.set_cursor_position(Position::new(
-            area.x + 1 + col as u16,
-            area.y + 1 + row as u16,
-        ));
-    }
+    super::draw_dialog(frame, area, block, lines, cursor);
 }

@@ -6,9 +6,8 @@ use super::super::app::App;
 use super::super::copy_dialog::{CopyDialog, CopyField};
 use super::wrapped_popup_area;
 use crate::migrate::{CopyKind, TaskSpec};
-use ratatui::layout::Position;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 /// What a task leaves in the target, in words.
@@ -142,17 +141,5 @@ pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
         .border_style(app.theme.focused_border)
         .title(format!(" Copy {} resource(s) ", d.picked.len()))
         .title_bottom(" tab/↑↓ fields · ←→ choose · enter/y start · esc cancel ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
-    if let Some((row, col)) = cursor {
-        let (x, y) = (area.x + 1 + col as u16, area.y + 1 + row as u16);
-        if y < area.bottom().saturating_sub(1) && x < area.right() {
-            frame.set_cursor_position(Position::new(x, y));
-        }
-    }
+    super::draw_dialog(frame, area, block, lines, cursor);
 }

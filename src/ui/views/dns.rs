@@ -10,9 +10,9 @@ use super::super::theme::Theme;
 use super::wrapped_popup_area;
 use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::{DnsPlan, Progress};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 /// The plan's steps; with `done`, marked done (✓) and next (▶).
@@ -116,19 +116,7 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
         .border_style(app.theme.focused_border)
         .title(" DNS cutover plan ")
         .title_bottom(" tab fields · ↑↓ pick target · enter start · esc close ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
-    if let Some((row, col)) = cursor {
-        let (x, y) = (area.x + 1 + col as u16, area.y + 1 + row as u16);
-        if y < area.bottom().saturating_sub(1) && x < area.right() {
-            frame.set_cursor_position(Position::new(x, y));
-        }
-    }
+    super::draw_dialog(frame, area, block, lines, cursor);
 }
 
 fn next_line(p: &Progress, app: &App) -> Line<'static> {

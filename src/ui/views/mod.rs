@@ -95,3 +95,28 @@ pub fn fit(s: &str, width: usize) -> String {
     t.push('…');
     t
 }
+
+/// A dialog: cleared area, bordered block, wrapped lines, and the text
+/// cursor of its focused field (row, column inside the border) when it
+/// falls inside the box.
+pub fn draw_dialog(
+    frame: &mut Frame,
+    area: Rect,
+    block: ratatui::widgets::Block,
+    lines: Vec<ratatui::text::Line>,
+    cursor: Option<(usize, usize)>,
+) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
+    if let Some((row, col)) = cursor {
+        let (x, y) = (area.x + 1 + col as u16, area.y + 1 + row as u16);
+        if y < area.bottom().saturating_sub(1) && x < area.right() {
+            frame.set_cursor_position(ratatui::layout::Position::new(x, y));
+        }
+    }
+}
