@@ -131,14 +131,17 @@ impl DnsCutover {
         Ok(Progress::replay(events.iter().map(|(t, e)| (*t, e))))
     }
 
+    /// The journaled plan, or an error saying there is none.
+    fn planned(&self, zone_id: &str, record: &str) -> Result<Progress, DnsError> {
+        self.load(zone_id, record)?.ok_or_else(|| DnsError::NoPlan {
+            zone: zone_id.to_string(),
+            record: normal_name(record),
+        })
+    }
+
     /// Loaded, with any change left half-done settled against Route 53.
     pub async fn resume(&self, zone_id: &str, record: &str) -> Result<Progress, DnsError> {
-        let progress = self
-            .load(zone_id, record)?
-            .ok_or_else(|| DnsError::NoPlan {
-                zone: zone_id.to_string(),
-                record: normal_name(record),
-            })?;
+        let progress = self.planned(zone_id, record)?;
         let Some(pending) = progress.pending.clone() else {
             return Ok(progress);
         };
@@ -231,12 +234,7 @@ impl DnsCutover {
 
     /// The journal's view next to Route 53's; writes nothing.
     pub async fn status(&self, zone_id: &str, record: &str) -> Result<Status, DnsError> {
-        let progress = self
-            .load(zone_id, record)?
-            .ok_or_else(|| DnsError::NoPlan {
-                zone: zone_id.to_string(),
-                record: normal_name(record),
-            })?;
+        let progress = self.planned(zone_id, record)?;
         let (route53_sets, route53) = self.read_state(&progress.plan).await?;
         let expected = [
             Some(progress.state),

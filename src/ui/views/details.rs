@@ -7,7 +7,6 @@ use super::popup_area;
 use crate::model::resource::Rule;
 use crate::model::{Details, Resource};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use serde_json::Value;
 
@@ -128,17 +127,12 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     };
     let lines = lines(r, &app.theme);
     let area = popup_area(frame.area(), lines.len());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.focused_border)
-        .title(format!(" {} {} ", r.kind.title(), r.name))
-        .title_bottom(" ↑↓ pgup pgdn scroll · esc closes ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+    super::draw_scrolling_popup(
+        frame,
         area,
+        app,
+        format!(" {} {} ", r.kind.title(), r.name),
+        lines,
+        scroll,
     );
 }

@@ -120,3 +120,27 @@ pub fn draw_dialog(
         }
     }
 }
+
+/// A read-only popup that scrolls (details, task history).
+pub fn draw_scrolling_popup(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: String,
+    lines: Vec<ratatui::text::Line>,
+    scroll: u16,
+) {
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(app.theme.focused_border)
+        .title(title)
+        .title_bottom(" ↑↓ pgup pgdn scroll · esc closes ");
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}

@@ -8,7 +8,6 @@ use super::tasks::state_style;
 use super::wrapped_popup_area;
 use crate::migrate::{Task, TaskState};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -79,17 +78,12 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     };
     let lines = lines(task, &app.theme);
     let area = wrapped_popup_area(frame.area(), &lines);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.focused_border)
-        .title(format!(" {} {} ", task.spec.kind.label(), task.spec.id))
-        .title_bottom(" ↑↓ pgup pgdn scroll · esc closes ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+    super::draw_scrolling_popup(
+        frame,
         area,
+        app,
+        format!(" {} {} ", task.spec.kind.label(), task.spec.id),
+        lines,
+        scroll,
     );
 }
