@@ -59,22 +59,24 @@ struct Unfinished<'a> {
     state: &'static str,
     error: Option<&'a str>,
     notes: &'a [String],
+    warnings: &'a [String],
 }
 
 pub fn json(tasks: &[Task]) -> String {
     let moved = moved(tasks);
     let unfinished = tasks
         .iter()
-        .filter(|t| t.state != TaskState::Done)
+        .filter(|t| t.state != TaskState::Done || !t.warnings.is_empty())
         .map(|t| Unfinished {
             task_id: &t.spec.id,
             what: format!("{} {}", t.spec.kind.label(), t.spec.what()),
-            state: t.state.name(),
+            state: t.state_name(),
             error: match &t.state {
                 TaskState::Failed { error, .. } => Some(error),
                 _ => None,
             },
             notes: &t.notes,
+            warnings: &t.warnings,
         })
         .collect();
     serde_json::to_string_pretty(&JsonReport {
@@ -121,8 +123,18 @@ pub fn markdown(tasks: &[Task]) -> String {
                 t.spec.id,
                 t.spec.kind.label(),
                 t.spec.what(),
-                t.state.name()
+                t.state_name()
             ));
+        }
+    }
+    let warnings: Vec<(&str, &String)> = tasks
+        .iter()
+        .flat_map(|t| t.warnings.iter().map(move |w| (t.spec.id.as_str(), w)))
+        .collect();
+    if !warnings.is_empty() {
+        out.push_str("\n## Warnings: left out, to fix by hand\n\n");
+        for (id, w) in warnings {
+            out.push_str(&format!("- `{id}`: {w}\n"));
         }
     }
     let notes: Vec<(&str, &String)> = tasks

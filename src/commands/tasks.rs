@@ -126,7 +126,7 @@ pub fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
             id: &t.spec.id,
             kind: t.spec.kind.label(),
             what: t.spec.what(),
-            state: t.state.name(),
+            state: t.state_name(),
             step: t.current_step().map(|s| s.label()),
             copies: t.copies(),
             error: match &t.state {

@@ -25,6 +25,10 @@ pub enum TaskEvent {
     Note {
         text: String,
     },
+    /// Something left out: the task ends done with warnings.
+    Warning {
+        text: String,
+    },
     Paused {
         step: usize,
     },
@@ -73,6 +77,10 @@ impl Task {
             TaskEvent::Note { text } => {
                 self.notes.push(text.clone());
                 format!("note: {text}")
+            }
+            TaskEvent::Warning { text } => {
+                self.warnings.push(text.clone());
+                format!("warning: {text}")
             }
             TaskEvent::Paused { step } => {
                 self.state = TaskState::Paused { step: *step };

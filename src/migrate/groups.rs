@@ -83,7 +83,7 @@ pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
                     continue; // every new group starts with it
                 }
                 let (mapped, notes) = remap(rule, &copies, &src.id, &spec.target_region);
-                result.notes.extend(notes);
+                result.warnings.extend(notes);
                 if let Some(mapped) = mapped {
                     sg::authorize(target, &new, direction, &mapped).await?;
                 }

@@ -327,6 +327,9 @@ impl Scheduler {
                     for text in done.notes {
                         let _ = self.record(id, TaskEvent::Note { text });
                     }
+                    for text in done.warnings {
+                        let _ = self.record(id, TaskEvent::Warning { text });
+                    }
                     if self
                         .record(
                             id,

@@ -24,6 +24,9 @@ pub struct StepContext<'a> {
 pub struct StepResult {
     pub outputs: BTreeMap<String, String>,
     pub notes: Vec<String>,
+    /// What the step left out (a rule, a route, an object): the task then
+    /// ends "done with warnings", never plain done. Each says the fix.
+    pub warnings: Vec<String>,
 }
 
 impl StepResult {
@@ -34,6 +37,12 @@ impl StepResult {
 
     fn note(mut self, text: impl Into<String>) -> Self {
         self.notes.push(text.into());
+        self
+    }
+
+    #[allow(dead_code)]
+    fn warning(mut self, text: impl Into<String>) -> Self {
+        self.warnings.push(text.into());
         self
     }
 }

@@ -308,6 +308,9 @@ pub struct Task {
     pub history: Vec<(u64, String)>,
     /// What the copy could not carry, for the operator and the report.
     pub notes: Vec<String>,
+    /// What the copy left out that the operator must act on; a task done
+    /// with any of these is "done with warnings".
+    pub warnings: Vec<String>,
     pub created_ms: u64,
     pub finished_ms: Option<u64>,
 }
@@ -323,6 +326,7 @@ impl Task {
             transfer: None,
             history: Vec::new(),
             notes: Vec::new(),
+            warnings: Vec::new(),
             created_ms,
             finished_ms: None,
         }
@@ -337,6 +341,15 @@ impl Task {
                     .map(|s| (s.to_string(), v.clone()))
             })
             .collect()
+    }
+
+    /// The state in the operator's words: "done with warnings" when the
+    /// task finished but left something out.
+    pub fn state_name(&self) -> &'static str {
+        match self.state {
+            TaskState::Done if !self.warnings.is_empty() => "done with warnings",
+            ref other => other.name(),
+        }
     }
 
     pub fn current_step(&self) -> Option<Step> {

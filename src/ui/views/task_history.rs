@@ -35,7 +35,7 @@ pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
         ),
         Line::from(vec![
             Span::styled(format!("{:>10}  ", "state"), t.dim),
-            Span::styled(task.state.name(), state_style(&task.state, t)),
+            Span::styled(task.state_name(), state_style(&task.state, t)),
         ]),
     ];
     for (source, target) in task.copies() {

@@ -142,7 +142,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(fit(&step_text(task), 22)),
                 Cell::from(format!("{} {}", bar(fraction), fit(&words, 13))),
                 Cell::from(elapsed(task, now_ms)),
-                Cell::from(task.state.name()).style(if i == app.tasks.cursor {
+                Cell::from(task.state_name()).style(if i == app.tasks.cursor {
                     Style::new()
                 } else {
                     state_style(&task.state, t)
