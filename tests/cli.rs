@@ -217,8 +217,13 @@ fn a_named_profile_from_the_aws_files_is_used() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("shop-ops"));
-    let log =
-        std::fs::read_to_string(home.join(".local/share/cutover/cutover.log")).unwrap_or_default();
+    let log_path = home.join(".local/share/cutover/cutover.log");
+    let log = std::fs::read_to_string(&log_path)
+        .unwrap_or_else(|e| panic!("the run leaves a log at {}: {e}", log_path.display()));
+    assert!(
+        log.lines().count() > 0,
+        "the log has lines, so the check below can fail"
+    );
     assert!(
         !log.contains("not-shown-anywhere"),
         "secrets never reach the log"

@@ -214,16 +214,41 @@ async fn a_bucket_migrates_whole_with_metadata_tags_and_a_multipart_object() {
         Some("2026.11")
     );
 
-    // Seeded: every 3rd object has metadata, every 5th tags, css/js a cache-control.
-    for key in [
-        "img/products/00000.jpg",
-        "css/00001.css",
-        "js/00002.js",
-        "img/products/00015.pdf",
-    ] {
-        let Some(obj) = from.iter().find(|o| o.key == key) else {
-            continue;
-        };
+    // Seeded: every 3rd object has metadata, every 5th tags, css/js a
+    // cache-control. Pick keys from the source listing that carry each, and
+    // check the source really has it, so the comparison below cannot pass
+    // on two empty values.
+    let seq = |key: &str| -> usize {
+        let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+        digits.parse().unwrap_or(usize::MAX)
+    };
+    let first = |what: &str, pred: &dyn Fn(&str) -> bool| -> String {
+        from.iter()
+            .find(|o| pred(&o.key))
+            .unwrap_or_else(|| panic!("the seeded bucket has no {what}"))
+            .key
+            .clone()
+    };
+    let css = first("css object", &|k| k.ends_with(".css"));
+    let js = first("js object", &|k| k.ends_with(".js"));
+    let meta_and_tags = first("object with metadata and tags", &|k| {
+        k.starts_with("img/") && seq(k) % 15 == 0
+    });
+    for key in [&css, &js] {
+        let src = head(s, "shop-assets", key.clone()).await;
+        assert_eq!(src.cache_control(), Some("max-age=86400"), "{key}");
+    }
+    let src = head(s, "shop-assets", meta_and_tags.clone()).await;
+    assert!(
+        src.metadata().is_some_and(|m| !m.is_empty()),
+        "{meta_and_tags}"
+    );
+    assert!(!object_tags(s, "shop-assets", &meta_and_tags)
+        .await
+        .is_empty());
+    for key in [&css, &js, &meta_and_tags] {
+        let key = key.as_str();
+        let obj = from.iter().find(|o| o.key == key).unwrap();
         let (a, b) = (
             head(s, "shop-assets", obj.key.clone()).await,
             head(c, "shop-assets-eu-west-1", obj.key.clone()).await,
