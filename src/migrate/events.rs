@@ -213,11 +213,14 @@ mod tests {
         );
         assert!(!task.is_resumable(), "a failed task waits for the operator");
         assert_eq!(task.state.name(), "failed");
+        assert!(task.state.is_finished(), "nothing more happens on its own");
+        assert!(task.state.can_cancel(), "its half can still be undone");
         task.apply(5, &TaskEvent::Retried);
         assert_eq!(task.next_step, 1, "retry starts at the failed step");
         assert!(task.is_resumable());
         task.apply(6, &TaskEvent::Done);
         assert!(task.state.is_finished());
+        assert!(!task.state.can_cancel());
         assert_eq!(task.finished_ms, Some(6));
         assert!(
             Task::replay([(0, &TaskEvent::Done)]).is_none(),

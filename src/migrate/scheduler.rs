@@ -172,7 +172,7 @@ impl Scheduler {
         }
         // Not running (queued before a restart, paused, failed): undo here.
         let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
-        if task.state.is_finished() {
+        if !task.state.can_cancel() {
             return Err(format!("task {id} is already {}", task.state.name()));
         }
         let this = self.clone();

@@ -274,8 +274,19 @@ pub enum TaskState {
 }
 
 impl TaskState {
+    /// Nothing more happens on its own: done, failed (until retried) or
+    /// cancelled. The one meaning of "finished" everywhere.
     pub fn is_finished(&self) -> bool {
-        matches!(self, TaskState::Done | TaskState::Cancelled { .. })
+        matches!(
+            self,
+            TaskState::Done | TaskState::Failed { .. } | TaskState::Cancelled { .. }
+        )
+    }
+
+    /// Cancel undoes what a task made: anything not done or already
+    /// cancelled (a failed task too, to clean up its half).
+    pub fn can_cancel(&self) -> bool {
+        !matches!(self, TaskState::Done | TaskState::Cancelled { .. })
     }
 
     pub fn name(&self) -> &'static str {

@@ -133,7 +133,7 @@ impl App {
             (Command::RetryTask, TaskState::Failed { .. }) => {
                 self.gate(&format!("retrying {id}"), vec![Effect::RetryTask(id)])
             }
-            (Command::CancelTask, s) if !s.is_finished() => {
+            (Command::CancelTask, s) if s.can_cancel() => {
                 self.ask(cancel_confirm(&task));
                 Vec::new()
             }
