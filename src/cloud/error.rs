@@ -49,6 +49,27 @@ impl CloudError {
         }
     }
 
+    /// AWS was busy or unreachable, so the same call may well succeed
+    /// later: throttling, 5xx, timeouts, lost connections. Everything
+    /// else (name taken, not found, invalid, denied) is permanent until
+    /// the operator changes something.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CloudError::Unreachable { .. } | CloudError::BadAnswer { .. } => true,
+            CloudError::Service { code, .. } => RETRYABLE_CODES.contains(&code.as_str()),
+            CloudError::PagingLoop { .. } | CloudError::Setup(_) => false,
+        }
+    }
+
+    /// The error with what kind of failure it is, for a failed task.
+    pub fn for_task(&self) -> String {
+        if self.is_retryable() {
+            format!("{self} [transient: AWS was busy or unreachable; retry the task]")
+        } else {
+            format!("{self} [permanent: fix the cause above, then retry]")
+        }
+    }
+
     /// Maps any SDK error; `operation` names the call, e.g. "ec2:DescribeInstances".
     pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, Response>) -> Self
     where
@@ -104,6 +125,24 @@ impl CloudError {
         }
     }
 }
+
+/// Codes AWS uses for "try again": throttling and its own faults.
+const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "TooManyRequestsException",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalError",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "Unavailable",
+];
 
 /// For `.map_err(sdk("ec2:DescribeVpcs"))` on any SDK call.
 pub fn sdk<E>(operation: &'static str) -> impl Fn(SdkError<E, Response>) -> CloudError
@@ -164,6 +203,33 @@ fn hint_for(code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn service(code: &str) -> CloudError {
+        CloudError::Service {
+            operation: "ec2:CopySnapshot",
+            code: code.into(),
+            message: "m".into(),
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn throttling_and_server_faults_are_transient_the_rest_permanent() {
+        for code in ["RequestLimitExceeded", "Throttling", "SlowDown", "InternalError"] {
+            assert!(service(code).is_retryable(), "{code}");
+            assert!(service(code).for_task().ends_with("retry the task]"));
+        }
+        for code in ["InvalidGroup.Duplicate", "AccessDenied", "BucketAlreadyExists"] {
+            assert!(!service(code).is_retryable(), "{code}");
+            assert!(service(code).for_task().contains("[permanent"));
+        }
+        let lost = CloudError::Unreachable {
+            operation: "s3:CopyObject",
+            detail: "connection reset".into(),
+        };
+        assert!(lost.is_retryable());
+        assert!(!CloudError::Setup("bad name".into()).is_retryable());
+    }
 
     #[test]
     fn service_errors_name_code_message_and_hint() {

@@ -348,7 +348,7 @@ impl Scheduler {
                         id,
                         TaskEvent::Failed {
                             step: index,
-                            error: e.to_string(),
+                            error: e.for_task(),
                         },
                     );
                     return;
