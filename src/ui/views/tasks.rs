@@ -108,7 +108,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.tasks.tasks.is_empty() {
-        let text = "no copy tasks yet: select source rows (space), then c copies them";
+        let text = format!(
+            "no copy tasks yet: select source rows ({}), then {} copies them",
+            app.keymap.keys_of(crate::ui::action::Command::ToggleSelect),
+            app.keymap.keys_of(crate::ui::action::Command::Copy)
+        );
         return frame.render_widget(Paragraph::new(text).style(t.dim), inner);
     }
     let [table_area, detail_area] =
