@@ -44,16 +44,15 @@ impl App {
             ));
         }
         if !buckets.is_empty() {
+            let n = buckets.len();
+            let copies = if n == 1 { "copy runs" } else { "copies run" };
+            let after = if self.sandbox {
+                "stop with it, and the sandbox will not resume them"
+            } else {
+                "stop and resume when cutover next starts"
+            };
             lines.push(format!(
-                "{} bucket cop{} run here: {} and resume{} when cutover next starts.",
-                buckets.len(),
-                if buckets.len() == 1 { "y" } else { "ies" },
-                if buckets.len() == 1 {
-                    "it stops"
-                } else {
-                    "they stop"
-                },
-                if buckets.len() == 1 { "s" } else { "" },
+                "{n} bucket {copies} in this process: they {after}."
             ));
         }
         for c in self.cutovers_in_flight() {
