@@ -12,14 +12,16 @@ pub struct KindTally {
     pub copied: usize,
     pub copying: usize,
     pub failed: usize,
-    /// Still to do: missing, partial, differs.
+    /// Cancelled part way, or done with warnings.
+    pub partial: usize,
+    /// Still to do: missing, or differs from its source.
     pub left: usize,
 }
 
 impl KindTally {
     /// A kind the operator has started on.
     pub fn touched(&self) -> bool {
-        self.copied + self.copying + self.failed > 0
+        self.copied + self.copying + self.failed + self.partial > 0
     }
 }
 
@@ -46,6 +48,7 @@ impl App {
                 copied: 0,
                 copying: 0,
                 failed: 0,
+                partial: 0,
                 left: 0,
             };
             for r in self.inventory.resources(Side::Source, kind) {
@@ -53,7 +56,8 @@ impl App {
                     CopyState::Copied => t.copied += 1,
                     CopyState::Copying(_) | CopyState::Queued | CopyState::Paused => t.copying += 1,
                     CopyState::Failed => t.failed += 1,
-                    CopyState::Missing | CopyState::Partial | CopyState::Differs => t.left += 1,
+                    CopyState::Partial => t.partial += 1,
+                    CopyState::Missing | CopyState::Differs => t.left += 1,
                     _ => {}
                 }
             }
@@ -107,15 +111,23 @@ impl App {
         }
         let touched: Vec<&KindTally> = self.tally.iter().filter(|t| t.touched()).collect();
         for t in &touched {
-            let mut words = vec![format!("{} {} copied", t.kind.name(), t.copied)];
-            if t.copying > 0 {
-                words.push(format!("{} copying", t.copying));
-            }
-            if t.failed > 0 {
-                words.push(format!("{} failed", t.failed));
-            }
-            words.push(format!("{} left", t.left));
-            parts.push(words.join(" "));
+            let counts = [
+                (t.copied, "copied"),
+                (t.copying, "copying"),
+                (t.failed, "failed"),
+                (t.partial, "partial"),
+                (t.left, "left"),
+            ];
+            let words: Vec<String> = counts
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+            parts.push(format!(
+                "{}: {}",
+                super::views::kinds::label(t.kind),
+                words.join(" ")
+            ));
         }
         let untouched: usize = self
             .tally

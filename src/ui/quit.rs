@@ -38,21 +38,30 @@ impl App {
             .filter(running)
             .partition(|t| t.spec.kind == CopyKind::Bucket);
         if !aws.is_empty() {
+            let after = if self.sandbox {
+                "end with the sandbox"
+            } else {
+                "go on there; cutover picks them up when it next starts"
+            };
             lines.push(format!(
-                "{} copy task(s) running in AWS (AMI, snapshot, DB) go on there; cutover picks them up when it next starts.",
+                "{} copy task(s) running in AWS (AMI, snapshot, DB) {after}.",
                 aws.len()
             ));
         }
         if !buckets.is_empty() {
             let n = buckets.len();
-            let copies = if n == 1 { "copy runs" } else { "copies run" };
-            let after = if self.sandbox {
-                "stop with it, and the sandbox will not resume them"
+            let (copies, they, s) = if n == 1 {
+                ("copy runs", "it stops", "s")
             } else {
-                "stop and resume when cutover next starts"
+                ("copies run", "they stop", "")
+            };
+            let after = if self.sandbox {
+                "for good: the sandbox does not resume".to_string()
+            } else {
+                format!("and resume{s} when cutover next starts")
             };
             lines.push(format!(
-                "{n} bucket {copies} in this process: they {after}."
+                "{n} bucket {copies} in this process: {they} {after}."
             ));
         }
         for c in self.cutovers_in_flight() {

@@ -8,7 +8,7 @@ mod dns;
 mod footer;
 mod header;
 pub mod help;
-mod kinds;
+pub mod kinds;
 mod log;
 mod message;
 pub mod messages;

@@ -173,7 +173,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
     let now_ms = crate::journal::unix_ms((app.clock)());
     let page = area.height.saturating_sub(1) as usize;
     let what_width = (area.width as usize)
-        .saturating_sub(16 + 22 + 24 + 8 + 10 + 5)
+        .saturating_sub(16 + 22 + 24 + 8 + 18 + 5)
         .max(12);
     let rows = app
         .tasks
@@ -191,7 +191,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(fit(&step_text(task), 22)),
                 Cell::from(format!("{} {}", bar(fraction), fit(&words, 13))),
                 Cell::from(elapsed(task, now_ms)),
-                Cell::from(state_words(task, app)).style(if i == app.tasks.cursor {
+                Cell::from(fit(state_words(task, app), 18)).style(if i == app.tasks.cursor {
                     Style::new()
                 } else {
                     task_style(task, t)
@@ -218,7 +218,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(22),
         Constraint::Length(24),
         Constraint::Length(8),
-        Constraint::Length(10),
+        Constraint::Length(18),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
