@@ -462,6 +462,7 @@ async fn verification_catches_a_difference() {
         outputs: &task.outputs,
         progress: &|_| {},
         transfer: &transfer,
+        pause_requested: &|| false,
     };
     let err = run_step(&ctx, Step::VerifyObjects)
         .await
@@ -549,4 +550,62 @@ async fn rds_instance_snapshot_copy_and_restore() {
         "{:?}",
         again.notes
     );
+}
+
+/// A pause asked during the object step stops after the batch in flight:
+/// the step says it was interrupted, part of the objects are there, none
+/// is half-written (no open multipart upload), and running it again
+/// finishes the copy.
+#[tokio::test]
+async fn a_pause_stops_a_bucket_copy_between_object_batches() {
+    let f = seeded();
+    let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
+    let mut spec = bucket_spec("shop-uploads", "shop-uploads-paused");
+    spec.options.s3.concurrency = 4;
+    let outputs = BTreeMap::new();
+    let transfer = |_| {};
+    let calls = AtomicUsize::new(0);
+    // Asked after the first few objects were sent off.
+    let pause_after_some = || calls.fetch_add(1, Ordering::SeqCst) >= 6;
+    let ctx = StepContext {
+        regions: &regions,
+        spec: &spec,
+        outputs: &outputs,
+        progress: &|_| {},
+        transfer: &transfer,
+        pause_requested: &pause_after_some,
+    };
+    run_step(&ctx, Step::CreateBucket).await.unwrap();
+    let done = run_step(&ctx, Step::CopyObjects).await.unwrap();
+    assert!(done.interrupted, "the step says it stopped early");
+    assert!(done.outputs.is_empty(), "an interrupted step is not done");
+    let source = listing(&regions.source, "shop-uploads").await.len();
+    let copied = regions
+        .target
+        .s3
+        .list_objects_v2()
+        .bucket("shop-uploads-paused")
+        .send()
+        .await
+        .unwrap()
+        .key_count()
+        .unwrap_or(0) as usize;
+    assert!(copied > 0 && copied < source, "{copied} of {source} copied");
+    let open = regions
+        .target
+        .s3
+        .list_multipart_uploads()
+        .bucket("shop-uploads-paused")
+        .send()
+        .await
+        .unwrap();
+    assert!(open.uploads().is_empty(), "no upload left open");
+
+    let go_on = StepContext {
+        pause_requested: &|| false,
+        ..ctx
+    };
+    let done = run_step(&go_on, Step::CopyObjects).await.unwrap();
+    assert!(!done.interrupted);
+    assert_eq!(done.outputs["objects"], source.to_string());
 }

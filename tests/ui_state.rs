@@ -108,7 +108,12 @@ fn kind_switching_by_prompt_number_and_tab() {
     chars(&mut a, ":nothing");
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.kind, Kind::Bucket, "an unknown kind changes nothing");
-    assert!(a.log.lines.back().unwrap().text.contains("no kind matches"));
+    let said = &a.messages.back().unwrap().text;
+    assert!(said.contains("no kind or view matches"), "{said}");
+    let (line, _) = a
+        .current_message()
+        .expect("the refusal is on the message line");
+    assert!(line.text.contains("? lists them"), "names the help key");
 }
 
 #[test]
@@ -207,8 +212,9 @@ fn refresh_keeps_old_rows_until_new_ones_arrive() {
 #[test]
 fn mouse_click_moves_the_cursor_and_scroll_moves_it_too() {
     let mut a = app(160, 30);
-    // Row 4 is the second data row of the left pane (header, kinds, border, titles).
-    a.update(Action::ClickAt { column: 10, row: 5 });
+    // Row 6 is the second data row of the left pane (header, kinds,
+    // overview, border, titles).
+    a.update(Action::ClickAt { column: 10, row: 6 });
     assert_eq!(a.cursor_resource(0).unwrap().name, "prod-web-1");
     a.update(Action::ScrollAt {
         column: 10,

@@ -41,7 +41,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The default command: the cockpit.
 pub async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode> {
-    crate::ui::run(settings).await?;
+    cockpit(settings, false).await
+}
+
+/// The cockpit; on the way out, one line on what was left and where.
+pub async fn cockpit(settings: Settings, sandbox: bool) -> anyhow::Result<ExitCode> {
+    let summary = crate::ui::run(settings, sandbox).await?;
+    println!("{summary}");
     Ok(ExitCode::SUCCESS)
 }
 

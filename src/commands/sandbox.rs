@@ -37,7 +37,7 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
         let _ = std::fs::remove_dir_all(sandbox_data_dir());
         return Ok(ExitCode::SUCCESS);
     }
-    let code = super::open_cockpit(settings).await;
+    let code = super::cockpit(settings, true).await;
     drop(server);
     let _ = std::fs::remove_dir_all(sandbox_data_dir());
     code

@@ -148,7 +148,24 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
     let mut existing = Cursor::new(target, to);
     let mut in_flight = FuturesUnordered::new();
     let mut failures: Vec<String> = Vec::new();
+    let mut interrupted = false;
     loop {
+        // A pause stops between batches: what is in flight ends first, so
+        // no multipart upload is left open.
+        if !t.listing_done && (ctx.pause_requested)() {
+            while let Some((object, copied)) = in_flight.next().await {
+                let object: ObjectEntry = object;
+                match copied {
+                    Ok(()) => {
+                        t.objects_done += 1;
+                        t.bytes_done += object.size;
+                    }
+                    Err(e) => failures.push(format!("{}: {e}", object.key)),
+                }
+            }
+            interrupted = true;
+            break;
+        }
         let next = if in_flight.len() >= tuning.concurrency.max(1) {
             None
         } else {
@@ -225,6 +242,12 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
             t.objects_listed,
             failures[..failures.len().min(3)].join("; ")
         )));
+    }
+    if interrupted {
+        return Ok(StepResult {
+            interrupted: true,
+            ..Default::default()
+        });
     }
     let mut result = StepResult::default();
     result

@@ -298,7 +298,10 @@ impl Scheduler {
             let progress = move |p: Option<u8>| this.set_progress(&task_id, p);
             let (this, task_id) = (self.clone(), id.to_string());
             let transfer = move |t| this.set_transfer(&task_id, t);
+            let watching = control.clone();
+            let pause_requested = move || *watching.borrow() == Control::Pause;
             let ctx = StepContext {
+                pause_requested: &pause_requested,
                 regions: &self.inner.regions,
                 spec: &task.spec,
                 outputs: &task.outputs,
@@ -323,6 +326,10 @@ impl Scheduler {
             };
             match result {
                 None => return self.finish_cancel(id).await,
+                Some(Ok(done)) if done.interrupted => {
+                    let _ = self.record(id, TaskEvent::Paused { step: index });
+                    return;
+                }
                 Some(Ok(done)) => {
                     for text in done.notes {
                         let _ = self.record(id, TaskEvent::Note { text });

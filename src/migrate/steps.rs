@@ -18,6 +18,10 @@ pub struct StepContext<'a> {
     pub progress: &'a (dyn Fn(Option<u8>) + Send + Sync),
     /// Objects and bytes of a bucket copy.
     pub transfer: &'a (dyn Fn(super::task::Transfer) + Send + Sync),
+    /// The operator asked to pause: a long step stops at its next safe
+    /// point (a bucket copy, between object batches) and says so with
+    /// `StepResult::interrupted`.
+    pub pause_requested: &'a (dyn Fn() -> bool + Send + Sync),
 }
 
 #[derive(Debug, Default)]
@@ -27,6 +31,9 @@ pub struct StepResult {
     /// What the step left out (a rule, a route, an object): the task then
     /// ends "done with warnings", never plain done. Each says the fix.
     pub warnings: Vec<String>,
+    /// The step stopped early for a pause: it is not done, and runs again
+    /// on resume (copying only what is missing).
+    pub interrupted: bool,
 }
 
 impl StepResult {

@@ -11,6 +11,7 @@ use super::filter::Filter;
 use super::index::ListingIndex;
 use super::keymap::Keymap;
 use super::layout::{self, page_height};
+use super::messages::{is_view_word, view_words};
 use super::pointing::PointIndex;
 use super::state::{Header, KindState, Level, LogBook, LogLine};
 use super::task_board::TaskBoard;
@@ -19,7 +20,7 @@ use crate::migrate::S3Tuning;
 use crate::model::{Inventory, Kind, Listing, Resource, Side};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::SystemTime;
 use tui_input::Input;
 
@@ -41,6 +42,10 @@ pub enum Mode {
     },
     DnsPlan(Box<DnsDialog>),
     Confirm(Box<Confirm>),
+    /// `:messages`: every notice shown on the message line, newest first.
+    Messages {
+        scroll: u16,
+    },
 }
 
 pub struct App {
@@ -62,6 +67,21 @@ pub struct App {
     /// Listings being re-read; their old rows stay on screen meanwhile.
     pub refreshing: HashSet<(Side, Kind)>,
     pub log: LogBook,
+    /// What reached the message line, oldest first (`:messages`).
+    pub messages: VecDeque<LogLine>,
+    /// Errors since `:messages` was last opened, counted in the header.
+    pub unread_errors: usize,
+    /// Listings whose last re-read failed: when the rows shown (the last
+    /// good ones) were read, and why the re-read failed.
+    pub stale: HashMap<(Side, Kind), (SystemTime, String)>,
+    /// When each listing was last read whole.
+    pub listed_at: HashMap<(Side, Kind), SystemTime>,
+    /// Per kind cutover copies: how its source rows stand (the overview).
+    pub tally: Vec<super::overview::KindTally>,
+    /// `cutover sandbox`: quitting ends the estate and its journal.
+    pub sandbox: bool,
+    /// Where the journal is, for the exit summary.
+    pub journal_path: Option<String>,
     pub show_log: bool,
     pub size: Rect,
     pub spinner: usize,
@@ -94,6 +114,13 @@ impl App {
             dns_tally: (0, 0),
             refreshing: HashSet::new(),
             log: LogBook::default(),
+            messages: VecDeque::new(),
+            unread_errors: 0,
+            stale: HashMap::new(),
+            listed_at: HashMap::new(),
+            tally: Vec::new(),
+            sandbox: false,
+            journal_path: None,
             show_log: false,
             size: Rect::new(0, 0, 80, 24),
             spinner: 0,
@@ -116,6 +143,7 @@ impl App {
         }
         app.repoint();
         app.refilter();
+        app.recount();
         app
     }
 
@@ -265,14 +293,6 @@ impl App {
         }
     }
 
-    pub fn note(&mut self, level: Level, text: impl Into<String>) {
-        self.log.push(LogLine {
-            at: (self.clock)(),
-            level,
-            text: text.into(),
-        });
-    }
-
     fn command(&mut self, c: Command) -> Vec<Effect> {
         if self.show_tasks {
             if let Some(effects) = self.tasks_command(c) {
@@ -288,7 +308,7 @@ impl App {
             Command::DnsPlan => self.open_dns_dialog(),
             Command::DnsStep => return self.dns_command(false),
             Command::DnsRollback => return self.dns_command(true),
-            Command::Quit => self.quit = true,
+            Command::Quit => self.ask_to_quit(),
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::ToggleLog => self.show_log = !self.show_log,
             Command::Refresh => return self.refresh(),
@@ -391,14 +411,23 @@ impl App {
             (Mode::KindPrompt(input), PromptKey::Complete) => {
                 let done = Kind::completions(input.value())
                     .first()
-                    .map(|k| Input::new(k.name().to_string()));
+                    .map(|k| k.name())
+                    .or_else(|| view_words(input.value()).first().copied())
+                    .map(|w| Input::new(w.to_string()));
                 self.mode = Mode::KindPrompt(done.unwrap_or(input));
+            }
+            (Mode::KindPrompt(input), PromptKey::Accept) if is_view_word(input.value()) => {
+                self.open_view(input.value().trim());
             }
             (Mode::KindPrompt(input), PromptKey::Accept) => {
                 match Kind::completions(input.value()).first() {
                     Some(kind) => self.switch_kind(*kind),
                     None => {
-                        let text = format!("no kind matches '{}'", input.value());
+                        let text = format!(
+                            "no kind or view matches '{}'; {} lists them",
+                            input.value(),
+                            self.keymap.keys_of(Command::Help)
+                        );
                         self.note(Level::Warn, text);
                     }
                 }

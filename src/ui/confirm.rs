@@ -16,6 +16,8 @@ pub struct Confirm {
     /// A word to type before enter counts (going early on DNS): None when
     /// enter or y is enough.
     pub typed: Option<(&'static str, Input)>,
+    /// Accepting quits the cockpit (no effects: nothing outward).
+    pub quits: bool,
 }
 
 impl Confirm {
@@ -25,6 +27,7 @@ impl Confirm {
             lines,
             effects,
             typed: None,
+            quits: false,
         }
     }
 
@@ -82,6 +85,7 @@ impl App {
             DialogKey::Cancel => {
                 self.note(Level::Info, format!("{}: cancelled", confirm.title));
             }
+            DialogKey::Accept if confirm.quits => self.quit = true,
             DialogKey::Accept if confirm.word_matches() => {
                 let title = confirm.title.clone();
                 return self.gate(&title, confirm.effects);

@@ -140,10 +140,17 @@ impl App {
     pub fn open_copy_dialog(&mut self) {
         let picked = self.copy_candidates();
         if picked.is_empty() {
+            let key = |c| self.keymap.keys_of(c);
             let why = if self.kind.is_global() {
-                "Route 53 is global: nothing to copy; d plans the DNS cutover of a record"
+                format!(
+                    "Route 53 is global: nothing to copy; {} plans the DNS cutover of a record",
+                    key(super::action::Command::DnsPlan)
+                )
             } else {
-                "nothing to copy: select source rows (space), or put the cursor on one in the source pane"
+                format!(
+                    "nothing to copy: select source rows ({}), or put the cursor on one in the source pane",
+                    key(super::action::Command::ToggleSelect)
+                )
             };
             return self.note(Level::Warn, why);
         }

@@ -142,10 +142,11 @@ impl App {
     /// each asked first; going early needs the word typed.
     pub(super) fn dns_command(&mut self, rollback: bool) -> Vec<Effect> {
         let Some((r, view)) = self.cursor_cutover() else {
-            self.note(
-                Level::Info,
-                "no DNS cutover planned for this row: d plans one on a record",
+            let text = format!(
+                "no DNS cutover planned for this row: {} plans one on a record",
+                self.keymap.keys_of(super::action::Command::DnsPlan)
             );
+            self.note(Level::Info, text);
             return Vec::new();
         };
         let name = r.name.clone();

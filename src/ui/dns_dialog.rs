@@ -157,20 +157,21 @@ impl App {
 
     pub fn open_dns_dialog(&mut self) {
         let Some(r) = self.cursor_record() else {
-            return self.note(Level::Info, "d plans a DNS cutover: go to the Route 53 records (:rec) and put the cursor on an A, AAAA or CNAME record");
+            let text = format!("{} plans a DNS cutover: go to the Route 53 records (:rec) and put the cursor on an A, AAAA or CNAME record", self.keymap.keys_of(super::action::Command::DnsPlan));
+            return self.note(Level::Info, text);
         };
         let Details::Record(rec) = &r.details else {
             return;
         };
         if let Some(view) = self.dns.get(&super::dns_board::topic_of(r)) {
             if view.progress.as_ref().is_some_and(|p| p.under_way()) {
-                return self.note(
-                    Level::Warn,
-                    format!(
-                        "a cutover of {} is under way: n makes the next step, b rolls back",
-                        r.name
-                    ),
+                let text = format!(
+                    "a cutover of {} is under way: {} makes the next step, {} rolls back",
+                    r.name,
+                    self.keymap.keys_of(super::action::Command::DnsStep),
+                    self.keymap.keys_of(super::action::Command::DnsRollback)
                 );
+                return self.note(Level::Warn, text);
             }
         }
         let candidates = target_candidates(&self.inventory, &rec.record_type);

@@ -30,7 +30,10 @@ impl App {
             Mode::CopyDialog(d) => dialog_key(key, d.wants_text()),
             Mode::DnsPlan(_) => dialog_key(key, true),
             Mode::Confirm(c) => dialog_key(key, c.wants_text()),
-            Mode::Details { .. } | Mode::Help { .. } | Mode::TaskHistory { .. } => match key.code {
+            Mode::Details { .. }
+            | Mode::Help { .. }
+            | Mode::TaskHistory { .. }
+            | Mode::Messages { .. } => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
                     Some(Action::ClosePopup)
                 }

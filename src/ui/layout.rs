@@ -8,6 +8,8 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 pub struct Areas {
     pub header: Rect,
     pub kinds: Rect,
+    /// The migration window at a glance, on every view.
+    pub overview: Rect,
     /// One pane for Route 53 kinds, two (source, target) otherwise.
     pub panes: Vec<Rect>,
     pub log: Option<Rect>,
@@ -15,6 +17,8 @@ pub struct Areas {
     pub tasks: Option<Rect>,
     /// Below the records: the DNS cutover of the record under the cursor.
     pub dns: Option<Rect>,
+    /// The newest refusal, warning or notice, under the panes.
+    pub message: Rect,
     pub status: Rect,
     pub footer: Rect,
 }
@@ -28,11 +32,13 @@ pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
     } else {
         0
     };
-    let [header, kinds, body, log, status, footer] = Layout::vertical([
+    let [header, kinds, overview, body, log, message, status, footer] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(log_height),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
@@ -49,10 +55,12 @@ pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
     Areas {
         header,
         kinds,
+        overview,
         panes,
         log: show_log.then_some(log),
         tasks: None,
         dns: None,
+        message,
         status,
         footer,
     }

@@ -5,7 +5,7 @@ use super::app::App;
 use super::index::ListingIndex;
 use super::pointing::PointIndex;
 use super::state::Level;
-use crate::model::{Kind, Resource, Side};
+use crate::model::{Kind, Listing, Resource, Side};
 
 impl App {
     pub(super) fn repoint(&mut self) {
@@ -28,8 +28,28 @@ impl App {
         took: std::time::Duration,
     ) {
         let region = self.inventory.region_of(side).to_string();
+        self.refreshing.remove(&(side, kind));
+        // A failed re-read keeps the last good rows, marked stale.
+        if let Err(e) = &result {
+            if matches!(self.inventory.listing(side, kind), Some(Listing::Loaded(_))) {
+                let text = format!(
+                    "{region} {}: {e}; showing the last good rows ({} retries)",
+                    kind.title(),
+                    self.keymap.keys_of(super::action::Command::Refresh)
+                );
+                self.note(Level::Error, text);
+                let read_at = self.listed_at.get(&(side, kind)).copied();
+                let read_at = read_at.unwrap_or_else(|| (self.clock)());
+                self.stale.insert((side, kind), (read_at, e.clone()));
+                return;
+            }
+        }
+        self.stale.remove(&(side, kind));
+        if result.is_ok() {
+            self.listed_at.insert((side, kind), (self.clock)());
+        }
         match &result {
-            Ok(list) => self.note(
+            Ok(list) => self.log_only(
                 Level::Info,
                 format!(
                     "{region} {}: {} in {} ms",
@@ -40,7 +60,6 @@ impl App {
             ),
             Err(e) => self.note(Level::Error, format!("{region} {}: {e}", kind.title())),
         }
-        self.refreshing.remove(&(side, kind));
         self.inventory.apply(side, kind, result);
         // Applying pairs the source side (and groups after VPCs): re-index what changed.
         self.index(side, kind);
@@ -56,6 +75,7 @@ impl App {
         if kind == self.kind || (kind == Kind::Vpc && self.kind == Kind::SecurityGroup) {
             self.refilter();
         }
+        self.recount();
         if self.inventory.is_complete() && self.refreshing.is_empty() {
             let failed = self.inventory.failures().count();
             if failed > 0 {

@@ -9,6 +9,7 @@ pub mod app;
 pub mod columns;
 pub mod confirm;
 pub mod copy_dialog;
+pub mod copy_state;
 pub mod dns_board;
 pub mod dns_dialog;
 mod event_loop;
@@ -19,8 +20,11 @@ pub mod keymap;
 mod keys;
 pub mod layout;
 mod listings;
+mod messages;
 mod mouse;
+pub mod overview;
 pub mod pointing;
+mod quit;
 pub mod state;
 pub mod task_board;
 mod task_control;
@@ -39,8 +43,10 @@ pub use theme::Theme;
 
 /// Checks keys and theme, connects to both regions, then opens the cockpit
 /// until the operator quits. Anything wrong before the terminal is taken is
-/// returned as an error for the caller to print.
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
+/// returned as an error for the caller to print; on a clean exit, the one
+/// line that sums up what was left (for the caller to print once the
+/// terminal is restored). `sandbox`: quitting ends the estate, so it asks.
+pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
     let keymap = Keymap::from_config(&settings.keys).map_err(anyhow::Error::msg)?;
     let theme = Theme::from_config(&settings.theme, Theme::no_color_from_env())
         .map_err(anyhow::Error::msg)?;
@@ -60,6 +66,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     );
     let mut app = App::new(inventory, Header::from_settings(&settings), keymap, theme);
     app.s3_tuning = settings.s3_tuning;
+    app.sandbox = sandbox;
+    app.journal_path = Some(settings.paths.journal_file.display().to_string());
     // Copy tasks and DNS cutovers left by an earlier run (or a crash).
     let (restore, first_effects) = match crate::journal::replay(&settings.paths.journal_file) {
         Ok(replay) => {
@@ -93,5 +101,5 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     };
     let result = event_loop::run(&mut terminal, &mut app, setup).await;
     drop(guard);
-    result
+    result.map(|()| app.exit_summary())
 }

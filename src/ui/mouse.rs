@@ -18,14 +18,17 @@ impl App {
                     &super::views::task_history::lines(t, &self.theme),
                 )
             }),
+            Mode::Messages { .. } => super::views::messages::lines(self).len(),
             _ => return,
         };
         let page = super::views::popup_area(self.size, max)
             .height
             .saturating_sub(2) as usize;
         let max = max.saturating_sub(page) as i64;
-        if let Mode::Details { scroll } | Mode::Help { scroll } | Mode::TaskHistory { scroll } =
-            &mut self.mode
+        if let Mode::Details { scroll }
+        | Mode::Help { scroll }
+        | Mode::TaskHistory { scroll }
+        | Mode::Messages { scroll } = &mut self.mode
         {
             *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;
         }

@@ -3,7 +3,7 @@
 //! with throughput samples of bucket copies kept for the sparkline.
 
 use crate::migrate::{Task, TaskState, Transfer};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Samples kept per bucket task: about as many as a sparkline shows.
 pub const SAMPLES: usize = 120;
@@ -54,6 +54,10 @@ pub struct TaskBoard {
     pub samples: HashMap<String, TransferSamples>,
     pub cursor: usize,
     pub offset: usize,
+    /// Source id -> position of the newest task copying it.
+    by_source: HashMap<String, usize>,
+    /// Tasks asked to pause that have not yet said they are paused.
+    pub pausing: HashSet<String>,
 }
 
 /// running / queued / paused / done / failed / cancelled, for the summary line.
@@ -76,10 +80,35 @@ impl TaskBoard {
                 .or_default()
                 .push(t);
         }
-        match self.tasks.iter_mut().find(|t| t.spec.id == task.spec.id) {
-            Some(slot) => *slot = task,
-            None => self.tasks.push(task),
+        if !matches!(task.state, TaskState::Running { .. } | TaskState::Queued) {
+            self.pausing.remove(&task.spec.id);
         }
+        match self.tasks.iter().position(|t| t.spec.id == task.spec.id) {
+            Some(at) => self.tasks[at] = task,
+            None => {
+                let at = self.tasks.len();
+                for id in &task.spec.source_ids {
+                    self.by_source.insert(id.clone(), at);
+                }
+                self.tasks.push(task);
+            }
+        }
+    }
+
+    /// The newest task copying this source resource.
+    pub fn task_for(&self, source_id: &str) -> Option<&Task> {
+        self.by_source.get(source_id).map(|&at| &self.tasks[at])
+    }
+
+    /// Tasks that want the operator: failed, paused, or done with warnings.
+    pub fn needing_attention(&self) -> usize {
+        self.tasks
+            .iter()
+            .filter(|t| {
+                matches!(t.state, TaskState::Failed { .. } | TaskState::Paused { .. })
+                    || (t.state == TaskState::Done && !t.warnings.is_empty())
+            })
+            .count()
     }
 
     pub fn selected(&self) -> Option<&Task> {

@@ -46,6 +46,7 @@ impl App {
             }
         }
         self.tasks.update(task);
+        self.recount();
         effects
     }
 
@@ -56,6 +57,7 @@ impl App {
         for task in tasks {
             self.tasks.update(task);
         }
+        self.recount();
         if count > 0 {
             let what = if self.read_only() {
                 "read-only: shown, not resumed"
@@ -65,7 +67,8 @@ impl App {
             self.note(
                 Level::Info,
                 format!(
-                    "journal: {count} copy task(s), {unfinished} unfinished ({what}); t shows them"
+                    "journal: {count} copy task(s), {unfinished} unfinished ({what}); {} shows them",
+                    self.keymap.keys_of(Command::ToggleTasks)
                 ),
             );
         }
@@ -98,10 +101,14 @@ impl App {
             Command::ClearFilter | Command::ToggleTasks => self.show_tasks = false,
             Command::FocusLeft | Command::FocusRight | Command::ToggleSelect => {}
             Command::SelectAllVisible | Command::ClearSelection | Command::Filter => {}
-            Command::Copy => self.note(
-                Level::Info,
-                "t goes back to the panes, where c copies the selection",
-            ),
+            Command::Copy => {
+                let text = format!(
+                    "{} goes back to the panes, where {} copies the selection",
+                    self.keymap.keys_of(Command::ToggleTasks),
+                    self.keymap.keys_of(Command::Copy)
+                );
+                self.note(Level::Info, text)
+            }
             _ => return None,
         }
         Some(Vec::new())
@@ -110,10 +117,12 @@ impl App {
     /// Pause, resume, cancel or retry the task under the tasks cursor.
     pub(super) fn task_control(&mut self, c: Command) -> Vec<Effect> {
         if !self.show_tasks {
-            self.note(
-                Level::Info,
-                "t opens the tasks view; the keys act on its cursor row",
+            let text = format!(
+                "{} opens the tasks view; {} acts on its cursor row",
+                self.keymap.keys_of(Command::ToggleTasks),
+                self.keymap.keys_of(c)
             );
+            self.note(Level::Info, text);
             return Vec::new();
         }
         let Some(task) = self.tasks.selected().cloned() else {
@@ -124,8 +133,20 @@ impl App {
         let state = task.state.name();
         match (c, &task.state) {
             (Command::PauseTask, TaskState::Running { .. } | TaskState::Queued) => {
-                self.note(Level::Info, format!("pausing {id} at its next step"));
-                self.gate(&format!("pausing {id}"), vec![Effect::PauseTask(id)])
+                let effects = self.gate(
+                    &format!("pausing {id}"),
+                    vec![Effect::PauseTask(id.clone())],
+                );
+                if !effects.is_empty() {
+                    let when = if task.spec.kind == CopyKind::Bucket {
+                        "after the object batch in flight"
+                    } else {
+                        "at its next step"
+                    };
+                    self.note(Level::Info, format!("pausing {id} {when}"));
+                    self.tasks.pausing.insert(id);
+                }
+                effects
             }
             (Command::ResumeTask, TaskState::Paused { .. }) => {
                 self.gate(&format!("resuming {id}"), vec![Effect::ResumeTask(id)])

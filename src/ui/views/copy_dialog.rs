@@ -140,6 +140,10 @@ pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)
         .title(format!(" Copy {} resource(s) ", d.picked.len()))
-        .title_bottom(" tab/↑↓ fields · ←→ choose · enter/y start · esc cancel ");
+        .title_bottom(if app.read_only() {
+            " tab/↑↓ fields · ←→ choose · esc close "
+        } else {
+            " tab/↑↓ fields · ←→ choose · enter/y start · esc cancel "
+        });
     super::draw_dialog(frame, area, block, lines, cursor);
 }

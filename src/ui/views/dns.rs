@@ -115,7 +115,11 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)
         .title(" DNS cutover plan ")
-        .title_bottom(" tab fields · ↑↓ pick target · enter start · esc close ");
+        .title_bottom(if app.read_only() {
+            " tab fields · ↑↓ pick target · esc close "
+        } else {
+            " tab fields · ↑↓ pick target · enter start · esc close "
+        });
     super::draw_dialog(frame, area, block, lines, cursor);
 }
 

@@ -8,6 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+/// Hints for keys that change AWS: not offered in --read-only.
+const WRITES: [&str; 9] = [
+    "copy", "pause", "resume", "cancel", "retry", "plan", "step", "rollback", "start",
+];
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let k = |c| app.keymap.keys_of(c);
@@ -61,14 +66,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("tab".into(), "next field"),
             ("↑↓".into(), "choose"),
             ("enter".into(), "start"),
-            ("esc".into(), "cancel"),
+            ("esc".into(), "close"),
         ],
         Mode::Confirm(_) => vec![("enter/y".into(), "yes"), ("esc/n".into(), "no")],
-        Mode::Details { .. } | Mode::Help { .. } | Mode::TaskHistory { .. } => {
+        Mode::Details { .. }
+        | Mode::Help { .. }
+        | Mode::TaskHistory { .. }
+        | Mode::Messages { .. } => {
             vec![("↑↓/pgup/pgdn".into(), "scroll"), ("esc".into(), "close")]
         }
     };
     let mut spans = Vec::new();
+    let hints = hints
+        .into_iter()
+        .filter(|(_, what)| !(app.read_only() && WRITES.contains(what)));
     for (keys, what) in hints {
         // Tight spacing: the whole line must fit 80 columns.
         spans.push(Span::styled(format!(" {keys}"), t.accent));

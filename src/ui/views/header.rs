@@ -25,6 +25,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(h.target_region.clone(), t.header),
         Span::styled(format!(" ({})", h.target_profile), t.dim),
     ]);
+    if app.unread_errors > 0 {
+        spans.push(Span::styled(
+            format!(
+                "  {} error{} (:messages)",
+                app.unread_errors,
+                if app.unread_errors == 1 { "" } else { "s" }
+            ),
+            t.error,
+        ));
+    }
     if let Some(url) = &h.endpoint {
         spans.push(Span::styled(format!("  via {url}"), t.dim));
     }

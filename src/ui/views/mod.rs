@@ -8,8 +8,11 @@ mod dns;
 mod footer;
 mod header;
 pub mod help;
-mod kinds;
+pub mod kinds;
 mod log;
+mod message;
+pub mod messages;
+mod overview;
 mod pane;
 mod status;
 pub mod task_history;
@@ -25,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let areas = app.areas();
     header::draw(frame, areas.header, app);
     kinds::draw(frame, areas.kinds, app);
+    overview::draw(frame, areas.overview, app);
     for (pane, area) in areas.panes.iter().enumerate() {
         pane::draw(frame, *area, app, pane);
     }
@@ -37,12 +41,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(area) = areas.log {
         log::draw(frame, area, app);
     }
+    message::draw(frame, areas.message, app);
     status::draw(frame, areas.status, app);
     footer::draw(frame, areas.footer, app);
     match &app.mode {
         Mode::Details { scroll } => details::draw(frame, app, *scroll),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
         Mode::TaskHistory { scroll } => task_history::draw(frame, app, *scroll),
+        Mode::Messages { scroll } => messages::draw(frame, app, *scroll),
         Mode::CopyDialog(d) => copy_dialog::draw(frame, app, d),
         Mode::DnsPlan(d) => dns::draw_dialog(frame, app, d),
         Mode::Confirm(c) => confirm::draw(frame, app, c),

@@ -3,35 +3,36 @@
 
 use super::super::app::App;
 use super::super::columns::{cells, columns, Column};
+use super::super::copy_state::{copy_state, CopyState};
 use super::super::layout::page_height;
+use super::super::theme::Theme;
 use super::fit;
-use crate::model::{Kind, Listing, Resource, Side};
+use crate::model::{Kind, Listing, Side};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
-/// Where a source row's copy stands, as the STATUS column says it.
-pub fn status_of(r: &Resource) -> &'static str {
-    // An address belongs to its region: the DNS plan moves traffic instead.
-    if r.kind == crate::model::Kind::ElasticIp {
-        return NOT_MOVABLE;
-    }
-    match (&r.counterpart, &r.differs) {
-        (Some(_), Some(_)) => "differs",
-        (Some(_), None) => "copied",
-        (None, _) => "missing",
+/// The COPY column's width: the long words when the pane has room.
+fn status_width(inner: u16) -> u16 {
+    if inner >= 60 {
+        11
+    } else {
+        8
     }
 }
 
-const NOT_MOVABLE: &str = "not movable";
-
-fn status_width(kind: crate::model::Kind) -> u16 {
-    if kind == crate::model::Kind::ElasticIp {
-        NOT_MOVABLE.len() as u16
-    } else {
-        7
+/// The COPY cell's colour: green only for a verified copy, amber where
+/// the operator has something to look at, red for what failed or is missing.
+pub fn copy_style(state: CopyState, t: &Theme) -> Style {
+    match state {
+        CopyState::Copied => t.copied,
+        CopyState::Copying(_) => t.accent,
+        CopyState::Paused | CopyState::Partial | CopyState::Differs => t.differs,
+        CopyState::Failed | CopyState::Missing => t.missing,
+        CopyState::Queued | CopyState::NotApplicable | CopyState::NotMovable => t.dim,
+        CopyState::Exists => Style::new(),
     }
 }
 
@@ -66,6 +67,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     if busy {
         title.push(Span::styled(format!("{} ", super::spinner(app)), t.accent));
     }
+    if let Some((at, error)) = app.stale.get(&(side, kind)) {
+        let age = super::super::messages::age_text(*at, (app.clock)());
+        let room = area.width.saturating_sub(4) as usize;
+        let used: usize = title.iter().map(|s| s.width()).sum();
+        let text = fit(&format!("STALE {age}: {error} "), room.saturating_sub(used));
+        title.push(Span::styled(text, t.differs));
+    }
     let focused = pane == app.focus;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -89,8 +97,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
         }
         Some(Listing::Failed(e)) => {
             let text = format!(
-                "cannot list {} in {region}:\n{e}\n\npress r to try again",
-                kind.title()
+                "cannot list {} in {region}:\n{e}\n\npress {} to try again",
+                kind.title(),
+                app.keymap.keys_of(super::super::action::Command::Refresh)
             );
             return frame.render_widget(message(text, t.error), area);
         }
@@ -121,16 +130,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
         .map(|(_, pos)| pos);
 
     let cols = columns(kind);
-    let rows_text: Vec<Vec<String>> = window
+    let mut rows_text: Vec<Vec<String>> = window
         .iter()
         .map(|&i| cells(&list[i], &app.points))
         .collect();
+    if kind == Kind::Bucket && side == Side::Source {
+        bucket_totals_from_listing(app, &window, list, &mut rows_text);
+    }
     let inner = area.width.saturating_sub(2);
-    let fixed = 2 + if with_status {
-        status_width(kind) + 1
-    } else {
-        0
-    };
+    let status_width = status_width(inner);
+    let fixed = 2 + if with_status { status_width + 1 } else { 0 };
     let (keep, widths) = fit_columns(cols, &rows_text, inner.saturating_sub(fixed));
 
     let mut header_cells = vec![Cell::from(" ")];
@@ -150,16 +159,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
             let is_cursor = focused && state.offset + n == state.cursor;
             let mut cells = vec![Cell::from(if selected { "●" } else { " " }).style(t.selected)];
             if with_status {
-                let status = status_of(r);
+                let state = copy_state(r, app.tasks.task_for(&r.id));
                 // On the cursor row the row's colours win: red on blue is unreadable.
-                let style = match status {
-                    _ if is_cursor => Style::new(),
-                    "copied" => t.copied,
-                    "differs" => t.differs,
-                    NOT_MOVABLE => t.dim,
-                    _ => t.missing,
+                let style = if is_cursor {
+                    Style::new()
+                } else {
+                    copy_style(state, t)
                 };
-                cells.push(Cell::from(status).style(style));
+                let text = if status_width >= 11 {
+                    state.text()
+                } else {
+                    state.short()
+                };
+                cells.push(Cell::from(text).style(style));
             }
             for (&c, w) in keep.iter().zip(&widths) {
                 cells.push(Cell::from(fit(&text[c], *w as usize)));
@@ -178,7 +190,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
 
     let mut constraints = vec![Constraint::Length(1)];
     if with_status {
-        constraints.push(Constraint::Length(status_width(kind)));
+        constraints.push(Constraint::Length(status_width));
     }
     constraints.extend(widths.iter().map(|w| Constraint::Length(*w)));
     let table = Table::new(rows, constraints)
@@ -186,6 +198,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
         .column_spacing(1)
         .block(block);
     frame.render_widget(table, area);
+}
+
+/// A bucket's object count and size, once a copy's listing of it is
+/// complete, where the inventory did not count them.
+fn bucket_totals_from_listing(
+    app: &App,
+    window: &[usize],
+    list: &[crate::model::Resource],
+    rows: &mut [Vec<String>],
+) {
+    for (text, &i) in rows.iter_mut().zip(window) {
+        let listed = app
+            .tasks
+            .task_for(&list[i].id)
+            .and_then(|t| t.transfer)
+            .filter(|t| t.listing_done);
+        if let Some(t) = listed.filter(|_| text[1] == "?") {
+            text[1] = t.objects_listed.to_string();
+            text[2] = super::super::columns::bytes(t.bytes_listed);
+        }
+    }
 }
 
 /// Which columns fit in `width`, and how wide each is. Each column wants

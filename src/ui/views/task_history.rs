@@ -4,7 +4,7 @@
 use super::super::app::App;
 use super::super::state::clock_text;
 use super::super::theme::Theme;
-use super::tasks::state_style;
+use super::tasks::task_style;
 use super::wrapped_popup_area;
 use crate::migrate::{Task, TaskState};
 use ratatui::text::{Line, Span};
@@ -35,7 +35,7 @@ pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
         ),
         Line::from(vec![
             Span::styled(format!("{:>10}  ", "state"), t.dim),
-            Span::styled(task.state_name(), state_style(&task.state, t)),
+            Span::styled(task.state_name(), task_style(task, t)),
         ]),
     ];
     for (source, target) in task.copies() {

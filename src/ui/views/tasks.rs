@@ -19,6 +19,26 @@ use std::time::Duration;
 pub const TASK_DETAIL_LINES: u16 = 5;
 const GAUGE_WIDTH: usize = 10;
 
+/// A task's state colour: done with warnings is amber, never green.
+pub fn task_style(task: &Task, t: &Theme) -> Style {
+    match task.state {
+        TaskState::Done if !task.warnings.is_empty() => t.differs,
+        ref state => state_style(state, t),
+    }
+}
+
+/// "pausing…" from the key press until the task says it paused.
+pub fn state_words(task: &Task, app: &App) -> &'static str {
+    match task.state {
+        TaskState::Running { .. } | TaskState::Queued
+            if app.tasks.pausing.contains(&task.spec.id) =>
+        {
+            "pausing…"
+        }
+        _ => task.state_name(),
+    }
+}
+
 pub fn state_style(state: &TaskState, t: &Theme) -> Style {
     match state {
         TaskState::Running { .. } => t.accent,
@@ -29,43 +49,68 @@ pub fn state_style(state: &TaskState, t: &Theme) -> Style {
     }
 }
 
-/// How far a task is, 0.0-1.0, and the words beside the bar: AWS's own
-/// percent when it gives one, objects for a bucket, else the step count.
-fn gauge(task: &Task) -> (f64, String) {
+/// How far a task is, 0.0-1.0 (None: not known yet), and the words
+/// beside the bar: AWS's own percent when it gives one, objects for a
+/// bucket, else the step count.
+pub fn gauge(task: &Task) -> (Option<f64>, String) {
     let steps = task.spec.steps().len().max(1);
     if task.state == TaskState::Done {
-        return (1.0, "done".into());
+        return (Some(1.0), "done".into());
     }
     if let Some(p) = task.progress {
-        return (f64::from(p) / 100.0, format!("{p}%"));
+        return (Some(f64::from(p) / 100.0), format!("{p}%"));
     }
     if let Some(t) = task.transfer.filter(|t| t.objects_listed > 0) {
-        let more = if t.listing_done { "" } else { "+" };
+        // Filling against the part listed so far would tell a lie.
+        if !t.listing_done {
+            return (None, format!("{} listed…", thousands(t.objects_listed)));
+        }
         let fraction = if t.bytes_listed > 0 {
             t.bytes_done as f64 / t.bytes_listed as f64
         } else {
             t.objects_done as f64 / t.objects_listed as f64
         };
         return (
-            fraction,
-            format!("{}/{}{more}", t.objects_done, t.objects_listed),
+            Some(fraction),
+            format!("{}/{}", t.objects_done, t.objects_listed),
         );
     }
     let n = (task.next_step + 1).min(steps);
     (
-        task.next_step as f64 / steps as f64,
+        Some(task.next_step as f64 / steps as f64),
         format!("step {n}/{steps}"),
     )
 }
 
-fn bar(fraction: f64) -> String {
+/// 1062 -> "1,062".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn bar(fraction: Option<f64>) -> String {
+    let Some(fraction) = fraction else {
+        return "╌".repeat(GAUGE_WIDTH);
+    };
     let filled =
         ((fraction.clamp(0.0, 1.0) * GAUGE_WIDTH as f64).round() as usize).min(GAUGE_WIDTH);
     format!("{}{}", "█".repeat(filled), "░".repeat(GAUGE_WIDTH - filled))
 }
 
+/// Time the task has run: the clock stops once it failed, paused or ended.
 pub fn elapsed(task: &Task, now_ms: u64) -> String {
-    let end = task.finished_ms.unwrap_or(now_ms);
+    let stopped = match task.state {
+        TaskState::Running { .. } | TaskState::Queued => None,
+        _ => task.history.last().map(|(at, _)| *at),
+    };
+    let end = task.finished_ms.or(stopped).unwrap_or(now_ms);
     countdown(Duration::from_millis(end.saturating_sub(task.created_ms)))
 }
 
@@ -108,7 +153,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.tasks.tasks.is_empty() {
-        let text = "no copy tasks yet: select source rows (space), then c copies them";
+        let text = format!(
+            "no copy tasks yet: select source rows ({}), then {} copies them",
+            app.keymap.keys_of(crate::ui::action::Command::ToggleSelect),
+            app.keymap.keys_of(crate::ui::action::Command::Copy)
+        );
         return frame.render_widget(Paragraph::new(text).style(t.dim), inner);
     }
     let [table_area, detail_area] =
@@ -124,7 +173,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
     let now_ms = crate::journal::unix_ms((app.clock)());
     let page = area.height.saturating_sub(1) as usize;
     let what_width = (area.width as usize)
-        .saturating_sub(16 + 22 + 24 + 8 + 10 + 5)
+        .saturating_sub(16 + 22 + 24 + 8 + 18 + 5)
         .max(12);
     let rows = app
         .tasks
@@ -142,10 +191,10 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(fit(&step_text(task), 22)),
                 Cell::from(format!("{} {}", bar(fraction), fit(&words, 13))),
                 Cell::from(elapsed(task, now_ms)),
-                Cell::from(task.state_name()).style(if i == app.tasks.cursor {
+                Cell::from(fit(state_words(task, app), 18)).style(if i == app.tasks.cursor {
                     Style::new()
                 } else {
-                    state_style(&task.state, t)
+                    task_style(task, t)
                 }),
             ]);
             if i == app.tasks.cursor {
@@ -169,7 +218,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(22),
         Constraint::Length(24),
         Constraint::Length(8),
-        Constraint::Length(10),
+        Constraint::Length(18),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
@@ -226,8 +275,23 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
         TaskState::Cancelled { note } => lines.push(Line::from(Span::styled(note.clone(), t.dim))),
         _ => {}
     }
+    for warning in &task.warnings {
+        lines.push(Line::from(Span::styled(
+            format!("left out: {warning}"),
+            t.differs,
+        )));
+    }
+    if task.state == TaskState::Done && !task.warnings.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} retries what was left out",
+                app.keymap.keys_of(crate::ui::action::Command::RetryTask)
+            ),
+            t.accent,
+        )));
+    }
     if let Some(note) = task.notes.last() {
-        lines.push(Line::from(Span::styled(format!("note: {note}"), t.differs)));
+        lines.push(Line::from(Span::styled(format!("note: {note}"), t.dim)));
     }
     // The error in full matters more than the note under it.
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
