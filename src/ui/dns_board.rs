@@ -9,7 +9,7 @@ use super::confirm::Confirm;
 use super::state::Level;
 use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::progress::topic;
-use crate::cutover::{DnsEvent, Progress, RecordState};
+use crate::cutover::{Progress, RecordState};
 use crate::journal::Replay;
 use crate::model::{Details, Kind, Resource};
 use std::collections::BTreeMap;
@@ -46,22 +46,7 @@ pub fn topic_of(r: &Resource) -> String {
 
 /// Every DNS cutover the journal knows, by topic: pure, no Route 53.
 pub fn cutovers_from(replay: &Replay) -> BTreeMap<String, Progress> {
-    let mut threads: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-    for entry in replay.entries.iter().filter(|e| e.kind == "dns") {
-        if let Some(event) = entry.event_as::<DnsEvent>() {
-            threads
-                .entry(entry.topic.as_str())
-                .or_default()
-                .push((entry.at(), event));
-        }
-    }
-    threads
-        .into_iter()
-        .filter_map(|(t, events)| {
-            let p = Progress::replay(events.iter().map(|(at, e)| (*at, e)))?;
-            Some((t.to_string(), p))
-        })
-        .collect()
+    crate::cutover::progress::all_cutovers(replay)
 }
 
 impl App {

@@ -84,10 +84,19 @@ impl DnsDialog {
             zone_name: &self.zone_name,
             record_name: &self.record_name,
             at_name: &at_name,
+            public_zone: !zone_is_private(inventory, &self.zone_id),
         };
         let regions = (inventory.source_region(), inventory.target_region());
         DnsPlan::build(&found, regions, self.target.value(), &choices).map_err(|e| e.to_string())
     }
+}
+
+/// Whether the inventory lists this zone as private (VPC-only).
+fn zone_is_private(inventory: &Inventory, zone_id: &str) -> bool {
+    inventory
+        .resources(Side::Global, Kind::HostedZone)
+        .iter()
+        .any(|z| z.id == zone_id && matches!(&z.details, Details::HostedZone(h) if h.private))
 }
 
 /// The record sets of one name in one zone, as the engine reads them.

@@ -35,7 +35,13 @@ async fn headless_cli_end_to_end() {
         cli(
             &sb,
             &home,
-            &[&["plan"], &at[..], &["--target-value", TARGET_IP], extra].concat(),
+            &[
+                &["plan"],
+                &at[..],
+                &["--target-value", TARGET_IP, "--gradual"],
+                extra,
+            ]
+            .concat(),
         )
     };
 
@@ -43,7 +49,9 @@ async fn headless_cli_end_to_end() {
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
     assert!(
-        out.contains("make the record a weighted pair") && out.contains("pass --yes"),
+        out.contains("make the record a weighted pair")
+            && out.contains("pass --yes")
+            && out.contains("writes from both"),
         "{out}"
     );
     assert!(!journal_in(&home).exists(), "no --yes: nothing written");
