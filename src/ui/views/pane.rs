@@ -123,7 +123,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     let cols = columns(kind);
     let rows_text: Vec<Vec<String>> = window
         .iter()
-        .map(|&i| cells(&list[i], &app.points))
+        .map(|&i| {
+            let mut row = cells(&list[i], &app.points);
+            if kind == Kind::Record {
+                row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]);
+            }
+            row
+        })
         .collect();
     let inner = area.width.saturating_sub(2);
     let fixed = 2 + if with_status {
