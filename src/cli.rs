@@ -207,16 +207,22 @@ pub enum DnsCommand {
     Plan(DnsPlanArgs),
     /// Make the next step of the plan, once resolvers' caches allow it
     Step(DnsStepArgs),
-    /// Send all traffic back to the source (weights 100/0) in one change
+    /// Send all traffic back to the source (weights 100/0) in one change, whatever Route 53 holds
     Rollback(DnsRollbackArgs),
-    /// Where the cutover stands, next to what Route 53 holds now
+    /// Take what Route 53 holds as where the cutover stands, after someone else changed the record
+    Adopt(DnsRollbackArgs),
+    /// Collapse a completed cutover to a simple record answering the target
+    Finish(DnsRollbackArgs),
+    /// Collapse a rolled-back cutover to the source's simple record
+    Abort(DnsRollbackArgs),
+    /// Where a cutover stands next to what Route 53 holds; without --zone/--record, every cutover
     Status(DnsStatusArgs),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct DnsRecordArgs {
-    /// Hosted zone id, e.g. Z0123456789ABC
-    #[arg(long, value_name = "ZONE_ID")]
+    /// Hosted zone id (Z0123456789ABC) or name (example.com)
+    #[arg(long, value_name = "ZONE")]
     pub zone: String,
     /// Record name, with or without the trailing dot, e.g. www.example.com
     #[arg(long, value_name = "NAME")]
@@ -233,9 +239,15 @@ pub struct DnsPlanArgs {
     /// TTLs to lower through, in seconds; stages at or above the current TTL are skipped [default: 3600,300,60]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub ttl_stages: Option<String>,
-    /// Weight steps as SOURCE/TARGET [default: 100/0,90/10,50/50,0/100]
+    /// Weight steps as SOURCE/TARGET [default: one flip, 100/0,0/100]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub weights: Option<String>,
+    /// Shift in mixed steps 100/0,90/10,50/50,0/100: only when the application serves writes from both regions
+    #[arg(long, conflicts_with = "weights")]
+    pub gradual: bool,
+    /// Accept private addresses as the target value in a public zone (a name meant for a private network)
+    #[arg(long)]
+    pub allow_private: bool,
     /// TTL to restore at the end, in seconds [default: the record's TTL before the cutover]
     #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
     pub final_ttl: Option<String>,
@@ -263,15 +275,19 @@ pub struct DnsStepArgs {
 pub struct DnsRollbackArgs {
     #[command(flatten)]
     pub at: DnsRecordArgs,
-    /// Make the rollback (without it, only show what it would be)
+    /// Make the change (without it, only show what it would be)
     #[arg(long)]
     pub yes: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DnsStatusArgs {
-    #[command(flatten)]
-    pub at: DnsRecordArgs,
+    /// Hosted zone id or name (with --record: one cutover; without both: every cutover)
+    #[arg(long, value_name = "ZONE", requires = "record")]
+    pub zone: Option<String>,
+    /// Record name
+    #[arg(long, value_name = "NAME", requires = "zone")]
+    pub record: Option<String>,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
     pub output: Output,

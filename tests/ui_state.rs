@@ -510,7 +510,11 @@ fn dns_plan_dialog_starts_step_one_and_refuses_in_read_only() {
         panic!("{effects:?}");
     };
     assert_eq!(target_value, "63.0.0.7");
-    assert_eq!(choices.weights.as_ref().map(Vec::len), Some(4));
+    assert_eq!(
+        choices.weights.as_ref().map(Vec::len),
+        Some(2),
+        "one flip by default"
+    );
 
     let mut ro = app_with(estate_with_shop(), 120, 30);
     ro.header.read_only = true;
@@ -536,5 +540,87 @@ fn a_finished_copy_re_reads_what_it_made() {
     assert!(
         a.update(Action::TaskChanged(Box::new(task))).is_empty(),
         "once"
+    );
+}
+
+#[test]
+fn drift_read_on_refresh_blocks_steps_and_offers_adopt_or_rollback() {
+    use cutover::cutover::RecordState;
+    use cutover::ui::dns_board::DnsSnapshot;
+    let (topic, progress) = shop_cutover(1000);
+    let mut a = app_with(estate_with_shop(), 120, 30);
+    a.load_cutovers([(topic.clone(), progress.clone())].into());
+    assert_eq!(
+        a.update(Action::Listed {
+            side: Side::Global,
+            kind: Kind::Record,
+            result: Ok(a.inventory.resources(Side::Global, Kind::Record).to_vec()),
+            took: Duration::from_millis(5),
+        }),
+        [Effect::DnsStatus {
+            zone_id: "Z1".into(),
+            record: "shop.acme.example.".into()
+        }],
+        "a refresh of the records re-reads every cutover"
+    );
+    let found = RecordState::Weighted {
+        ttl: Some(300),
+        weights: cutover::cutover::Weights {
+            source: 100,
+            target: 50,
+        },
+    };
+    let differs = "Route 53 holds weighted 100/50 (source/target), TTL 300s for shop.acme.example. where the journal expects weighted 100/0 (source/target), TTL 300s";
+    a.update(Action::DnsStatus {
+        topic: topic.clone(),
+        result: Ok(Box::new(DnsSnapshot {
+            progress,
+            route53: Some(found),
+            drift: true,
+            differs: Some(differs.into()),
+        })),
+    });
+    let said = &a.log.lines.back().unwrap().text;
+    assert!(said.contains("DRIFT") && said.contains("100/50"), "{said}");
+    cursor_on_record(&mut a, "shop.acme.example.");
+    let r = a.cursor_record().unwrap().clone();
+    assert_eq!(a.plan_cell(&r), "DRIFT");
+    assert_eq!(a.dns_in_flight().len(), 1, "a header line for it");
+
+    assert!(chars_effects(&mut a, "n").is_empty());
+    assert!(
+        matches!(a.mode, Mode::Normal),
+        "no step is offered while Route 53 differs"
+    );
+    assert!(a.log.lines.back().unwrap().text.contains("o adopts"));
+
+    chars(&mut a, "o");
+    assert!(matches!(a.mode, Mode::Confirm(_)));
+    let effects = a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(
+        effects,
+        [Effect::DnsAdopt {
+            zone_id: "Z1".into(),
+            record: "shop.acme.example.".into()
+        }]
+    );
+}
+
+#[test]
+fn rollback_is_offered_from_any_state_the_journal_holds() {
+    let (topic, progress) = shop_cutover(1000);
+    let mut a = app_with(estate_with_shop(), 120, 30);
+    a.load_cutovers([(topic, progress)].into());
+    cursor_on_record(&mut a, "shop.acme.example.");
+    // The journal says 100/0, where the old rollback said "nothing to roll back".
+    chars(&mut a, "b");
+    assert!(matches!(a.mode, Mode::Confirm(_)));
+    let effects = a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(
+        effects,
+        [Effect::DnsRollback {
+            zone_id: "Z1".into(),
+            record: "shop.acme.example.".into()
+        }]
     );
 }

@@ -46,6 +46,11 @@ pub struct RecordChange {
 
 /// The zone's domain name, e.g. "shop.example.com.".
 pub async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError> {
+    Ok(zone_info(c, zone_id).await?.0)
+}
+
+/// The zone's domain name and whether it is private (VPC-only).
+pub async fn zone_info(c: &Clients, zone_id: &str) -> Result<(String, bool), CloudError> {
     let zone = c
         .route53
         .get_hosted_zone()
@@ -53,10 +58,23 @@ pub async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError>
         .send()
         .await
         .map_err(sdk("route53:GetHostedZone"))?;
-    Ok(zone
-        .hosted_zone()
-        .map(|z| z.name().to_lowercase())
-        .unwrap_or_default())
+    let z = zone.hosted_zone();
+    Ok((
+        z.map(|z| z.name().to_lowercase()).unwrap_or_default(),
+        z.and_then(|z| z.config()).is_some_and(|c| c.private_zone()),
+    ))
+}
+
+/// The ids of the hosted zones named `name` (public and private zones may
+/// share a name).
+pub async fn zone_ids_named(c: &Clients, name: &str) -> Result<Vec<String>, CloudError> {
+    let wanted = format!("{}.", name.trim().trim_end_matches('.').to_lowercase());
+    Ok(super::route53::hosted_zones(c)
+        .await?
+        .into_iter()
+        .filter(|z| z.name.to_lowercase() == wanted)
+        .map(|z| z.id)
+        .collect())
 }
 
 /// Every record set named `name` (any type, any set identifier), read with

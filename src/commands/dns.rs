@@ -1,19 +1,30 @@
-//! `cutover dns plan|step|rollback|status`: the DNS cutover for runbooks, on
-//! the same engine and journal as the cockpit. Changes need --yes; without
-//! it a command shows what it would do and writes nothing.
+//! `cutover dns plan|step|rollback|adopt|finish|abort|status`: the DNS
+//! cutover for runbooks, on the same engine and journal as the cockpit.
+//! Changes need --yes; without it a command shows what it would do and
+//! writes nothing.
 
-use crate::cli::{DnsCommand, DnsPlanArgs, DnsRecordArgs, Output};
+use super::dns_print::{
+    print_all, print_outcome, print_plan, print_progress, print_status, StatusView,
+};
+use crate::cli::{DnsCommand, DnsPlanArgs, DnsRecordArgs, DnsStatusArgs, Output};
 use crate::cloud;
 use crate::config::Settings;
-use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::guards::{check_ttl, parse_ttl_stages, parse_weight_steps};
-use crate::cutover::{DnsCutover, DnsPlan, Outcome, PlanChoices, Progress, Status, SystemClock};
-use crate::journal::{unix_ms, Journal};
+use crate::cutover::plan::Answer;
+use crate::cutover::target_value::{known_in, unknown_value_warning};
+use crate::cutover::{DnsCutover, PlanChoices, SystemClock};
+use crate::journal::Journal;
+use crate::model::Kind;
 use anyhow::Context;
-use serde::Serialize;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::SystemTime;
+
+/// A record as the engine names it: the zone resolved to its id.
+struct At {
+    zone_id: String,
+    record: String,
+}
 
 pub async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<ExitCode> {
     // Bad input fails here, before any connection or write.
@@ -22,51 +33,112 @@ pub async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<Ex
         _ => None,
     };
     let engine = engine(settings).await?;
+    let may_write = |yes: bool| yes && !settings.read_only;
     match command {
         DnsCommand::Plan(args) => plan(settings, &engine, args, &choices.unwrap_or_default()).await,
         DnsCommand::Step(args) => {
-            let progress =
-                where_it_stands(&engine, &args.at, args.yes && !settings.read_only).await?;
-            if !args.yes || settings.read_only {
-                print_progress(&progress, SystemTime::now());
+            let at = resolve(&engine, &args.at).await?;
+            if !may_write(args.yes) {
+                let status = engine.status(&at.zone_id, &at.record).await?;
+                print_status(&status);
                 return refuse_or_hint(settings, args.yes, "make the next step");
             }
-            let outcome = engine
-                .step(&args.at.zone, &args.at.record, args.force)
-                .await?;
-            print_outcome(&engine, &args.at, &outcome)
+            let outcome = engine.step(&at.zone_id, &at.record, args.force).await?;
+            print_outcome(&engine, &at.zone_id, &at.record, &outcome)
         }
         DnsCommand::Rollback(args) => {
-            let progress =
-                where_it_stands(&engine, &args.at, args.yes && !settings.read_only).await?;
-            if !args.yes || settings.read_only {
-                match progress.rollback_to() {
-                    Some(to) => println!(
-                        "rollback would set {}: {} -> {to}",
-                        progress.plan.record_name, progress.state
-                    ),
-                    None => println!(
-                        "{} already sends all traffic to the source ({})",
-                        progress.plan.record_name, progress.state
-                    ),
-                }
+            let at = resolve(&engine, &args.at).await?;
+            if !may_write(args.yes) {
+                // Rollback acts on Route 53: the preview says what it holds.
+                let status = engine.status(&at.zone_id, &at.record).await?;
+                print_status(&status);
+                println!(
+                    "rollback would set {} to 100/0 (source/target) in one change, from what Route 53 holds",
+                    status.progress.plan.record_name
+                );
                 return refuse_or_hint(settings, args.yes, "roll back");
             }
-            let outcome = engine.rollback(&args.at.zone, &args.at.record).await?;
-            print_outcome(&engine, &args.at, &outcome)
+            let outcome = engine.rollback(&at.zone_id, &at.record).await?;
+            print_outcome(&engine, &at.zone_id, &at.record, &outcome)
         }
-        DnsCommand::Status(args) => {
-            let status = engine.status(&args.at.zone, &args.at.record).await?;
-            match args.output {
-                Output::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&StatusView::of(&status))?
-                ),
-                Output::Table => print_status(&status),
+        DnsCommand::Adopt(args) => {
+            let at = resolve(&engine, &args.at).await?;
+            if !may_write(args.yes) {
+                let status = engine.status(&at.zone_id, &at.record).await?;
+                print_status(&status);
+                return refuse_or_hint(
+                    settings,
+                    args.yes,
+                    "take Route 53's state as the cutover's",
+                );
             }
+            let progress = engine.adopt_route53(&at.zone_id, &at.record).await?;
+            println!(
+                "adopted: the journal now follows Route 53 ({})",
+                progress.state
+            );
+            print_progress(&progress, SystemTime::now());
             Ok(ExitCode::SUCCESS)
         }
+        DnsCommand::Finish(args) | DnsCommand::Abort(args) => {
+            let finish = matches!(command, DnsCommand::Finish(_));
+            let at = resolve(&engine, &args.at).await?;
+            if !may_write(args.yes) {
+                let status = engine.status(&at.zone_id, &at.record).await?;
+                print_status(&status);
+                let what = if finish {
+                    "collapse the record to a simple record answering the target"
+                } else {
+                    "collapse the record back to the source's simple record"
+                };
+                return refuse_or_hint(settings, args.yes, what);
+            }
+            let outcome = if finish {
+                engine.finish(&at.zone_id, &at.record).await?
+            } else {
+                engine.abort(&at.zone_id, &at.record).await?
+            };
+            print_outcome(&engine, &at.zone_id, &at.record, &outcome)
+        }
+        DnsCommand::Status(args) => status(&engine, args).await,
     }
+}
+
+async fn resolve(engine: &DnsCutover, at: &DnsRecordArgs) -> anyhow::Result<At> {
+    Ok(At {
+        zone_id: engine.resolve_zone(&at.zone).await?,
+        record: at.record.clone(),
+    })
+}
+
+async fn status(engine: &DnsCutover, args: &DnsStatusArgs) -> anyhow::Result<ExitCode> {
+    let statuses = match (&args.zone, &args.record) {
+        (Some(zone), Some(record)) => {
+            let zone_id = engine.resolve_zone(zone).await?;
+            vec![engine.status(&zone_id, record).await?]
+        }
+        _ => {
+            let mut all = Vec::new();
+            for p in engine.all()? {
+                all.push(engine.status(&p.plan.zone_id, &p.plan.record_name).await?);
+            }
+            all
+        }
+    };
+    let one = args.zone.is_some();
+    match args.output {
+        Output::Json if one => println!(
+            "{}",
+            serde_json::to_string_pretty(&StatusView::of(&statuses[0]))?
+        ),
+        Output::Json => {
+            let views: Vec<StatusView> = statuses.iter().map(StatusView::of).collect();
+            println!("{}", serde_json::to_string_pretty(&views)?)
+        }
+        Output::Table if one => print_status(&statuses[0]),
+        Output::Table => print_all(&statuses),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn choices(args: &DnsPlanArgs) -> anyhow::Result<PlanChoices> {
@@ -91,6 +163,8 @@ fn choices(args: &DnsPlanArgs) -> anyhow::Result<PlanChoices> {
             .transpose()?,
         final_ttl,
         collapse: args.collapse,
+        gradual: args.gradual,
+        allow_private: args.allow_private,
     })
 }
 
@@ -110,35 +184,56 @@ async fn engine(settings: &Settings) -> anyhow::Result<DnsCutover> {
     )
 }
 
-/// Where the cutover stands. Settling a change left half-done by a crash
-/// writes to the journal, so it happens only when the command may write.
-async fn where_it_stands(
-    engine: &DnsCutover,
-    at: &DnsRecordArgs,
-    may_write: bool,
-) -> anyhow::Result<Progress> {
-    if may_write {
-        return Ok(engine.resume(&at.zone, &at.record).await?);
-    }
-    Ok(engine.status(&at.zone, &at.record).await?.progress)
-}
-
 async fn plan(
     settings: &Settings,
     engine: &DnsCutover,
     args: &DnsPlanArgs,
     choices: &PlanChoices,
 ) -> anyhow::Result<ExitCode> {
+    let at = resolve(engine, &args.at).await?;
     let plan = engine
-        .propose(&args.at.zone, &args.at.record, &args.target_value, choices)
+        .propose(&at.zone_id, &at.record, &args.target_value, choices)
         .await?;
     print_plan(&plan);
+    if let Some(warning) = unknown_target(settings, &plan.record_type, &plan.target).await {
+        println!("  WARNING: {warning}");
+    }
     if !args.yes || settings.read_only {
         return refuse_or_hint(settings, args.yes, "journal this plan and make step 1");
     }
     engine.adopt(&plan)?;
-    let outcome = engine.step(&args.at.zone, &plan.record_name, false).await?;
-    print_outcome(engine, &args.at, &outcome)
+    let outcome = engine.step(&at.zone_id, &plan.record_name, false).await?;
+    print_outcome(engine, &at.zone_id, &at.record, &outcome)
+}
+
+/// The warning for a target value the target region does not hold (a typo,
+/// usually); None when it does, or when it cannot be told.
+async fn unknown_target(settings: &Settings, record_type: &str, target: &Answer) -> Option<String> {
+    if matches!(target, Answer::Alias(_)) {
+        return None; // load balancers and distributions are not listed
+    }
+    let region = &settings.target.region;
+    let clients = match cloud::connect(&settings.target).await {
+        Ok(c) => c,
+        Err(e) => {
+            return Some(format!(
+                "could not read {region} to check the target value: {e}"
+            ))
+        }
+    };
+    let mut listed = Vec::new();
+    for kind in [Kind::ElasticIp, Kind::Instance, Kind::DbInstance] {
+        match cloud::list(&clients, kind).await {
+            Ok(found) => listed.extend(found),
+            Err(e) => {
+                return Some(format!(
+                    "could not list {region} to check the target value: {e}"
+                ))
+            }
+        }
+    }
+    let refs: Vec<&crate::model::Resource> = listed.iter().collect();
+    unknown_value_warning(target, &known_in(&refs, record_type), region)
 }
 
 /// Without --yes: a hint, success. In --read-only with --yes: a refusal.
@@ -152,124 +247,4 @@ fn refuse_or_hint(settings: &Settings, yes: bool, what: &str) -> anyhow::Result<
     }
     println!("Nothing changed: pass --yes to {what}.");
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_plan(plan: &DnsPlan) {
-    println!(
-        "DNS cutover plan for {} {} in zone {} ({})",
-        plan.record_name, plan.record_type, plan.zone_id, plan.zone_name
-    );
-    println!("  now:    {}  ({})", plan.source, plan.start());
-    println!(
-        "  target: {}  (SetIdentifiers {} / {})",
-        plan.target, plan.source_region, plan.target_region
-    );
-    for (i, s) in plan.steps.iter().enumerate() {
-        println!("  {:>2}. {:<52} -> {}", i + 1, s.step.to_string(), s.after);
-    }
-    println!("  Each step waits for INSYNC; the next is offered once resolvers' caches may have expired.");
-}
-
-fn print_progress(p: &Progress, now: SystemTime) {
-    let total = p.plan.steps.len();
-    println!(
-        "{}: {} of {total} steps done; Route 53 should hold {}",
-        p.plan.record_name, p.done, p.state
-    );
-    if let Some(pending) = &p.pending {
-        println!(
-            "  unsettled: {:?} to {} (journaled, outcome not yet known)",
-            pending.action, pending.to
-        );
-    }
-    match p.next_step() {
-        None => println!("  complete"),
-        Some((i, next)) => {
-            let when = match (p.wait_left(now), p.next_safe_at()) {
-                (Some(left), Some(at)) => {
-                    format!("safe at {} (in {})", clock_time(at), countdown(left))
-                }
-                _ => "safe now".into(),
-            };
-            println!("  next: step {} of {total}, {}: {when}", i + 1, next.step);
-        }
-    }
-}
-
-fn print_outcome(engine: &DnsCutover, at: &DnsRecordArgs, o: &Outcome) -> anyhow::Result<ExitCode> {
-    println!("done: {}", o.description);
-    println!(
-        "  change {} INSYNC at {}",
-        o.change_id,
-        clock_time(o.insync_at)
-    );
-    println!("  Route 53 now: {}", o.state);
-    if let Some(p) = engine.load(&at.zone, &at.record)? {
-        print_progress(&p, SystemTime::now());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn print_status(s: &Status) {
-    print_progress(&s.progress, s.now);
-    let found = s
-        .route53
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "something this plan did not write".into());
-    println!("  Route 53 holds: {found}");
-    if s.drift {
-        println!("  WARNING: Route 53 differs from the journal; someone else changed the record. Check it before stepping.");
-    }
-    if s.progress.overrides > 0 {
-        println!(
-            "  {} step(s) were made before their cache wait was over (--force)",
-            s.progress.overrides
-        );
-    }
-}
-
-/// `dns status --output json`: times as Unix milliseconds and UTC text.
-#[derive(Serialize)]
-struct StatusView<'a> {
-    record: &'a str,
-    zone_id: &'a str,
-    record_type: &'a str,
-    steps_total: usize,
-    steps_done: usize,
-    state: String,
-    route53: Option<String>,
-    drift: bool,
-    rolled_back: bool,
-    overrides: usize,
-    pending: Option<String>,
-    next_step: Option<String>,
-    next_safe_at_ms: Option<u64>,
-    next_safe_at: Option<String>,
-    wait_left_secs: Option<u64>,
-    plan: &'a DnsPlan,
-}
-
-impl<'a> StatusView<'a> {
-    fn of(s: &'a Status) -> Self {
-        let p = &s.progress;
-        let safe_at = p.next_step().and(p.next_safe_at());
-        StatusView {
-            record: &p.plan.record_name,
-            zone_id: &p.plan.zone_id,
-            record_type: &p.plan.record_type,
-            steps_total: p.plan.steps.len(),
-            steps_done: p.done,
-            state: p.state.to_string(),
-            route53: s.route53.map(|r| r.to_string()),
-            drift: s.drift,
-            rolled_back: p.rolled_back,
-            overrides: p.overrides,
-            pending: p.pending.as_ref().map(|x| x.to.to_string()),
-            next_step: p.next_step().map(|(_, n)| n.step.to_string()),
-            next_safe_at_ms: safe_at.map(unix_ms),
-            next_safe_at: safe_at.map(clock_time),
-            wait_left_secs: p.next_step().and(p.wait_left(s.now)).map(|d| d.as_secs()),
-            plan: &p.plan,
-        }
-    }
 }

@@ -2,6 +2,7 @@
 
 mod copy;
 mod dns;
+mod dns_print;
 mod inventory;
 mod logging;
 mod paths;

@@ -17,18 +17,21 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 const KIND: &str = "dns";
+/// The change id given when Route 53's answer was lost but the change was
+/// found applied.
+pub const LOST_ANSWER: &str = "(answer lost; found applied)";
 
 /// One engine per process; cheap to clone into a spawned task.
 #[derive(Clone)]
 pub struct DnsCutover {
     /// Route 53 is global: either region's clients will do.
-    route53: Clients,
-    journal: Arc<Journal>,
-    clock: Arc<dyn Clock>,
+    pub(super) route53: Clients,
+    pub(super) journal: Arc<Journal>,
+    pub(super) clock: Arc<dyn Clock>,
     /// (source, target) region names: the SetIdentifiers of the pair.
-    regions: (String, String),
+    pub(super) regions: (String, String),
     /// Hears "waiting for INSYNC" while a change propagates.
-    on_progress: Arc<dyn Fn(&str) + Send + Sync>,
+    pub(super) on_progress: Arc<dyn Fn(&str) + Send + Sync>,
     pub insync_timeout: Duration,
 }
 
@@ -52,6 +55,8 @@ pub struct Status {
     pub route53_sets: Vec<RecordSet>,
     /// Route 53 differs from what the journal says it should hold.
     pub drift: bool,
+    /// What differs, in words, when it does.
+    pub differs: Option<String>,
     pub now: SystemTime,
 }
 
@@ -85,7 +90,7 @@ impl DnsCutover {
         target_value: &str,
         choices: &PlanChoices,
     ) -> Result<DnsPlan, DnsError> {
-        let zone_name = r53::zone_name(&self.route53, zone_id).await?;
+        let (zone_name, private) = r53::zone_info(&self.route53, zone_id).await?;
         let name = guards::name_in_zone(record, &zone_name)?;
         let at_name = r53::record_sets_named(&self.route53, zone_id, &zone_name, &name).await?;
         let found = super::plan::Found {
@@ -93,6 +98,7 @@ impl DnsCutover {
             zone_name: &zone_name,
             record_name: &name,
             at_name: &at_name,
+            public_zone: !private,
         };
         DnsPlan::build(
             &found,
@@ -131,8 +137,34 @@ impl DnsCutover {
         Ok(Progress::replay(events.iter().map(|(t, e)| (*t, e))))
     }
 
+    /// A zone given by id or by name, as its bare id.
+    pub async fn resolve_zone(&self, zone: &str) -> Result<String, DnsError> {
+        let zone = zone.trim();
+        if !zone.contains('.') {
+            return Ok(crate::cloud::route53::bare_zone_id(zone).to_string());
+        }
+        let ids = r53::zone_ids_named(&self.route53, zone).await?;
+        match ids.as_slice() {
+            [id] => Ok(id.clone()),
+            [] => Err(DnsError::Invalid(format!(
+                "no hosted zone is named {zone}: check the name, or list zones with `cutover inventory --kinds zone`"
+            ))),
+            many => Err(DnsError::Invalid(format!(
+                "several hosted zones are named {zone} ({}): give the zone by id",
+                many.join(", ")
+            ))),
+        }
+    }
+
+    /// Every cutover the journal holds, one per record.
+    pub fn all(&self) -> Result<Vec<Progress>, DnsError> {
+        Ok(super::progress::all_cutovers(&self.journal.replay()?)
+            .into_values()
+            .collect())
+    }
+
     /// The journaled plan, or an error saying there is none.
-    fn planned(&self, zone_id: &str, record: &str) -> Result<Progress, DnsError> {
+    pub(super) fn planned(&self, zone_id: &str, record: &str) -> Result<Progress, DnsError> {
         self.load(zone_id, record)?.ok_or_else(|| DnsError::NoPlan {
             zone: zone_id.to_string(),
             record: normal_name(record),
@@ -219,19 +251,6 @@ impl DnsCutover {
             .await
     }
 
-    /// Weights back to 100/0 in one batch, from any step; never waits.
-    pub async fn rollback(&self, zone_id: &str, record: &str) -> Result<Outcome, DnsError> {
-        let progress = self.resume(zone_id, record).await?;
-        let Some(to) = progress.rollback_to() else {
-            return Err(DnsError::State(format!(
-                "{} already sends all traffic to the source ({}): nothing to roll back",
-                progress.plan.record_name, progress.state
-            )));
-        };
-        self.change(&progress, Action::Rollback, to, "roll back to 100/0")
-            .await
-    }
-
     /// The journal's view next to Route 53's; writes nothing.
     pub async fn status(&self, zone_id: &str, record: &str) -> Result<Status, DnsError> {
         let progress = self.planned(zone_id, record)?;
@@ -241,16 +260,18 @@ impl DnsCutover {
             progress.pending.as_ref().map(|p| p.to),
         ];
         let drift = route53.is_none() || !expected.contains(&route53);
+        let differs = drift.then(|| differs(&progress, route53, &route53_sets));
         Ok(Status {
             progress,
             route53,
             route53_sets,
             drift,
+            differs,
             now: self.clock.now(),
         })
     }
 
-    async fn change(
+    pub(super) async fn change(
         &self,
         progress: &Progress,
         action: Action,
@@ -268,11 +289,12 @@ impl DnsCutover {
         .await?;
         guards::check_no_cname_mix(&plan.record_name, &plan.record_type, &at_name)?;
         let actual = of_type(&at_name, &plan.record_type);
-        if plan.state_of(&actual) != Some(progress.state) {
+        let found = plan.state_of(&actual);
+        if found != Some(progress.state) {
             return Err(DnsError::Drift(format!(
-                "Route 53 does not hold what the journal expects for {} ({}); it holds {}. Someone else changed it: \
-                 check it, then roll back or fix it by hand",
-                plan.record_name, progress.state, describe_sets(&actual)
+                "{}. Forward steps wait until you choose: take Route 53's state as the cutover's \
+                 (`cutover dns adopt --yes`, A in the cockpit), or roll back (`cutover dns rollback --yes`, b)",
+                differs(progress, found, &actual)
             )));
         }
         let desired = plan.sets_for(to);
@@ -288,20 +310,59 @@ impl DnsCutover {
                 changes: changes.clone(),
             },
         )?;
+        let change_id = self
+            .submit(plan, action, (from, to), &changes, what)
+            .await?;
+        self.outcome(plan, action, what.to_string(), change_id, to)
+    }
+
+    /// The outcome of a change just journaled, with the next safe time.
+    pub(super) fn outcome(
+        &self,
+        plan: &DnsPlan,
+        action: Action,
+        description: String,
+        change_id: String,
+        state: RecordState,
+    ) -> Result<Outcome, DnsError> {
+        let after = self.planned(&plan.zone_id, &plan.record_name)?;
+        Ok(Outcome {
+            action,
+            description,
+            change_id,
+            state,
+            insync_at: after
+                .last_change
+                .as_ref()
+                .map(|c| c.insync_at)
+                .unwrap_or_else(|| self.clock.now()),
+            next_safe_at: if after.finished() {
+                None
+            } else {
+                after.next_safe_at()
+            },
+        })
+    }
+
+    /// Sends the batch journaled by the intent just written and waits for
+    /// INSYNC. When the answer is lost (a reset, a timeout, a retry that
+    /// Route 53 refused because the first try had been applied), the
+    /// outcome is settled by reading Route 53, never assumed: applied, not
+    /// applied, or left unsettled for `resume` when it cannot be read.
+    pub(super) async fn submit(
+        &self,
+        plan: &DnsPlan,
+        action: Action,
+        (from, to): (RecordState, RecordState),
+        changes: &[crate::cloud::dns_change::RecordChange],
+        what: &str,
+    ) -> Result<String, DnsError> {
+        let topic = topic(&plan.zone_id, &plan.record_name);
         let comment = format!("cutover: {} {what}", plan.record_name);
         let change_id =
-            match r53::submit_batch(&self.route53, &plan.zone_id, &comment, &changes).await {
+            match r53::submit_batch(&self.route53, &plan.zone_id, &comment, changes).await {
                 Ok(id) => id,
-                Err(e) => {
-                    self.write(
-                        &topic,
-                        &DnsEvent::Failed {
-                            action,
-                            error: e.to_string(),
-                        },
-                    )?;
-                    return Err(e.into());
-                }
+                Err(e) => return self.settle_lost_answer(plan, action, (from, to), e).await,
             };
         self.write(
             &topic,
@@ -318,25 +379,58 @@ impl DnsCutover {
                 change_id: change_id.clone(),
             },
         )?;
-        let after = self
-            .load(&plan.zone_id, &plan.record_name)?
-            .expect("the plan was just read");
-        Ok(Outcome {
-            action,
-            description: what.to_string(),
-            change_id,
-            state: to,
-            insync_at: after
-                .last_change
-                .as_ref()
-                .map(|c| c.insync_at)
-                .unwrap_or_else(|| self.clock.now()),
-            next_safe_at: if after.finished() {
-                None
-            } else {
-                after.next_safe_at()
-            },
-        })
+        Ok(change_id)
+    }
+
+    async fn settle_lost_answer(
+        &self,
+        plan: &DnsPlan,
+        action: Action,
+        (from, to): (RecordState, RecordState),
+        error: crate::cloud::CloudError,
+    ) -> Result<String, DnsError> {
+        let topic = topic(&plan.zone_id, &plan.record_name);
+        let (sets, found) = match self.read_state(plan).await {
+            Ok(read) => read,
+            Err(read_error) => {
+                return Err(DnsError::State(format!(
+                    "the change to {} may or may not have been applied ({error}), and Route 53 could not be \
+                     read to tell ({read_error}); it stays journaled as unsettled: run `cutover dns status`, \
+                     then `cutover dns step` or `rollback` settles it by reading Route 53",
+                    plan.record_name
+                )))
+            }
+        };
+        if found == Some(to) {
+            self.write(
+                &topic,
+                &DnsEvent::Reconciled {
+                    action,
+                    applied: true,
+                    found: to.to_string(),
+                },
+            )?;
+            (self.on_progress)(&format!(
+                "the answer was lost ({error}), but Route 53 holds the change: applied"
+            ));
+            return Ok(LOST_ANSWER.to_string());
+        }
+        if found == Some(from) {
+            self.write(
+                &topic,
+                &DnsEvent::Failed {
+                    action,
+                    error: error.to_string(),
+                },
+            )?;
+            return Err(error.into());
+        }
+        Err(DnsError::Drift(format!(
+            "the change to {} ended with \"{error}\", and Route 53 now holds neither the state before ({from}) \
+             nor after ({to}): {}; run `cutover dns rollback --yes` (it acts on what Route 53 holds)",
+            plan.record_name,
+            describe_sets(&sets)
+        )))
     }
 
     async fn wait_insync(&self, change_id: &str) -> Result<(), DnsError> {
@@ -353,7 +447,7 @@ impl DnsCutover {
         Ok(())
     }
 
-    async fn read_state(
+    pub(super) async fn read_state(
         &self,
         plan: &DnsPlan,
     ) -> Result<(Vec<RecordSet>, Option<RecordState>), DnsError> {
@@ -369,9 +463,25 @@ impl DnsCutover {
         Ok((sets, state))
     }
 
-    fn write(&self, topic: &str, event: &DnsEvent) -> Result<(), DnsError> {
+    pub(super) fn write(&self, topic: &str, event: &DnsEvent) -> Result<(), DnsError> {
         Ok(self
             .journal
             .append(&Entry::new(self.clock.now(), KIND, topic, event)?)?)
     }
+}
+
+/// "Route 53 holds X where the journal expects Y".
+pub(super) fn differs(
+    progress: &Progress,
+    found: Option<RecordState>,
+    sets: &[RecordSet],
+) -> String {
+    let holds = match found {
+        Some(state) => state.to_string(),
+        None => describe_sets(sets),
+    };
+    format!(
+        "Route 53 holds {holds} for {} where the journal expects {}: someone or something else changed it",
+        progress.plan.record_name, progress.state
+    )
 }

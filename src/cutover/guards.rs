@@ -7,7 +7,6 @@ use super::plan::Weights;
 use super::DnsError;
 use crate::cloud::dns_change::RecordSet;
 use std::collections::{HashMap, HashSet};
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub const MAX_TTL: i64 = 2_147_483_647;
 pub const MAX_WEIGHT: i64 = 255;
@@ -119,25 +118,18 @@ pub fn name_in_zone(name: &str, zone_name: &str) -> Result<String, DnsError> {
     )))
 }
 
-/// The target value, checked against the record type.
+/// The target value, checked against the record type (the full rules,
+/// zone and record included, are in `target_value`).
 pub fn check_value(record_type: &str, value: &str) -> Result<(), DnsError> {
-    let ok = match record_type {
-        "A" => value.parse::<Ipv4Addr>().is_ok(),
-        "AAAA" => value.parse::<Ipv6Addr>().is_ok(),
-        "CNAME" => !value.is_empty() && !value.contains(char::is_whitespace),
-        _ => true,
-    };
-    if ok {
-        return Ok(());
-    }
-    let example = match record_type {
-        "A" => "an IPv4 address such as 198.51.100.7",
-        "AAAA" => "an IPv6 address such as 2001:db8::7",
-        _ => "a host name such as web.eu-west-1.example.net",
-    };
-    Err(invalid(format!(
-        "target value '{value}' does not fit a {record_type} record: give {example}"
-    )))
+    super::target_value::check_value(
+        value,
+        super::target_value::Rules {
+            record_type,
+            record_name: "",
+            public_zone: false,
+            allow_private: true,
+        },
+    )
 }
 
 /// A CNAME must be the only record at its name (RFC 1034); Route 53 refuses

@@ -10,7 +10,9 @@ mod engine;
 pub mod guards;
 pub mod plan;
 pub mod progress;
+mod repair;
 pub mod states;
+pub mod target_value;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +21,7 @@ use crate::journal::JournalError;
 use std::time::{Duration, SystemTime};
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use engine::{DnsCutover, Outcome, Status};
+pub use engine::{DnsCutover, Outcome, Status, LOST_ANSWER};
 pub use plan::{DnsPlan, DnsStep, PlanChoices, RecordState, Weights};
 pub use progress::{Action, DnsEvent, Progress};
 

@@ -4,15 +4,28 @@
 
 use super::guards;
 use super::DnsError;
-use crate::cloud::dns_change::{Alias, RecordSet};
+use crate::cloud::dns_change::RecordSet;
 use serde::{Deserialize, Serialize};
 
 pub use super::states::{Answer, DnsStep, PlannedStep, RecordState, Side, Weights};
 
 /// TTL stages proposed when the operator names none.
 pub const DEFAULT_TTL_STAGES: [i64; 3] = [3600, 300, 60];
-/// Weight steps proposed when the operator names none.
-pub const DEFAULT_WEIGHTS: [Weights; 4] = [
+/// Weight steps proposed when the operator names none: one flip. While the
+/// target's database is a separate copy, a record answering both regions
+/// splits writes between two databases.
+pub const DEFAULT_WEIGHTS: [Weights; 2] = [
+    Weights {
+        source: 100,
+        target: 0,
+    },
+    Weights {
+        source: 0,
+        target: 100,
+    },
+];
+/// `--gradual`: for an application that serves writes from both regions.
+pub const GRADUAL_WEIGHTS: [Weights; 4] = [
     Weights {
         source: 100,
         target: 0,
@@ -38,6 +51,10 @@ pub struct PlanChoices {
     pub weights: Option<Vec<Weights>>,
     pub final_ttl: Option<i64>,
     pub collapse: bool,
+    /// Mixed weight steps (90/10, 50/50) when `weights` names none.
+    pub gradual: bool,
+    /// Private addresses are meant, even in a public zone.
+    pub allow_private: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +81,8 @@ pub struct Found<'a> {
     pub record_name: &'a str,
     /// Every record set at that name, any type.
     pub at_name: &'a [RecordSet],
+    /// The zone answers the internet (private addresses are refused).
+    pub public_zone: bool,
 }
 
 impl DnsPlan {
@@ -80,7 +99,13 @@ impl DnsPlan {
         let current = simple_record(&name, found.at_name)?;
         guards::check_no_cname_mix(&name, &current.record_type, found.at_name)?;
         let source = answer_of(current);
-        let target = parse_target(&current.record_type, &source, target)?;
+        let rules = super::target_value::Rules {
+            record_type: &current.record_type,
+            record_name: &name,
+            public_zone: found.public_zone,
+            allow_private: choices.allow_private,
+        };
+        let target = super::target_value::parse_target(&source, target, rules)?;
         if target == source {
             return Err(DnsError::Invalid(format!(
                 "{name} already answers {target}: nothing to move; give the target region's value"
@@ -104,6 +129,16 @@ impl DnsPlan {
         }
         Ok(plan)
     }
+
+    /// True when some step sends traffic to both regions at once.
+    pub fn mixed(&self) -> bool {
+        self.steps.iter().any(|s| {
+            matches!(s.after, RecordState::Weighted { weights, .. } if weights.source > 0 && weights.target > 0)
+        })
+    }
+
+    /// The one line a mixed plan must say.
+    pub const MIXED_WARNING: &'static str = "mixed weights send live traffic to BOTH regions at once: only safe when the application serves writes from both (one database, or replicated both ways)";
 
     pub fn start(&self) -> RecordState {
         RecordState::Simple {
@@ -226,43 +261,15 @@ fn answer_of(s: &RecordSet) -> Answer {
     }
 }
 
-/// A value (comma-separated for several A/AAAA values), or for an alias
-/// record `HOSTEDZONEID:dns-name` of the target's load balancer or
-/// distribution.
-fn parse_target(record_type: &str, source: &Answer, text: &str) -> Result<Answer, DnsError> {
-    let text = text.trim();
-    if let Answer::Alias(a) = source {
-        let Some((zone, dns_name)) = text.split_once(':') else {
-            return Err(DnsError::Invalid(format!(
-                "the record is an alias: give the target as HOSTEDZONEID:dns-name (e.g. Z32O12XQLNTSW2:my-lb.eu-west-1.elb.amazonaws.com), not '{text}'"
-            )));
-        };
-        return Ok(Answer::Alias(Alias {
-            hosted_zone_id: zone.to_string(),
-            dns_name: format!("{}.", dns_name.trim_end_matches('.')),
-            evaluate_target_health: a.evaluate_target_health,
-        }));
-    }
-    let values: Vec<String> = text.split(',').map(|v| v.trim().to_string()).collect();
-    if record_type == "CNAME" && values.len() != 1 {
-        return Err(DnsError::Invalid(
-            "a CNAME has exactly one value: give one host name".into(),
-        ));
-    }
-    for v in &values {
-        guards::check_value(record_type, v)?;
-    }
-    Ok(Answer::Values(values))
-}
-
 fn lay_out_steps(
     current_ttl: Option<i64>,
     choices: &PlanChoices,
 ) -> Result<Vec<PlannedStep>, DnsError> {
-    let weights = choices
-        .weights
-        .clone()
-        .unwrap_or_else(|| DEFAULT_WEIGHTS.to_vec());
+    let weights = match (&choices.weights, choices.gradual) {
+        (Some(w), _) => w.clone(),
+        (None, true) => GRADUAL_WEIGHTS.to_vec(),
+        (None, false) => DEFAULT_WEIGHTS.to_vec(),
+    };
     for w in &weights {
         guards::check_weights(*w)?;
     }

@@ -4,7 +4,7 @@
 
 use super::clock::{cache_hold, next_safe_at, remaining};
 use super::plan::{DnsPlan, DnsStep, PlannedStep, RecordState, Weights};
-use crate::cloud::dns_change::RecordChange;
+use crate::cloud::dns_change::{RecordChange, RecordSet};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime};
 
@@ -49,6 +49,21 @@ pub enum DnsEvent {
         action: Action,
         early_by_secs: u64,
     },
+    /// What Route 53 held when a rollback or an adopt read it, next to what
+    /// the journal expected: the record of drift, whatever happens next.
+    Found {
+        action: Action,
+        expected: RecordState,
+        /// As a state of the plan; None if it is none of them.
+        found: Option<RecordState>,
+        sets: Vec<RecordSet>,
+    },
+    /// The operator took Route 53's state as the cutover's: the plan goes on
+    /// from step `done`.
+    Adopted {
+        state: RecordState,
+        done: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +74,12 @@ pub enum Action {
         index: usize,
     },
     Rollback,
+    /// Adopting what Route 53 holds (no change is written).
+    Adopt,
+    /// Collapse a completed cutover to the target's simple record.
+    Finish,
+    /// Collapse a rolled-back cutover to the source's simple record.
+    Abort,
 }
 
 /// The journal thread of one record: "dns:Z123:www.shop.example.com.".
@@ -103,6 +124,14 @@ pub struct Progress {
     pub pending: Option<Pending>,
     pub rolled_back: bool,
     pub overrides: usize,
+    /// Until when resolvers may still hold an answer from before any change
+    /// so far: the latest of every change's INSYNC time plus the TTL before
+    /// it. After a forced step an older, longer TTL may still be cached.
+    pub cached_until: Option<SystemTime>,
+    /// The TTL (or alias hold) behind `cached_until`.
+    pub longest_hold: Option<Duration>,
+    /// Set once `finish` or `abort` left a simple record: the cutover is closed.
+    pub closed: Option<Action>,
 }
 
 impl Progress {
@@ -115,6 +144,9 @@ impl Progress {
             pending: None,
             rolled_back: false,
             overrides: 0,
+            cached_until: None,
+            longest_hold: None,
+            closed: None,
         }
     }
 
@@ -159,6 +191,34 @@ impl Progress {
                 self.pending = None
             }
             DnsEvent::Override { .. } => self.overrides += 1,
+            DnsEvent::Found { .. } => {}
+            DnsEvent::Adopted { state, done } => {
+                // Someone else's change may have just propagated: the wait
+                // counts from now, with the longer of the two TTLs.
+                let ttl = self.state.ttl().max(state.ttl());
+                self.pending = None;
+                self.state = *state;
+                self.done = (*done).min(self.plan.steps.len());
+                self.rolled_back = false;
+                self.closed = None;
+                self.changed_at(at, cache_hold(ttl));
+                self.last_change = Some(LastChange {
+                    action: Action::Adopt,
+                    change_id: None,
+                    insync_at: at,
+                    hold: cache_hold(ttl),
+                });
+            }
+        }
+    }
+
+    /// Remembers that answers from before a change may be cached for `hold`
+    /// after `at`, keeping the latest such time of every change.
+    fn changed_at(&mut self, at: SystemTime, hold: Duration) {
+        let until = next_safe_at(at, hold);
+        if self.cached_until.is_none_or(|t| until >= t) {
+            self.cached_until = Some(until);
+            self.longest_hold = Some(hold);
         }
     }
 
@@ -173,8 +233,12 @@ impl Progress {
             Action::Rollback => {
                 self.done = self.done.min(self.rollback_resumes_at());
                 self.rolled_back = true;
+                self.closed = None;
             }
+            Action::Finish | Action::Abort => self.closed = Some(p.action),
+            Action::Adopt => {}
         }
+        self.changed_at(at, cache_hold(p.from.ttl()));
         self.last_change = Some(LastChange {
             action: p.action,
             change_id: p.change_id,
@@ -194,11 +258,14 @@ impl Progress {
     }
 
     pub fn next_step(&self) -> Option<(usize, PlannedStep)> {
+        if self.closed.is_some() {
+            return None;
+        }
         self.plan.steps.get(self.done).map(|s| (self.done, *s))
     }
 
     pub fn finished(&self) -> bool {
-        self.done >= self.plan.steps.len()
+        self.closed.is_some() || self.done >= self.plan.steps.len()
     }
 
     /// A cutover is under way once a step is done and it has not finished.
@@ -206,10 +273,16 @@ impl Progress {
         self.pending.is_some() || (self.done > 0 && !self.finished())
     }
 
+    /// In flight: a step made and not closed by finish or abort (a
+    /// completed cutover still holds the weighted pair).
+    pub fn in_flight(&self) -> bool {
+        self.closed.is_none() && (self.pending.is_some() || self.done > 0)
+    }
+
+    /// When the next step is safe: once every answer cached from before
+    /// any change so far may have expired (forced steps included).
     pub fn next_safe_at(&self) -> Option<SystemTime> {
-        self.last_change
-            .as_ref()
-            .map(|c| next_safe_at(c.insync_at, c.hold))
+        self.cached_until
     }
 
     /// Time left before the next step is safe; None if it is safe now.
@@ -225,6 +298,7 @@ impl Progress {
             weights: Weights::ALL_SOURCE,
         };
         match self.state {
+            _ if self.closed == Some(Action::Abort) => None,
             RecordState::Weighted { weights, .. } if weights == Weights::ALL_SOURCE => None,
             RecordState::Simple {
                 side: super::plan::Side::Source,
@@ -233,4 +307,26 @@ impl Progress {
             _ => Some(to),
         }
     }
+}
+
+/// Every DNS cutover in a journal, by topic: pure, no Route 53.
+pub fn all_cutovers(
+    replay: &crate::journal::Replay,
+) -> std::collections::BTreeMap<String, Progress> {
+    let mut threads: std::collections::BTreeMap<&str, Vec<_>> = Default::default();
+    for entry in replay.entries.iter().filter(|e| e.kind == "dns") {
+        if let Some(event) = entry.event_as::<DnsEvent>() {
+            threads
+                .entry(entry.topic.as_str())
+                .or_default()
+                .push((entry.at(), event));
+        }
+    }
+    threads
+        .into_iter()
+        .filter_map(|(t, events)| {
+            let p = Progress::replay(events.iter().map(|(at, e)| (*at, e)))?;
+            Some((t.to_string(), p))
+        })
+        .collect()
 }

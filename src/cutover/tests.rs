@@ -27,6 +27,7 @@ fn plan_from(
         zone_name: "shop.example.com.",
         record_name: "www.shop.example.com",
         at_name,
+        public_zone: true,
     };
     DnsPlan::build(&found, ("us-east-1", "eu-west-1"), target, choices)
 }
@@ -52,8 +53,6 @@ fn default_plan_skips_ttl_stages_at_or_above_the_current_ttl() {
         vec![
             DnsStep::MakeWeighted,
             DnsStep::LowerTtl { to: 60 },
-            DnsStep::ShiftWeights { to: w(90, 10) },
-            DnsStep::ShiftWeights { to: w(50, 50) },
             DnsStep::ShiftWeights { to: w(0, 100) },
             DnsStep::RestoreTtl { to: 300 },
         ]
@@ -66,7 +65,7 @@ fn default_plan_skips_ttl_stages_at_or_above_the_current_ttl() {
         }
     );
     assert_eq!(
-        p.steps[4].after,
+        p.steps[2].after,
         RecordState::Weighted {
             ttl: Some(60),
             weights: w(0, 100)
@@ -93,6 +92,51 @@ fn default_plan_skips_ttl_stages_at_or_above_the_current_ttl() {
     );
 }
 
+/// The default plan is one flip: no state it passes through answers from
+/// both regions at once, because the target's database is a separate copy.
+#[test]
+fn the_default_plan_never_holds_two_non_zero_weights() {
+    for ttl in [60, 300, 86400] {
+        let p = plan_from(
+            &[simple("A", ttl, "192.0.2.1")],
+            "198.51.100.7",
+            &PlanChoices::default(),
+        )
+        .unwrap();
+        let states = std::iter::once(p.start()).chain(p.steps.iter().map(|s| s.after));
+        for state in states {
+            if let RecordState::Weighted { weights, .. } = state {
+                assert!(
+                    weights.source == 0 || weights.target == 0,
+                    "TTL {ttl}: {state} answers from both regions"
+                );
+            }
+        }
+        assert!(!p.mixed());
+    }
+    let gradual = PlanChoices {
+        gradual: true,
+        ..Default::default()
+    };
+    let p = plan_from(&[simple("A", 300, "192.0.2.1")], "198.51.100.7", &gradual).unwrap();
+    let shifts: Vec<DnsStep> = steps(&p)
+        .into_iter()
+        .filter(|s| matches!(s, DnsStep::ShiftWeights { .. }))
+        .collect();
+    assert_eq!(
+        shifts,
+        vec![
+            DnsStep::ShiftWeights { to: w(90, 10) },
+            DnsStep::ShiftWeights { to: w(50, 50) },
+            DnsStep::ShiftWeights { to: w(0, 100) },
+        ]
+    );
+    assert!(
+        p.mixed(),
+        "a gradual plan says it needs writes in both regions"
+    );
+}
+
 #[test]
 fn chosen_stages_final_ttl_and_collapse_shape_the_plan() {
     let choices = PlanChoices {
@@ -100,6 +144,7 @@ fn chosen_stages_final_ttl_and_collapse_shape_the_plan() {
         weights: Some(vec![w(100, 0), w(0, 100)]),
         final_ttl: Some(600),
         collapse: true,
+        ..Default::default()
     };
     let p = plan_from(
         &[simple("CNAME", 300, "web.us-east-1.example.net.")],
@@ -308,7 +353,10 @@ fn rollback_returns_to_100_0_and_resumes_at_the_first_shift() {
     let plan = plan_from(
         &[simple("A", 300, "192.0.2.1")],
         "198.51.100.7",
-        &PlanChoices::default(),
+        &PlanChoices {
+            gradual: true,
+            ..Default::default()
+        },
     )
     .unwrap();
     let mut p = Progress::new(plan);
@@ -382,4 +430,69 @@ fn replay_ignores_events_before_a_plan_and_restarts_on_a_new_one() {
     // Round trip through JSON, as the journal stores it.
     let json = serde_json::to_string(&planned).unwrap();
     assert_eq!(serde_json::from_str::<DnsEvent>(&json).unwrap(), planned);
+}
+
+/// A forced step does not forget a longer TTL still cached: the next safe
+/// time is the latest of every change's INSYNC plus the TTL before it.
+#[test]
+fn after_a_forced_step_the_safe_time_counts_every_ttl_still_cached() {
+    let plan = plan_from(
+        &[simple("A", 86400, "192.0.2.1")],
+        "198.51.100.7",
+        &PlanChoices::default(),
+    )
+    .unwrap();
+    let mut p = Progress::new(plan);
+    done_step(&mut p, 0); // pair at TTL 86400
+    done_step(&mut p, 86400); // lower to 3600: the 86400 s answer may live a day
+    assert_eq!(p.next_safe_at(), Some(at(2 * 86400)));
+    // Forced: lower to 300 an hour in; its own wait would be the old 3600 s.
+    p.apply(
+        at(86400 + 3600),
+        &DnsEvent::Override {
+            action: Action::Step { index: 2 },
+            early_by_secs: 86400 - 3600,
+        },
+    );
+    done_step(&mut p, 86400 + 3600);
+    assert_eq!(p.overrides, 1);
+    assert_eq!(
+        p.next_safe_at(),
+        Some(at(2 * 86400)),
+        "answers cached with the day-long TTL may still live"
+    );
+    assert_eq!(p.longest_hold, Some(Duration::from_secs(86400)));
+    assert_eq!(
+        p.wait_left(at(86400 + 3600)),
+        Some(Duration::from_secs(86400 - 3600))
+    );
+    // Once that has passed, waits follow each step's own TTL again.
+    done_step(&mut p, 2 * 86400); // lower to 60 after the 300 s answers
+    assert_eq!(p.next_safe_at(), Some(at(2 * 86400 + 300)));
+}
+
+#[test]
+fn adopting_route53s_state_moves_the_plan_and_restarts_the_wait() {
+    let plan = plan_from(
+        &[simple("A", 300, "192.0.2.1")],
+        "198.51.100.7",
+        &PlanChoices::default(),
+    )
+    .unwrap();
+    let mut p = Progress::new(plan.clone());
+    done_step(&mut p, 0);
+    let later = plan.steps[2].after; // someone made the flip by hand
+    p.apply(
+        at(100),
+        &DnsEvent::Adopted {
+            state: later,
+            done: 3,
+        },
+    );
+    assert_eq!((p.state, p.done), (later, 3));
+    assert_eq!(
+        p.next_safe_at(),
+        Some(at(400)),
+        "someone else's change may have just propagated: the longer TTL counts from now"
+    );
 }

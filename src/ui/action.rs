@@ -51,6 +51,8 @@ pub enum Command {
     DnsStep,
     /// Weights back to 100/0 in one batch.
     DnsRollback,
+    /// Take what Route 53 holds as where the cutover stands (after drift).
+    DnsAdopt,
 }
 
 /// A key in a dialog (copy, DNS plan, confirm): fields, choices, text.
@@ -153,6 +155,11 @@ pub enum Effect {
         force: bool,
     },
     DnsRollback {
+        zone_id: String,
+        record: String,
+    },
+    /// Journal Route 53's state as the cutover's; writes only the journal.
+    DnsAdopt {
         zone_id: String,
         record: String,
     },

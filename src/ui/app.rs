@@ -217,7 +217,7 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
-        let mut areas = layout::areas(self.size, self.kind, self.show_log);
+        let mut areas = self.base_areas();
         if self.show_tasks {
             areas.tasks = areas.panes.iter().copied().reduce(|a, b| a.union(b));
             areas.panes.clear();
@@ -228,11 +228,18 @@ impl App {
         areas
     }
 
+    /// The layout with a header line per DNS cutover in flight.
+    fn base_areas(&self) -> layout::Areas {
+        let mut areas = layout::areas(self.size, self.kind, self.show_log);
+        layout::add_header_lines(&mut areas, self.dns_in_flight().len().min(3) as u16);
+        areas
+    }
+
     /// Rows of a pane, as if the panes were shown (the cursor keeps its
     /// place while the tasks view is open).
     fn page(&self) -> usize {
         let areas = if self.show_tasks {
-            layout::areas(self.size, self.kind, self.show_log)
+            self.base_areas()
         } else {
             self.areas()
         };
@@ -269,7 +276,13 @@ impl App {
                 kind,
                 result,
                 took,
-            } => self.listed(side, kind, result, took),
+            } => {
+                self.listed(side, kind, result, took);
+                if kind == Kind::Record {
+                    // Every refresh of the records re-reads each cutover: drift shows at once.
+                    return self.dns_reads();
+                }
+            }
             Action::Dialog(key) => return self.dialog(key),
             Action::TaskChanged(task) => return self.task_changed(*task),
             a
@@ -308,6 +321,7 @@ impl App {
             Command::DnsPlan => self.open_dns_dialog(),
             Command::DnsStep => return self.dns_command(false),
             Command::DnsRollback => return self.dns_command(true),
+            Command::DnsAdopt => return self.dns_adopt(),
             Command::Quit => self.ask_to_quit(),
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::ToggleLog => self.show_log = !self.show_log,

@@ -110,6 +110,7 @@ pub fn columns(kind: Kind) -> &'static [Column] {
         Kind::Record => &[
             col!("NAME", 40, 0),
             col!("TYPE", 5, 0),
+            col!("PLAN", 16, 0),
             col!("TTL", 6, 1),
             col!("SET ID", 16, 2),
             col!("WEIGHT", 6, 1),
@@ -118,6 +119,10 @@ pub fn columns(kind: Kind) -> &'static [Column] {
         ],
     }
 }
+
+/// Where the PLAN cell sits in a record's row: the pane fills it from the
+/// DNS cutovers the cockpit follows.
+pub const RECORD_PLAN_COLUMN: usize = 2;
 
 fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
@@ -264,6 +269,7 @@ pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
             vec![
                 r.name.clone(),
                 rec.record_type.clone(),
+                "-".into(), // PLAN: filled from the cutovers, see RECORD_PLAN_COLUMN
                 rec.ttl.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
                 rec.set_identifier.clone().unwrap_or_else(|| "-".into()),
                 rec.weight

@@ -9,7 +9,7 @@ use super::confirm::Confirm;
 use super::state::Level;
 use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::progress::topic;
-use crate::cutover::{DnsEvent, Progress, RecordState};
+use crate::cutover::{Progress, RecordState};
 use crate::journal::Replay;
 use crate::model::{Details, Kind, Resource};
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ pub struct DnsSnapshot {
     pub route53: Option<RecordState>,
     /// Route 53 differs from what the journal expects.
     pub drift: bool,
+    /// What differs, in words.
+    pub differs: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,6 +32,8 @@ pub struct DnsView {
     /// None until Route 53 has been read; then what it held.
     pub route53: Option<Option<RecordState>>,
     pub drift: bool,
+    /// What differs from the journal, in words, while it does.
+    pub differs: Option<String>,
     /// The change in flight and how it goes ("waiting for INSYNC").
     pub busy: Option<String>,
     /// The last change's outcome, or why it failed.
@@ -46,22 +50,7 @@ pub fn topic_of(r: &Resource) -> String {
 
 /// Every DNS cutover the journal knows, by topic: pure, no Route 53.
 pub fn cutovers_from(replay: &Replay) -> BTreeMap<String, Progress> {
-    let mut threads: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-    for entry in replay.entries.iter().filter(|e| e.kind == "dns") {
-        if let Some(event) = entry.event_as::<DnsEvent>() {
-            threads
-                .entry(entry.topic.as_str())
-                .or_default()
-                .push((entry.at(), event));
-        }
-    }
-    threads
-        .into_iter()
-        .filter_map(|(t, events)| {
-            let p = Progress::replay(events.iter().map(|(at, e)| (*at, e)))?;
-            Some((t.to_string(), p))
-        })
-        .collect()
+    crate::cutover::progress::all_cutovers(replay)
 }
 
 impl App {
@@ -96,6 +85,7 @@ impl App {
                 zone_id, record, ..
             } => (zone_id, record, "making the next step"),
             Effect::DnsRollback { zone_id, record } => (zone_id, record, "rolling back"),
+            Effect::DnsAdopt { zone_id, record } => (zone_id, record, "adopting Route 53's state"),
             _ => return,
         };
         let view = self.dns.entry(topic(zone_id, record)).or_default();
@@ -109,9 +99,19 @@ impl App {
                 let view = self.dns.entry(topic).or_default();
                 match result {
                     Ok(snap) => {
+                        let newly = snap.drift && !view.drift;
+                        let what = snap.differs.clone().unwrap_or_default();
                         view.progress = Some(snap.progress);
                         view.route53 = Some(snap.route53);
                         view.drift = snap.drift;
+                        view.differs = snap.differs;
+                        if newly {
+                            // Said where the eye is, once, when it appears.
+                            self.note(
+                                Level::Error,
+                                format!("DRIFT: {what}. o adopts Route 53's state, b rolls back"),
+                            );
+                        }
                     }
                     Err(e) => view.last = Some(Err(e)),
                 }
@@ -163,19 +163,28 @@ impl App {
             progress.plan.record_name.clone(),
         );
         if rollback {
-            let Some(to) = progress.rollback_to() else {
-                self.note(
-                    Level::Info,
-                    format!("{name} already answers only the source: nothing to roll back"),
-                );
-                return Vec::new();
+            // Rollback acts on what Route 53 holds, never on the journal
+            // alone: it is offered from any state, drift included.
+            let holds = match (&view.differs, &view.route53) {
+                (Some(d), _) => d.clone(),
+                (None, Some(Some(state))) => format!("Route 53 holds {state}"),
+                _ => format!("the journal says {}", progress.state),
             };
             let lines = vec![
-                format!("{name}: {} -> {to}", progress.state),
-                "One Route 53 batch, then waits for INSYNC. No cache wait applies.".into(),
+                format!("{name}: {holds}"),
+                "Rollback reads Route 53 and sets source 100 / target 0 in one batch, whatever it holds, then waits for INSYNC. No cache wait applies.".into(),
             ];
             let effects = vec![Effect::DnsRollback { zone_id, record }];
             self.ask(Confirm::new(format!("roll back {name}"), lines, effects));
+            return Vec::new();
+        }
+        if view.drift {
+            self.note(
+                Level::Warn,
+                format!(
+                    "{name}: Route 53 differs from the journal; forward steps wait: o adopts Route 53's state, b rolls back"
+                ),
+            );
             return Vec::new();
         }
         let Some((index, next)) = progress.next_step() else {
@@ -189,6 +198,12 @@ impl App {
         ];
         let now = (self.clock)();
         let early = progress.wait_left(now);
+        if progress.overrides > 0 {
+            lines.push(format!(
+                "{} step(s) were forced: the safe time counts every TTL still cached.",
+                progress.overrides
+            ));
+        }
         if let (Some(left), Some(at)) = (early, progress.next_safe_at()) {
             lines.push(format!(
                 "NOT YET SAFE: resolvers may hold the old answer until {} (in {}).",
@@ -209,5 +224,83 @@ impl App {
             confirm
         });
         Vec::new()
+    }
+}
+
+impl App {
+    /// Re-reads every cutover the cockpit follows (journal and Route 53).
+    pub(super) fn dns_reads(&self) -> Vec<Effect> {
+        self.dns
+            .values()
+            .filter_map(|v| v.progress.as_ref())
+            .map(|p| Effect::DnsStatus {
+                zone_id: p.plan.zone_id.clone(),
+                record: p.plan.record_name.clone(),
+            })
+            .collect()
+    }
+
+    /// The cutovers in flight (a step made, not closed), for the header.
+    pub fn dns_in_flight(&self) -> Vec<&DnsView> {
+        self.dns
+            .values()
+            .filter(|v| v.progress.as_ref().is_some_and(|p| p.in_flight()))
+            .collect()
+    }
+
+    /// `o` on a record whose cutover drifted: take Route 53's state, asked first.
+    pub(super) fn dns_adopt(&mut self) -> Vec<Effect> {
+        let Some((r, view)) = self.cursor_cutover() else {
+            self.note(Level::Info, "no DNS cutover planned for this row");
+            return Vec::new();
+        };
+        let name = r.name.clone();
+        if !view.drift || view.busy.is_some() {
+            self.note(
+                Level::Info,
+                format!("{name}: Route 53 holds what the journal expects: nothing to adopt"),
+            );
+            return Vec::new();
+        }
+        let progress = view.progress.clone().expect("cursor_cutover checks it");
+        let lines = vec![
+            format!("{name}: {}", view.differs.clone().unwrap_or_default()),
+            "Adopting journals Route 53's state as the cutover's; the plan goes on from the step that makes it, after a fresh cache wait. Route 53 is not changed.".into(),
+        ];
+        let effects = vec![Effect::DnsAdopt {
+            zone_id: progress.plan.zone_id.clone(),
+            record: progress.plan.record_name.clone(),
+        }];
+        self.ask(Confirm::new(
+            format!("adopt Route 53's state for {name}"),
+            lines,
+            effects,
+        ));
+        Vec::new()
+    }
+
+    /// The PLAN column of a record row: where its cutover stands.
+    pub fn plan_cell(&self, r: &Resource) -> String {
+        let Some(view) = self.dns.get(&topic_of(r)) else {
+            return "-".into();
+        };
+        let Some(p) = &view.progress else {
+            return "-".into();
+        };
+        if view.drift {
+            return "DRIFT".into();
+        }
+        if view.busy.is_some() || p.pending.is_some() {
+            return "changing".into();
+        }
+        match (p.closed, p.next_step()) {
+            (Some(crate::cutover::Action::Finish), _) => "finished".into(),
+            (Some(_), _) => "aborted".into(),
+            (None, None) => "complete".into(),
+            (None, Some(_)) if p.rolled_back => {
+                format!("rolled back {}/{}", p.done, p.plan.steps.len())
+            }
+            (None, Some(_)) => format!("step {}/{}", p.done, p.plan.steps.len()),
+        }
     }
 }

@@ -70,6 +70,19 @@ impl DnsDialog {
         })
     }
 
+    /// The shared warning when the target value is nothing the target
+    /// region holds (a typo, usually); none for alias targets.
+    pub fn unknown_value_warning(&self, inventory: &Inventory, plan: &DnsPlan) -> Option<String> {
+        if matches!(plan.target, crate::cutover::plan::Answer::Alias(_)) {
+            return None;
+        }
+        crate::cutover::target_value::unknown_value_warning(
+            &plan.target,
+            &self.candidates,
+            inventory.target_region(),
+        )
+    }
+
     /// The plan the engine would make from what the inventory shows.
     pub fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
         let choices = self.choices()?;
@@ -84,10 +97,19 @@ impl DnsDialog {
             zone_name: &self.zone_name,
             record_name: &self.record_name,
             at_name: &at_name,
+            public_zone: !zone_is_private(inventory, &self.zone_id),
         };
         let regions = (inventory.source_region(), inventory.target_region());
         DnsPlan::build(&found, regions, self.target.value(), &choices).map_err(|e| e.to_string())
     }
+}
+
+/// Whether the inventory lists this zone as private (VPC-only).
+fn zone_is_private(inventory: &Inventory, zone_id: &str) -> bool {
+    inventory
+        .resources(Side::Global, Kind::HostedZone)
+        .iter()
+        .any(|z| z.id == zone_id && matches!(&z.details, Details::HostedZone(h) if h.private))
 }
 
 /// The record sets of one name in one zone, as the engine reads them.
@@ -113,36 +135,6 @@ fn record_sets_at(inventory: &Inventory, zone_id: &str, name: &str) -> Vec<Recor
             _ => None,
         })
         .collect()
-}
-
-/// Values in the target region a record of this type could answer with.
-fn target_candidates(inventory: &Inventory, record_type: &str) -> Vec<(String, String)> {
-    let target = |kind| inventory.resources(Side::Target, kind).iter();
-    let mut out = Vec::new();
-    if record_type == "A" {
-        for r in target(Kind::ElasticIp) {
-            if let Details::ElasticIp(e) = &r.details {
-                out.push((e.public_ip.clone(), format!("Elastic IP {}", r.id)));
-            }
-        }
-        for r in target(Kind::Instance) {
-            if let Details::Instance(i) = &r.details {
-                if let Some(ip) = &i.public_ip {
-                    out.push((ip.clone(), format!("instance {} {}", r.id, r.name)));
-                }
-            }
-        }
-    }
-    if record_type == "CNAME" {
-        for r in target(Kind::DbInstance) {
-            if let Details::DbInstance(db) = &r.details {
-                if let Some(endpoint) = &db.endpoint {
-                    out.push((endpoint.clone(), format!("DB instance {}", r.id)));
-                }
-            }
-        }
-    }
-    out
 }
 
 fn list_text<T: ToString>(items: &[T]) -> String {
@@ -174,7 +166,8 @@ impl App {
                 return self.note(Level::Warn, text);
             }
         }
-        let candidates = target_candidates(&self.inventory, &rec.record_type);
+        let candidates =
+            crate::cutover::target_value::known_targets(&self.inventory, &rec.record_type);
         let dialog = DnsDialog {
             zone_id: rec.zone_id.clone(),
             zone_name: rec.zone_name.clone(),

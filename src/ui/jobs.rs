@@ -48,18 +48,29 @@ impl Jobs {
                     .propose(&zone, &name, &target_value, &choices)
                     .await?;
                 engine.adopt(&plan)?;
-                engine.step(&zone, &plan.record_name, false).await
+                said(engine.step(&zone, &plan.record_name, false).await)
             }),
             Effect::DnsStep {
                 zone_id,
                 record,
                 force,
             } => self.dns_change(&zone_id, &record, move |engine, zone, name| async move {
-                engine.step(&zone, &name, force).await
+                said(engine.step(&zone, &name, force).await)
             }),
             Effect::DnsRollback { zone_id, record } => {
                 self.dns_change(&zone_id, &record, |engine, zone, name| async move {
-                    engine.rollback(&zone, &name).await
+                    said(engine.rollback(&zone, &name).await)
+                })
+            }
+            Effect::DnsAdopt { zone_id, record } => {
+                self.dns_change(&zone_id, &record, |engine, zone, name| async move {
+                    let p = engine.adopt_route53(&zone, &name).await?;
+                    Ok(format!(
+                        "adopted Route 53's state ({}): {} of {} steps done",
+                        p.state,
+                        p.done,
+                        p.plan.steps.len()
+                    ))
                 })
             }
             Effect::DnsStatus { zone_id, record } => {
@@ -88,7 +99,7 @@ impl Jobs {
     fn dns_change<F, Fut>(&self, zone_id: &str, record: &str, change: F)
     where
         F: FnOnce(DnsCutover, String, String) -> Fut + Send + 'static,
-        Fut: std::future::Future<Output = Result<crate::cutover::Outcome, DnsError>> + Send,
+        Fut: std::future::Future<Output = Result<String, DnsError>> + Send,
     {
         let t = topic(zone_id, record);
         let actions = self.actions.clone();
@@ -103,12 +114,22 @@ impl Jobs {
         tokio::spawn(async move {
             let result = change(engine.clone(), zone_id.clone(), record.clone())
                 .await
-                .map(|o| format!("{} (change {} INSYNC)", o.description, o.change_id))
                 .map_err(|e| e.to_string());
             let _ = actions.send(Action::DnsDone { topic: t, result });
             read_status(&engine, &zone_id, &record, &actions).await;
         });
     }
+}
+
+/// A change's outcome as the cockpit says it.
+fn said(outcome: Result<crate::cutover::Outcome, DnsError>) -> Result<String, DnsError> {
+    outcome.map(|o| {
+        if o.change_id.is_empty() {
+            o.description
+        } else {
+            format!("{} (change {} INSYNC)", o.description, o.change_id)
+        }
+    })
 }
 
 async fn read_status(
@@ -122,6 +143,7 @@ async fn read_status(
             progress: s.progress,
             route53: s.route53,
             drift: s.drift,
+            differs: s.differs,
         })),
         // A plan refused before it was journaled: its own error was said.
         Err(DnsError::NoPlan { .. }) => return,

@@ -190,6 +190,11 @@ pub const COMMANDS: &[(&str, Command, &str)] = &[
         "Route 53: roll back to 100/0 (asks first)",
     ),
     (
+        "dns_adopt",
+        Command::DnsAdopt,
+        "Route 53: after drift, take what Route 53 holds as the cutover's state (asks first)",
+    ),
+    (
         "refresh",
         Command::Refresh,
         "re-read both regions in the background",
@@ -230,6 +235,7 @@ fn defaults() -> Vec<(Command, Vec<Key>)> {
         (Command::DnsPlan, vec![c('d')]),
         (Command::DnsStep, vec![c('n')]),
         (Command::DnsRollback, vec![c('b')]),
+        (Command::DnsAdopt, vec![c('o')]),
         (Command::Refresh, vec![c('r')]),
         (Command::ToggleLog, vec![c('l')]),
         (Command::Help, vec![c('?')]),

@@ -66,6 +66,24 @@ pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
     }
 }
 
+/// Takes `lines` more for the header from the top of the body (the DNS
+/// cutovers in flight), leaving the panes at least 3 lines.
+pub fn add_header_lines(areas: &mut Areas, lines: u16) {
+    let room = areas
+        .panes
+        .iter()
+        .map(|p| p.height.saturating_sub(3))
+        .min()
+        .unwrap_or(0);
+    let lines = lines.min(room);
+    areas.header.height += lines;
+    areas.kinds.y += lines;
+    for pane in &mut areas.panes {
+        pane.y += lines;
+        pane.height -= lines;
+    }
+}
+
 /// How many rows a pane shows.
 pub fn page_height(pane: Rect) -> usize {
     pane.height.saturating_sub(PANE_CHROME).max(1) as usize

@@ -35,7 +35,13 @@ async fn headless_cli_end_to_end() {
         cli(
             &sb,
             &home,
-            &[&["plan"], &at[..], &["--target-value", TARGET_IP], extra].concat(),
+            &[
+                &["plan"],
+                &at[..],
+                &["--target-value", TARGET_IP, "--gradual"],
+                extra,
+            ]
+            .concat(),
         )
     };
 
@@ -43,7 +49,9 @@ async fn headless_cli_end_to_end() {
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
     assert!(
-        out.contains("make the record a weighted pair") && out.contains("pass --yes"),
+        out.contains("make the record a weighted pair")
+            && out.contains("pass --yes")
+            && out.contains("writes from both"),
         "{out}"
     );
     assert!(!journal_in(&home).exists(), "no --yes: nothing written");
@@ -157,10 +165,22 @@ async fn invalid_cli_input_writes_nothing() {
         );
         assert!(!text(&o).contains("panicked"));
     }
+    let app = "app.shop.example.com";
     for (record, value, needle) in [
         ("www.other.com", TARGET_IP, "not inside zone"),
         (WWW, "not-an-ip", "IPv4"),
         ("nope.shop.example.com", TARGET_IP, "no A, AAAA or CNAME"),
+        // Each bad target value, refused before anything is written.
+        (WWW, "0.0.0.0", "unspecified"),
+        (WWW, "127.0.0.1", "loopback"),
+        (WWW, "169.254.10.1", "link-local"),
+        (WWW, "10.0.0.5", "--allow-private"),
+        (WWW, "2001:db8::7", "IPv4"),
+        (app, "https://web.eu-west-1.example.net", "scheme"),
+        (app, "web.eu-west-1.example.net/app", "path"),
+        (app, "foo..bar", "empty label"),
+        (app, "198.51.100.7", "IP address"),
+        (app, "app.shop.example.com.", "loop"),
     ] {
         let o = cli(
             &sb,
@@ -192,6 +212,107 @@ async fn invalid_cli_input_writes_nothing() {
         "{}",
         text(&o)
     );
+    // --allow-private lets a private address through (shown, not applied).
+    let o = cli(
+        &sb,
+        &home,
+        &[
+            "plan",
+            "--zone",
+            &sb.zone_id,
+            "--record",
+            WWW,
+            "--target-value",
+            "10.0.0.5",
+            "--allow-private",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("WARNING: 10.0.0.5 is not an Elastic IP"),
+        "a value the target region does not hold is warned about: {}",
+        text(&o)
+    );
     assert!(!journal_in(&home).exists());
     assert_eq!(sb.www().await, vec![simple("A", WWW, 300, SOURCE_IP)]);
+    let app_sets = r53::record_sets_named(&sb.route53, &sb.zone_id, ZONE, "app.shop.example.com.")
+        .await
+        .unwrap();
+    assert_eq!(
+        app_sets,
+        vec![simple(
+            "CNAME",
+            "app.shop.example.com.",
+            300,
+            "web.us-east-1.example.net."
+        )]
+    );
+}
+
+#[tokio::test]
+async fn status_lists_every_cutover_and_zones_go_by_name() {
+    let sb = sandbox("cli-all").await;
+    let home = temp_home("dns-cli-all");
+    let plan = |zone: &str, record: &str, value: &str| {
+        cli(
+            &sb,
+            &home,
+            &[
+                "plan",
+                "--zone",
+                zone,
+                "--record",
+                record,
+                "--target-value",
+                value,
+                "--yes",
+            ],
+        )
+    };
+    let o = plan(&sb.zone_id, WWW, TARGET_IP);
+    assert!(o.status.success(), "{}", text(&o));
+    // The zone by its name, with or without the trailing dot.
+    let o = plan(
+        "shop.example.com",
+        "app.shop.example.com",
+        "web.eu-west-1.example.net.",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = cli(
+        &sb,
+        &home,
+        &["status", "--zone", "nope.example.org", "--record", WWW],
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("no hosted zone is named nope.example.org"),
+        "{}",
+        text(&o)
+    );
+
+    let o = cli(&sb, &home, &["status"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    for record in [WWW, "app.shop.example.com."] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(record))
+            .unwrap_or_else(|| panic!("no line for {record} in {out}"));
+        assert!(
+            line.contains("1/4") && line.contains("weighted 100/0") && line.contains(" no "),
+            "{line}"
+        );
+        assert!(
+            line.contains("UTC"),
+            "the clock time of the next safe step: {line}"
+        );
+    }
+    let o = cli(&sb, &home, &["status", "--output", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let records: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["record"].as_str().unwrap())
+        .collect();
+    assert_eq!(records, ["app.shop.example.com.", WWW]);
 }

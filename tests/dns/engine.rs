@@ -10,12 +10,7 @@ async fn every_step_is_made_in_route53_after_its_cache_wait() {
     let clock = Arc::new(ManualClock::at(start_time()));
     let engine = sb.engine(&clock);
     let plan = engine
-        .propose(
-            &sb.zone_id,
-            "www.shop.example.com",
-            TARGET_IP,
-            &PlanChoices::default(),
-        )
+        .propose(&sb.zone_id, "www.shop.example.com", TARGET_IP, &gradual())
         .await
         .unwrap();
     assert_eq!(plan.steps.len(), 6);
@@ -86,7 +81,7 @@ async fn rollback_from_the_middle_and_forced_steps_are_journaled() {
     let clock = Arc::new(ManualClock::at(start_time()));
     let engine = sb.engine(&clock);
     let plan = engine
-        .propose(&sb.zone_id, WWW, TARGET_IP, &PlanChoices::default())
+        .propose(&sb.zone_id, WWW, TARGET_IP, &gradual())
         .await
         .unwrap();
     engine.adopt(&plan).unwrap();
@@ -238,4 +233,11 @@ async fn a_new_engine_resumes_from_the_journal_and_settles_crashes_by_reading_ro
         sb.engine(&clock).step(&sb.zone_id, WWW, true).await,
         Err(DnsError::Drift(_))
     ));
+}
+
+pub fn gradual() -> PlanChoices {
+    PlanChoices {
+        gradual: true,
+        ..Default::default()
+    }
 }

@@ -6,6 +6,8 @@ mod cli;
 #[path = "../common/mod.rs"]
 mod common;
 mod engine;
+mod lossy;
+mod safety;
 
 use common::{regions_at, temp_home};
 use cutover::cloud::dns_change::{self as r53, ChangeAction, RecordChange, RecordSet};

@@ -594,6 +594,7 @@ pub fn shop_cutover(secs_ago: u64) -> (String, Progress) {
         zone_name: "acme.example.",
         record_name: "shop.acme.example.",
         at_name: &at_name,
+        public_zone: true,
     };
     let plan = DnsPlan::build(&found, (SRC, DST), "63.0.0.1", &PlanChoices::default()).unwrap();
     let first = plan.steps[0].after;

@@ -90,6 +90,15 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
                 "Each step waits for INSYNC; the next is offered once resolvers' caches may have expired.",
                 t.dim,
             )));
+            if plan.mixed() {
+                out.push(Line::from(Span::styled(
+                    format!("⚠ {}", DnsPlan::MIXED_WARNING),
+                    t.differs,
+                )));
+            }
+            if let Some(w) = d.unknown_value_warning(&app.inventory, &plan) {
+                out.push(Line::from(Span::styled(format!("⚠ {w}"), t.differs)));
+            }
         }
         Err(e) => out.push(Line::from(Span::styled(format!("✗ {e}"), t.error))),
     }
@@ -159,7 +168,7 @@ pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Line::from(Span::styled(title, t.header)))
-        .title_bottom(" n next step · b roll back ");
+        .title_bottom(" n next step · b roll back · o adopt Route 53's state ");
     let mut lines = vec![
         route53_line(view, p, t),
         change_line(view, p, app),
@@ -168,14 +177,20 @@ pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
     match &view.last {
         Some(Ok(text)) => lines.push(Line::from(Span::styled(format!("done: {text}"), t.copied))),
         Some(Err(e)) => lines.push(Line::from(Span::styled(format!("failed: {e}"), t.error))),
-        None if p.overrides > 0 => lines.push(Line::from(Span::styled(
+        None => {}
+    }
+    if p.overrides > 0 {
+        let longest = p
+            .longest_hold
+            .map(|h| format!(" (longest TTL still possibly cached: {}s)", h.as_secs()))
+            .unwrap_or_default();
+        lines.push(Line::from(Span::styled(
             format!(
-                "{} step(s) made before their cache wait was over",
+                "{} step(s) forced before their cache wait was over; the safe time counts every TTL still cached{longest}",
                 p.overrides
             ),
             t.differs,
-        ))),
-        None => {}
+        )));
     }
     lines.extend(step_lines(&p.plan, Some(p.done), t));
     frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -190,19 +205,58 @@ fn route53_line(view: &DnsView, p: &Progress, t: &Theme) -> Line<'static> {
             Span::raw(state.to_string()),
             Span::styled("  ✓ as journaled", t.copied),
         ]),
-        Some(found) => Line::from(vec![
-            head,
-            Span::raw(
-                found.map_or("something this plan did not write".into(), |s| {
-                    s.to_string()
-                }),
-            ),
-            Span::styled(
-                format!("  ⚠ the journal expects {}: someone changed it", p.state),
-                t.error,
-            ),
+        Some(_) => Line::from(vec![
+            Span::styled("⚠ DRIFT ", t.error),
+            Span::raw(view.differs.clone().unwrap_or_else(|| {
+                format!(
+                    "Route 53 differs from the journal, which expects {}",
+                    p.state
+                )
+            })),
+            Span::styled("  · o adopts Route 53's state · b rolls back", t.error),
         ]),
     }
+}
+
+/// One header line per cutover in flight, whatever the view: where it
+/// stands and when the next step is safe.
+pub fn header_lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let now = (app.clock)();
+    app.dns_in_flight()
+        .into_iter()
+        .take(3)
+        .filter_map(|view| {
+            let p = view.progress.as_ref()?;
+            let mut spans = vec![
+                Span::styled(" DNS ", t.accent),
+                Span::styled(p.plan.record_name.clone(), t.header),
+                Span::raw(format!(
+                    "  step {}/{} · {}",
+                    p.done,
+                    p.plan.steps.len(),
+                    compact(&p.state)
+                )),
+            ];
+            let tail = if view.drift {
+                Span::styled("  ⚠ DRIFT: o adopts, b rolls back", t.error)
+            } else if let Some(busy) = &view.busy {
+                Span::styled(format!("  {busy}"), t.accent)
+            } else if p.next_step().is_none() {
+                Span::styled("  complete", t.copied)
+            } else {
+                match (p.wait_left(now), p.next_safe_at()) {
+                    (Some(left), Some(at)) => Span::styled(
+                        format!("  next safe {} (in {})", clock_time(at), countdown(left)),
+                        t.differs,
+                    ),
+                    _ => Span::styled("  next step safe now", t.copied),
+                }
+            };
+            spans.push(tail);
+            Some(Line::from(spans))
+        })
+        .collect()
 }
 
 fn change_line(view: &DnsView, p: &Progress, app: &App) -> Line<'static> {

@@ -56,5 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.dim,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut lines = vec![Line::from(spans)];
+    lines.extend(super::dns::header_lines(app));
+    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -132,7 +132,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     let cols = columns(kind);
     let mut rows_text: Vec<Vec<String>> = window
         .iter()
-        .map(|&i| cells(&list[i], &app.points))
+        .map(|&i| {
+            let mut row = cells(&list[i], &app.points);
+            if kind == Kind::Record {
+                row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]);
+            }
+            row
+        })
         .collect();
     if kind == Kind::Bucket && side == Side::Source {
         bucket_totals_from_listing(app, &window, list, &mut rows_text);

@@ -1,0 +1,243 @@
+//! The paths that must work when things went off plan: rollback, which acts
+//! on what Route 53 holds whatever the journal says, and adopting Route 53's
+//! state after someone else changed the record.
+
+use super::batch::{changes_between, describe_sets};
+use super::engine::differs;
+use super::guards;
+use super::plan::{RecordState, Side, Weights};
+use super::progress::{topic, Action, DnsEvent, Progress};
+use super::{DnsCutover, DnsError, Outcome};
+
+impl DnsCutover {
+    /// Source 100 / target 0 in one batch, from whatever Route 53 holds (a
+    /// step, a half-made batch, someone else's weights); never waits for a
+    /// cache, never needs the journal to agree. What it found is journaled
+    /// first, and said in the outcome when it differs from the journal.
+    pub async fn rollback(&self, zone_id: &str, record: &str) -> Result<Outcome, DnsError> {
+        let progress = self.planned(zone_id, record)?;
+        let plan = &progress.plan;
+        let (sets, found) = self.read_state(plan).await?;
+        let expected = progress.state;
+        self.write(
+            &topic(&plan.zone_id, &plan.record_name),
+            &DnsEvent::Found {
+                action: Action::Rollback,
+                expected,
+                found,
+                sets: sets.clone(),
+            },
+        )?;
+        let agrees = found == Some(expected) && progress.pending.is_none();
+        let drift = (!agrees).then(|| differs(&progress, found, &sets));
+        if let Some(state) = found.filter(|s| answers_only_source(*s)) {
+            if agrees {
+                return Err(DnsError::State(format!(
+                    "{} already sends all traffic to the source ({state}): nothing to roll back",
+                    plan.record_name
+                )));
+            }
+            // Route 53 is already where a rollback would put it: the
+            // journal is brought to agree, nothing is written to Route 53.
+            return self.record_rollback_found(&progress, state, drift).await;
+        }
+        let ttl = match plan.original_ttl {
+            None => None,
+            Some(_) => sets.iter().filter_map(|s| s.ttl).min().or(expected.ttl()),
+        };
+        let to = RecordState::Weighted {
+            ttl,
+            weights: Weights::ALL_SOURCE,
+        };
+        let desired = plan.sets_for(to);
+        guards::check_group(&desired)?;
+        let changes = changes_between(&sets, &desired);
+        // The cache wait after it counts the longest TTL Route 53 held.
+        let from = found.unwrap_or(RecordState::Weighted {
+            ttl: sets.iter().filter_map(|s| s.ttl).max().or(expected.ttl()),
+            weights: Weights::ALL_SOURCE,
+        });
+        self.write(
+            &topic(&plan.zone_id, &plan.record_name),
+            &DnsEvent::Intent {
+                action: Action::Rollback,
+                from,
+                to,
+                changes: changes.clone(),
+            },
+        )?;
+        let change_id = self
+            .submit(
+                plan,
+                Action::Rollback,
+                (from, to),
+                &changes,
+                "roll back to 100/0",
+            )
+            .await?;
+        let mut description = "rolled back to 100/0".to_string();
+        if let Some(d) = drift {
+            description = format!("{description} ({d})");
+        }
+        self.outcome(plan, Action::Rollback, description, change_id, to)
+    }
+
+    async fn record_rollback_found(
+        &self,
+        progress: &Progress,
+        state: RecordState,
+        drift: Option<String>,
+    ) -> Result<Outcome, DnsError> {
+        let plan = &progress.plan;
+        let topic = topic(&plan.zone_id, &plan.record_name);
+        self.write(
+            &topic,
+            &DnsEvent::Intent {
+                action: Action::Rollback,
+                from: progress.state,
+                to: state,
+                changes: vec![],
+            },
+        )?;
+        self.write(
+            &topic,
+            &DnsEvent::Reconciled {
+                action: Action::Rollback,
+                applied: true,
+                found: state.to_string(),
+            },
+        )?;
+        let description = format!(
+            "Route 53 already sends all traffic to the source ({state}); nothing written to Route 53, the \
+             journal now agrees{}",
+            drift.map(|d| format!(" ({d})")).unwrap_or_default()
+        );
+        self.outcome(plan, Action::Rollback, description, String::new(), state)
+    }
+
+    /// Takes what Route 53 holds as where the cutover stands, when it is a
+    /// state of the plan; forward steps then go on from there. Writes only
+    /// to the journal.
+    pub async fn adopt_route53(&self, zone_id: &str, record: &str) -> Result<Progress, DnsError> {
+        let progress = self.planned(zone_id, record)?;
+        let plan = &progress.plan;
+        let (sets, found) = self.read_state(plan).await?;
+        let Some(state) = found else {
+            return Err(DnsError::Drift(format!(
+                "Route 53 holds {} for {}, which is no state of the plan, so there is nothing to adopt: \
+                 roll back (`cutover dns rollback --yes`, b: it puts 100/0 whatever Route 53 holds) or fix \
+                 the record by hand",
+                describe_sets(&sets),
+                plan.record_name
+            )));
+        };
+        if state == progress.state && progress.pending.is_none() {
+            return Err(DnsError::State(format!(
+                "Route 53 holds what the journal expects for {} ({state}): nothing to adopt",
+                plan.record_name
+            )));
+        }
+        let done = if state == plan.start() {
+            Some(0)
+        } else {
+            plan.steps
+                .iter()
+                .rposition(|s| s.after == state)
+                .map(|i| i + 1)
+        };
+        let Some(done) = done else {
+            return Err(DnsError::State(format!(
+                "Route 53 holds {state} for {}, which no step of the plan makes: roll back \
+                 (`cutover dns rollback --yes`, b), or set it by hand to a state of the plan and adopt again",
+                plan.record_name
+            )));
+        };
+        let topic = topic(&plan.zone_id, &plan.record_name);
+        self.write(
+            &topic,
+            &DnsEvent::Found {
+                action: Action::Adopt,
+                expected: progress.state,
+                found,
+                sets,
+            },
+        )?;
+        self.write(&topic, &DnsEvent::Adopted { state, done })?;
+        self.planned(zone_id, record)
+    }
+}
+
+impl DnsCutover {
+    /// A completed cutover (every step done, all traffic on the target)
+    /// becomes one simple record answering the target.
+    pub async fn finish(&self, zone_id: &str, record: &str) -> Result<Outcome, DnsError> {
+        let progress = self.resume(zone_id, record).await?;
+        let name = &progress.plan.record_name;
+        let on_target = match progress.state {
+            RecordState::Weighted { weights, .. } => weights.source == 0,
+            RecordState::Simple { side, .. } => side == Side::Target,
+        };
+        if progress.closed.is_some() || !progress.finished() || !on_target {
+            return Err(DnsError::State(format!(
+                "finish collapses a completed cutover; {name} stands at {} ({} of {} steps done{}): go on with \
+                 `cutover dns step`, or after a rollback use `cutover dns abort`",
+                progress.state,
+                progress.done,
+                progress.plan.steps.len(),
+                if progress.closed.is_some() { ", closed" } else { "" }
+            )));
+        }
+        let to = RecordState::Simple {
+            side: Side::Target,
+            ttl: progress.state.ttl(),
+        };
+        if progress.state == to {
+            return Err(DnsError::State(format!(
+                "{name} is already a simple record answering the target: nothing to finish"
+            )));
+        }
+        self.change(
+            &progress,
+            Action::Finish,
+            to,
+            "finish: simple record answering the target",
+        )
+        .await
+    }
+
+    /// A rolled-back cutover (all traffic on the source) becomes the
+    /// source's simple record again, at the TTL it had before the cutover.
+    pub async fn abort(&self, zone_id: &str, record: &str) -> Result<Outcome, DnsError> {
+        let progress = self.resume(zone_id, record).await?;
+        let name = &progress.plan.record_name;
+        if progress.closed.is_some() || !answers_only_source(progress.state) {
+            return Err(DnsError::State(format!(
+                "abort undoes a cutover that answers only the source; {name} stands at {}{}: roll back first \
+                 (`cutover dns rollback --yes`)",
+                progress.state,
+                if progress.closed.is_some() { " (closed)" } else { "" }
+            )));
+        }
+        let to = progress.plan.start();
+        if progress.state == to {
+            return Err(DnsError::State(format!(
+                "{name} is already the source's simple record: nothing to abort"
+            )));
+        }
+        self.change(
+            &progress,
+            Action::Abort,
+            to,
+            "abort: back to the source's simple record",
+        )
+        .await
+    }
+}
+
+/// True when the record sends every answer to the source.
+fn answers_only_source(state: RecordState) -> bool {
+    match state {
+        RecordState::Simple { side, .. } => side == Side::Source,
+        RecordState::Weighted { weights, .. } => weights.target == 0 && weights.source > 0,
+    }
+}
