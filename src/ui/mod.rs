@@ -60,6 +60,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     );
     let mut app = App::new(inventory, Header::from_settings(&settings), keymap, theme);
     app.s3_tuning = settings.s3_tuning;
+    app.az_map = settings.az_map.clone();
     // Copy tasks and DNS cutovers left by an earlier run (or a crash).
     let (restore, first_effects) = match crate::journal::replay(&settings.paths.journal_file) {
         Ok(replay) => {
