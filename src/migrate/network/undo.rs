@@ -26,9 +26,9 @@ pub async fn undo(regions: &Regions, task: &Task) -> Vec<String> {
         Piece::Endpoint,
         Piece::NatGateway,
         Piece::ElasticIp,
+        Piece::NetworkAcl,
         Piece::Subnet,
         Piece::RouteTable,
-        Piece::NetworkAcl,
         Piece::InternetGateway,
         Piece::EgressOnlyGateway,
     ] {

@@ -143,7 +143,44 @@ pub async fn associate(c: &Clients, subnet_id: &str, acl_id: &str) -> Result<(),
     Ok(())
 }
 
+/// Gives the ACL's subnets back to their VPC's default ACL, then deletes it.
 pub async fn delete_acl(c: &Clients, id: &str) -> Result<(), CloudError> {
+    if let Some(out) = crate::cloud::copy::found(
+        "ec2:DescribeNetworkAcls",
+        c.ec2
+            .describe_network_acls()
+            .network_acl_ids(id)
+            .send()
+            .await,
+    )? {
+        for acl in out.network_acls() {
+            let vpc = acl.vpc_id().unwrap_or_default();
+            let defaults = c
+                .ec2
+                .describe_network_acls()
+                .filters(read::filter("vpc-id", vpc))
+                .filters(read::filter("default", "true"))
+                .send()
+                .await
+                .map_err(sdk("ec2:DescribeNetworkAcls"))?;
+            let Some(default) = defaults
+                .network_acls()
+                .iter()
+                .find_map(|a| a.network_acl_id())
+            else {
+                continue;
+            };
+            for assoc in acl.associations() {
+                c.ec2
+                    .replace_network_acl_association()
+                    .association_id(assoc.network_acl_association_id().unwrap_or_default())
+                    .network_acl_id(default)
+                    .send()
+                    .await
+                    .map_err(sdk("ec2:ReplaceNetworkAclAssociation"))?;
+            }
+        }
+    }
     let r = c.ec2.delete_network_acl().network_acl_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteNetworkAcl")))
 }

@@ -146,11 +146,20 @@ async fn listed(
             .map_err(sdk("ec2:DescribeVpcEndpoints"))?
             .vpc_endpoints()
             .iter()
-            .filter(|e| !matches!(e.state(), Some(t::State::Deleted | t::State::Deleting)))
+            .filter(|e| !endpoint_gone(e.state()))
             .map(|e| (id(e.vpc_endpoint_id()), tags(e.tags())))
             .collect(),
     };
     Ok(tagged)
+}
+
+/// AWS says "Deleted", moto "deleted": either way the endpoint is gone.
+pub(crate) fn endpoint_gone(state: Option<&t::State>) -> bool {
+    state.is_some_and(|s| {
+        ["deleted", "deleting", "failed"]
+            .iter()
+            .any(|g| s.as_str().eq_ignore_ascii_case(g))
+    })
 }
 
 fn id(s: Option<&str>) -> String {

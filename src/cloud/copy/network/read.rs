@@ -318,12 +318,7 @@ pub async fn endpoints(c: &Clients, vpc_id: &str) -> Result<Vec<n::Endpoint>, Cl
     Ok(out
         .vpc_endpoints()
         .iter()
-        .filter(|e| {
-            !matches!(
-                e.state(),
-                Some(t::State::Deleted | t::State::Deleting | t::State::Failed)
-            )
-        })
+        .filter(|e| !super::endpoint_gone(e.state()))
         .map(endpoint)
         .collect())
 }
