@@ -121,7 +121,7 @@ async fn seed_network(ec2: &Client, second: u8, name: &str) -> SourceNet {
         .send()
         .await
         .unwrap();
-    let mut subnet = |third: u8, zone: &'static str, role: &'static str| {
+    let subnet = |third: u8, zone: &'static str, role: &'static str| {
         let (ec2, vpc, cidr) = (ec2.clone(), vpc.clone(), cidr(third));
         async move {
             ec2.create_subnet()
@@ -698,7 +698,7 @@ async fn a_vpc_lands_whole_with_routes_on_the_new_gateways_and_runs_again_as_a_n
         .unwrap();
     let e = &e.vpc_endpoints()[0];
     assert_eq!(e.service_name(), Some("com.amazonaws.eu-west-1.s3"));
-    assert_eq!(e.route_table_ids(), [private_rtb.clone()]);
+    assert_eq!(e.route_table_ids(), std::slice::from_ref(&private_rtb));
 
     // A second run adopts everything and makes nothing.
     let before = census(dst, &net).await;
