@@ -23,6 +23,9 @@ pub fn not_copyable(kind: Kind) -> Option<&'static str> {
         Kind::ElasticIp => "Elastic IPs cannot move between regions: allocate one in the target and move DNS to it (the DNS plan)",
         Kind::Subnet => "subnets are copied with their VPC: select the VPC (it brings its subnets, gateways, routes and ACLs)",
         Kind::HostedZone | Kind::Record => "Route 53 is global: nothing to copy; cut DNS over with the DNS plan",
+        Kind::RouteTable | Kind::InternetGateway | Kind::NatGateway | Kind::NetworkAcl | Kind::VpcEndpoint => {
+            "network pieces are copied with their VPC: select the VPC"
+        }
     })
 }
 
