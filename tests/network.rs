@@ -16,6 +16,7 @@ use cutover::migrate::{
     TaskSpec, TaskState,
 };
 use cutover::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
+use cutover::model::{BucketNaming, Details, Inventory, Kind, Side};
 use cutover::sandbox::sandbox_keys;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -699,6 +700,55 @@ async fn a_vpc_lands_whole_with_routes_on_the_new_gateways_and_runs_again_as_a_n
     let e = &e.vpc_endpoints()[0];
     assert_eq!(e.service_name(), Some("com.amazonaws.eu-west-1.s3"));
     assert_eq!(e.route_table_ids(), std::slice::from_ref(&private_rtb));
+
+    // The inventory pairs every piece with its copy, both regions listed.
+    let kinds = [
+        Kind::Vpc,
+        Kind::Subnet,
+        Kind::RouteTable,
+        Kind::InternetGateway,
+        Kind::NatGateway,
+        Kind::NetworkAcl,
+        Kind::VpcEndpoint,
+    ];
+    let mut inv = Inventory::new("us-east-1", "eu-west-1", BucketNaming::default(), &kinds);
+    for kind in kinds {
+        for (side, c) in [
+            (Side::Target, &regions.target),
+            (Side::Source, &regions.source),
+        ] {
+            let listed = cutover::cloud::list(c, kind)
+                .await
+                .map_err(|e| e.to_string());
+            inv.apply(side, kind, listed);
+        }
+    }
+    for (source, copy) in [
+        (&net.vpc, &vpc),
+        (&net.public[0], &public_a),
+        (&net.private_rtb, &private_rtb),
+        (&net.igw, &igw),
+        (&net.nat, &nat),
+        (&net.acl, &acl),
+        (&net.endpoint, &endpoint),
+    ] {
+        let r = inv.find_source(source).unwrap();
+        assert_eq!(
+            r.counterpart.as_ref(),
+            Some(copy),
+            "{source} pairs with its copy"
+        );
+    }
+    let rtb = inv.find_source(&net.private_rtb).unwrap();
+    let Details::RouteTable(t) = &rtb.details else {
+        panic!("{rtb:?}")
+    };
+    assert!(
+        t.routes
+            .iter()
+            .any(|r| r == &format!("0.0.0.0/0 -> {}", net.nat)),
+        "{t:?}"
+    );
 
     // A second run adopts everything and makes nothing.
     let before = census(dst, &net).await;
