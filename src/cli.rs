@@ -127,6 +127,9 @@ pub struct CopyArgs {
         requires = "restore_as"
     )]
     pub db_security_groups: Vec<String>,
+    /// Subnet AZs of a VPC clone, e.g. us-east-1a=eu-west-1b,us-east-1b=eu-west-1a [default: by position; settings: [copy] az_map]
+    #[arg(long, value_name = "SRC=DST,...")]
+    pub az_map: Option<String>,
     /// Wait until every copy is finished (otherwise return once they are started)
     #[arg(long)]
     pub wait: bool,

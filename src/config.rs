@@ -57,12 +57,14 @@ pub struct S3Settings {
 }
 
 /// How many copies run at once, per kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CopySettings {
     pub max_image_copies: Option<usize>,
     /// AWS allows 20 concurrent snapshot copies into one region.
     pub max_snapshot_copies: Option<usize>,
+    /// Subnet AZs of network clones: "us-east-1a=eu-west-1b,...".
+    pub az_map: Option<String>,
 }
 
 /// What the flags (and their CUTOVER_* variables) said.
@@ -140,6 +142,8 @@ pub struct Settings {
     pub theme: BTreeMap<String, String>,
     pub copy_caps: crate::migrate::Caps,
     pub s3_tuning: crate::migrate::S3Tuning,
+    /// `[copy] az_map`: the default AZ map of network clones.
+    pub az_map: Option<String>,
     pub paths: Paths,
     /// AWS_PROFILE, shown in the header when no profile was named.
     pub ambient_profile: Option<String>,
@@ -213,6 +217,15 @@ impl Settings {
             theme: file.theme.clone(),
             copy_caps: copy_caps(&file.copy)?,
             s3_tuning: s3_tuning(&file.s3)?,
+            az_map: match &file.copy.az_map {
+                Some(text) => {
+                    crate::model::network::parse_az_map(text).map_err(|e| {
+                        format!("config file {}: [copy] {e}", paths.config_file.display())
+                    })?;
+                    Some(text.clone())
+                }
+                None => None,
+            },
             paths,
             ambient_profile: env.profile.clone(),
         })

@@ -98,9 +98,14 @@ fn kind_switching_by_prompt_number_and_tab() {
     assert_eq!(a.kind, Kind::Record);
     assert_eq!(a.sides(), [Side::Global], "Route 53 has one pane");
     key(&mut a, KeyCode::Tab);
+    assert_eq!(a.kind, Kind::RouteTable, "the network pieces come last");
+    chars(&mut a, ":vpce");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.kind, Kind::VpcEndpoint);
+    key(&mut a, KeyCode::Tab);
     assert_eq!(a.kind, Kind::Instance, "tab wraps around");
     key(&mut a, KeyCode::BackTab);
-    assert_eq!(a.kind, Kind::Record);
+    assert_eq!(a.kind, Kind::VpcEndpoint);
     chars(&mut a, "5");
     assert_eq!(a.kind, Kind::SecurityGroup);
     chars(&mut a, "0");

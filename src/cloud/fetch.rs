@@ -3,7 +3,7 @@
 //! rest and the cockpit fills in progressively.
 
 use super::error::CloudError;
-use super::{ec2, rds, route53, s3, Clients};
+use super::{ec2, network_list, rds, route53, s3, Clients};
 use crate::model::{Kind, Resource, Side};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
@@ -53,6 +53,11 @@ pub async fn list(c: &Clients, kind: Kind) -> Result<Vec<Resource>, CloudError> 
         Kind::DbSnapshot => rds::db_snapshots(c).await,
         Kind::HostedZone => route53::hosted_zones(c).await,
         Kind::Record => route53::records(c).await,
+        Kind::RouteTable => network_list::route_tables(c).await,
+        Kind::InternetGateway => network_list::internet_gateways(c).await,
+        Kind::NatGateway => network_list::nat_gateways(c).await,
+        Kind::NetworkAcl => network_list::network_acls(c).await,
+        Kind::VpcEndpoint => network_list::vpc_endpoints(c).await,
     }
 }
 

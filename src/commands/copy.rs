@@ -5,7 +5,9 @@ use super::tasks::{follow, print_tasks};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::journal::Journal;
-use crate::migrate::{now_ms, plan, CopyOptions, RestoreOptions, Scheduler, TaskState};
+use crate::migrate::{
+    network_preview, now_ms, plan, CopyKind, CopyOptions, RestoreOptions, Scheduler, TaskState,
+};
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -67,6 +69,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             subnet_group: args.db_subnet_group.clone(),
             security_group_ids: args.db_security_groups.clone(),
         }),
+        az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
     };
     let planned = plan(&selected, &inventory, &options, now_ms());
     if !planned.refused.is_empty() {
@@ -87,6 +90,19 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     );
     for t in &planned.tasks {
         eprintln!("  {:<16} {}", t.kind.label(), t.what());
+        if t.kind == CopyKind::Vpc {
+            // The whole network plan, and a bad AZ map refused, before
+            // anything is made.
+            let shown = network_preview(&regions, t)
+                .await
+                .map_err(|e| anyhow::anyhow!("nothing started: {e}"))?;
+            for line in &shown.lines {
+                eprintln!("      + {line}");
+            }
+            for warning in &shown.warnings {
+                eprintln!("      ! {warning}");
+            }
+        }
     }
     if settings.read_only {
         if args.yes {

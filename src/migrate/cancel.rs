@@ -78,6 +78,7 @@ pub async fn undo(regions: &Regions, task: &Task) -> String {
                 said.push(format!("the bucket {bucket} and the objects copied so far stay in {}: a later run copies only what is missing", regions.target.region));
             }
         }
+        CopyKind::Vpc => said.extend(super::network::undo::undo(regions, task).await),
         CopyKind::KeyPair | CopyKind::SecurityGroups => {
             let made: Vec<String> = task.copies().into_values().collect();
             if !made.is_empty() {

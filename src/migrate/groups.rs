@@ -20,9 +20,25 @@ fn details(r: &Resource) -> Result<&SecurityGroup, CloudError> {
     }
 }
 
+/// The groups of the task: all its ids, or those after the VPC of a
+/// network clone (whose groups land in the clone).
+fn group_ids(spec: &super::TaskSpec) -> &[String] {
+    match spec.kind {
+        super::CopyKind::Vpc => &spec.source_ids[1..],
+        _ => &spec.source_ids,
+    }
+}
+
 pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (source, target, spec) = (&ctx.regions.source, &ctx.regions.target, ctx.spec);
-    let vpc = match &spec.options.target_vpc {
+    let clone = match spec.kind {
+        super::CopyKind::Vpc => ctx
+            .outputs
+            .get(&format!("target:{}", spec.source_ids[0]))
+            .cloned(),
+        _ => None,
+    };
+    let vpc = match clone.as_ref().or(spec.options.target_vpc.as_ref()) {
         Some(v) => v.clone(),
         None => sg::default_vpc(target).await?.ok_or_else(|| {
             CloudError::Setup(format!(
@@ -33,7 +49,7 @@ pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     };
     let mut result = StepResult::default();
     result.outputs.insert("target_vpc".into(), vpc.clone());
-    for src in sg::groups(source, &spec.source_ids).await? {
+    for src in sg::groups(source, group_ids(spec)).await? {
         let g = details(&src)?;
         let existing = sg::group_named(target, &vpc, &g.group_name).await?;
         let id = match existing {
@@ -68,7 +84,7 @@ pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
             .map(|s| (s.to_string(), v.clone()))
     }));
     let mut result = StepResult::default();
-    for src in sg::groups(source, &spec.source_ids).await? {
+    for src in sg::groups(source, group_ids(spec)).await? {
         let g = details(&src)?;
         let new = copies
             .get(&src.id)

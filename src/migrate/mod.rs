@@ -6,6 +6,7 @@ mod cancel;
 mod events;
 mod groups;
 mod journal_link;
+mod network;
 mod plan;
 mod rds;
 mod scheduler;
@@ -15,6 +16,7 @@ mod wait;
 
 pub use events::TaskEvent;
 pub use journal_link::tasks_from;
+pub use network::preview::{preview as network_preview, NetworkPreview};
 pub use plan::{not_copyable, plan, Plan};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};

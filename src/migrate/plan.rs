@@ -16,13 +16,16 @@ pub struct Plan {
 /// Why a kind is not copied by a task, if it is not.
 pub fn not_copyable(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot => {
+        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot | Kind::Vpc => {
             return None
         }
         Kind::Instance => "instances are not copied: copy their AMI and volumes, then launch in the target",
         Kind::ElasticIp => "Elastic IPs cannot move between regions: allocate one in the target and move DNS to it (the DNS plan)",
-        Kind::Vpc | Kind::Subnet => "networks are not copied: create the target VPC with your templates, then copy security groups into it",
+        Kind::Subnet => "subnets are copied with their VPC: select the VPC (it brings its subnets, gateways, routes and ACLs)",
         Kind::HostedZone | Kind::Record => "Route 53 is global: nothing to copy; cut DNS over with the DNS plan",
+        Kind::RouteTable | Kind::InternetGateway | Kind::NatGateway | Kind::NetworkAcl | Kind::VpcEndpoint => {
+            "network pieces are copied with their VPC: select the VPC"
+        }
     })
 }
 
@@ -48,6 +51,7 @@ pub fn plan(
             Kind::Bucket => CopyKind::Bucket,
             Kind::DbInstance => CopyKind::DbInstance,
             Kind::DbSnapshot => CopyKind::DbSnapshot,
+            Kind::Vpc => CopyKind::Vpc,
             _ => {
                 groups.push(r);
                 continue;
@@ -72,10 +76,39 @@ pub fn plan(
         if !matches!(kind, CopyKind::DbInstance | CopyKind::DbSnapshot) {
             spec.options.restore = None;
         }
+        if kind == CopyKind::Vpc {
+            // Groups selected with their VPC are made in its clone.
+            let (inside, rest): (Vec<&Resource>, Vec<&Resource>) = groups
+                .iter()
+                .partition(|g| group_vpc(g) == Some(r.id.as_str()));
+            spec.source_ids.extend(inside.iter().map(|g| g.id.clone()));
+            spec.names
+                .extend(inside.iter().map(|g| (g.id.clone(), g.name.clone())));
+            spec.options.target_vpc = None;
+            groups = rest;
+        } else {
+            spec.options.az_map = None;
+        }
         result.tasks.push(spec);
+    }
+    // Groups listed before their VPC: they join its task too.
+    for task in result.tasks.iter_mut().filter(|t| t.kind == CopyKind::Vpc) {
+        let vpc = task.source_ids[0].clone();
+        for g in groups.iter().filter(|g| group_vpc(g) == Some(vpc.as_str())) {
+            if !task.source_ids.contains(&g.id) {
+                task.source_ids.push(g.id.clone());
+                task.names.insert(g.id.clone(), g.name.clone());
+            }
+        }
+        groups.retain(|g| group_vpc(g) != Some(vpc.as_str()));
     }
     if !groups.is_empty() {
         let mut spec = spec(CopyKind::SecurityGroups, &groups, inventory, options, stamp);
+        spec.options.az_map = None;
+        // Without a chosen VPC, groups go to the clone of their source VPC.
+        if spec.options.target_vpc.is_none() {
+            spec.options.target_vpc = paired_vpc(&groups, inventory);
+        }
         spec.known_copies = inventory
             .resources(Side::Source, Kind::SecurityGroup)
             .iter()
@@ -84,6 +117,31 @@ pub fn plan(
         result.tasks.push(spec);
     }
     result
+}
+
+fn group_vpc(g: &Resource) -> Option<&str> {
+    match &g.details {
+        crate::model::Details::SecurityGroup(d) => d.vpc_id.as_deref(),
+        _ => None,
+    }
+}
+
+/// The target VPC paired with the groups' one source VPC (a clone made by
+/// cutover, or one that pairs by name), when they share one.
+fn paired_vpc(groups: &[&Resource], inventory: &Inventory) -> Option<String> {
+    let first = group_vpc(groups.first()?)?;
+    if groups.iter().any(|g| group_vpc(g) != Some(first)) {
+        return None;
+    }
+    let vpc = inventory
+        .resources(Side::Source, Kind::Vpc)
+        .iter()
+        .find(|v| v.id == first)?;
+    // Default VPCs pair with each other, and the default is the default anyway.
+    match &vpc.details {
+        crate::model::Details::Vpc(v) if v.is_default => None,
+        _ => vpc.counterpart.clone(),
+    }
 }
 
 fn spec(

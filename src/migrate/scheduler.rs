@@ -267,7 +267,9 @@ impl Scheduler {
             CopyKind::Image => &self.inner.images,
             CopyKind::Volume | CopyKind::Snapshot => &self.inner.snapshots,
             CopyKind::DbInstance | CopyKind::DbSnapshot => &self.inner.db,
-            CopyKind::KeyPair | CopyKind::SecurityGroups | CopyKind::Bucket => &self.inner.other,
+            CopyKind::KeyPair | CopyKind::SecurityGroups | CopyKind::Bucket | CopyKind::Vpc => {
+                &self.inner.other
+            }
         };
         let _permit = tokio::select! {
             permit = semaphore.clone().acquire_owned() => permit.ok(),

@@ -226,6 +226,13 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         Step::WaitDbCopy => super::rds::wait_copy(ctx).await,
         Step::RestoreDb => super::rds::restore(ctx).await,
         Step::WaitDb => super::rds::wait_instance(ctx).await,
+        Step::CreateVpc
+        | Step::CreateSubnets
+        | Step::CreateGateways
+        | Step::CreateNatGateways
+        | Step::CreateRouteTables
+        | Step::CopyNetworkAcls
+        | Step::CreateEndpoints => super::network::run(ctx, step).await,
     }
 }
 

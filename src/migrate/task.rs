@@ -24,6 +24,8 @@ pub enum CopyKind {
     DbInstance,
     /// Copy a manual DB snapshot, optionally restore.
     DbSnapshot,
+    /// Clone a VPC's skeleton (and the groups selected with it).
+    Vpc,
 }
 
 impl CopyKind {
@@ -37,6 +39,7 @@ impl CopyKind {
             CopyKind::Bucket => "bucket migration",
             CopyKind::DbInstance => "DB instance copy",
             CopyKind::DbSnapshot => "DB snapshot copy",
+            CopyKind::Vpc => "network clone",
         }
     }
 }
@@ -58,6 +61,10 @@ pub struct CopyOptions {
     /// Restore a DB instance from the copied snapshot.
     #[serde(default)]
     pub restore: Option<RestoreOptions>,
+    /// Subnet AZs of a network clone, `us-east-1a=eu-west-1b,...`; AZs not
+    /// named go by position.
+    #[serde(default)]
+    pub az_map: Option<String>,
 }
 
 /// How objects are copied. Small thresholds and parts make tests cheap.
@@ -151,6 +158,13 @@ pub enum Step {
     WaitDbCopy,
     RestoreDb,
     WaitDb,
+    CreateVpc,
+    CreateSubnets,
+    CreateGateways,
+    CreateNatGateways,
+    CreateRouteTables,
+    CopyNetworkAcls,
+    CreateEndpoints,
 }
 
 impl Step {
@@ -178,6 +192,13 @@ impl Step {
             Step::WaitDbCopy => "wait for the DB snapshot copy",
             Step::RestoreDb => "restore a DB instance",
             Step::WaitDb => "wait for the DB instance",
+            Step::CreateVpc => "create the VPC",
+            Step::CreateSubnets => "create the subnets",
+            Step::CreateGateways => "create the internet gateways",
+            Step::CreateNatGateways => "create the NAT gateways",
+            Step::CreateRouteTables => "create the route tables",
+            Step::CopyNetworkAcls => "copy the network ACLs",
+            Step::CreateEndpoints => "create the gateway endpoints",
         }
     }
 
@@ -230,6 +251,22 @@ impl TaskSpec {
                 };
                 if self.options.restore.is_some() {
                     steps.extend([RestoreDb, WaitDb]);
+                }
+                steps
+            }
+            CopyKind::Vpc => {
+                let mut steps = vec![
+                    CreateVpc,
+                    CreateSubnets,
+                    CreateGateways,
+                    CreateNatGateways,
+                    CreateRouteTables,
+                    CopyNetworkAcls,
+                    CreateEndpoints,
+                ];
+                // Groups selected with their VPC land in its clone.
+                if self.source_ids.len() > 1 {
+                    steps.extend([CreateGroups, AddRules]);
                 }
                 steps
             }

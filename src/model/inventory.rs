@@ -104,8 +104,14 @@ impl Inventory {
         self.listings.insert((side, kind), listing);
         self.pair_kind(kind);
         if kind == Kind::Vpc {
-            // Groups pair within paired VPCs, so they follow the VPCs.
-            self.pair_kind(Kind::SecurityGroup);
+            // Groups and network pieces pair within paired VPCs, so they
+            // follow the VPCs.
+            for k in Kind::ALL
+                .into_iter()
+                .filter(|k| k.pairs_through().contains(&Kind::Vpc))
+            {
+                self.pair_kind(k);
+            }
         }
     }
 

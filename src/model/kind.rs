@@ -21,11 +21,17 @@ pub enum Kind {
     DbSnapshot,
     HostedZone,
     Record,
+    RouteTable,
+    InternetGateway,
+    NatGateway,
+    NetworkAcl,
+    VpcEndpoint,
 }
 
 impl Kind {
     /// Every kind, in the order panes and reports list them.
-    pub const ALL: [Kind; 14] = [
+    /// The network pieces come last, so the number keys stay as they were.
+    pub const ALL: [Kind; 19] = [
         Kind::Instance,
         Kind::Image,
         Kind::Volume,
@@ -40,6 +46,11 @@ impl Kind {
         Kind::DbSnapshot,
         Kind::HostedZone,
         Kind::Record,
+        Kind::RouteTable,
+        Kind::InternetGateway,
+        Kind::NatGateway,
+        Kind::NetworkAcl,
+        Kind::VpcEndpoint,
     ];
 
     /// The name used on the command line and in JSON.
@@ -59,6 +70,11 @@ impl Kind {
             Kind::DbSnapshot => "db_snapshot",
             Kind::HostedZone => "hosted_zone",
             Kind::Record => "record",
+            Kind::RouteTable => "route_table",
+            Kind::InternetGateway => "internet_gateway",
+            Kind::NatGateway => "nat_gateway",
+            Kind::NetworkAcl => "network_acl",
+            Kind::VpcEndpoint => "vpc_endpoint",
         }
     }
 
@@ -79,6 +95,11 @@ impl Kind {
             Kind::DbSnapshot => "RDS snapshots",
             Kind::HostedZone => "Hosted zones",
             Kind::Record => "DNS records",
+            Kind::RouteTable => "Route tables",
+            Kind::InternetGateway => "Internet gateways",
+            Kind::NatGateway => "NAT gateways",
+            Kind::NetworkAcl => "Network ACLs",
+            Kind::VpcEndpoint => "VPC endpoints",
         }
     }
 
@@ -99,6 +120,11 @@ impl Kind {
             Kind::DbSnapshot => &["db_snapshots", "dbsnap", "db-snapshot"],
             Kind::HostedZone => &["hosted_zones", "zone", "zones", "hosted-zone"],
             Kind::Record => &["records", "rec", "dns", "r53", "route53"],
+            Kind::RouteTable => &["route_tables", "rtb", "route-table", "routes"],
+            Kind::InternetGateway => &["internet_gateways", "igw", "eigw", "internet-gateway"],
+            Kind::NatGateway => &["nat_gateways", "nat", "nat-gateway"],
+            Kind::NetworkAcl => &["network_acls", "acl", "nacl", "network-acl"],
+            Kind::VpcEndpoint => &["vpc_endpoints", "vpce", "endpoint", "vpc-endpoint"],
         }
     }
 
@@ -111,7 +137,13 @@ impl Kind {
     /// within paired VPCs.
     pub fn pairs_through(self) -> &'static [Kind] {
         match self {
-            Kind::SecurityGroup => &[Kind::Vpc],
+            Kind::SecurityGroup
+            | Kind::Subnet
+            | Kind::RouteTable
+            | Kind::InternetGateway
+            | Kind::NatGateway
+            | Kind::NetworkAcl
+            | Kind::VpcEndpoint => &[Kind::Vpc],
             _ => &[],
         }
     }
@@ -170,6 +202,15 @@ mod tests {
         }
         assert_eq!("sg".parse::<Kind>(), Ok(Kind::SecurityGroup));
         assert_eq!("AMI".parse::<Kind>(), Ok(Kind::Image));
+        for (alias, kind) in [
+            ("rtb", Kind::RouteTable),
+            ("igw", Kind::InternetGateway),
+            ("nat", Kind::NatGateway),
+            ("acl", Kind::NetworkAcl),
+            ("vpce", Kind::VpcEndpoint),
+        ] {
+            assert_eq!(alias.parse::<Kind>(), Ok(kind));
+        }
         assert!("gizmo"
             .parse::<Kind>()
             .unwrap_err()

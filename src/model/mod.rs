@@ -3,6 +3,7 @@
 
 mod inventory;
 mod kind;
+pub mod network;
 pub mod pairing;
 pub mod resource;
 

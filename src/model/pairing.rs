@@ -127,6 +127,47 @@ fn target_key(r: &Resource) -> Option<String> {
         Details::Image(i) => Some(i.ami_name.clone()),
         Details::SecurityGroup(g) => Some(format!("{}/{}", g.vpc_id.as_deref()?, g.group_name)),
         Details::Vpc(v) => vpc_key(r, v.is_default),
+        _ => network_key(r, None, None),
+    }
+}
+
+/// Network pieces pair inside a paired VPC: subnets by CIDR, the main
+/// route table and default ACL with their kin, a VPC's internet gateway
+/// with the other's, endpoints by service. `vpc` is the target VPC a source
+/// piece's VPC pairs with (None for a target piece: its own VPC);
+/// `regions` rewrites a source endpoint's service name to the target region.
+fn network_key(r: &Resource, vpc: Option<&str>, regions: Option<(&str, &str)>) -> Option<String> {
+    let own = |v: &str| vpc.map(str::to_string).unwrap_or_else(|| v.to_string());
+    match &r.details {
+        Details::Subnet(s) => Some(format!("subnet:{}/{}", own(&s.vpc_id), s.cidr)),
+        Details::RouteTable(t) if t.main => Some(format!("main-rtb:{}", own(&t.vpc_id))),
+        Details::NetworkAcl(a) if a.default => Some(format!("default-acl:{}", own(&a.vpc_id))),
+        Details::InternetGateway(g) => Some(format!(
+            "{}:{}",
+            if g.egress_only { "eigw" } else { "igw" },
+            own(g.vpc_id.as_deref()?)
+        )),
+        Details::VpcEndpoint(e) => {
+            let service = match regions {
+                Some((from, to)) => e
+                    .service_name
+                    .replace(&format!(".{from}."), &format!(".{to}.")),
+                None => e.service_name.clone(),
+            };
+            Some(format!("vpce:{}/{service}", own(&e.vpc_id)))
+        }
+        _ => None,
+    }
+}
+
+/// The VPC a network piece lives in.
+fn piece_vpc(r: &Resource) -> Option<&str> {
+    match &r.details {
+        Details::Subnet(s) => Some(&s.vpc_id),
+        Details::RouteTable(t) => Some(&t.vpc_id),
+        Details::NetworkAcl(a) => Some(&a.vpc_id),
+        Details::InternetGateway(g) => g.vpc_id.as_deref(),
+        Details::VpcEndpoint(e) => Some(&e.vpc_id),
         _ => None,
     }
 }
@@ -145,7 +186,14 @@ fn source_key(r: &Resource, ctx: &PairingContext) -> Option<String> {
             Some(format!("{target_vpc}/{}", g.group_name))
         }
         Details::Vpc(v) => vpc_key(r, v.is_default),
-        _ => None,
+        _ => {
+            let target_vpc = ctx.vpc_pairs.get(piece_vpc(r)?)?;
+            network_key(
+                r,
+                Some(target_vpc),
+                Some((&ctx.source_region, &ctx.target_region)),
+            )
+        }
     }
 }
 
@@ -189,6 +237,11 @@ pub fn pairs_by_natural_key(kind: Kind) -> bool {
             | Kind::Image
             | Kind::SecurityGroup
             | Kind::Vpc
+            | Kind::Subnet
+            | Kind::RouteTable
+            | Kind::NetworkAcl
+            | Kind::InternetGateway
+            | Kind::VpcEndpoint
     )
 }
 
@@ -319,6 +372,64 @@ mod tests {
             assert!(e.contains(why), "{bad}: {e}");
         }
         assert!(check_bucket_name(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn subnets_and_endpoints_pair_inside_the_paired_vpc() {
+        let subnet = |region: &str, id: &str, vpc: &str, cidr: &str| {
+            Resource::new(
+                region,
+                Kind::Subnet,
+                id,
+                Details::Subnet(r::Subnet {
+                    vpc_id: vpc.into(),
+                    cidr: cidr.into(),
+                    availability_zone: String::new(),
+                }),
+            )
+        };
+        let mut source = vec![
+            subnet("us-east-1", "subnet-1", "vpc-s1", "10.0.1.0/24"),
+            subnet("us-east-1", "subnet-2", "vpc-s1", "10.0.2.0/24"),
+            subnet("us-east-1", "subnet-3", "vpc-s2", "10.0.1.0/24"),
+        ];
+        let target = vec![
+            subnet("eu-west-1", "subnet-a", "vpc-t1", "10.0.1.0/24"),
+            subnet("eu-west-1", "subnet-b", "vpc-t9", "10.0.2.0/24"),
+        ];
+        let mut c = ctx();
+        c.vpc_pairs.insert("vpc-s1".into(), "vpc-t1".into());
+        pair(&mut source, &target, &c);
+        assert_eq!(source[0].counterpart.as_deref(), Some("subnet-a"));
+        assert_eq!(source[1].counterpart, None, "same CIDR in another VPC");
+        assert_eq!(source[2].counterpart, None, "vpc-s2 has no paired VPC");
+
+        let endpoint = |region: &str, id: &str, vpc: &str, service: &str| {
+            Resource::new(
+                region,
+                Kind::VpcEndpoint,
+                id,
+                Details::VpcEndpoint(r::VpcEndpoint {
+                    vpc_id: vpc.into(),
+                    service_name: service.into(),
+                    ..Default::default()
+                }),
+            )
+        };
+        let mut source = vec![endpoint(
+            "us-east-1",
+            "vpce-1",
+            "vpc-s1",
+            "com.amazonaws.us-east-1.s3",
+        )];
+        let target = vec![endpoint(
+            "eu-west-1",
+            "vpce-a",
+            "vpc-t1",
+            "com.amazonaws.eu-west-1.s3",
+        )];
+        pair(&mut source, &target, &c);
+        assert_eq!(source[0].counterpart.as_deref(), Some("vpce-a"));
     }
 
     #[test]

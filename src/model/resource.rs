@@ -91,6 +91,53 @@ pub enum Details {
     DbSnapshot(DbSnapshot),
     HostedZone(HostedZone),
     Record(Record),
+    RouteTable(RouteTable),
+    InternetGateway(InternetGateway),
+    NatGateway(NatGateway),
+    NetworkAcl(NetworkAcl),
+    VpcEndpoint(VpcEndpoint),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RouteTable {
+    pub vpc_id: String,
+    pub main: bool,
+    /// "0.0.0.0/0 -> igw-0abc", one per route.
+    pub routes: Vec<String>,
+    pub subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InternetGateway {
+    pub vpc_id: Option<String>,
+    /// An egress-only (IPv6) gateway.
+    pub egress_only: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NatGateway {
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub public_ip: Option<String>,
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NetworkAcl {
+    pub vpc_id: String,
+    pub default: bool,
+    /// "in 100 allow tcp 443 0.0.0.0/0", one per entry.
+    pub entries: Vec<String>,
+    pub subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VpcEndpoint {
+    pub vpc_id: String,
+    pub service_name: String,
+    /// "Gateway" or "Interface".
+    pub endpoint_type: String,
+    pub route_table_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -95,6 +95,8 @@ pub struct App {
     pub dns: BTreeMap<String, DnsView>,
     /// How bucket copies copy objects (from the settings).
     pub s3_tuning: S3Tuning,
+    /// The settings' AZ map for network clones (the copy dialog starts with it).
+    pub az_map: Option<String>,
 }
 
 impl App {
@@ -130,6 +132,7 @@ impl App {
             show_tasks: false,
             dns: BTreeMap::new(),
             s3_tuning: S3Tuning::default(),
+            az_map: None,
         };
         // An inventory may come already filled (tests, benches).
         let loaded: Vec<(Side, Kind)> = app

@@ -117,6 +117,42 @@ pub fn columns(kind: Kind) -> &'static [Column] {
             col!("POINTS AT", 9, 0),
             col!("VALUE", 60, 1),
         ],
+        Kind::RouteTable => &[
+            col!("ID", 21, 0),
+            col!("NAME", 24, 1),
+            col!("VPC", 21, 2),
+            col!("MAIN", 4, 2),
+            col!("ROUTES", 6, 1),
+            col!("SUBNETS", 7, 1),
+        ],
+        Kind::InternetGateway => &[
+            col!("ID", 24, 0),
+            col!("NAME", 24, 1),
+            col!("VPC", 21, 1),
+            col!("TYPE", 11, 2),
+        ],
+        Kind::NatGateway => &[
+            col!("ID", 21, 0),
+            col!("NAME", 24, 1),
+            col!("SUBNET", 24, 2),
+            col!("STATE", 10, 1),
+            col!("PUBLIC IP", 15, 1),
+        ],
+        Kind::NetworkAcl => &[
+            col!("ID", 21, 0),
+            col!("NAME", 24, 1),
+            col!("VPC", 21, 2),
+            col!("DEFAULT", 7, 2),
+            col!("ENTRIES", 7, 1),
+            col!("SUBNETS", 7, 1),
+        ],
+        Kind::VpcEndpoint => &[
+            col!("ID", 22, 0),
+            col!("SERVICE", 36, 0),
+            col!("VPC", 21, 2),
+            col!("TYPE", 9, 2),
+            col!("STATE", 10, 1),
+        ],
     }
 }
 
@@ -279,6 +315,71 @@ pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
                 value,
             ]
         }
+        Details::RouteTable(_)
+        | Details::InternetGateway(_)
+        | Details::NatGateway(_)
+        | Details::NetworkAcl(_)
+        | Details::VpcEndpoint(_) => network_cells(r),
+    }
+}
+
+fn named(r: &Resource) -> String {
+    if r.name == r.id {
+        "-".into()
+    } else {
+        r.name.clone()
+    }
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+/// The cells of the network pieces' rows.
+fn network_cells(r: &Resource) -> Vec<String> {
+    match &r.details {
+        Details::RouteTable(t) => vec![
+            r.id.clone(),
+            named(r),
+            t.vpc_id.clone(),
+            yes(t.main),
+            t.routes.len().to_string(),
+            t.subnet_ids.len().to_string(),
+        ],
+        Details::InternetGateway(g) => vec![
+            r.id.clone(),
+            named(r),
+            opt(&g.vpc_id),
+            if g.egress_only {
+                "egress-only"
+            } else {
+                "internet"
+            }
+            .into(),
+        ],
+        Details::NatGateway(n) => vec![
+            r.id.clone(),
+            named(r),
+            n.subnet_id.clone(),
+            r.state.clone(),
+            opt(&n.public_ip),
+        ],
+        Details::NetworkAcl(a) => vec![
+            r.id.clone(),
+            named(r),
+            a.vpc_id.clone(),
+            yes(a.default),
+            a.entries.len().to_string(),
+            a.subnet_ids.len().to_string(),
+        ],
+        Details::VpcEndpoint(e) => vec![
+            r.id.clone(),
+            e.service_name.clone(),
+            e.vpc_id.clone(),
+            e.endpoint_type.clone(),
+            r.state.clone(),
+        ],
+        _ => Vec::new(),
     }
 }
 

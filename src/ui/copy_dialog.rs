@@ -22,6 +22,8 @@ pub enum CopyField {
     BucketName,
     /// DB instance / snapshot: restore an instance with this id.
     RestoreAs,
+    /// VPC clone: source AZ -> target AZ, `us-east-1a=eu-west-1b,...`.
+    AzMap,
 }
 
 impl CopyField {
@@ -32,6 +34,7 @@ impl CopyField {
             CopyField::TargetAz => "volume in AZ (optional)",
             CopyField::BucketName => "bucket name",
             CopyField::RestoreAs => "restore DB as (optional)",
+            CopyField::AzMap => "AZ map (SRC=DST,...; empty: by position)",
         }
     }
 }
@@ -52,6 +55,7 @@ pub struct CopyDialog {
     pub az: Input,
     pub bucket: Input,
     pub restore: Input,
+    pub az_map: Input,
     pub s3: S3Tuning,
 }
 
@@ -76,6 +80,7 @@ impl CopyDialog {
             CopyField::TargetAz => Some(&self.az),
             CopyField::BucketName => Some(&self.bucket),
             CopyField::RestoreAs => Some(&self.restore),
+            CopyField::AzMap => Some(&self.az_map),
         }
     }
 
@@ -86,6 +91,7 @@ impl CopyDialog {
             CopyField::TargetAz => Some(&mut self.az),
             CopyField::BucketName => Some(&mut self.bucket),
             CopyField::RestoreAs => Some(&mut self.restore),
+            CopyField::AzMap => Some(&mut self.az_map),
         }
     }
 
@@ -102,7 +108,17 @@ impl CopyDialog {
                 instance_id,
                 ..Default::default()
             }),
+            az_map: optional(&self.az_map),
         }
+    }
+
+    /// Why the typed AZ map cannot be read, checked as typed (the target's
+    /// AZs are checked when the task starts, before anything is made).
+    pub fn az_map_error(&self) -> Option<String> {
+        if !self.fields.contains(&CopyField::AzMap) {
+            return None;
+        }
+        crate::model::network::parse_az_map(self.az_map.value()).err()
     }
 
     /// Why the typed bucket name would be refused by S3, checked as typed.
@@ -185,6 +201,9 @@ impl App {
         if has(Kind::DbInstance) || has(Kind::DbSnapshot) {
             fields.push(CopyField::RestoreAs);
         }
+        if has(Kind::Vpc) {
+            fields.push(CopyField::AzMap);
+        }
         let bucket = buckets
             .first()
             .map(|b| self.inventory.bucket_copy_name(b))
@@ -202,6 +221,7 @@ impl App {
             az: Input::default(),
             bucket: Input::new(bucket),
             restore: Input::default(),
+            az_map: Input::new(self.az_map.clone().unwrap_or_default()),
             s3: self.s3_tuning,
         }));
     }
@@ -301,7 +321,7 @@ impl App {
             );
             return Vec::new();
         }
-        if let Some(e) = d.bucket_error() {
+        if let Some(e) = d.az_map_error().or_else(|| d.bucket_error()) {
             self.note(Level::Warn, format!("{e}: fix the name, or esc"));
             self.mode = Mode::CopyDialog(d);
             return Vec::new();

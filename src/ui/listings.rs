@@ -67,12 +67,19 @@ impl App {
             self.index(Side::Source, kind);
         }
         if kind == Kind::Vpc {
-            self.index(Side::Source, Kind::SecurityGroup);
+            for k in Kind::ALL
+                .into_iter()
+                .filter(|k| k.pairs_through().contains(&Kind::Vpc))
+            {
+                self.index(Side::Source, k);
+            }
         }
         if matches!(kind, Kind::Instance | Kind::ElasticIp | Kind::Record) {
             self.repoint();
         }
-        if kind == self.kind || (kind == Kind::Vpc && self.kind == Kind::SecurityGroup) {
+        if kind == self.kind
+            || (kind == Kind::Vpc && self.kind.pairs_through().contains(&Kind::Vpc))
+        {
             self.refilter();
         }
         self.recount();

@@ -68,6 +68,7 @@ pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
     app.s3_tuning = settings.s3_tuning;
     app.sandbox = sandbox;
     app.journal_path = Some(settings.paths.journal_file.display().to_string());
+    app.az_map = settings.az_map.clone();
     // Copy tasks and DNS cutovers left by an earlier run (or a crash).
     let (restore, first_effects) = match crate::journal::replay(&settings.paths.journal_file) {
         Ok(replay) => {

@@ -202,5 +202,6 @@ fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
         CopyKind::SecurityGroups => vec![Kind::SecurityGroup],
         CopyKind::Bucket => vec![Kind::Bucket],
         CopyKind::DbInstance | CopyKind::DbSnapshot => vec![Kind::DbSnapshot, Kind::DbInstance],
+        CopyKind::Vpc => vec![Kind::Vpc, Kind::Subnet, Kind::SecurityGroup],
     }
 }

@@ -35,6 +35,14 @@ fn made(spec: &TaskSpec) -> String {
             "bucket {} (settings, objects)",
             o.target_bucket.as_deref().unwrap_or("?")
         ),
+        CopyKind::Vpc => format!(
+            "its VPC, subnets (AZs {}), gateways, NAT gateways with NEW Elastic IPs, route tables, ACLs, gateway endpoints{}; the AZs are checked before anything is made, routes that cannot follow are reported",
+            o.az_map.as_deref().unwrap_or("by position"),
+            match spec.source_ids.len() {
+                1 => String::new(),
+                n => format!(", and {} group(s) in it", n - 1),
+            }
+        ),
         CopyKind::DbInstance | CopyKind::DbSnapshot => match &o.restore {
             Some(r) => format!("a DB snapshot copy, restored as {}{kms}", r.instance_id),
             None => format!("a DB snapshot copy{kms}"),

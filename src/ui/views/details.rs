@@ -11,7 +11,16 @@ use ratatui::Frame;
 use serde_json::Value;
 
 /// Fields shown in their own sections below, not as plain fields.
-const SECTIONS: [&str; 4] = ["ingress", "egress", "values", "alias_target"];
+const SECTIONS: [&str; 8] = [
+    "ingress",
+    "egress",
+    "values",
+    "alias_target",
+    "routes",
+    "entries",
+    "subnet_ids",
+    "route_table_ids",
+];
 
 fn field(theme: &Theme, name: &str, value: String) -> Line<'static> {
     Line::from(vec![
@@ -48,6 +57,54 @@ fn rule_line(rule: &Rule) -> String {
 
 /// The popup's lines, also used to bound its scrolling.
 pub fn lines(r: &Resource, theme: &Theme) -> Vec<Line<'static>> {
+    lines_named(r, theme, &|_| None)
+}
+
+/// "subnet-1 (public-a)": an id with its name, when `names` knows one.
+fn with_name(id: &str, names: &dyn Fn(&str) -> Option<String>) -> String {
+    match names(id) {
+        Some(n) if n != id => format!("{id} ({n})"),
+        _ => id.to_string(),
+    }
+}
+
+/// A section of a network piece: routes, entries, associations.
+fn listed(
+    theme: &Theme,
+    title: &str,
+    items: &[String],
+    names: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::default(),
+        heading(theme, &format!("{title} ({})", items.len())),
+    ];
+    if items.is_empty() {
+        out.push(Line::from(Span::styled("    none", theme.dim)));
+    }
+    out.extend(items.iter().map(|item| {
+        // Name every id in the line: "0.0.0.0/0 -> igw-1 (shop-igw)".
+        let text: Vec<String> = item
+            .split(' ')
+            .map(|word| {
+                if word.contains('-') && !word.contains('/') {
+                    with_name(word, names)
+                } else {
+                    word.to_string()
+                }
+            })
+            .collect();
+        Line::from(format!("    {}", text.join(" ")))
+    }));
+    out
+}
+
+/// The popup's lines, ids named from the inventory through `names`.
+pub fn lines_named(
+    r: &Resource,
+    theme: &Theme,
+    names: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Line<'static>> {
     let mut out = vec![
         field(theme, "kind", r.kind.title().to_string()),
         field(theme, "region", r.region.clone()),
@@ -106,6 +163,17 @@ pub fn lines(r: &Resource, theme: &Theme) -> Vec<Line<'static>> {
                 out.extend(rec.values.iter().map(|v| Line::from(format!("    {v}"))));
             }
         }
+        Details::RouteTable(t) => {
+            out.extend(listed(theme, "Routes", &t.routes, names));
+            out.extend(listed(theme, "Subnets", &t.subnet_ids, names));
+        }
+        Details::NetworkAcl(a) => {
+            out.extend(listed(theme, "Entries", &a.entries, names));
+            out.extend(listed(theme, "Subnets", &a.subnet_ids, names));
+        }
+        Details::VpcEndpoint(e) => {
+            out.extend(listed(theme, "Route tables", &e.route_table_ids, names));
+        }
         _ => {}
     }
     out.push(Line::default());
@@ -125,7 +193,13 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let Some(r) = app.cursor_resource(app.focus) else {
         return;
     };
-    let lines = lines(r, &app.theme);
+    let names = |id: &str| {
+        app.inventory
+            .all_resources()
+            .find(|x| x.id == id)
+            .map(|x| x.name.clone())
+    };
+    let lines = lines_named(r, &app.theme, &names);
     let area = popup_area(frame.area(), lines.len());
     super::draw_scrolling_popup(
         frame,

@@ -26,6 +26,11 @@ pub fn label(kind: Kind) -> &'static str {
         Kind::DbSnapshot => "dbsnap",
         Kind::HostedZone => "zone",
         Kind::Record => "dns",
+        Kind::RouteTable => "rtb",
+        Kind::InternetGateway => "igw",
+        Kind::NatGateway => "nat",
+        Kind::NetworkAcl => "acl",
+        Kind::VpcEndpoint => "vpce",
     }
 }
 
