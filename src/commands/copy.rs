@@ -5,7 +5,7 @@ use super::tasks::{follow, print_tasks};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::journal::Journal;
-use crate::migrate::{now_ms, plan, CopyOptions, RestoreOptions, Scheduler, TaskState};
+use crate::migrate::{now_ms, plan, CopyOptions, Scheduler, TaskState};
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -55,20 +55,16 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         .iter()
         .filter_map(|id| inventory.find_source(id))
         .collect();
+    let db_flags = super::copy_db::restore_options(args)?;
     let options = CopyOptions {
         target_vpc: args.target_vpc.clone(),
         kms_key_id: args.kms_key_id.clone(),
         target_az: args.target_az.clone(),
         target_bucket: args.target_bucket.clone(),
         s3: settings.s3_tuning,
-        restore: args.restore_as.as_ref().map(|id| RestoreOptions {
-            instance_id: id.clone(),
-            instance_class: args.db_instance_class.clone(),
-            subnet_group: args.db_subnet_group.clone(),
-            security_group_ids: args.db_security_groups.clone(),
-        }),
+        restore: db_flags.clone(),
     };
-    let planned = plan(&selected, &inventory, &options, now_ms());
+    let mut planned = plan(&selected, &inventory, &options, now_ms());
     if !planned.refused.is_empty() {
         let why: Vec<String> = planned
             .refused
@@ -80,6 +76,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             why.join("\n")
         );
     }
+    // Databases: landing zone surveyed and bad input refused before the plan
+    // is shown; nothing is made yet.
+    let db = super::copy_db::prepare(&regions, args, &mut planned.tasks).await?;
     eprintln!(
         "Copies into {} ({} tasks):",
         inventory.target_region(),
@@ -87,6 +86,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     );
     for t in &planned.tasks {
         eprintln!("  {:<16} {}", t.kind.label(), t.what());
+    }
+    for line in &db.lines {
+        eprintln!("    {line}");
     }
     if settings.read_only {
         if args.yes {
@@ -99,6 +101,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         eprintln!("Nothing started: pass --yes to start these copies (they create resources that cost money in {}).", inventory.target_region());
         return Ok(ExitCode::SUCCESS);
     }
+    super::copy_db::confirm_replace(&db.to_replace, inventory.target_region())?;
 
     let journal = Arc::new(Journal::at(&settings.paths.journal_file));
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -78,6 +78,16 @@ pub async fn undo(regions: &Regions, task: &Task) -> String {
                 said.push(format!("the bucket {bucket} and the objects copied so far stay in {}: a later run copies only what is missing", regions.target.region));
             }
         }
+        // A replica is not deleted behind the operator's back: it may be
+        // the only copy of writes made after a promote.
+        CopyKind::DbReplica | CopyKind::DbClusterSnapshot => {
+            for made in task.copies().into_values() {
+                said.push(format!(
+                    "{made} stays in {} (it costs money: delete it if unwanted)",
+                    regions.target.region
+                ));
+            }
+        }
         CopyKind::KeyPair | CopyKind::SecurityGroups => {
             let made: Vec<String> = task.copies().into_values().collect();
             if !made.is_empty() {

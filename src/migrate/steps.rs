@@ -219,6 +219,15 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         Step::WaitDbCopy => super::rds::wait_copy(ctx).await,
         Step::RestoreDb => super::rds::restore(ctx).await,
         Step::WaitDb => super::rds::wait_instance(ctx).await,
+        Step::MakeLandingZone => super::landing::make(ctx).await,
+        Step::CreateReplica => super::replica::create(ctx).await,
+        Step::WaitReplica => super::replica::wait(ctx).await,
+        Step::PromoteReplica => super::replica::promote(ctx).await,
+        Step::WaitPromoted => super::replica::wait_promoted(ctx).await,
+        Step::ReverseReplica => super::replica::reverse(ctx).await,
+        Step::WaitReverseReplica => super::replica::wait_reverse(ctx).await,
+        Step::CopyDbClusterSnapshot => super::cluster::copy(ctx).await,
+        Step::WaitDbClusterCopy => super::cluster::wait(ctx).await,
     }
 }
 

@@ -181,5 +181,7 @@ fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
         CopyKind::SecurityGroups => vec![Kind::SecurityGroup],
         CopyKind::Bucket => vec![Kind::Bucket],
         CopyKind::DbInstance | CopyKind::DbSnapshot => vec![Kind::DbSnapshot, Kind::DbInstance],
+        CopyKind::DbReplica => vec![Kind::DbInstance],
+        CopyKind::DbClusterSnapshot => vec![],
     }
 }

@@ -6,6 +6,8 @@ pub mod image;
 pub mod key_pair;
 pub mod objects;
 pub mod rds;
+pub mod rds_landing;
+pub mod rds_replica;
 pub mod security_group;
 pub mod snapshot;
 
