@@ -105,18 +105,21 @@ pub async fn prepare(
         if wanted.instance_id.is_empty() {
             wanted.instance_id = source_db.clone();
         }
-        let found = survey(regions, &source_db, wanted, &picks).await?;
+        // The cheap refusals first, then the landing zone.
+        let source = rds_landing::placement(&regions.source, &source_db)
+            .await?
+            .ok_or_else(|| {
+                anyhow::anyhow!("no DB instance {source_db} in {}", regions.source.region)
+            })?;
         if task.kind == CopyKind::DbReplica {
-            if let Some(why) = replica_refusal(
-                &found.source,
-                args.kms_key_id.as_deref(),
-                &regions.target.region,
-            ) {
+            let kms = args.kms_key_id.as_deref();
+            if let Some(why) = replica_refusal(&source, kms, &regions.target.region) {
                 anyhow::bail!("nothing started: {why}");
             }
-        } else if found.source.encrypted && args.kms_key_id.is_none() {
+        } else if source.encrypted && args.kms_key_id.is_none() {
             anyhow::bail!("nothing started: {source_db} is encrypted: KMS keys belong to one region, so give a key of {} for the copy (--kms-key-id)", regions.target.region);
         }
+        let found = survey(regions, &source_db, wanted, &picks).await?;
         let name = found.restore.instance_id.clone();
         if let Some(existing) = rds_landing::placement(&regions.target, &name).await? {
             if !found.restore.replace {

@@ -163,10 +163,25 @@ pub async fn survey(
     // Security groups: the target's copies of the source's.
     if wanted.security_group_ids.is_empty() && !src.security_group_ids.is_empty() {
         let copies = rl::groups_copied_from(target, &src.security_group_ids).await?;
-        let missing: Vec<&String> = src
+        // A VPC's default group is not copied: the target VPC's default
+        // group takes its place (AWS's choice when none is given).
+        let names = rl::group_names(source, &src.security_group_ids).await?;
+        let defaults: Vec<&String> = src
             .security_group_ids
             .iter()
             .filter(|g| !copies.contains_key(*g))
+            .filter(|g| names.get(*g).is_none_or(|n| n == "default"))
+            .collect();
+        if !defaults.is_empty() {
+            lines.push(format!(
+                "security group {}: the source VPC's default; the target VPC's default group takes its place",
+                defaults.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let missing: Vec<&String> = src
+            .security_group_ids
+            .iter()
+            .filter(|g| !copies.contains_key(*g) && !defaults.contains(g))
             .collect();
         if !missing.is_empty() {
             return Err(refuse(format!(

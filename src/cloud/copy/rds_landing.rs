@@ -245,6 +245,26 @@ pub async fn groups_copied_from(
         .collect())
 }
 
+/// The names of these security groups (id -> name); a group EC2 does not
+/// know is absent from the answer.
+pub async fn group_names(
+    c: &Clients,
+    ids: &[String],
+) -> Result<BTreeMap<String, String>, CloudError> {
+    let out = c
+        .ec2
+        .describe_security_groups()
+        .filters(filter("group-id", ids))
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeSecurityGroups"))?;
+    Ok(out
+        .security_groups()
+        .iter()
+        .filter_map(|g| Some((owned(g.group_id())?, owned(g.group_name())?)))
+        .collect())
+}
+
 /// A user-set parameter: name, value, and whether it applies at once.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Parameter {
