@@ -333,9 +333,15 @@ pub async fn family_parameters(
         .describe_engine_default_parameters()
         .db_parameter_group_family(family)
         .send()
-        .await;
-    let Ok(out) = out else {
-        return Ok(None);
+        .await
+        .map_err(sdk("rds:DescribeEngineDefaultParameters"));
+    // A region (or emulator) that cannot say refuses nothing on this ground.
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            tracing::warn!(error = %e, "parameter names of {family} unknown");
+            return Ok(None);
+        }
     };
     let names: Vec<String> = out
         .engine_defaults()
