@@ -379,6 +379,48 @@ mod tests {
     }
 
     #[test]
+    fn a_replica_in_sync_is_replicating_until_the_promote_is_confirmed() {
+        use crate::migrate::events::TaskEvent;
+        use crate::migrate::task::{CopyKind, CopyOptions, Step, Task, TaskSpec, TaskState};
+        let spec = TaskSpec {
+            id: "shop-1".into(),
+            kind: CopyKind::DbReplica,
+            source_ids: vec!["shop".into()],
+            names: Default::default(),
+            source_region: "us-east-1".into(),
+            target_region: "eu-west-1".into(),
+            options: CopyOptions::default(),
+            known_copies: Default::default(),
+        };
+        let promote = spec
+            .steps()
+            .iter()
+            .position(|s| *s == Step::PromoteReplica)
+            .unwrap();
+        let mut task = Task::new(spec, 0);
+        task.apply(5, &TaskEvent::AwaitingPromote { step: promote });
+        assert!(task.ready_to_promote());
+        assert_eq!(task.state_name(), "replicating");
+        assert!(!task.state.is_finished(), "never counted as finished");
+        task.apply(
+            9,
+            &TaskEvent::PromoteConfirmed {
+                reverse_replica: true,
+            },
+        );
+        assert!(!task.ready_to_promote());
+        assert_eq!(task.state, TaskState::Queued);
+        assert_eq!(task.outputs[super::super::task::PROMOTE_CONFIRMED], "9");
+        assert_eq!(task.outputs[REVERSE_REPLICA], "yes");
+        assert!(task
+            .history
+            .last()
+            .unwrap()
+            .1
+            .contains("stopped writes in the source"));
+    }
+
+    #[test]
     fn bad_input_is_named() {
         let sql = refusal(&db("sqlserver-se", 7, false), None, "eu-west-1").unwrap();
         assert!(sql.contains("SQL Server"), "{sql}");
