@@ -91,6 +91,35 @@ pub enum Command {
     Tasks(TasksArgs),
     /// What moved where: the id map, notes, and a CloudFormation RegionMap
     Report(ReportArgs),
+    /// Databases in the window: promote a cross-region read replica
+    Db(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Promote the read replica of a source DB instance (stop writes in the source first)
+    Promote(DbPromoteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbPromoteArgs {
+    /// The source DB instance whose replica (made by `cutover copy --replica`) is promoted
+    pub source_db_id: String,
+    /// Then make a read replica back in the source region, for a fail-back that keeps the new writes
+    #[arg(long)]
+    pub reverse_replica: bool,
+    /// Writes to the source have stopped: promote now (without it, only show the replica's state)
+    #[arg(long)]
+    pub yes: bool,
+    /// Wait until the promote (and the reverse replica) is finished
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,23 +142,48 @@ pub struct CopyArgs {
     /// Restore a DB instance with this id from the copied DB snapshot
     #[arg(long, value_name = "DB_ID")]
     pub restore_as: Option<String>,
-    /// Instance class of the restored DB instance [default: the snapshot's]
-    #[arg(long, value_name = "CLASS", requires = "restore_as")]
+    /// Make a cross-region read replica of each DB instance instead of a snapshot copy; promote it with `cutover db promote`
+    #[arg(long)]
+    pub replica: bool,
+    /// Rename a target DB instance that already holds the name out of the way (asks you to type its name)
+    #[arg(long)]
+    pub replace: bool,
+    /// Instance class of the new DB instance [default: the snapshot's or the source's]
+    #[arg(long, value_name = "CLASS")]
     pub db_instance_class: Option<String>,
-    /// DB subnet group of the target for the restored instance
-    #[arg(long, value_name = "NAME", requires = "restore_as")]
+    /// DB subnet group of the target for the new instance [default: the source's, made when missing]
+    #[arg(long, value_name = "NAME")]
     pub db_subnet_group: Option<String>,
-    /// Security groups (target ids) for the restored instance
-    #[arg(
-        long,
-        value_name = "SG_ID",
-        value_delimiter = ',',
-        requires = "restore_as"
-    )]
+    /// Target subnets for a DB subnet group made by the copy (two AZs at least) [default: the copies of the source's subnets]
+    #[arg(long, value_name = "SUBNET_ID", value_delimiter = ',')]
+    pub db_subnets: Vec<String>,
+    /// No DB subnet group: AWS places the instance in the target's default VPC
+    #[arg(long, conflicts_with_all = ["db_subnet_group", "db_subnets"])]
+    pub no_db_subnet_group: bool,
+    /// Security groups (target ids) for the new instance [default: the target copies of the source's]
+    #[arg(long, value_name = "SG_ID", value_delimiter = ',')]
     pub db_security_groups: Vec<String>,
     /// Subnet AZs of a VPC clone, e.g. us-east-1a=eu-west-1b,us-east-1b=eu-west-1a [default: by position; settings: [copy] az_map]
     #[arg(long, value_name = "SRC=DST,...")]
     pub az_map: Option<String>,
+    /// DB parameter group of the target [default: a copy of the source's custom group]
+    #[arg(long, value_name = "NAME")]
+    pub db_parameter_group: Option<String>,
+    /// Option group of the target [default: a copy of the source's custom group]
+    #[arg(long, value_name = "NAME")]
+    pub db_option_group: Option<String>,
+    /// Multi-AZ for the new instance [default: as the source]
+    #[arg(long, value_name = "BOOL")]
+    pub db_multi_az: Option<bool>,
+    /// Storage type (gp3, gp2, io1, ...) [default: as the source]
+    #[arg(long, value_name = "TYPE")]
+    pub db_storage_type: Option<String>,
+    /// Days of automated backups kept [default: as the source]
+    #[arg(long, value_name = "DAYS")]
+    pub db_backup_retention: Option<i32>,
+    /// Deletion protection for the new instance [default: as the source]
+    #[arg(long, value_name = "BOOL")]
+    pub db_deletion_protection: Option<bool>,
     /// Wait until every copy is finished (otherwise return once they are started)
     #[arg(long)]
     pub wait: bool,

@@ -1,6 +1,10 @@
 //! What moved where: the id map of finished copy tasks, as markdown, JSON,
 //! and a CloudFormation `Mappings` snippet mapping AMI ids per region.
 
+mod endpoints;
+
+pub use endpoints::{endpoint_map, Endpoint};
+
 use crate::migrate::{CopyKind, Task, TaskState};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,6 +53,7 @@ pub fn moved(tasks: &[Task]) -> Vec<Moved> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     moved: &'a [Moved],
+    endpoints: Vec<Endpoint>,
     unfinished: Vec<Unfinished<'a>>,
 }
 
@@ -81,6 +86,7 @@ pub fn json(tasks: &[Task]) -> String {
         .collect();
     serde_json::to_string_pretty(&JsonReport {
         moved: &moved,
+        endpoints: endpoint_map(tasks),
         unfinished,
     })
     .unwrap_or_default()
@@ -106,6 +112,7 @@ pub fn markdown(tasks: &[Task]) -> String {
             ));
         }
     }
+    out.push_str(&endpoints::markdown(&endpoint_map(tasks)));
     let unfinished: Vec<&Task> = tasks
         .iter()
         .filter(|t| t.state != TaskState::Done)

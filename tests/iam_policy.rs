@@ -31,7 +31,14 @@ fn iam_actions(operation: &str) -> Vec<&str> {
         "s3:CreateMultipartUpload" => vec!["s3:PutObject", "s3:PutObjectTagging"],
         "s3:CompleteMultipartUpload" => vec!["s3:PutObject"],
         // Tags given at creation need the tagging permission too.
-        "rds:CreateDBSnapshot" | "rds:CopyDBSnapshot" | "rds:RestoreDBInstanceFromDBSnapshot" => {
+        "rds:CreateDBSnapshot"
+        | "rds:CopyDBSnapshot"
+        | "rds:RestoreDBInstanceFromDBSnapshot"
+        | "rds:CreateDBInstanceReadReplica"
+        | "rds:CreateDBParameterGroup"
+        | "rds:CreateDBSubnetGroup"
+        | "rds:CreateOptionGroup"
+        | "rds:CopyDBClusterSnapshot" => {
             vec![operation, "rds:AddTagsToResource"]
         }
         other => vec![other],

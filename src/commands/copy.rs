@@ -5,9 +5,7 @@ use super::tasks::{follow, print_tasks};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::journal::Journal;
-use crate::migrate::{
-    network_preview, now_ms, plan, CopyKind, CopyOptions, RestoreOptions, Scheduler, TaskState,
-};
+use crate::migrate::{network_preview, now_ms, plan, CopyKind, CopyOptions, Scheduler, TaskState};
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -57,21 +55,17 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         .iter()
         .filter_map(|id| inventory.find_source(id))
         .collect();
+    let db_flags = super::copy_db::restore_options(args)?;
     let options = CopyOptions {
         target_vpc: args.target_vpc.clone(),
         kms_key_id: args.kms_key_id.clone(),
         target_az: args.target_az.clone(),
         target_bucket: args.target_bucket.clone(),
         s3: settings.s3_tuning,
-        restore: args.restore_as.as_ref().map(|id| RestoreOptions {
-            instance_id: id.clone(),
-            instance_class: args.db_instance_class.clone(),
-            subnet_group: args.db_subnet_group.clone(),
-            security_group_ids: args.db_security_groups.clone(),
-        }),
+        restore: db_flags.clone(),
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
     };
-    let planned = plan(&selected, &inventory, &options, now_ms());
+    let mut planned = plan(&selected, &inventory, &options, now_ms());
     if !planned.refused.is_empty() {
         let why: Vec<String> = planned
             .refused
@@ -83,6 +77,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             why.join("\n")
         );
     }
+    // Databases: landing zone surveyed and bad input refused before the plan
+    // is shown; nothing is made yet.
+    let db = super::copy_db::prepare(&regions, args, &mut planned.tasks).await?;
     eprintln!(
         "Copies into {} ({} tasks):",
         inventory.target_region(),
@@ -104,6 +101,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             }
         }
     }
+    for line in &db.lines {
+        eprintln!("    {line}");
+    }
     if settings.read_only {
         if args.yes {
             anyhow::bail!("refusing to copy in --read-only mode: nothing was started");
@@ -115,6 +115,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         eprintln!("Nothing started: pass --yes to start these copies (they create resources that cost money in {}).", inventory.target_region());
         return Ok(ExitCode::SUCCESS);
     }
+    super::copy_db::confirm_replace(&db.to_replace, inventory.target_region())?;
 
     let journal = Arc::new(Journal::at(&settings.paths.journal_file));
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -1,6 +1,8 @@
 //! What each command does, on top of config, cloud and model.
 
 mod copy;
+mod copy_db;
+mod db;
 mod dns;
 mod dns_print;
 mod inventory;
@@ -25,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Copy(args)) => copy::run(&load_settings(&flags)?, &args).await,
         Some(Command::Tasks(args)) => tasks::run(&flags, &args).await,
         Some(Command::Report(args)) => tasks::report(&flags, &args),
+        Some(Command::Db(args)) => db::run(&load_settings(&flags)?, &args).await,
         Some(Command::Dns(args)) => {
             let settings = load_settings(&flags)?;
             dns::run(&settings, &args.command).await

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-fn journal_tasks(paths: &Paths) -> anyhow::Result<Vec<Task>> {
+pub(super) fn journal_tasks(paths: &Paths) -> anyhow::Result<Vec<Task>> {
     let found = replay(&paths.journal_file)?;
     for (line, why) in &found.skipped {
         eprintln!("cutover: journal line {line} skipped: {why}");

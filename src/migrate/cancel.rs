@@ -79,6 +79,16 @@ pub async fn undo(regions: &Regions, task: &Task) -> String {
             }
         }
         CopyKind::Vpc => said.extend(super::network::undo::undo(regions, task).await),
+        // A replica is not deleted behind the operator's back: it may be
+        // the only copy of writes made after a promote.
+        CopyKind::DbReplica | CopyKind::DbClusterSnapshot => {
+            for made in task.copies().into_values() {
+                said.push(format!(
+                    "{made} stays in {} (it costs money: delete it if unwanted)",
+                    regions.target.region
+                ));
+            }
+        }
         CopyKind::KeyPair | CopyKind::SecurityGroups => {
             let made: Vec<String> = task.copies().into_values().collect();
             if !made.is_empty() {

@@ -42,6 +42,15 @@ pub enum TaskEvent {
         note: String,
     },
     Done,
+    /// A read replica is in sync and waits for the operator's promote.
+    AwaitingPromote {
+        step: usize,
+    },
+    /// The operator confirmed the promote, saying writes to the source have
+    /// stopped; the time of this event is when they said so.
+    PromoteConfirmed {
+        reverse_replica: bool,
+    },
 }
 
 impl Task {
@@ -109,6 +118,28 @@ impl Task {
                 self.state = TaskState::Cancelled { note: note.clone() };
                 self.finished_ms = Some(at_ms);
                 format!("cancelled: {note}")
+            }
+            TaskEvent::AwaitingPromote { step } => {
+                self.state = TaskState::Paused { step: *step };
+                self.next_step = *step;
+                "replicating: in sync, waiting for `cutover db promote`".into()
+            }
+            TaskEvent::PromoteConfirmed { reverse_replica } => {
+                self.outputs
+                    .insert(super::task::PROMOTE_CONFIRMED.into(), at_ms.to_string());
+                if *reverse_replica {
+                    self.outputs
+                        .insert(super::task::REVERSE_REPLICA.into(), "yes".into());
+                }
+                self.state = TaskState::Queued;
+                format!(
+                    "promote confirmed: the operator stopped writes in the source{}",
+                    if *reverse_replica {
+                        "; a reverse replica follows"
+                    } else {
+                        ""
+                    }
+                )
             }
             TaskEvent::Done => {
                 self.state = TaskState::Done;

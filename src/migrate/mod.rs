@@ -3,12 +3,15 @@
 
 mod bucket;
 mod cancel;
+mod cluster;
 mod events;
 mod groups;
 mod journal_link;
 mod network;
+mod landing;
 mod plan;
 mod rds;
+mod replica;
 mod scheduler;
 mod steps;
 mod task;
@@ -17,7 +20,9 @@ mod wait;
 pub use events::TaskEvent;
 pub use journal_link::tasks_from;
 pub use network::preview::{preview as network_preview, NetworkPreview};
+pub use landing::{survey, LandingZone, Picks, Survey};
 pub use plan::{not_copyable, plan, Plan};
+pub use replica::{refusal as replica_refusal, replication_line};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
 pub use task::{

@@ -138,7 +138,10 @@ pub async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
                 ctx.spec.target_region
             )))
         }
-        None => rds::copy_db_snapshot(&ctx.regions.target, &arn, &snap, kms, &copy_tags(&snap, &ctx.spec.id)).await?,
+        None => {
+            let option_group = ctx.spec.options.restore.as_ref().and_then(|o| o.option_group.as_deref());
+            rds::copy_db_snapshot(&ctx.regions.target, &arn, &snap, kms, option_group, &copy_tags(&snap, &ctx.spec.id)).await?
+        }
     }
     r.outputs.insert("copy".into(), snap.clone());
     r.outputs.insert(format!("target:{source_id}"), snap);
@@ -157,25 +160,34 @@ pub async fn restore(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         .get("copy")
         .cloned()
         .ok_or_else(|| missing("the DB snapshot copy"))?;
-    if rds::db_instance(&ctx.regions.target, &options.instance_id)
-        .await?
-        .is_none()
-    {
+    let target = &ctx.regions.target;
+    // A name already taken is never adopted unless this task made it: an
+    // older restore must not pass for this one.
+    let (adopted, mut r) =
+        super::replica::clear_the_name(ctx, target, &options.instance_id, options.replace).await?;
+    if !adopted {
         let request = rds::Restore {
             instance_id: &options.instance_id,
             snapshot_id: &copy,
-            instance_class: options.instance_class.as_deref(),
-            subnet_group: options.subnet_group.as_deref(),
-            security_group_ids: &options.security_group_ids,
+            placement: crate::cloud::copy::rds_replica::Placement {
+                instance_class: options.instance_class.as_deref(),
+                subnet_group: options.subnet_group.as_deref(),
+                parameter_group: options.parameter_group.as_deref(),
+                option_group: options.option_group.as_deref(),
+                security_group_ids: &options.security_group_ids,
+                multi_az: options.multi_az,
+                storage_type: options.storage_type.as_deref(),
+                deletion_protection: options.deletion_protection,
+            },
+            backup_retention_days: options.backup_retention_days,
         };
         rds::restore(
-            &ctx.regions.target,
+            target,
             &request,
             &copy_tags(&ctx.spec.source_ids[0], &ctx.spec.id),
         )
         .await?;
     }
-    let mut r = StepResult::default();
     r.outputs.insert("restored".into(), options.instance_id);
     Ok(r)
 }
@@ -207,7 +219,24 @@ pub async fn wait_instance(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
         ctx.progress,
     )
     .await?;
-    Ok(StepResult::default())
+    let mut r = StepResult::default();
+    if let Some(Details::DbInstance(d)) = rds::db_instance(target, &id).await?.map(|d| d.details) {
+        if let (Some(host), Some(port)) = (d.endpoint, d.port) {
+            r.outputs
+                .insert("endpoint:target".into(), format!("{host}:{port}"));
+        }
+    }
+    if let Some(Details::DbInstance(d)) =
+        rds::db_instance(&ctx.regions.source, &ctx.spec.source_ids[0])
+            .await?
+            .map(|d| d.details)
+    {
+        if let (Some(host), Some(port)) = (d.endpoint, d.port) {
+            r.outputs
+                .insert("endpoint:source".into(), format!("{host}:{port}"));
+        }
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -184,6 +184,21 @@ impl Scheduler {
         Ok(())
     }
 
+    /// The operator confirmed that writes to the source have stopped: the
+    /// replica task goes on to promote (and, if asked, the reverse replica).
+    pub fn promote(&self, id: &str, reverse_replica: bool) -> Result<(), String> {
+        let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
+        if !task.ready_to_promote() {
+            return Err(format!(
+                "task {id} is {}, not a read replica waiting for its promote",
+                task.state_name()
+            ));
+        }
+        self.record(id, TaskEvent::PromoteConfirmed { reverse_replica })?;
+        self.spawn(id.to_string());
+        Ok(())
+    }
+
     /// Runs a failed task again from the step that failed.
     pub fn retry(&self, id: &str) -> Result<(), String> {
         match self.task(id).map(|t| t.state) {
@@ -266,7 +281,10 @@ impl Scheduler {
         let semaphore = match task.spec.kind {
             CopyKind::Image => &self.inner.images,
             CopyKind::Volume | CopyKind::Snapshot => &self.inner.snapshots,
-            CopyKind::DbInstance | CopyKind::DbSnapshot => &self.inner.db,
+            CopyKind::DbInstance
+            | CopyKind::DbSnapshot
+            | CopyKind::DbReplica
+            | CopyKind::DbClusterSnapshot => &self.inner.db,
             CopyKind::KeyPair | CopyKind::SecurityGroups | CopyKind::Bucket | CopyKind::Vpc => {
                 &self.inner.other
             }
@@ -290,6 +308,12 @@ impl Scheduler {
                     return;
                 }
                 Control::Run => {}
+            }
+            if step == super::task::Step::PromoteReplica
+                && !task.outputs.contains_key(super::task::PROMOTE_CONFIRMED)
+            {
+                let _ = self.record(id, TaskEvent::AwaitingPromote { step: index });
+                return;
             }
             if let Err(e) = self.record(id, TaskEvent::StepStarted { step: index }) {
                 tracing::error!(task = id, error = %e, "journal write failed, task stopped");

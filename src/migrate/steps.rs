@@ -233,6 +233,15 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         | Step::CreateRouteTables
         | Step::CopyNetworkAcls
         | Step::CreateEndpoints => super::network::run(ctx, step).await,
+        Step::MakeLandingZone => super::landing::make(ctx).await,
+        Step::CreateReplica => super::replica::create(ctx).await,
+        Step::WaitReplica => super::replica::wait(ctx).await,
+        Step::PromoteReplica => super::replica::promote(ctx).await,
+        Step::WaitPromoted => super::replica::wait_promoted(ctx).await,
+        Step::ReverseReplica => super::replica::reverse(ctx).await,
+        Step::WaitReverseReplica => super::replica::wait_reverse(ctx).await,
+        Step::CopyDbClusterSnapshot => super::cluster::copy(ctx).await,
+        Step::WaitDbClusterCopy => super::cluster::wait(ctx).await,
     }
 }
 

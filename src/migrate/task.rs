@@ -26,6 +26,11 @@ pub enum CopyKind {
     DbSnapshot,
     /// Clone a VPC's skeleton (and the groups selected with it).
     Vpc,
+    /// A cross-region read replica of a DB instance, kept in sync until the
+    /// operator promotes it (`cutover db promote`).
+    DbReplica,
+    /// Copy a manual Aurora DB cluster snapshot.
+    DbClusterSnapshot,
 }
 
 impl CopyKind {
@@ -40,6 +45,8 @@ impl CopyKind {
             CopyKind::DbInstance => "DB instance copy",
             CopyKind::DbSnapshot => "DB snapshot copy",
             CopyKind::Vpc => "network clone",
+            CopyKind::DbReplica => "DB read replica",
+            CopyKind::DbClusterSnapshot => "DB cluster snapshot copy",
         }
     }
 }
@@ -90,7 +97,9 @@ impl Default for S3Tuning {
     }
 }
 
-/// A DB instance made from the copied snapshot in the target.
+/// A DB instance made in the target: restored from the copied snapshot,
+/// or (for a `DbReplica` task) the read replica. Unset settings are AWS's
+/// defaults (for a restore, mostly the snapshot's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreOptions {
     pub instance_id: String,
@@ -98,6 +107,25 @@ pub struct RestoreOptions {
     pub subnet_group: Option<String>,
     #[serde(default)]
     pub security_group_ids: Vec<String>,
+    /// Rename an instance already holding `instance_id` out of the way
+    /// (the operator typed its name to confirm).
+    #[serde(default)]
+    pub replace: bool,
+    #[serde(default)]
+    pub parameter_group: Option<String>,
+    #[serde(default)]
+    pub option_group: Option<String>,
+    #[serde(default)]
+    pub multi_az: Option<bool>,
+    #[serde(default)]
+    pub storage_type: Option<String>,
+    #[serde(default)]
+    pub backup_retention_days: Option<i32>,
+    #[serde(default)]
+    pub deletion_protection: Option<bool>,
+    /// What the copy makes in the target first, when missing.
+    #[serde(default)]
+    pub landing: Option<super::landing::LandingZone>,
 }
 
 /// Progress of a long object copy.
@@ -165,6 +193,16 @@ pub enum Step {
     CreateRouteTables,
     CopyNetworkAcls,
     CreateEndpoints,
+    MakeLandingZone,
+    CreateReplica,
+    WaitReplica,
+    /// Gated: runs only once the operator confirmed the promote.
+    PromoteReplica,
+    WaitPromoted,
+    ReverseReplica,
+    WaitReverseReplica,
+    CopyDbClusterSnapshot,
+    WaitDbClusterCopy,
 }
 
 impl Step {
@@ -199,6 +237,15 @@ impl Step {
             Step::CreateRouteTables => "create the route tables",
             Step::CopyNetworkAcls => "copy the network ACLs",
             Step::CreateEndpoints => "create the gateway endpoints",
+            Step::MakeLandingZone => "make the DB landing zone",
+            Step::CreateReplica => "create the read replica",
+            Step::WaitReplica => "wait for the read replica",
+            Step::PromoteReplica => "promote the read replica",
+            Step::WaitPromoted => "wait for the promoted instance",
+            Step::ReverseReplica => "create the reverse replica in the source",
+            Step::WaitReverseReplica => "wait for the reverse replica",
+            Step::CopyDbClusterSnapshot => "copy the DB cluster snapshot",
+            Step::WaitDbClusterCopy => "wait for the DB cluster snapshot copy",
         }
     }
 
@@ -212,6 +259,10 @@ impl Step {
                 | Step::WaitDbSnapshot
                 | Step::WaitDbCopy
                 | Step::WaitDb
+                | Step::WaitReplica
+                | Step::WaitPromoted
+                | Step::WaitReverseReplica
+                | Step::WaitDbClusterCopy
         )
     }
 }
@@ -243,13 +294,18 @@ impl TaskSpec {
             CopyKind::SecurityGroups => vec![CreateGroups, AddRules],
             CopyKind::Bucket => vec![CreateBucket, CarrySettings, CopyObjects, VerifyObjects],
             CopyKind::DbInstance | CopyKind::DbSnapshot => {
-                let mut steps = match self.kind {
-                    CopyKind::DbInstance => {
-                        vec![SnapshotDb, WaitDbSnapshot, CopyDbSnapshot, WaitDbCopy]
-                    }
-                    _ => vec![CopyDbSnapshot, WaitDbCopy],
+                let restore = self.options.restore.as_ref();
+                // The landing zone comes first: the snapshot copy names its
+                // option group.
+                let mut steps = match restore.and_then(|r| r.landing.as_ref()) {
+                    Some(_) => vec![MakeLandingZone],
+                    None => vec![],
                 };
-                if self.options.restore.is_some() {
+                if self.kind == CopyKind::DbInstance {
+                    steps.extend([SnapshotDb, WaitDbSnapshot]);
+                }
+                steps.extend([CopyDbSnapshot, WaitDbCopy]);
+                if restore.is_some() {
                     steps.extend([RestoreDb, WaitDb]);
                 }
                 steps
@@ -270,6 +326,17 @@ impl TaskSpec {
                 }
                 steps
             }
+            // The reverse steps do nothing unless the promote asked for them.
+            CopyKind::DbReplica => vec![
+                MakeLandingZone,
+                CreateReplica,
+                WaitReplica,
+                PromoteReplica,
+                WaitPromoted,
+                ReverseReplica,
+                WaitReverseReplica,
+            ],
+            CopyKind::DbClusterSnapshot => vec![CopyDbClusterSnapshot, WaitDbClusterCopy],
         }
     }
 
@@ -338,6 +405,11 @@ impl TaskState {
     }
 }
 
+/// Output set when the operator confirmed a replica's promote (ms).
+pub const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
+/// Output set when the promote asked for a reverse replica in the source.
+pub const REVERSE_REPLICA: &str = "reverse_replica";
+
 /// A task as the tasks pane and the report see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
@@ -394,10 +466,21 @@ impl Task {
     /// The state in the operator's words: "done with warnings" when the
     /// task finished but left something out.
     pub fn state_name(&self) -> &'static str {
+        if self.ready_to_promote() {
+            return "replicating";
+        }
         match self.state {
             TaskState::Done if !self.warnings.is_empty() => "done with warnings",
             ref other => other.name(),
         }
+    }
+
+    /// A read replica in sync, waiting for the operator's promote: counted
+    /// as "ready to promote", never as done.
+    pub fn ready_to_promote(&self) -> bool {
+        matches!(self.state, TaskState::Paused { .. })
+            && self.current_step() == Some(Step::PromoteReplica)
+            && !self.outputs.contains_key(PROMOTE_CONFIRMED)
     }
 
     pub fn current_step(&self) -> Option<Step> {

@@ -69,6 +69,8 @@ pub struct Tally {
     pub done: usize,
     pub failed: usize,
     pub cancelled: usize,
+    /// Read replicas in sync, waiting for `cutover db promote`.
+    pub ready_to_promote: usize,
 }
 
 impl TaskBoard {
@@ -133,6 +135,7 @@ impl TaskBoard {
             match task.state {
                 TaskState::Running { .. } => t.running += 1,
                 TaskState::Queued => t.queued += 1,
+                TaskState::Paused { .. } if task.ready_to_promote() => t.ready_to_promote += 1,
                 TaskState::Paused { .. } => t.paused += 1,
                 TaskState::Done => t.done += 1,
                 TaskState::Failed { .. } => t.failed += 1,

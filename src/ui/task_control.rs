@@ -203,5 +203,7 @@ fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
         CopyKind::Bucket => vec![Kind::Bucket],
         CopyKind::DbInstance | CopyKind::DbSnapshot => vec![Kind::DbSnapshot, Kind::DbInstance],
         CopyKind::Vpc => vec![Kind::Vpc, Kind::Subnet, Kind::SecurityGroup],
+        CopyKind::DbReplica => vec![Kind::DbInstance],
+        CopyKind::DbClusterSnapshot => vec![],
     }
 }

@@ -7,6 +7,8 @@ pub mod key_pair;
 pub mod network;
 pub mod objects;
 pub mod rds;
+pub mod rds_landing;
+pub mod rds_replica;
 pub mod security_group;
 pub mod snapshot;
 

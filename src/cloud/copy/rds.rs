@@ -68,6 +68,7 @@ pub async fn copy_db_snapshot(
     source_arn: &str,
     new_id: &str,
     kms_key_id: Option<&str>,
+    option_group: Option<&str>,
     tag_pairs: &[(&str, &str)],
 ) -> Result<(), CloudError> {
     target
@@ -76,6 +77,7 @@ pub async fn copy_db_snapshot(
         .source_db_snapshot_identifier(source_arn)
         .target_db_snapshot_identifier(new_id)
         .set_kms_key_id(kms_key_id.map(str::to_string))
+        .set_option_group_name(option_group.map(str::to_string))
         .copy_tags(true)
         .set_tags(Some(tags(tag_pairs)))
         .send()
@@ -87,9 +89,8 @@ pub async fn copy_db_snapshot(
 pub struct Restore<'a> {
     pub instance_id: &'a str,
     pub snapshot_id: &'a str,
-    pub instance_class: Option<&'a str>,
-    pub subnet_group: Option<&'a str>,
-    pub security_group_ids: &'a [String],
+    pub placement: super::rds_replica::Placement<'a>,
+    pub backup_retention_days: Option<i32>,
 }
 
 pub async fn restore(
@@ -97,16 +98,24 @@ pub async fn restore(
     r: &Restore<'_>,
     tag_pairs: &[(&str, &str)],
 ) -> Result<(), CloudError> {
+    let p = &r.placement;
+    let text = |v: Option<&str>| v.map(str::to_string);
     target
         .rds
         .restore_db_instance_from_db_snapshot()
         .db_instance_identifier(r.instance_id)
         .db_snapshot_identifier(r.snapshot_id)
-        .set_db_instance_class(r.instance_class.map(str::to_string))
-        .set_db_subnet_group_name(r.subnet_group.map(str::to_string))
+        .set_db_instance_class(text(p.instance_class))
+        .set_db_subnet_group_name(text(p.subnet_group))
+        .set_db_parameter_group_name(text(p.parameter_group))
+        .set_option_group_name(text(p.option_group))
         .set_vpc_security_group_ids(
-            (!r.security_group_ids.is_empty()).then(|| r.security_group_ids.to_vec()),
+            (!p.security_group_ids.is_empty()).then(|| p.security_group_ids.to_vec()),
         )
+        .set_multi_az(p.multi_az)
+        .set_storage_type(text(p.storage_type))
+        .set_deletion_protection(p.deletion_protection)
+        .set_backup_retention_period(r.backup_retention_days)
         .set_tags(Some(tags(tag_pairs)))
         .send()
         .await

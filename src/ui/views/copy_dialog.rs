@@ -47,6 +47,11 @@ fn made(spec: &TaskSpec) -> String {
             Some(r) => format!("a DB snapshot copy, restored as {}{kms}", r.instance_id),
             None => format!("a DB snapshot copy{kms}"),
         },
+        CopyKind::DbReplica => match &o.restore {
+            Some(r) => format!("a cross-region read replica {}{kms}", r.instance_id),
+            None => format!("a cross-region read replica{kms}"),
+        },
+        CopyKind::DbClusterSnapshot => format!("a DB cluster snapshot copy{kms}"),
     }
 }
 

@@ -140,6 +140,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         " Copy tasks · {} running · {} queued · {} done · {} failed ",
         tally.running, tally.queued, tally.done, tally.failed
     );
+    if tally.ready_to_promote > 0 {
+        summary.push_str(&format!("· {} ready to promote ", tally.ready_to_promote));
+    }
     if tally.paused + tally.cancelled > 0 {
         summary.push_str(&format!(
             "· {} paused · {} cancelled ",
