@@ -108,7 +108,9 @@ pub async fn bucket(c: &Clients, name: &str, objects: usize, big_mib: Option<usi
         c.s3.put_object()
             .bucket(name)
             .key(format!("objects/{i:04}.txt"))
-            .body(ByteStream::from(format!("object {i} of {name}").into_bytes()))
+            .body(ByteStream::from(
+                format!("object {i} of {name}").into_bytes(),
+            ))
             .send()
     });
     let results: Vec<_> = puts.buffer_unordered(16).collect().await;

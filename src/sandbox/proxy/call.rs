@@ -82,7 +82,7 @@ fn s3_action(req: &Request) -> String {
         "PUT" if has("tagging") => "PutTagging",
         "PUT" if copy => "CopyObject",
         "PUT" if req.path.trim_start_matches('/').contains('/') => "PutObject",
-        "PUT" => "CreateBucket",
+        "PUT" if query.is_empty() => "CreateBucket",
         "GET" if has("uploads") => "ListMultipartUploads",
         _ => return format!("{} {}", req.method, req.path),
     };

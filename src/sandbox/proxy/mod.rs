@@ -47,11 +47,18 @@ pub struct Seen {
     pub status: u16,
 }
 
+type CallFilter = Box<dyn Fn(&Call) -> bool + Send + Sync>;
+
 struct Shared {
     upstream: SocketAddr,
     pace: Pace,
     faults: Faults,
     seen: Mutex<Vec<Seen>>,
+    /// Answers to calls this matches are withheld (after AWS acted) until
+    /// released: a crash test kills the client while one is held.
+    hold: Mutex<Option<CallFilter>>,
+    held: std::sync::atomic::AtomicUsize,
+    released: tokio::sync::Notify,
 }
 
 /// The running proxy; stops when dropped.
@@ -82,6 +89,9 @@ impl Proxy {
             pace: Pace::new(options.pace),
             faults: Faults::new(options.faults, options.seed),
             seen: Mutex::default(),
+            hold: Mutex::default(),
+            held: Default::default(),
+            released: tokio::sync::Notify::new(),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -122,6 +132,24 @@ impl Proxy {
     /// Every request handled so far, in the order answered.
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// From now on, answers to matching calls are withheld once moto has
+    /// acted on them, until `release`: the change is made, the client has
+    /// not heard. A test kills the client while one is held.
+    pub fn hold_answers(&self, matches: impl Fn(&Call) -> bool + Send + Sync + 'static) {
+        *self.shared.hold.lock().unwrap() = Some(Box::new(matches));
+    }
+
+    /// Answers withheld so far.
+    pub fn held(&self) -> usize {
+        self.shared.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Stops holding and sends the withheld answers (to whoever still listens).
+    pub fn release(&self) {
+        *self.shared.hold.lock().unwrap() = None;
+        self.shared.released.notify_waiters();
     }
 
     /// How many requests so far matched.
@@ -196,6 +224,7 @@ async fn serve(mut conn: TcpStream, shared: Arc<Shared>) {
             Some(Fault::LostAnswer) | None => answer_from_moto(&shared, &call, &req).await,
         };
         note(answer.status);
+        hold_if_asked(&shared, &call).await;
         if fault == Some(Fault::LostAnswer) {
             return reset(conn);
         }
@@ -203,6 +232,30 @@ async fn serve(mut conn: TcpStream, shared: Arc<Shared>) {
         if write_response(&mut conn, &answer, to_head).await.is_err() || req.wants_close() {
             return;
         }
+    }
+}
+
+async fn hold_if_asked(shared: &Shared, call: &Call) {
+    let holding = |shared: &Shared| {
+        shared
+            .hold
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_some_and(|m| m(call))
+    };
+    if !holding(shared) {
+        return;
+    }
+    shared
+        .held
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    loop {
+        let released = shared.released.notified();
+        if !holding(shared) {
+            return;
+        }
+        released.await;
     }
 }
 
