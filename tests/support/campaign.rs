@@ -194,6 +194,12 @@ impl Campaign {
         self.command(&args)
     }
 
+    fn arm(&self, point: &KillPoint) {
+        if let KillPoint::Held(action) = *point {
+            self.proxy.hold_answers(move |call| call.action == action);
+        }
+    }
+
     fn resume(&self) -> Child {
         self.command(&["tasks", "--wait"])
     }
@@ -202,17 +208,25 @@ impl Campaign {
     /// (a run that ends first is not killed), and a last resume to the end.
     pub fn run(&self, points: &[KillPoint]) -> usize {
         let mut kills = 0;
+        // A first hold is armed before the copy starts: its task may make
+        // the call before the test sees the journal.
+        let mut held = self.proxy.held();
+        if let Some(first) = points.first() {
+            self.arm(first);
+        }
         let mut child = self.copy();
         // The copy reads both estates first, then journals its tasks one by
         // one: kills count from the last of them. (A kill between them
         // leaves the rest unjournaled: `cutover copy` again starts them.)
         let tasks = self.sources.ids().len();
-        wait_for(&mut child, || created(&self.journal()) >= tasks);
-        for point in points {
+        wait_for(&mut child, || {
+            created(&self.journal()) >= tasks || self.proxy.held() > held
+        });
+        for (i, point) in points.iter().enumerate() {
             let (requests, journal) = (self.proxy.seen().len(), lines(&self.journal()));
-            let held = self.proxy.held();
-            if let KillPoint::Held(action) = *point {
-                self.proxy.hold_answers(move |call| call.action == action);
+            if i > 0 {
+                held = self.proxy.held();
+                self.arm(point);
             }
             let reached = wait_for(&mut child, || match *point {
                 KillPoint::Requests(n) => self.proxy.seen().len() >= requests + n,
@@ -306,8 +320,41 @@ impl Campaign {
     }
 }
 
-/// Kill points drawn from a seed: mostly after some requests (mid-call),
-/// sometimes right after a journal line (between steps).
+fn paced_a_second() -> PaceFaults {
+    PaceFaults {
+        pace: Duration::from_secs(1),
+        ..Default::default()
+    }
+}
+
+/// No resources: a mix names only what it copies.
+pub const NOTHING: Mix = Mix {
+    objects: 0,
+    image: false,
+    snapshots: 0,
+    group: false,
+    db_snapshot: false,
+};
+
+/// One kill when the answer to `action` is held, resumes, and checks.
+pub async fn lost_answer(action: &'static str, mix: Mix) -> Findings {
+    let campaign = Campaign::new(paced_a_second(), mix).await;
+    let kills = tokio::task::block_in_place(|| campaign.run(&[KillPoint::Held(action)]));
+    let calls: std::collections::BTreeSet<String> = campaign
+        .proxy
+        .seen()
+        .iter()
+        .map(|r| format!("{} {}", r.call.service, r.call.action))
+        .collect();
+    assert_eq!(
+        kills, 1,
+        "killed while the {action} answer was held; calls: {calls:?}"
+    );
+    let found = campaign.check().await;
+    eprintln!("{action}: {found:#?}");
+    found
+}
+
 /// Kill points drawn from a seed: after some requests (mid-call), right
 /// after a journal line (between steps), or with a create's answer lost.
 pub fn kill_points(seed: u64, n: usize) -> Vec<KillPoint> {
@@ -320,10 +367,12 @@ pub fn kill_points(seed: u64, n: usize) -> Vec<KillPoint> {
         "CompleteMultipartUpload",
     ];
     let mut rng = SplitMix64::new(seed);
+    // The first never holds: a hold can fire before every task is
+    // journaled, and the kill would then lose the rest (see `run`).
     (0..n)
-        .map(|_| match rng.next_u64() % 5 {
-            0 => KillPoint::JournalLines(1 + (rng.next_u64() % 3) as usize),
-            1 => KillPoint::Held(CREATES[(rng.next_u64() % 6) as usize]),
+        .map(|i| match rng.next_u64() % 5 {
+            1 if i > 0 => KillPoint::Held(CREATES[(rng.next_u64() % 6) as usize]),
+            0 | 1 => KillPoint::JournalLines(1 + (rng.next_u64() % 3) as usize),
             _ => KillPoint::Requests(1 + (rng.next_u64() % 80) as usize),
         })
         .collect()

@@ -66,7 +66,12 @@ fn route53_action(method: &str, path: &str) -> String {
 
 /// The S3 calls a copy makes, by name; others as method and path.
 fn s3_action(req: &Request) -> String {
-    let query = req.path.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+    // Path-style: /bucket/ or /bucket/key (the SDK ends a bucket's path with /).
+    let key = path
+        .trim_start_matches('/')
+        .split_once('/')
+        .map_or("", |(_, key)| key);
     let has = |p: &str| {
         query
             .split('&')
@@ -81,7 +86,7 @@ fn s3_action(req: &Request) -> String {
         "PUT" if has("partNumber") => "UploadPart",
         "PUT" if has("tagging") => "PutTagging",
         "PUT" if copy => "CopyObject",
-        "PUT" if req.path.trim_start_matches('/').contains('/') => "PutObject",
+        "PUT" if !key.is_empty() => "PutObject",
         "PUT" if query.is_empty() => "CreateBucket",
         "GET" if has("uploads") => "ListMultipartUploads",
         _ => return format!("{} {}", req.method, req.path),
@@ -131,6 +136,13 @@ mod tests {
             "",
         ));
         assert_eq!(part.action, "UploadPartCopy");
+        let s3 = |method: &str, path: &str| {
+            Call::of(&req(method, path, &[("authorization", S3)], "")).action
+        };
+        assert_eq!(s3("PUT", "/b/"), "CreateBucket");
+        assert_eq!(s3("PUT", "/b"), "CreateBucket");
+        assert_eq!(s3("PUT", "/b/?versioning"), "PUT /b/?versioning");
+        assert_eq!(s3("PUT", "/b/k/1?x-id=PutObject"), "PutObject");
         let moto = Call::of(&req("POST", "/moto-api/reset", &[], ""));
         assert!(!moto.is_aws());
         assert_eq!(
