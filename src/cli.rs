@@ -242,9 +242,34 @@ pub struct SandboxArgs {
     /// Objects to put in the sandbox's buckets (all buckets together)
     #[arg(long, default_value_t = 2400)]
     pub objects: usize,
-    /// Port for moto_server [default: a free one]
+    /// Port the sandbox serves on (the pacing proxy's when --pace or --faults is on) [default: a free one]
     #[arg(long)]
     pub port: Option<u16>,
+    /// Seconds that copies, images and DNS changes stay in progress, as on AWS (0: done at once)
+    #[arg(long, value_name = "SECONDS", default_value_t = 8.0, value_parser = parse_pace)]
+    pub pace: f64,
+    /// Share of requests (0 to 1) answered as AWS under stress: throttling, 500s, delays, resets
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub faults: f64,
+    /// Seed of the faults, to repeat a run [default: from the clock, printed]
+    #[arg(long, value_name = "N")]
+    pub faults_seed: Option<u64>,
+}
+
+fn parse_pace(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(n) if (0.0..=3600.0).contains(&n) => Ok(n),
+        _ => Err(format!("{s} is not a pace: give seconds from 0 to 3600")),
+    }
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(n) if (0.0..=1.0).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{s} is not a rate: give a share from 0 to 1, e.g. 0.2"
+        )),
+    }
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {

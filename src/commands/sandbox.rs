@@ -4,21 +4,44 @@
 use crate::cli::SandboxArgs;
 use crate::cloud::seed::{seed, Estate};
 use crate::config::{AwsEnv, FlagSettings, Settings};
-use crate::sandbox::MotoServer;
+use crate::sandbox::{MotoServer, PaceFaults, Proxy};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
     let estate = Estate::sandbox();
     let started = Instant::now();
-    let port = args.port;
-    let server = tokio::task::spawn_blocking(move || MotoServer::start(port))
+    let paced = PaceFaults {
+        pace: Duration::from_secs_f64(args.pace),
+        faults: args.faults,
+        seed: args.faults_seed.unwrap_or_else(clock_seed),
+    };
+    // --port names where the sandbox is served: the proxy's port when it runs.
+    let moto_port = if paced.is_on() { None } else { args.port };
+    let server = tokio::task::spawn_blocking(move || MotoServer::start(moto_port))
         .await?
         .map_err(anyhow::Error::msg)?;
     eprintln!("sandbox: moto_server on {}", server.endpoint());
+    let proxy = if paced.is_on() {
+        let proxy = Proxy::start(&server.endpoint(), args.port, paced.clone())
+            .map_err(anyhow::Error::msg)?;
+        eprintln!("sandbox: {} on {}", describe(&paced), proxy.endpoint());
+        Some(proxy)
+    } else {
+        None
+    };
+    let endpoint = proxy
+        .as_ref()
+        .map_or_else(|| server.endpoint(), |p| p.endpoint().to_string());
 
-    let settings = sandbox_settings(flags, &estate, &server.endpoint())?;
-    let regions = super::connect(&settings).await?;
+    let settings = sandbox_settings(flags, &estate, &endpoint)?;
+    // Seeding goes to moto directly: the estate exists already, it is not
+    // being made, and a fault must not leave it half seeded.
+    let mut direct = settings.clone();
+    for spec in [&mut direct.source, &mut direct.target] {
+        spec.endpoint_url = Some(server.endpoint());
+    }
+    let regions = super::connect(&direct).await?;
     let seeded = seed(&regions, &estate, args.objects, &|stage| {
         eprintln!("sandbox: seeding {stage}…")
     })
@@ -31,16 +54,41 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
         started.elapsed().as_secs_f64()
     );
     if args.serve {
-        print_how_to_use(&server, &estate);
+        print_how_to_use(&endpoint, &estate);
         tokio::signal::ctrl_c().await?;
         eprintln!("sandbox: stopping moto_server");
+        drop(proxy);
         let _ = std::fs::remove_dir_all(sandbox_data_dir());
         return Ok(ExitCode::SUCCESS);
     }
     let code = super::cockpit(settings, true).await;
+    drop(proxy);
     drop(server);
     let _ = std::fs::remove_dir_all(sandbox_data_dir());
     code
+}
+
+/// A seed that differs per run; printed so that a run can be repeated.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1)
+}
+
+fn describe(paced: &PaceFaults) -> String {
+    let mut what = vec![format!(
+        "pacing proxy (in progress for {} s",
+        paced.pace.as_secs_f64()
+    )];
+    if paced.faults > 0.0 {
+        what.push(format!(
+            "faults on {:.0}% of requests, repeat with --faults-seed {}",
+            paced.faults * 100.0,
+            paced.seed
+        ));
+    }
+    what.join("; ") + ")"
 }
 
 /// The user's settings file still gives keys and colours; regions, endpoint
@@ -82,7 +130,7 @@ fn sandbox_data_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("cutover-sandbox-{}", std::process::id()))
 }
 
-fn print_how_to_use(server: &MotoServer, estate: &Estate) {
+fn print_how_to_use(endpoint: &str, estate: &Estate) {
     println!("The sandbox estate is up. In another terminal:");
     println!();
     let keys = crate::sandbox::sandbox_keys();
@@ -90,7 +138,7 @@ fn print_how_to_use(server: &MotoServer, estate: &Estate) {
         "  export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
         keys.access_key_id, keys.secret_access_key
     );
-    println!("  export AWS_ENDPOINT_URL={}", server.endpoint());
+    println!("  export AWS_ENDPOINT_URL={endpoint}");
     // The journal lives in the data dir: keep the sandbox's apart from yours.
     println!("  export XDG_DATA_HOME={}", sandbox_data_dir().display());
     println!(

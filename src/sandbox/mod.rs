@@ -2,8 +2,10 @@
 //! estate of assets/sandbox/estate.toml, seeded through the AWS API.
 
 mod moto;
+pub mod proxy;
 
 pub use moto::{MotoServer, INSTALL_HINT};
+pub use proxy::{PaceFaults, Proxy};
 
 /// The keys sandbox requests are signed with. Not secrets: moto accepts
 /// any, and a user's real keys must never be sent to an emulator.
