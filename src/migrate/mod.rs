@@ -14,7 +14,7 @@ mod task;
 mod wait;
 
 pub use events::TaskEvent;
-pub use journal_link::tasks_from;
+pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use plan::{not_copyable, plan, Plan};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
