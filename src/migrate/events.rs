@@ -38,6 +38,11 @@ pub enum TaskEvent {
         error: String,
     },
     Retried,
+    /// The operator changed the task's options before it runs again.
+    Edited {
+        spec: Box<TaskSpec>,
+        change: String,
+    },
     Cancelled {
         note: String,
     },
@@ -104,6 +109,10 @@ impl Task {
                     self.next_step + 1,
                     label(self.next_step)
                 )
+            }
+            TaskEvent::Edited { spec, change } => {
+                self.spec = (**spec).clone();
+                format!("changed: {change}")
             }
             TaskEvent::Cancelled { note } => {
                 self.state = TaskState::Cancelled { note: note.clone() };

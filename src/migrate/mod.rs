@@ -3,6 +3,7 @@
 
 mod bucket;
 mod cancel;
+pub mod edit;
 mod events;
 mod groups;
 mod journal_link;

@@ -212,6 +212,32 @@ impl Scheduler {
         }
     }
 
+    /// Changes a failed or paused task's options (see `edit::set_option`)
+    /// before it runs again.
+    pub fn edit(&self, id: &str, spec: TaskSpec, change: String) -> Result<(), String> {
+        match self.task(id).map(|t| t.state) {
+            Some(TaskState::Failed { .. } | TaskState::Paused { .. }) => {}
+            Some(other) => {
+                return Err(format!(
+                    "task {id} is {}: only failed or paused tasks can be changed",
+                    other.name()
+                ))
+            }
+            None => return Err(format!("no task {id}")),
+        }
+        if spec.id != id {
+            return Err(format!("task {id} cannot become task {}", spec.id));
+        }
+        self.record(
+            id,
+            TaskEvent::Edited {
+                spec: Box::new(spec),
+                change,
+            },
+        )
+        .map(|_| ())
+    }
+
     /// Until no task is queued or running.
     pub async fn settled(&self) {
         loop {
