@@ -62,6 +62,28 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
         Some(which) => to_retry(&tasks, which)?,
         None => Vec::new(),
     };
+    // Every change is checked before anything runs: bad input half-applies nothing.
+    let mut edits = Vec::new();
+    for id in &retried {
+        if args.set.is_empty() {
+            continue;
+        }
+        let mut spec = tasks
+            .iter()
+            .find(|t| &t.spec.id == id)
+            .expect("to_retry names known tasks")
+            .spec
+            .clone();
+        let mut changes = Vec::new();
+        for setting in &args.set {
+            let (key, value) = parse_setting(setting).map_err(anyhow::Error::msg)?;
+            changes.push(
+                set_option(&mut spec, &key, &value)
+                    .map_err(|e| anyhow::anyhow!("task {id}: {e}"))?,
+            );
+        }
+        edits.push((id.clone(), spec, changes.join(", ")));
+    }
     if ids.is_empty() && retried.is_empty() {
         print_tasks(&tasks, args.output)?;
         return Ok(ExitCode::SUCCESS);
@@ -75,21 +97,12 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
     for task in tasks {
         scheduler.restore(task);
     }
+    for (id, spec, change) in edits {
+        scheduler
+            .edit(&id, spec, change)
+            .map_err(anyhow::Error::msg)?;
+    }
     for id in &retried {
-        if !args.set.is_empty() {
-            let mut spec = scheduler.task(id).expect("restored above").spec;
-            let mut changes = Vec::new();
-            for setting in &args.set {
-                let (key, value) = parse_setting(setting).map_err(anyhow::Error::msg)?;
-                changes.push(
-                    set_option(&mut spec, &key, &value)
-                        .map_err(|e| anyhow::anyhow!("task {id}: {e}"))?,
-                );
-            }
-            scheduler
-                .edit(id, spec, changes.join(", "))
-                .map_err(anyhow::Error::msg)?;
-        }
         scheduler.retry(id).map_err(anyhow::Error::msg)?;
         eprintln!("retrying {id}");
         ids.push(id.clone());
