@@ -316,3 +316,68 @@ async fn failed_tasks_stop_the_wait_and_retry_with_changed_options() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no task nope"), "{}", stderr(&o));
 }
+
+/// Writes the first `left` lines, then fails as a full disk does.
+struct FillingJournal(std::sync::atomic::AtomicUsize);
+
+impl TaskJournal for FillingJournal {
+    fn record(&self, _: &str, _: u64, _: &TaskEvent) -> Result<(), String> {
+        let left = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        if left == 0 {
+            return Err("cannot write the journal: No space left on device (os error 28)".into());
+        }
+        self.0.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_journal_that_fills_up_stops_the_task_instead_of_hanging() {
+    let r = regions().await;
+    let snap = own_snapshot(&r).await;
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    // Created and the first StepStarted are written; StepDone is not.
+    let journal = std::sync::Arc::new(FillingJournal(2.into()));
+    let s = cutover::migrate::Scheduler::new(r.clone(), journal, Default::default(), tx);
+    let task = spec("lock-full", CopyKind::Snapshot, &snap, PAIR);
+    s.submit(task).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(60), s.settled())
+        .await
+        .expect("the wait ends");
+    match s.task("lock-full").unwrap().state {
+        cutover::migrate::TaskState::Failed { error, .. } => {
+            assert!(error.contains("journal cannot be written"), "{error}");
+            assert!(error.contains("No space left"), "{error}");
+        }
+        other => panic!("expected failed, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_task_that_panics_fails_with_its_message() {
+    let home = tempfile::tempdir().unwrap();
+    // A hostile (or hand-edited) journal line: a copy of nothing.
+    let mut hostile = spec("lock-panic", CopyKind::Snapshot, "x", PAIR);
+    hostile.source_ids.clear();
+    journal_unfinished(home.path(), &hostile);
+    let mut child = cutover(home.path(), PAIR, &["tasks", "--wait"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`tasks --wait` hangs on a task that panicked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cutover hit a bug in this task"),
+        "{}",
+        stderr(&o)
+    );
+}
