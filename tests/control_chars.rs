@@ -74,3 +74,50 @@ async fn a_key_with_control_characters_copies() {
         assert_eq!(&body[..], key.as_bytes());
     }
 }
+
+#[tokio::test]
+async fn a_tag_with_a_newline_cannot_forge_an_inventory_row() {
+    let r = regions_at(&seeded().server.endpoint(), sandbox_keys()).await;
+    let forged = format!("vol-forged{}", std::process::id());
+    let name = format!("evil\nus-east-1  volume  {forged}\u{202e}");
+    r.source
+        .ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(1)
+        .tag_specifications(
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::Volume)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("Name")
+                        .value(&name)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let o = common::cutover_command(home.path())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+        .env("AWS_ENDPOINT_URL", seeded().server.endpoint())
+        .args(["--source", "us-east-1", "--target", "eu-west-1"])
+        .args(["inventory", "--kinds", "volume"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("evil\\nus-east-1  volume  {forged}\\u{{202e}}")),
+        "{out}"
+    );
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with("us-east-1  volume  vol-forged")),
+        "a forged row: {out}"
+    );
+    assert!(!out.contains('\u{202e}'));
+}

@@ -5,6 +5,7 @@ use crate::config::{AwsEnv, FlagSettings, Paths, Settings};
 use crate::journal::replay;
 use crate::migrate::edit::{parse_setting, set_option};
 use crate::migrate::{of_pair, tasks_from, Scheduler, Task, TaskState};
+use crate::model::printable;
 use crate::report;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -196,7 +197,7 @@ pub async fn follow(
         };
         let seen = said.entry(task.spec.id.clone()).or_default();
         for (_, line) in task.history.iter().skip(*seen) {
-            eprintln!("[{}] {line}", task.spec.id);
+            eprintln!("[{}] {}", printable(&task.spec.id), printable(line));
         }
         *seen = task.history.len();
     }
@@ -250,13 +251,13 @@ pub fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
                     .collect();
                 println!(
                     "{:<28} {:<16} {:<10} {}",
-                    l.id,
+                    printable(l.id),
                     l.kind,
                     l.state,
-                    copies.join(", ")
+                    printable(&copies.join(", "))
                 );
                 if let Some(e) = l.error {
-                    println!("    error: {e}");
+                    println!("    error: {}", printable(e));
                 }
             }
             if lines.is_empty() {

@@ -123,7 +123,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     let cols = columns(kind);
     let rows_text: Vec<Vec<String>> = window
         .iter()
-        .map(|&i| cells(&list[i], &app.points))
+        .map(|&i| {
+            cells(&list[i], &app.points)
+                .into_iter()
+                .map(|c| crate::model::printable(&c).into_owned())
+                .collect()
+        })
         .collect();
     let inner = area.width.saturating_sub(2);
     let fixed = 2 + if with_status {
