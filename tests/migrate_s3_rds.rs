@@ -437,6 +437,7 @@ async fn verification_catches_a_difference() {
         outputs: &task.outputs,
         progress: &|_| {},
         transfer: &transfer,
+        started_before: false,
     };
     let err = run_step(&ctx, Step::VerifyObjects)
         .await

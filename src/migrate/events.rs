@@ -129,6 +129,14 @@ impl Task {
         self.history.push((at_ms, line));
     }
 
+    /// Whether this step was started before (the history's "step N: ..."
+    /// line, written by `apply` above): what a re-run finds may then be
+    /// its own half-done work.
+    pub fn was_started(&self, step: usize) -> bool {
+        let line = format!("step {}: ", step + 1);
+        self.history.iter().any(|(_, l)| l.starts_with(&line))
+    }
+
     /// Rebuilds a task from its journal events, in order.
     pub fn replay<'a>(events: impl IntoIterator<Item = (u64, &'a TaskEvent)>) -> Option<Task> {
         let mut events = events.into_iter();

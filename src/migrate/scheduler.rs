@@ -378,6 +378,7 @@ impl Scheduler {
                 }
                 Control::Run => {}
             }
+            let started_before = task.was_started(index);
             if self
                 .record(id, TaskEvent::StepStarted { step: index })
                 .is_err()
@@ -396,6 +397,7 @@ impl Scheduler {
                 outputs: &task.outputs,
                 progress: &progress,
                 transfer: &transfer,
+                started_before,
             };
             let step_run = run_step(&ctx, step);
             tokio::pin!(step_run);
