@@ -1,7 +1,7 @@
 //! `cutover copy`: the copy engine, headless, for runbooks. Progress goes to
 //! stderr; the result (table or JSON) to stdout.
 
-use super::tasks::{follow, print_tasks};
+use super::tasks::{follow, print_tasks, stopped};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::migrate::{
@@ -142,7 +142,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             }
         }
     }
-    follow(&scheduler, rx, &ids, args.wait).await;
+    if let Some(code) = follow(&scheduler, rx, &ids, args.wait).await {
+        return Ok(stopped(&scheduler, &ids, args.output, code).await);
+    }
     let tasks: Vec<_> = ids.iter().filter_map(|id| scheduler.task(id)).collect();
     print_tasks(&tasks, args.output)?;
     let failed = tasks

@@ -6,6 +6,7 @@ mod inventory;
 mod logging;
 mod paths;
 mod sandbox;
+mod stop;
 mod tasks;
 
 use crate::cli::{Cli, Command};

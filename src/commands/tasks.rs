@@ -108,7 +108,9 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
         eprintln!("retrying {id}");
         ids.push(id.clone());
     }
-    follow(&scheduler, rx, &ids, true).await;
+    if let Some(code) = follow(&scheduler, rx, &ids, true).await {
+        return Ok(stopped(&scheduler, &ids, args.output, code).await);
+    }
     let tasks = scheduler.tasks();
     print_tasks(&tasks, args.output)?;
     let failed: Vec<&str> = tasks
@@ -172,13 +174,14 @@ pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCod
 }
 
 /// Prints each change of the given tasks to stderr until they end, or (not
-/// waiting) until each has started its AWS work.
+/// waiting) until each has started its AWS work. Returns the exit code if
+/// SIGINT or SIGTERM stopped the wait (see `stopped`).
 pub async fn follow(
     scheduler: &Scheduler,
     mut updates: UnboundedReceiver<Task>,
     ids: &[String],
     wait: bool,
-) {
+) -> Option<u8> {
     let settled = |s: &Scheduler| {
         ids.iter()
             .filter_map(|id| s.task(id))
@@ -189,11 +192,15 @@ pub async fn follow(
             })
     };
     let mut said = std::collections::HashMap::<String, usize>::new();
+    let stop = super::stop::stop_requested();
+    tokio::pin!(stop);
     while !settled(scheduler) {
-        let Ok(Some(task)) =
-            tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()).await
-        else {
-            continue;
+        let task = tokio::select! {
+            code = &mut stop => return Some(code),
+            next = tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()) => match next {
+                Ok(Some(task)) => task,
+                _ => continue,
+            },
         };
         let seen = said.entry(task.spec.id.clone()).or_default();
         for (_, line) in task.history.iter().skip(*seen) {
@@ -209,6 +216,28 @@ pub async fn follow(
     {
         eprintln!("The copies go on in AWS; `cutover tasks --wait` (or the cockpit) follows them to the end.");
     }
+    None
+}
+
+/// After SIGINT/SIGTERM: abort the multipart uploads of running bucket
+/// copies (their parts are billed until aborted), then say where things
+/// stand. The journal line being written is finished first: appends are
+/// synchronous, and the runtime ends tasks only between them.
+pub async fn stopped(scheduler: &Scheduler, ids: &[String], output: Output, code: u8) -> ExitCode {
+    eprintln!(
+        "cutover: stopping ({})",
+        if code == 130 { "SIGINT" } else { "SIGTERM" }
+    );
+    let aborted = scheduler.abort_open_uploads().await;
+    if aborted > 0 {
+        eprintln!("cutover: aborted {aborted} open multipart uploads");
+    }
+    let tasks: Vec<Task> = ids.iter().filter_map(|id| scheduler.task(id)).collect();
+    let _ = print_tasks(&tasks, output);
+    eprintln!(
+        "cutover: stopped; `cutover tasks --wait` takes the unfinished tasks up where they are"
+    );
+    ExitCode::from(code)
 }
 
 #[derive(Serialize)]

@@ -58,6 +58,8 @@ struct Inner {
     journal: Arc<dyn TaskJournal>,
     tasks: Mutex<BTreeMap<String, Task>>,
     controls: Mutex<BTreeMap<String, watch::Sender<Control>>>,
+    /// The running tasks' futures, to end them at once when cutover stops.
+    running: Mutex<BTreeMap<String, tokio::task::AbortHandle>>,
     images: Arc<Semaphore>,
     snapshots: Arc<Semaphore>,
     db: Arc<Semaphore>,
@@ -92,6 +94,7 @@ impl Scheduler {
                 journal,
                 tasks: Mutex::new(BTreeMap::new()),
                 controls: Mutex::new(BTreeMap::new()),
+                running: Mutex::new(BTreeMap::new()),
                 images: Arc::new(Semaphore::new(caps.image_copies.max(1))),
                 snapshots: Arc::new(Semaphore::new(caps.snapshot_copies.max(1))),
                 db: Arc::new(Semaphore::new(caps.db_snapshot_copies.max(1))),
@@ -238,6 +241,40 @@ impl Scheduler {
         .map(|_| ())
     }
 
+    /// Stops every running task where it is (the journal keeps it running:
+    /// the next run takes it up), then aborts the multipart uploads its
+    /// bucket copies left open. Returns how many uploads were aborted.
+    pub async fn abort_open_uploads(&self) -> usize {
+        let stopped: Vec<String> = {
+            let mut running = self.inner.running.lock().unwrap();
+            for handle in running.values() {
+                handle.abort();
+            }
+            std::mem::take(&mut *running).into_keys().collect()
+        };
+        let mut aborted = 0;
+        for id in stopped {
+            let Some(task) = self.task(&id) else { continue };
+            if task.spec.kind != CopyKind::Bucket {
+                continue;
+            }
+            let Some(bucket) = task.copies().into_values().next().or(task
+                .spec
+                .options
+                .target_bucket
+                .clone())
+            else {
+                continue;
+            };
+            let regions = self.regions_for(&task.spec);
+            match crate::cloud::copy::objects::abort_open_uploads(&regions.target, &bucket).await {
+                Ok(n) => aborted += n,
+                Err(e) => tracing::warn!(bucket, error = %e, "open uploads not aborted"),
+            }
+        }
+        aborted
+    }
+
     /// Until no task is queued or running.
     pub async fn settled(&self) {
         loop {
@@ -341,13 +378,20 @@ impl Scheduler {
         let (tx, rx) = watch::channel(Control::Run);
         self.inner.controls.lock().unwrap().insert(id.clone(), tx);
         let this = self.clone();
-        tokio::spawn(async move {
+        let key = id.clone();
+        let handle = tokio::spawn(async move {
             let run = std::panic::AssertUnwindSafe(this.run(&id, rx));
             if let Err(panic) = futures::FutureExt::catch_unwind(run).await {
                 this.fail_on_panic(&id, panic);
             }
             this.inner.controls.lock().unwrap().remove(&id);
+            this.inner.running.lock().unwrap().remove(&id);
         });
+        self.inner
+            .running
+            .lock()
+            .unwrap()
+            .insert(key, handle.abort_handle());
     }
 
     async fn run(&self, id: &str, mut control: watch::Receiver<Control>) {

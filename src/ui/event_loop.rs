@@ -18,6 +18,7 @@ use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEvent
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::unbounded_channel;
 
 /// What the loop needs besides the app: where AWS is and where the journal is.
@@ -108,6 +109,10 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         width: size.width,
         height: size.height,
     });
+    // SIGTERM and SIGHUP (a closed terminal window) end the loop like a
+    // quit, so the terminal is given back instead of left raw.
+    let mut hangup = signal(SignalKind::hangup()).ok();
+    let mut terminate = signal(SignalKind::terminate()).ok();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -120,6 +125,8 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
                 None => break,
             },
             _ = tick.tick() => Some(Action::Tick),
+            _ = next_signal(&mut hangup) => break,
+            _ = next_signal(&mut terminate) => break,
             Some(listed) = rx.recv() => Some(Action::Listed {
                 side: listed.side,
                 kind: listed.kind,
@@ -136,6 +143,16 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         }
     }
     Ok(())
+}
+
+/// The next delivery of a signal; pending forever without a handler.
+async fn next_signal(s: &mut Option<Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 fn translate(app: &App, event: Event) -> Option<Action> {

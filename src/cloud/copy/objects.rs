@@ -204,6 +204,26 @@ pub async fn multipart_copy(
     Ok(())
 }
 
+/// Aborts every unfinished multipart upload in a bucket (one of ours: a
+/// copy's target), e.g. when cutover is stopped mid-copy. Returns how many.
+pub async fn abort_open_uploads(target: &Clients, bucket: &str) -> Result<usize, CloudError> {
+    let open = target
+        .s3
+        .list_multipart_uploads()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(sdk("s3:ListMultipartUploads"))?;
+    let mut aborted = 0;
+    for upload in open.uploads() {
+        if let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) {
+            abort(target, bucket, key, id).await;
+            aborted += 1;
+        }
+    }
+    Ok(aborted)
+}
+
 /// Parts of an unfinished upload are stored (and billed) until aborted.
 async fn abort(target: &Clients, bucket: &str, key: &str, upload_id: &str) {
     let aborted = target
