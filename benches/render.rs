@@ -57,6 +57,7 @@ fn app() -> App {
         target_profile: "prod".into(),
         endpoint: None,
         read_only: false,
+        follower_of: None,
     };
     let mut app = App::new(inv, header, Keymap::default(), Theme::default());
     app.update(Action::Resize {

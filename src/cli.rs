@@ -199,6 +199,15 @@ pub struct TasksArgs {
     /// Resume unfinished tasks and wait until they end
     #[arg(long)]
     pub wait: bool,
+    /// List every region pair's tasks, not only the current --source/--target's
+    #[arg(long)]
+    pub all: bool,
+    /// Run failed tasks again and wait until they end: a task id, or `failed` for all of them
+    #[arg(long, value_name = "TASK_ID|failed")]
+    pub retry: Option<String>,
+    /// Change an option of the retried tasks first, e.g. target-az=eu-west-1b (repeatable)
+    #[arg(long, value_name = "KEY=VALUE", requires = "retry")]
+    pub set: Vec<String>,
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
     pub output: Output,
 }

@@ -257,9 +257,12 @@ fn s3_tuning(s: &S3Settings) -> Result<crate::migrate::S3Tuning, String> {
     let t = crate::migrate::S3Tuning {
         multipart_threshold: s
             .multipart_threshold_mib
-            .map(|m| m * MIB)
+            .map(|m| m.saturating_mul(MIB))
             .unwrap_or(d.multipart_threshold),
-        part_size: s.part_size_mib.map(|m| m * MIB).unwrap_or(d.part_size),
+        part_size: s
+            .part_size_mib
+            .map(|m| m.saturating_mul(MIB))
+            .unwrap_or(d.part_size),
         concurrency: s.concurrency.unwrap_or(d.concurrency),
         part_concurrency: s.part_concurrency.unwrap_or(d.part_concurrency),
     };
@@ -284,21 +287,80 @@ fn first<const N: usize>(options: [&Option<String>; N]) -> Option<String> {
 }
 
 /// An absent default file is fine; an absent file named with --config is not.
+/// A settings file is a few hundred bytes; anything past this is not one
+/// (`--config /dev/zero` must not read forever).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 pub fn read_file(path: &Path, named: bool) -> Result<FileSettings, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let cannot = |e: std::io::Error| format!("cannot read config file {}: {e}", path.display());
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
             return Ok(FileSettings::default())
         }
-        Err(e) => return Err(format!("cannot read config file {}: {e}", path.display())),
+        Err(e) => return Err(cannot(e)),
     };
-    toml::from_str(&text).map_err(|e| {
-        format!(
-            "config file {} is not valid: {}\nFix the line above (see README, \"Settings\"), or move the file away.",
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_CONFIG_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "config file {} is larger than {} KiB: it is not a cutover settings file; pass the right --config",
             path.display(),
-            e.to_string().trim_end()
+            MAX_CONFIG_BYTES / 1024
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "config file {} is not UTF-8 text; pass the right --config",
+            path.display()
         )
-    })
+    })?;
+    let invalid = |what: String| {
+        format!(
+            "config file {} is not valid: {what}\nFix the line above (see README, \"Settings\"), or move the file away.",
+            path.display(),
+        )
+    };
+    let file: FileSettings =
+        toml::from_str(&text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+    if let Err((key, why)) = check_ranges(&file) {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map(|n| format!("line {}: ", n + 1))
+            .unwrap_or_default();
+        return Err(invalid(format!("{line}{key} {why}")));
+    }
+    Ok(file)
+}
+
+/// Numbers within what AWS allows, checked before any arithmetic on them:
+/// (the key, what is wrong).
+fn check_ranges(file: &FileSettings) -> Result<(), (&'static str, String)> {
+    let within = |key: &'static str, value: Option<u64>, low: u64, high: u64| match value {
+        Some(v) if !(low..=high).contains(&v) => {
+            Err((key, format!("= {v} is out of range: use {low} to {high}")))
+        }
+        _ => Ok(()),
+    };
+    let s = &file.s3;
+    let c = &file.copy;
+    let wide = |v: Option<usize>| v.map(|n| n as u64);
+    within(
+        "multipart_threshold_mib",
+        s.multipart_threshold_mib,
+        0,
+        5120,
+    )?;
+    within("part_size_mib", s.part_size_mib, 5, 5120)?;
+    within("part_concurrency", wide(s.part_concurrency), 1, 64)?;
+    within("concurrency", wide(s.concurrency), 1, 1024)?;
+    within("max_image_copies", wide(c.max_image_copies), 1, 100)?;
+    within("max_snapshot_copies", wide(c.max_snapshot_copies), 1, 20)
 }
 
 #[cfg(test)]
@@ -404,6 +466,28 @@ mod tests {
                 .unwrap_err()
                 .contains("http://")
         );
+    }
+
+    #[test]
+    fn numbers_out_of_range_name_their_line_and_huge_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "source = \"us-east-1\"\n[s3]\nmultipart_threshold_mib = 9223372036854775807\n",
+        )
+        .unwrap();
+        let e = read_file(&path, true).unwrap_err();
+        assert!(
+            e.contains("line 3: multipart_threshold_mib = 9223372036854775807 is out of range"),
+            "{e}"
+        );
+        std::fs::write(&path, "[copy]\nmax_image_copies = 0\n").unwrap();
+        assert!(read_file(&path, true)
+            .unwrap_err()
+            .contains("line 2: max_image_copies = 0 is out of range: use 1 to 100"));
+        let e = read_file(Path::new("/dev/zero"), true).unwrap_err();
+        assert!(e.contains("larger than 1024 KiB"), "{e}");
     }
 
     #[test]

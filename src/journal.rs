@@ -4,12 +4,13 @@
 //! flushed and fsynced before the caller goes on, so that after a crash a
 //! replay tells exactly what was asked and what is known to have happened.
 
+use crate::journal_lock::WriterLock;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// One line of the journal.
@@ -73,6 +74,19 @@ pub enum JournalError {
     },
     #[error("cannot encode a journal entry: {0}")]
     Encode(String),
+    /// Another process writes this journal.
+    #[error(transparent)]
+    Locked(#[from] crate::journal_lock::LockError),
+}
+
+impl JournalError {
+    /// Another process holds the journal: headless commands exit 3.
+    pub fn is_locked(&self) -> bool {
+        matches!(
+            self,
+            JournalError::Locked(crate::journal_lock::LockError::Held { .. })
+        )
+    }
 }
 
 /// What a replay found.
@@ -100,6 +114,8 @@ impl Replay {
 pub struct Journal {
     path: PathBuf,
     file: Mutex<Option<File>>,
+    /// Taken before the first write (or up front by `lock_for_writing`).
+    lock: Mutex<Option<Arc<WriterLock>>>,
 }
 
 impl Journal {
@@ -107,7 +123,21 @@ impl Journal {
         Journal {
             path: path.to_path_buf(),
             file: Mutex::new(None),
+            lock: Mutex::new(None),
         }
+    }
+
+    /// Takes the one-writer lock now, so a command refuses before it does
+    /// anything rather than at its first write. Returns the lock (its
+    /// `took_over` names a dead holder it replaced, the first time).
+    pub fn lock_for_writing(&self) -> Result<Arc<WriterLock>, JournalError> {
+        let mut slot = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(lock) = slot.as_ref() {
+            return Ok(lock.clone());
+        }
+        let lock = crate::journal_lock::acquire(&self.path)?;
+        *slot = Some(lock.clone());
+        Ok(lock)
     }
 
     pub fn path(&self) -> &Path {
@@ -123,16 +153,28 @@ impl Journal {
             path: self.path.clone(),
             source,
         };
+        self.lock_for_writing()?;
         let mut slot = self.file.lock().unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
             *slot = Some(open_for_append(&self.path).map_err(write_err)?);
         }
         let file = slot.as_mut().expect("opened above");
+        let before = file.metadata().map_err(write_err)?.len();
         // One write call per line: a crash leaves a prefix of this line at
         // worst, never a mix of two.
-        file.write_all(line.as_bytes()).map_err(write_err)?;
-        file.flush().map_err(write_err)?;
-        file.sync_data().map_err(write_err)
+        let written = file
+            .write_all(line.as_bytes())
+            .and_then(|()| file.flush())
+            .and_then(|()| file.sync_data());
+        if let Err(e) = written {
+            // A full disk can take part of a line: cut it off, and open
+            // afresh next time so that `open_for_append` starts the next
+            // line clean even if the cut failed too.
+            let _ = file.set_len(before);
+            *slot = None;
+            return Err(write_err(e));
+        }
+        Ok(())
     }
 
     /// Every entry so far.

@@ -8,6 +8,8 @@ pub mod commands;
 pub mod config;
 pub mod cutover;
 pub mod journal;
+pub mod journal_follow;
+pub mod journal_lock;
 pub mod migrate;
 pub mod model;
 pub mod report;

@@ -24,6 +24,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // One readable line per cause, never a backtrace.
             eprintln!("cutover: {e:#}");
+            if cutover::commands::journal_is_locked(&e) {
+                // Another process writes the journal: scripts can tell
+                // "busy, try later" from "failed".
+                return ExitCode::from(3);
+            }
             ExitCode::FAILURE
         }
     }

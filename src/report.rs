@@ -160,7 +160,11 @@ pub fn markdown(tasks: &[Task]) -> String {
         out.push_str(&map);
         out.push_str("```\n");
     }
-    out
+    // Names and errors come from AWS: one line of theirs must not become
+    // two lines (or a forged row) of the report.
+    out.lines()
+        .map(|line| crate::model::printable(line) + "\n")
+        .collect()
 }
 
 /// A `Mappings: RegionMap:` block: per region, one key per AMI name.

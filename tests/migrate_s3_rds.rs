@@ -463,6 +463,7 @@ async fn verification_catches_a_difference() {
         progress: &|_| {},
         transfer: &transfer,
         pause_requested: &|| false,
+        started_before: false,
     };
     let err = run_step(&ctx, Step::VerifyObjects)
         .await
@@ -574,6 +575,7 @@ async fn a_pause_stops_a_bucket_copy_between_object_batches() {
         progress: &|_| {},
         transfer: &transfer,
         pause_requested: &pause_after_some,
+        started_before: false,
     };
     run_step(&ctx, Step::CreateBucket).await.unwrap();
     let done = run_step(&ctx, Step::CopyObjects).await.unwrap();

@@ -65,6 +65,34 @@ pub struct Clients {
 
 /// Checks the region, finds credentials (failing fast with what to do), and
 /// builds the clients. Makes no AWS call.
+impl Clients {
+    /// These clients' credentials, endpoint and settings, in another region.
+    pub fn in_region(&self, region: &str) -> Clients {
+        if region == self.region {
+            return self.clone();
+        }
+        let r = Region::new(region.to_string());
+        Clients {
+            role: self.role,
+            region: region.to_string(),
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                self.ec2.config().to_builder().region(r.clone()).build(),
+            ),
+            s3: aws_sdk_s3::Client::from_conf(
+                self.s3.config().to_builder().region(r.clone()).build(),
+            ),
+            rds: aws_sdk_rds::Client::from_conf(
+                self.rds.config().to_builder().region(r.clone()).build(),
+            ),
+            route53: aws_sdk_route53::Client::from_conf(
+                self.route53.config().to_builder().region(r).build(),
+            ),
+        }
+    }
+}
+
 pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
     check_region(spec.role, &spec.region, &spec.extra_regions).map_err(CloudError::Setup)?;
     if let Some(name) = &spec.profile {

@@ -17,6 +17,16 @@ pub struct Regions {
 }
 
 impl Regions {
+    /// The same credentials and endpoint against another pair of regions:
+    /// a task journaled for that pair runs there, whatever the current
+    /// `--source/--target` are.
+    pub fn for_pair(&self, source: &str, target: &str) -> Regions {
+        Regions {
+            source: self.source.in_region(source),
+            target: self.target.in_region(target),
+        }
+    }
+
     /// The clients a side's listing uses. Route 53 is global: any region's
     /// client reaches it, the source's is used.
     pub fn clients(&self, side: Side) -> &Clients {

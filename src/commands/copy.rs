@@ -1,14 +1,15 @@
 //! `cutover copy`: the copy engine, headless, for runbooks. Progress goes to
 //! stderr; the result (table or JSON) to stdout.
 
-use super::tasks::{follow, print_tasks};
+use super::tasks::{follow, print_tasks, stopped};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
-use crate::journal::Journal;
-use crate::migrate::{network_preview, now_ms, plan, CopyKind, CopyOptions, Scheduler, TaskState};
+use crate::migrate::{
+    network_preview, now_ms, of_pair, plan, tasks_from, CopyKind, CopyOptions, Scheduler, Task,
+    TaskSpec, TaskState,
+};
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// Kinds that can hold a copyable id, plus those whose ids get a reason.
 const KINDS: [Kind; 12] = [
@@ -50,9 +51,15 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             unknown.join(", ")
         );
     }
-    let selected: Vec<&Resource> = args
-        .ids
-        .iter()
+    // `--ids X,X` is one copy of X.
+    let mut ids: Vec<&String> = Vec::new();
+    for id in &args.ids {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let selected: Vec<&Resource> = ids
+        .into_iter()
         .filter_map(|id| inventory.find_source(id))
         .collect();
     let db_flags = super::copy_db::restore_options(args)?;
@@ -117,14 +124,44 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     }
     super::copy_db::confirm_replace(&db.to_replace, inventory.target_region())?;
 
-    let journal = Arc::new(Journal::at(&settings.paths.journal_file));
+    let journal = super::journal_for_writing(settings)?;
+    let earlier = of_pair(
+        tasks_from(&journal.replay()?),
+        &settings.source.region,
+        &settings.target.region,
+    );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
-    let ids: Vec<String> = planned.tasks.iter().map(|t| t.id.clone()).collect();
+    let mut ids: Vec<String> = Vec::new();
     for spec in planned.tasks {
-        scheduler.submit(spec).map_err(anyhow::Error::msg)?;
+        match unfinished_copy_of(&earlier, &spec) {
+            // A copy of the same source left running by an earlier run
+            // (or a crash): take it up instead of copying twice.
+            Some(task) if task.is_resumable() => {
+                eprintln!(
+                    "  {} is already being copied by task {}: resuming it",
+                    spec.what(),
+                    task.spec.id
+                );
+                ids.push(task.spec.id.clone());
+                scheduler.restore(task.clone());
+            }
+            Some(task) => eprintln!(
+                "  {} has an unfinished task {} ({}): not copied again; `cutover tasks --retry {}` runs it again",
+                spec.what(),
+                task.spec.id,
+                task.state_name(),
+                task.spec.id
+            ),
+            None => {
+                ids.push(spec.id.clone());
+                scheduler.submit(spec).map_err(anyhow::Error::msg)?;
+            }
+        }
     }
-    follow(&scheduler, rx, &ids, args.wait).await;
+    if let Some(code) = follow(&scheduler, rx, &ids, args.wait).await {
+        return Ok(stopped(&scheduler, &ids, args.output, code).await);
+    }
     let tasks: Vec<_> = ids.iter().filter_map(|id| scheduler.task(id)).collect();
     print_tasks(&tasks, args.output)?;
     let failed = tasks
@@ -134,5 +171,18 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// An earlier task of the same kind on the same sources that has not
+/// ended (done or cancelled).
+fn unfinished_copy_of<'a>(earlier: &'a [Task], spec: &TaskSpec) -> Option<&'a Task> {
+    let sources = |s: &TaskSpec| {
+        let mut ids = s.source_ids.clone();
+        ids.sort();
+        ids
+    };
+    earlier.iter().rev().find(|t| {
+        t.spec.kind == spec.kind && !t.state.is_finished() && sources(&t.spec) == sources(spec)
     })
 }

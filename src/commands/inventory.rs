@@ -3,6 +3,7 @@
 use crate::cli::{InventoryArgs, Output};
 use crate::cloud::{spawn_listings, Regions};
 use crate::config::Settings;
+use crate::model::printable;
 use crate::model::{BucketNaming, Inventory, Kind, Resource};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -139,13 +140,15 @@ fn print_table(inventory: &Inventory, wanted: impl Fn(&&Resource) -> bool) {
             (None, _) if r.region == inventory.source_region() => "-".into(),
             (None, _) => String::new(),
         };
+        // Names and states come from AWS: control characters are escaped
+        // so that a tag cannot forge a row.
         rows.push([
             r.region.clone(),
             r.kind.to_string(),
-            r.id.clone(),
-            r.name.clone(),
-            r.state.clone(),
-            counterpart,
+            printable(&r.id).into_owned(),
+            printable(&r.name).into_owned(),
+            printable(&r.state).into_owned(),
+            printable(&counterpart).into_owned(),
         ]);
     }
     let widths: Vec<usize> = (0..6)

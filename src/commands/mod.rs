@@ -9,6 +9,7 @@ mod inventory;
 mod logging;
 mod paths;
 mod sandbox;
+mod stop;
 mod tasks;
 
 use crate::cli::{Cli, Command};
@@ -41,6 +42,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open_cockpit(settings).await
         }
     }
+}
+
+/// Whether an error (or one of its causes) is another process holding the
+/// journal's lock.
+pub fn journal_is_locked(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<crate::journal::JournalError>()
+            .is_some_and(|j| j.is_locked())
+            || matches!(
+                cause.downcast_ref::<crate::journal_lock::LockError>(),
+                Some(crate::journal_lock::LockError::Held { .. })
+            )
+    })
+}
+
+/// Takes the journal for writing, before a command does anything; says so
+/// when it took over from a writer that died.
+pub fn journal_for_writing(
+    settings: &Settings,
+) -> anyhow::Result<std::sync::Arc<crate::journal::Journal>> {
+    let journal = crate::journal::Journal::at(&settings.paths.journal_file);
+    let lock = journal.lock_for_writing()?;
+    if let Some(dead) = &lock.took_over {
+        eprintln!("cutover: took over the journal lock of {dead}, which is no longer running");
+    }
+    Ok(std::sync::Arc::new(journal))
 }
 
 /// The default command: the cockpit.

@@ -55,7 +55,8 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
     );
     if args.serve {
         print_how_to_use(&endpoint, &estate);
-        tokio::signal::ctrl_c().await?;
+        // SIGTERM (a service manager, `kill`) stops it as Ctrl-C does.
+        super::stop::stop_requested().await;
         eprintln!("sandbox: stopping moto_server");
         drop(proxy);
         let _ = std::fs::remove_dir_all(sandbox_data_dir());

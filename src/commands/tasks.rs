@@ -1,13 +1,14 @@
 //! `cutover tasks` and `cutover report`: copy tasks from the journal.
 
 use crate::cli::{Output, ReportArgs, ReportFormat, TasksArgs};
-use crate::config::{FlagSettings, Paths};
-use crate::journal::{replay, Journal};
-use crate::migrate::{tasks_from, Scheduler, Task, TaskState};
+use crate::config::{AwsEnv, FlagSettings, Paths, Settings};
+use crate::journal::replay;
+use crate::migrate::edit::{parse_setting, set_option};
+use crate::migrate::{of_pair, tasks_from, Scheduler, Task, TaskState};
+use crate::model::printable;
 use crate::report;
 use serde::Serialize;
 use std::process::ExitCode;
-use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(super) fn journal_tasks(paths: &Paths) -> anyhow::Result<Vec<Task>> {
@@ -20,33 +21,138 @@ pub(super) fn journal_tasks(paths: &Paths) -> anyhow::Result<Vec<Task>> {
 
 /// Listing needs only the journal; resuming needs the regions too.
 pub async fn run(flags: &FlagSettings, args: &TasksArgs) -> anyhow::Result<ExitCode> {
+    if args.wait || args.retry.is_some() {
+        return run_tasks(&super::load_settings(flags)?, args).await;
+    }
     let paths = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
-    let tasks = journal_tasks(&paths)?;
-    let unfinished: Vec<&Task> = tasks.iter().filter(|t| t.is_resumable()).collect();
-    if !args.wait || unfinished.is_empty() {
+    let all = journal_tasks(&paths)?;
+    let pair = Settings::load(flags, &AwsEnv::from_process()).ok();
+    let tasks = match (&pair, args.all) {
+        (Some(s), false) => of_pair(all, &s.source.region, &s.target.region),
+        (None, false) => {
+            eprintln!("no --source/--target given: listing every region pair's tasks");
+            all
+        }
+        (_, true) => all,
+    };
+    print_tasks(&tasks, args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--wait` and `--retry`: this process becomes the journal's writer, then
+/// reads it (so that nothing another writer finished meanwhile runs again).
+async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<ExitCode> {
+    if settings.read_only {
+        anyhow::bail!("refusing to resume or retry copy tasks in --read-only mode");
+    }
+    let journal = super::journal_for_writing(settings)?;
+    let found = journal.replay()?;
+    for (line, why) in &found.skipped {
+        eprintln!("cutover: journal line {line} skipped: {why}");
+    }
+    let mut tasks = tasks_from(&found);
+    if !args.all {
+        tasks = of_pair(tasks, &settings.source.region, &settings.target.region);
+    }
+    let mut ids: Vec<String> = tasks
+        .iter()
+        .filter(|t| t.is_resumable())
+        .map(|t| t.spec.id.clone())
+        .collect();
+    let retried = match &args.retry {
+        Some(which) => to_retry(&tasks, which)?,
+        None => Vec::new(),
+    };
+    // Every change is checked before anything runs: bad input half-applies nothing.
+    let mut edits = Vec::new();
+    for id in &retried {
+        if args.set.is_empty() {
+            continue;
+        }
+        let mut spec = tasks
+            .iter()
+            .find(|t| &t.spec.id == id)
+            .expect("to_retry names known tasks")
+            .spec
+            .clone();
+        let mut changes = Vec::new();
+        for setting in &args.set {
+            let (key, value) = parse_setting(setting).map_err(anyhow::Error::msg)?;
+            changes.push(
+                set_option(&mut spec, &key, &value)
+                    .map_err(|e| anyhow::anyhow!("task {id}: {e}"))?,
+            );
+        }
+        edits.push((id.clone(), spec, changes.join(", ")));
+    }
+    if ids.is_empty() && retried.is_empty() {
         print_tasks(&tasks, args.output)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let settings = super::load_settings(flags)?;
-    if settings.read_only {
-        anyhow::bail!("refusing to resume copy tasks in --read-only mode");
-    }
-    let regions = super::connect(&settings).await?;
+    let regions = super::connect(settings).await?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(
-        regions,
-        Arc::new(Journal::at(&settings.paths.journal_file)),
-        settings.copy_caps,
-        tx,
-    );
-    let ids: Vec<String> = unfinished.iter().map(|t| t.spec.id.clone()).collect();
-    eprintln!("resuming {} unfinished tasks", ids.len());
+    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
+    if !ids.is_empty() {
+        eprintln!("resuming {} unfinished tasks", ids.len());
+    }
     for task in tasks {
         scheduler.restore(task);
     }
-    follow(&scheduler, rx, &ids, true).await;
-    print_tasks(&scheduler.tasks(), args.output)?;
-    Ok(ExitCode::SUCCESS)
+    for (id, spec, change) in edits {
+        scheduler
+            .edit(&id, spec, change)
+            .map_err(anyhow::Error::msg)?;
+    }
+    for id in &retried {
+        scheduler.retry(id).map_err(anyhow::Error::msg)?;
+        eprintln!("retrying {id}");
+        ids.push(id.clone());
+    }
+    if let Some(code) = follow(&scheduler, rx, &ids, true).await {
+        return Ok(stopped(&scheduler, &ids, args.output, code).await);
+    }
+    let tasks = scheduler.tasks();
+    print_tasks(&tasks, args.output)?;
+    let failed: Vec<&str> = tasks
+        .iter()
+        .filter(|t| ids.contains(&t.spec.id) && matches!(t.state, TaskState::Failed { .. }))
+        .map(|t| t.spec.id.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "cutover: {} failed: {}; see the errors above, then `cutover tasks --retry failed` (with --set key=value to change an option)",
+        if failed.len() == 1 { "1 task" } else { "tasks" },
+        failed.join(", ")
+    );
+    Ok(ExitCode::FAILURE)
+}
+
+/// The failed tasks `--retry` names: one id, or `failed` for every one.
+fn to_retry(tasks: &[Task], which: &str) -> anyhow::Result<Vec<String>> {
+    let failed = |t: &&Task| matches!(t.state, TaskState::Failed { .. });
+    if which == "failed" {
+        let ids: Vec<String> = tasks
+            .iter()
+            .filter(failed)
+            .map(|t| t.spec.id.clone())
+            .collect();
+        if ids.is_empty() {
+            eprintln!("no failed tasks to retry");
+        }
+        return Ok(ids);
+    }
+    match tasks.iter().find(|t| t.spec.id == which) {
+        Some(t) if failed(&t) => Ok(vec![t.spec.id.clone()]),
+        Some(t) => anyhow::bail!(
+            "task {which} is {}: only failed tasks are retried",
+            t.state_name()
+        ),
+        None => anyhow::bail!(
+            "no task {which} for this region pair; `cutover tasks --all` lists every task"
+        ),
+    }
 }
 
 pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCode> {
@@ -68,13 +174,14 @@ pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCod
 }
 
 /// Prints each change of the given tasks to stderr until they end, or (not
-/// waiting) until each has started its AWS work.
+/// waiting) until each has started its AWS work. Returns the exit code if
+/// SIGINT or SIGTERM stopped the wait (see `stopped`).
 pub async fn follow(
     scheduler: &Scheduler,
     mut updates: UnboundedReceiver<Task>,
     ids: &[String],
     wait: bool,
-) {
+) -> Option<u8> {
     let settled = |s: &Scheduler| {
         ids.iter()
             .filter_map(|id| s.task(id))
@@ -85,15 +192,19 @@ pub async fn follow(
             })
     };
     let mut said = std::collections::HashMap::<String, usize>::new();
+    let stop = super::stop::stop_requested();
+    tokio::pin!(stop);
     while !settled(scheduler) {
-        let Ok(Some(task)) =
-            tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()).await
-        else {
-            continue;
+        let task = tokio::select! {
+            code = &mut stop => return Some(code),
+            next = tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()) => match next {
+                Ok(Some(task)) => task,
+                _ => continue,
+            },
         };
         let seen = said.entry(task.spec.id.clone()).or_default();
         for (_, line) in task.history.iter().skip(*seen) {
-            eprintln!("[{}] {line}", task.spec.id);
+            eprintln!("[{}] {}", printable(&task.spec.id), printable(line));
         }
         *seen = task.history.len();
     }
@@ -105,6 +216,28 @@ pub async fn follow(
     {
         eprintln!("The copies go on in AWS; `cutover tasks --wait` (or the cockpit) follows them to the end.");
     }
+    None
+}
+
+/// After SIGINT/SIGTERM: abort the multipart uploads of running bucket
+/// copies (their parts are billed until aborted), then say where things
+/// stand. The journal line being written is finished first: appends are
+/// synchronous, and the runtime ends tasks only between them.
+pub async fn stopped(scheduler: &Scheduler, ids: &[String], output: Output, code: u8) -> ExitCode {
+    eprintln!(
+        "cutover: stopping ({})",
+        if code == 130 { "SIGINT" } else { "SIGTERM" }
+    );
+    let aborted = scheduler.abort_open_uploads().await;
+    if aborted > 0 {
+        eprintln!("cutover: aborted {aborted} open multipart uploads");
+    }
+    let tasks: Vec<Task> = ids.iter().filter_map(|id| scheduler.task(id)).collect();
+    let _ = print_tasks(&tasks, output);
+    eprintln!(
+        "cutover: stopped; `cutover tasks --wait` takes the unfinished tasks up where they are"
+    );
+    ExitCode::from(code)
 }
 
 #[derive(Serialize)]
@@ -147,13 +280,13 @@ pub fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
                     .collect();
                 println!(
                     "{:<28} {:<16} {:<10} {}",
-                    l.id,
+                    printable(l.id),
                     l.kind,
                     l.state,
-                    copies.join(", ")
+                    printable(&copies.join(", "))
                 );
                 if let Some(e) = l.error {
-                    println!("    error: {e}");
+                    println!("    error: {}", printable(e));
                 }
             }
             if lines.is_empty() {

@@ -34,8 +34,23 @@ pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     }
     let mut result = StepResult::default();
     match bucket::name_state(&ctx.regions.target, to).await? {
-        NameState::Free => bucket::create_bucket(&ctx.regions.target, to).await?,
+        NameState::Free => match bucket::create_bucket(&ctx.regions.target, to).await {
+            Ok(()) => {}
+            // The name was free a moment ago: "already ours" is our own
+            // CreateBucket whose first answer was lost.
+            Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => {}
+            Err(e) => return Err(e),
+        },
         NameState::Ours(tags) if bucket::is_copy_of(&tags, from) => result.notes.push(format!("{to} exists from an earlier run: objects already there are skipped")),
+        // Made by this step's earlier run, which stopped before tagging it.
+        NameState::Ours(tags)
+            if ctx.started_before
+                && !tags.contains_key(crate::model::resource::SOURCE_ID_TAG) =>
+        {
+            result.notes.push(format!(
+                "{to} was made by an earlier run of this task that stopped before tagging it: taken up"
+            ))
+        }
         NameState::Ours(_) => {
             return Err(CloudError::Setup(format!("a bucket named {to} already exists in this account and is not a copy of {from}: choose another target name")))
         }

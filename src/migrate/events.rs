@@ -38,6 +38,11 @@ pub enum TaskEvent {
         error: String,
     },
     Retried,
+    /// The operator changed the task's options before it runs again.
+    Edited {
+        spec: Box<TaskSpec>,
+        change: String,
+    },
     Cancelled {
         note: String,
     },
@@ -114,6 +119,10 @@ impl Task {
                     label(self.next_step)
                 )
             }
+            TaskEvent::Edited { spec, change } => {
+                self.spec = (**spec).clone();
+                format!("changed: {change}")
+            }
             TaskEvent::Cancelled { note } => {
                 self.state = TaskState::Cancelled { note: note.clone() };
                 self.finished_ms = Some(at_ms);
@@ -149,6 +158,14 @@ impl Task {
             }
         };
         self.history.push((at_ms, line));
+    }
+
+    /// Whether this step was started before (the history's "step N: ..."
+    /// line, written by `apply` above): what a re-run finds may then be
+    /// its own half-done work.
+    pub fn was_started(&self, step: usize) -> bool {
+        let line = format!("step {}: ", step + 1);
+        self.history.iter().any(|(_, l)| l.starts_with(&line))
     }
 
     /// Rebuilds a task from its journal events, in order.

@@ -2,54 +2,107 @@
 
 use super::events::TaskEvent;
 use super::scheduler::TaskJournal;
-use super::task::Task;
+use super::task::{Task, TaskSpec};
 use crate::journal::{Entry, Journal, Replay};
 use std::collections::BTreeMap;
 
 pub const KIND: &str = "copy";
 
-fn topic(task_id: &str) -> String {
-    format!("copy:{task_id}")
+/// A task's thread in the journal names its region pair, so that tasks of
+/// different migrations in one journal stay apart: "copy:us-east-1>eu-west-1:t1".
+pub fn topic(spec: &TaskSpec) -> String {
+    format!(
+        "copy:{}>{}:{}",
+        spec.source_region, spec.target_region, spec.id
+    )
 }
 
 impl TaskJournal for Journal {
     fn record(&self, task_id: &str, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
+        self.append_copy(format!("copy:{task_id}"), at_ms, event)
+    }
+
+    fn record_for(&self, spec: &TaskSpec, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
+        self.append_copy(topic(spec), at_ms, event)
+    }
+}
+
+impl Journal {
+    fn append_copy(&self, topic: String, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
         let entry = Entry {
             at_ms,
             kind: KIND.into(),
-            topic: topic(task_id),
+            topic,
             event: serde_json::to_value(event).map_err(|e| e.to_string())?,
         };
         self.append(&entry).map_err(|e| e.to_string())
     }
 }
 
-/// A task's events in order, and where its first line stood.
-type Thread = (usize, Vec<(u64, TaskEvent)>);
+/// Copy tasks rebuilt from journal entries as they come: all at once from
+/// a replay, or a few at a time from a `Follower`.
+#[derive(Debug, Default)]
+pub struct TaskThreads {
+    /// topic -> (where its first line stood, its events in order).
+    threads: BTreeMap<String, (usize, Vec<(u64, TaskEvent)>)>,
+    seen: usize,
+}
 
-/// Every copy task the journal knows, rebuilt, in the order they began.
-pub fn tasks_from(replay: &Replay) -> Vec<Task> {
-    let mut threads: BTreeMap<&str, Thread> = BTreeMap::new();
-    for (n, entry) in replay
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == KIND)
-    {
-        // An event of a shape this cutover does not know is skipped, not fatal.
-        if let Some(event) = entry.event_as::<TaskEvent>() {
-            threads
-                .entry(entry.topic.as_str())
+impl TaskThreads {
+    /// Takes entries in journal order; returns the tasks they changed.
+    pub fn add<'a>(&mut self, entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Task> {
+        let mut changed = Vec::new();
+        for entry in entries {
+            self.seen += 1;
+            if entry.kind != KIND {
+                continue;
+            }
+            // An event of a shape this cutover does not know is skipped, not fatal.
+            let Some(event) = entry.event_as::<TaskEvent>() else {
+                continue;
+            };
+            let n = self.seen;
+            self.threads
+                .entry(entry.topic.clone())
                 .or_insert((n, Vec::new()))
                 .1
                 .push((entry.at_ms, event));
+            if !changed.contains(&entry.topic) {
+                changed.push(entry.topic.clone());
+            }
         }
+        changed.iter().filter_map(|t| self.task(t)).collect()
     }
-    let mut ordered: Vec<_> = threads.into_values().collect();
-    ordered.sort_by_key(|(first, _)| *first);
-    ordered
-        .iter()
-        .filter_map(|(_, events)| Task::replay(events.iter().map(|(at, e)| (*at, e))))
+
+    fn task(&self, topic: &str) -> Option<Task> {
+        let (_, events) = self.threads.get(topic)?;
+        Task::replay(events.iter().map(|(at, e)| (*at, e)))
+    }
+
+    /// Every task, in the order they began.
+    pub fn tasks(&self) -> Vec<Task> {
+        let mut ordered: Vec<_> = self.threads.iter().collect();
+        ordered.sort_by_key(|(_, (first, _))| *first);
+        ordered
+            .into_iter()
+            .filter_map(|(topic, _)| self.task(topic))
+            .collect()
+    }
+}
+
+/// Every copy task the journal knows, rebuilt, in the order they began.
+pub fn tasks_from(replay: &Replay) -> Vec<Task> {
+    let mut threads = TaskThreads::default();
+    threads.add(&replay.entries);
+    threads.tasks()
+}
+
+/// Only the tasks of one source/target pair (the cockpit's and `cutover
+/// tasks`'s view; `--all` shows every pair's).
+pub fn of_pair(tasks: Vec<Task>, source: &str, target: &str) -> Vec<Task> {
+    tasks
+        .into_iter()
+        .filter(|t| t.spec.source_region == source && t.spec.target_region == target)
         .collect()
 }
 
@@ -75,8 +128,8 @@ mod tests {
             known_copies: Default::default(),
         };
         journal
-            .record(
-                "b",
+            .record_for(
+                &spec("b"),
                 1,
                 &TaskEvent::Created {
                     spec: Box::new(spec("b")),
@@ -84,8 +137,8 @@ mod tests {
             )
             .unwrap();
         journal
-            .record(
-                "a",
+            .record_for(
+                &spec("a"),
                 2,
                 &TaskEvent::Created {
                     spec: Box::new(spec("a")),
@@ -93,10 +146,23 @@ mod tests {
             )
             .unwrap();
         journal
-            .record("b", 3, &TaskEvent::StepStarted { step: 0 })
+            .record_for(&spec("b"), 3, &TaskEvent::StepStarted { step: 0 })
             .unwrap();
-        journal.record("a", 4, &TaskEvent::Done).unwrap();
-        let tasks = tasks_from(&crate::journal::replay(&path).unwrap());
+        journal.record_for(&spec("a"), 4, &TaskEvent::Done).unwrap();
+        let mut other = spec("c");
+        other.target_region = "ap-south-1".into();
+        journal
+            .record_for(
+                &other,
+                5,
+                &TaskEvent::Created {
+                    spec: Box::new(other.clone()),
+                },
+            )
+            .unwrap();
+        let all = tasks_from(&crate::journal::replay(&path).unwrap());
+        assert_eq!(all.len(), 3, "every pair's tasks are in the journal");
+        let tasks = of_pair(all, "us-east-1", "eu-west-1");
         assert_eq!(
             tasks.iter().map(|t| t.spec.id.as_str()).collect::<Vec<_>>(),
             ["b", "a"],

@@ -4,6 +4,7 @@
 mod bucket;
 mod cancel;
 mod cluster;
+pub mod edit;
 mod events;
 mod groups;
 mod journal_link;
@@ -18,9 +19,9 @@ mod task;
 mod wait;
 
 pub use events::TaskEvent;
-pub use journal_link::tasks_from;
 pub use network::preview::{preview as network_preview, NetworkPreview};
 pub use landing::{survey, LandingZone, Picks, Survey};
+pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use plan::{not_copyable, plan, Plan};
 pub use replica::{refusal as replica_refusal, replication_line};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};

@@ -14,6 +14,12 @@ use tokio::sync::{mpsc::UnboundedSender, watch, Semaphore};
 /// Where task events are written before they take effect.
 pub trait TaskJournal: Send + Sync {
     fn record(&self, task_id: &str, at_ms: u64, event: &TaskEvent) -> Result<(), String>;
+
+    /// As `record`, knowing the whole task (the journal names its region
+    /// pair in the topic).
+    fn record_for(&self, spec: &TaskSpec, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
+        self.record(&spec.id, at_ms, event)
+    }
 }
 
 /// Concurrent tasks per kind. AWS allows 20 concurrent snapshot copies into
@@ -47,9 +53,13 @@ enum Control {
 
 struct Inner {
     regions: Regions,
+    /// Clients for tasks journaled with another region pair than `regions`.
+    other_pairs: Mutex<BTreeMap<(String, String), Regions>>,
     journal: Arc<dyn TaskJournal>,
     tasks: Mutex<BTreeMap<String, Task>>,
     controls: Mutex<BTreeMap<String, watch::Sender<Control>>>,
+    /// The running tasks' futures, to end them at once when cutover stops.
+    running: Mutex<BTreeMap<String, tokio::task::AbortHandle>>,
     images: Arc<Semaphore>,
     snapshots: Arc<Semaphore>,
     db: Arc<Semaphore>,
@@ -80,9 +90,11 @@ impl Scheduler {
         Scheduler {
             inner: Arc::new(Inner {
                 regions,
+                other_pairs: Mutex::new(BTreeMap::new()),
                 journal,
                 tasks: Mutex::new(BTreeMap::new()),
                 controls: Mutex::new(BTreeMap::new()),
+                running: Mutex::new(BTreeMap::new()),
                 images: Arc::new(Semaphore::new(caps.image_copies.max(1))),
                 snapshots: Arc::new(Semaphore::new(caps.snapshot_copies.max(1))),
                 db: Arc::new(Semaphore::new(caps.db_snapshot_copies.max(1))),
@@ -96,8 +108,11 @@ impl Scheduler {
     pub fn submit(&self, spec: TaskSpec) -> Result<(), String> {
         let at = now_ms();
         let id = spec.id.clone();
-        self.inner.journal.record(
-            &id,
+        if self.task(&id).is_some() {
+            return Err(format!("task {id} exists already"));
+        }
+        self.inner.journal.record_for(
+            &spec,
             at,
             &TaskEvent::Created {
                 spec: Box::new(spec.clone()),
@@ -178,7 +193,7 @@ impl Scheduler {
         let this = self.clone();
         let id = id.to_string();
         tokio::spawn(async move {
-            let note = undo(&this.inner.regions, &task).await;
+            let note = undo(&this.regions_for(&task.spec), &task).await;
             let _ = this.record(&id, TaskEvent::Cancelled { note });
         });
         Ok(())
@@ -215,6 +230,66 @@ impl Scheduler {
         }
     }
 
+    /// Changes a failed or paused task's options (see `edit::set_option`)
+    /// before it runs again.
+    pub fn edit(&self, id: &str, spec: TaskSpec, change: String) -> Result<(), String> {
+        match self.task(id).map(|t| t.state) {
+            Some(TaskState::Failed { .. } | TaskState::Paused { .. }) => {}
+            Some(other) => {
+                return Err(format!(
+                    "task {id} is {}: only failed or paused tasks can be changed",
+                    other.name()
+                ))
+            }
+            None => return Err(format!("no task {id}")),
+        }
+        if spec.id != id {
+            return Err(format!("task {id} cannot become task {}", spec.id));
+        }
+        self.record(
+            id,
+            TaskEvent::Edited {
+                spec: Box::new(spec),
+                change,
+            },
+        )
+        .map(|_| ())
+    }
+
+    /// Stops every running task where it is (the journal keeps it running:
+    /// the next run takes it up), then aborts the multipart uploads its
+    /// bucket copies left open. Returns how many uploads were aborted.
+    pub async fn abort_open_uploads(&self) -> usize {
+        let stopped: Vec<String> = {
+            let mut running = self.inner.running.lock().unwrap();
+            for handle in running.values() {
+                handle.abort();
+            }
+            std::mem::take(&mut *running).into_keys().collect()
+        };
+        let mut aborted = 0;
+        for id in stopped {
+            let Some(task) = self.task(&id) else { continue };
+            if task.spec.kind != CopyKind::Bucket {
+                continue;
+            }
+            let Some(bucket) = task.copies().into_values().next().or(task
+                .spec
+                .options
+                .target_bucket
+                .clone())
+            else {
+                continue;
+            };
+            let regions = self.regions_for(&task.spec);
+            match crate::cloud::copy::objects::abort_open_uploads(&regions.target, &bucket).await {
+                Ok(n) => aborted += n,
+                Err(e) => tracing::warn!(bucket, error = %e, "open uploads not aborted"),
+            }
+        }
+        aborted
+    }
+
     /// Until no task is queued or running.
     pub async fn settled(&self) {
         loop {
@@ -238,16 +313,64 @@ impl Scheduler {
         }
     }
 
+    /// The regions a task was made for: its own pair, not necessarily the
+    /// current one (a task resumed after a restart under other flags).
+    fn regions_for(&self, spec: &TaskSpec) -> Regions {
+        let current = &self.inner.regions;
+        if spec.source_region == current.source.region
+            && spec.target_region == current.target.region
+        {
+            return current.clone();
+        }
+        let pair = (spec.source_region.clone(), spec.target_region.clone());
+        self.inner
+            .other_pairs
+            .lock()
+            .unwrap()
+            .entry(pair)
+            .or_insert_with(|| current.for_pair(&spec.source_region, &spec.target_region))
+            .clone()
+    }
+
     /// Journals, then applies, then tells. A journal that cannot be written
-    /// stops the change: nothing happens that the journal does not know.
+    /// stops the change: nothing happens that the journal does not know,
+    /// and the task is shown failed (in this process only) with the reason,
+    /// so that nobody waits for it.
     fn record(&self, id: &str, event: TaskEvent) -> Result<Task, String> {
         let at = now_ms();
         let mut tasks = self.inner.tasks.lock().unwrap();
         let task = tasks.get_mut(id).ok_or_else(|| format!("no task {id}"))?;
-        self.inner.journal.record(id, at, &event)?;
+        if let Err(e) = self.inner.journal.record_for(&task.spec, at, &event) {
+            let error = format!(
+                "stopped: the journal cannot be written ({e}); nothing more was done. Free the disk or fix the data dir, then resume with `cutover tasks --wait`"
+            );
+            tracing::error!(task = id, "{error}");
+            let step = task.next_step;
+            task.apply(at, &TaskEvent::Failed { step, error });
+            let _ = self.inner.updates.send(task.clone());
+            return Err(e);
+        }
         task.apply(at, &event);
         let _ = self.inner.updates.send(task.clone());
         Ok(task.clone())
+    }
+
+    /// A panic inside a task (a bug, or a hostile journal line) fails that
+    /// task with its message instead of leaving it running forever.
+    fn fail_on_panic(&self, id: &str, panic: Box<dyn std::any::Any + Send>) {
+        let what = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        let step = self.task(id).map_or(0, |t| t.next_step);
+        let _ = self.record(
+            id,
+            TaskEvent::Failed {
+                step,
+                error: format!("cutover hit a bug in this task: {what}; please report it"),
+            },
+        );
     }
 
     fn set_transfer(&self, id: &str, transfer: super::task::Transfer) {
@@ -270,10 +393,20 @@ impl Scheduler {
         let (tx, rx) = watch::channel(Control::Run);
         self.inner.controls.lock().unwrap().insert(id.clone(), tx);
         let this = self.clone();
-        tokio::spawn(async move {
-            this.run(&id, rx).await;
+        let key = id.clone();
+        let handle = tokio::spawn(async move {
+            let run = std::panic::AssertUnwindSafe(this.run(&id, rx));
+            if let Err(panic) = futures::FutureExt::catch_unwind(run).await {
+                this.fail_on_panic(&id, panic);
+            }
             this.inner.controls.lock().unwrap().remove(&id);
+            this.inner.running.lock().unwrap().remove(&id);
         });
+        self.inner
+            .running
+            .lock()
+            .unwrap()
+            .insert(key, handle.abort_handle());
     }
 
     async fn run(&self, id: &str, mut control: watch::Receiver<Control>) {
@@ -315,10 +448,14 @@ impl Scheduler {
                 let _ = self.record(id, TaskEvent::AwaitingPromote { step: index });
                 return;
             }
-            if let Err(e) = self.record(id, TaskEvent::StepStarted { step: index }) {
-                tracing::error!(task = id, error = %e, "journal write failed, task stopped");
+            let started_before = task.was_started(index);
+            if self
+                .record(id, TaskEvent::StepStarted { step: index })
+                .is_err()
+            {
                 return;
             }
+            let regions = self.regions_for(&task.spec);
             let this = self.clone();
             let task_id = id.to_string();
             let progress = move |p: Option<u8>| this.set_progress(&task_id, p);
@@ -328,11 +465,12 @@ impl Scheduler {
             let pause_requested = move || *watching.borrow() == Control::Pause;
             let ctx = StepContext {
                 pause_requested: &pause_requested,
-                regions: &self.inner.regions,
+                regions: &regions,
                 spec: &task.spec,
                 outputs: &task.outputs,
                 progress: &progress,
                 transfer: &transfer,
+                started_before,
             };
             let step_run = run_step(&ctx, step);
             tokio::pin!(step_run);
@@ -393,7 +531,7 @@ impl Scheduler {
 
     async fn finish_cancel(&self, id: &str) {
         let Some(task) = self.task(id) else { return };
-        let note = undo(&self.inner.regions, &task).await;
+        let note = undo(&self.regions_for(&task.spec), &task).await;
         let _ = self.record(id, TaskEvent::Cancelled { note });
     }
 }

@@ -22,6 +22,9 @@ pub struct StepContext<'a> {
     /// point (a bucket copy, between object batches) and says so with
     /// `StepResult::interrupted`.
     pub pause_requested: &'a (dyn Fn() -> bool + Send + Sync),
+    /// This task started this step before (a crash or a failure cut it
+    /// short): an untagged resource it finds may be its own.
+    pub started_before: bool,
 }
 
 #[derive(Debug, Default)]
@@ -281,21 +284,38 @@ async fn import_key(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
             .take(2)
             .eq(b.split_whitespace().take(2))
     };
-    if let Some(existing) = key_pair::key_pair(&ctx.regions.target, name).await? {
-        return match public_key(&existing) {
-            Some(k) if same(&k, &material) => Ok(StepResult::default().output(ctx.target_key(), name).note("the target already had this key")),
+    let material = &material;
+    let existing = |note: &'static str| async move {
+        let Some(existing) = key_pair::key_pair(&ctx.regions.target, name).await? else {
+            return Ok(None);
+        };
+        match public_key(&existing) {
+            Some(k) if same(&k, material) => Ok(Some(StepResult::default().output(ctx.target_key(), name).note(note))),
             _ => Err(CloudError::Setup(format!(
                 "a key pair named {name} already exists in {} with another public key: delete or rename it there, then retry",
                 ctx.spec.target_region
             ))),
-        };
+        }
+    };
+    if let Some(done) = existing("the target already had this key").await? {
+        return Ok(done);
     }
-    key_pair::import_key(
+    match key_pair::import_key(
         &ctx.regions.target,
         name,
-        &material,
+        material,
         &copy::copy_tags(name, &ctx.spec.id),
     )
-    .await?;
-    Ok(StepResult::default().output(ctx.target_key(), name))
+    .await
+    {
+        Ok(()) => Ok(StepResult::default().output(ctx.target_key(), name)),
+        // The import's answer was lost and the SDK asked again: "already
+        // exists" may be our own import; the public key tells.
+        Err(e) if e.code() == Some("InvalidKeyPair.Duplicate") => {
+            existing("imported (the first answer was lost)")
+                .await?
+                .ok_or(e)
+        }
+        Err(e) => Err(e),
+    }
 }

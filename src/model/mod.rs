@@ -5,9 +5,11 @@ mod inventory;
 mod kind;
 pub mod network;
 pub mod pairing;
+mod printable;
 pub mod resource;
 
 pub use inventory::{Inventory, Listing, Side};
 pub use kind::{Kind, UnknownKind};
 pub use pairing::{check_bucket_name, BucketNaming};
+pub use printable::printable;
 pub use resource::{Details, Resource};

@@ -11,12 +11,14 @@ use super::views;
 use crate::cloud::{spawn_listings, Listed, Regions};
 use crate::cutover::{DnsCutover, SystemClock};
 use crate::journal::Journal;
-use crate::migrate::{Caps, Scheduler, Task};
+use crate::journal_follow::Follower;
+use crate::migrate::{Caps, Scheduler, Task, TaskThreads};
 use crate::model::Kind;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::unbounded_channel;
 
 /// What the loop needs besides the app: where AWS is and where the journal is.
@@ -28,6 +30,39 @@ pub struct Setup {
     pub restore: Vec<Task>,
     /// Reads to start with (Route 53 state of journaled DNS cutovers).
     pub first_effects: Vec<Effect>,
+    /// Another process writes the journal: follow its tasks as it grows.
+    pub follow: Option<(Follower, TaskThreads)>,
+    /// The current (source, target): only its tasks are shown.
+    pub pair: (String, String),
+}
+
+/// How often a follower looks at the journal's length.
+const FOLLOW_EVERY: Duration = Duration::from_millis(400);
+
+/// Reads what the writing process adds to the journal and hands on the
+/// tasks it changed (of the current pair), off the UI task.
+fn spawn_follower(
+    (mut follower, mut threads): (Follower, TaskThreads),
+    pair: (String, String),
+    tasks: tokio::sync::mpsc::UnboundedSender<Task>,
+) {
+    tokio::task::spawn_blocking(move || loop {
+        std::thread::sleep(FOLLOW_EVERY);
+        let Ok(grown) = follower.poll() else { continue };
+        if grown.restarted {
+            threads = TaskThreads::default();
+        }
+        for task in threads.add(&grown.entries) {
+            if (&task.spec.source_region, &task.spec.target_region) == (&pair.0, &pair.1)
+                && tasks.send(task).is_err()
+            {
+                return;
+            }
+        }
+        if tasks.is_closed() {
+            return;
+        }
+    });
 }
 
 /// Spinner speed; also bounds how stale the screen can be.
@@ -41,6 +76,9 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
     let (task_tx, mut task_changes) = unbounded_channel::<Task>();
     let regions = setup.regions;
     spawn_listings(&regions, &Kind::ALL, tx.clone());
+    if let Some(follow) = setup.follow {
+        spawn_follower(follow, setup.pair.clone(), task_tx.clone());
+    }
     // In --read-only no scheduler exists: replayed tasks are only shown.
     let scheduler = (!app.read_only()).then(|| {
         let s = Scheduler::new(regions.clone(), setup.journal.clone(), setup.caps, task_tx);
@@ -71,6 +109,10 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         width: size.width,
         height: size.height,
     });
+    // SIGTERM and SIGHUP (a closed terminal window) end the loop like a
+    // quit, so the terminal is given back instead of left raw.
+    let mut hangup = signal(SignalKind::hangup()).ok();
+    let mut terminate = signal(SignalKind::terminate()).ok();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -83,6 +125,8 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
                 None => break,
             },
             _ = tick.tick() => Some(Action::Tick),
+            _ = next_signal(&mut hangup) => break,
+            _ = next_signal(&mut terminate) => break,
             Some(listed) = rx.recv() => Some(Action::Listed {
                 side: listed.side,
                 kind: listed.kind,
@@ -99,6 +143,16 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         }
     }
     Ok(())
+}
+
+/// The next delivery of a signal; pending forever without a handler.
+async fn next_signal(s: &mut Option<Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 fn translate(app: &App, event: Event) -> Option<Action> {

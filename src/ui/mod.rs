@@ -64,15 +64,60 @@ pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
         settings.bucket_naming.clone(),
         &Kind::ALL,
     );
-    let mut app = App::new(inventory, Header::from_settings(&settings), keymap, theme);
+    // One writer per journal: if another process holds it, this cockpit
+    // follows that one read-only instead of running the same tasks twice.
+    let journal = crate::journal::Journal::at(&settings.paths.journal_file);
+    let mut header = Header::from_settings(&settings);
+    let mut lock_note = None;
+    if !settings.read_only {
+        match journal.lock_for_writing() {
+            Ok(lock) => {
+                lock_note = lock.took_over.as_ref().map(|dead| {
+                    (
+                        state::Level::Warn,
+                        format!("took over the journal lock of {dead}, which is no longer running"),
+                    )
+                })
+            }
+            Err(crate::journal::JournalError::Locked(crate::journal_lock::LockError::Held {
+                holder,
+                ..
+            })) => {
+                header.read_only = true;
+                header.follower_of = Some(format!("pid {} on host {}", holder.pid, holder.host));
+                lock_note = Some((
+                    state::Level::Warn,
+                    format!("the journal is written by {holder}: following its tasks read-only"),
+                ));
+            }
+            Err(e) => lock_note = Some((state::Level::Error, e.to_string())),
+        }
+    }
+    let following = header.follower_of.is_some();
+    let mut app = App::new(inventory, header, keymap, theme);
     app.s3_tuning = settings.s3_tuning;
     app.sandbox = sandbox;
     app.journal_path = Some(settings.paths.journal_file.display().to_string());
     app.az_map = settings.az_map.clone();
-    // Copy tasks and DNS cutovers left by an earlier run (or a crash).
-    let (restore, first_effects) = match crate::journal::replay(&settings.paths.journal_file) {
-        Ok(replay) => {
-            let tasks = crate::migrate::tasks_from(&replay);
+    if let Some((level, text)) = lock_note {
+        app.note(level, text);
+    }
+    // Copy tasks and DNS cutovers left by an earlier run (or a crash), read
+    // once; a follower then reads only what the writer adds.
+    let mut follower = crate::journal_follow::Follower::new(&settings.paths.journal_file);
+    let pair = (
+        settings.source.region.clone(),
+        settings.target.region.clone(),
+    );
+    let mut threads = crate::migrate::TaskThreads::default();
+    let (restore, first_effects) = match follower.poll() {
+        Ok(grown) => {
+            let replay = crate::journal::Replay {
+                entries: grown.entries,
+                skipped: Vec::new(),
+            };
+            threads.add(&replay.entries);
+            let tasks = crate::migrate::of_pair(threads.tasks(), &pair.0, &pair.1);
             app.load_tasks(tasks.clone());
             let reads = app.load_cutovers(dns_board::cutovers_from(&replay));
             (tasks, reads)
@@ -95,7 +140,9 @@ pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
     let (mut terminal, guard) = tui::enter().context("cannot open the terminal")?;
     let setup = event_loop::Setup {
         regions,
-        journal: std::sync::Arc::new(crate::journal::Journal::at(&settings.paths.journal_file)),
+        journal: std::sync::Arc::new(journal),
+        follow: following.then_some((follower, threads)),
+        pair,
         caps: settings.copy_caps,
         restore,
         first_effects,

@@ -86,6 +86,9 @@ pub struct Header {
     pub target_profile: String,
     pub endpoint: Option<String>,
     pub read_only: bool,
+    /// Another process writes the journal and runs the tasks; this cockpit
+    /// follows it read-only: "pid 4242 on host ops-1".
+    pub follower_of: Option<String>,
 }
 
 impl Header {
@@ -106,6 +109,7 @@ impl Header {
             target_profile: profile(&s.target),
             endpoint: s.source.endpoint_url.clone(),
             read_only: s.read_only,
+            follower_of: None,
         }
     }
 }

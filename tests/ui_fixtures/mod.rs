@@ -396,6 +396,7 @@ pub fn header(read_only: bool) -> Header {
         target_profile: "prod".into(),
         endpoint: None,
         read_only,
+        follower_of: None,
     }
 }
 

@@ -35,6 +35,9 @@ pub async fn list_page(
         c.s3.list_objects_v2()
             .bucket(bucket)
             .set_continuation_token(token)
+            // Keys may hold control characters, which XML 1.0 cannot carry:
+            // have them URL-encoded in the answer, and decode them here.
+            .encoding_type(t::EncodingType::Url)
             .send()
             .await
             .map_err(sdk("s3:ListObjectsV2"))?;
@@ -42,7 +45,7 @@ pub async fn list_page(
         .contents()
         .iter()
         .map(|o| ObjectEntry {
-            key: o.key().unwrap_or_default().to_string(),
+            key: url_decode(o.key().unwrap_or_default()),
             size: o.size().unwrap_or_default().max(0) as u64,
             etag: o.e_tag().unwrap_or_default().to_string(),
             storage_class: o.storage_class().map(|s| s.as_str().to_string()),
@@ -201,6 +204,26 @@ pub async fn multipart_copy(
     Ok(())
 }
 
+/// Aborts every unfinished multipart upload in a bucket (one of ours: a
+/// copy's target), e.g. when cutover is stopped mid-copy. Returns how many.
+pub async fn abort_open_uploads(target: &Clients, bucket: &str) -> Result<usize, CloudError> {
+    let open = target
+        .s3
+        .list_multipart_uploads()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(sdk("s3:ListMultipartUploads"))?;
+    let mut aborted = 0;
+    for upload in open.uploads() {
+        if let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) {
+            abort(target, bucket, key, id).await;
+            aborted += 1;
+        }
+    }
+    Ok(aborted)
+}
+
 /// Parts of an unfinished upload are stored (and billed) until aborted.
 async fn abort(target: &Clients, bucket: &str, key: &str, upload_id: &str) {
     let aborted = target
@@ -225,6 +248,29 @@ pub fn part_ranges(size: u64, part_size: u64) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// A key from a listing asked with `encoding-type=url` ('+' is a space).
+pub fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 fn form_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
@@ -246,6 +292,12 @@ mod tests {
         assert_eq!(part_ranges(10, 4), vec![(0, 3), (4, 7), (8, 9)]);
         assert_eq!(part_ranges(8, 4), vec![(0, 3), (4, 7)]);
         assert_eq!(part_ranges(0, 4), vec![]);
+    }
+
+    #[test]
+    fn listed_keys_are_url_decoded() {
+        assert_eq!(url_decode("a+b%2Bc%0A%C3%BC%"), "a b+c\nü%");
+        assert_eq!(url_decode("%e2%80%aeexe%4"), "\u{202e}exe%4");
     }
 
     #[test]

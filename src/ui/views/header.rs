@@ -11,7 +11,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" cutover ", t.accent)];
     // First after the name: on a narrow terminal the end of the line is cut.
-    if h.read_only {
+    if let Some(writer) = &h.follower_of {
+        spans.push(Span::styled(
+            format!(" FOLLOWING: run by {writer} "),
+            t.error.add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    } else if h.read_only {
         spans.push(Span::styled(
             " READ-ONLY ",
             t.error.add_modifier(ratatui::style::Modifier::REVERSED),

@@ -133,7 +133,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     let mut rows_text: Vec<Vec<String>> = window
         .iter()
         .map(|&i| {
-            let mut row = cells(&list[i], &app.points);
+            let mut row: Vec<String> = cells(&list[i], &app.points)
+                .into_iter()
+                .map(|c| crate::model::printable(&c).into_owned())
+                .collect();
             if kind == Kind::Record {
                 row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]);
             }

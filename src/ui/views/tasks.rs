@@ -188,6 +188,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(i, task)| {
             let (fraction, words) = gauge(task);
             let what = format!("{} → {}", task.spec.what(), target_text(task));
+            let what = crate::model::printable(&what);
             let row = Row::new(vec![
                 Cell::from(task.spec.kind.label()),
                 Cell::from(fit(&what, what_width)),
@@ -273,7 +274,10 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
     lines.push(Line::from(chain));
     match &task.state {
         TaskState::Failed { error, .. } => {
-            lines.push(Line::from(Span::styled(format!("error: {error}"), t.error)));
+            lines.push(Line::from(Span::styled(
+                format!("error: {}", crate::model::printable(error)),
+                t.error,
+            )));
         }
         TaskState::Cancelled { note } => lines.push(Line::from(Span::styled(note.clone(), t.dim))),
         _ => {}
