@@ -2,6 +2,7 @@
 //! to another. Layers, top to bottom: commands (the CLI), ui, config,
 //! cloud, model. Arrows point down only.
 
+pub mod check;
 pub mod cli;
 pub mod cloud;
 pub mod commands;
@@ -13,3 +14,4 @@ pub mod model;
 pub mod report;
 pub mod sandbox;
 pub mod ui;
+pub mod window;

@@ -1,5 +1,6 @@
 //! What each command does, on top of config, cloud and model.
 
+mod check;
 mod copy;
 mod dns;
 mod inventory;
@@ -7,6 +8,7 @@ mod logging;
 mod paths;
 mod sandbox;
 mod tasks;
+mod window;
 
 use crate::cli::{Cli, Command};
 use crate::cloud::{self, Regions};
@@ -24,6 +26,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Copy(args)) => copy::run(&load_settings(&flags)?, &args).await,
         Some(Command::Tasks(args)) => tasks::run(&flags, &args).await,
         Some(Command::Report(args)) => tasks::report(&flags, &args),
+        Some(Command::Check(args)) => check::run(&load_settings(&flags)?, &args).await,
+        Some(Command::Window(args)) => window::run(&flags, args.command),
         Some(Command::Dns(args)) => {
             let settings = load_settings(&flags)?;
             dns::run(&settings, &args.command).await
