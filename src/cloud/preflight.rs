@@ -157,7 +157,14 @@ async fn images(c: &Clients, ids: &[String]) -> Result<Vec<ImageFacts>, CloudErr
     let out = c
         .ec2
         .describe_images()
-        .set_image_ids(Some(ids.to_vec()))
+        // A filter, not ImageIds: one deregistered AMI would fail the whole
+        // call (InvalidAMIID.NotFound); missing ones are simply not listed.
+        .filters(
+            t::Filter::builder()
+                .name("image-id")
+                .set_values(Some(ids.to_vec()))
+                .build(),
+        )
         .send()
         .await
         .map_err(sdk("ec2:DescribeImages"))?;
