@@ -763,8 +763,11 @@ struct Recorder {
     port: u16,
     /// What the client sent, one buffer per connection: connections run at
     /// once, and one shared buffer would interleave their requests.
-    sent: Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>,
+    sent: Arc<Mutex<Vec<Connection>>>,
 }
+
+/// The bytes one client connection sent.
+type Connection = Arc<Mutex<Vec<u8>>>;
 
 impl Recorder {
     fn start(upstream: u16) -> Self {
