@@ -13,5 +13,6 @@ pub mod migrate;
 pub mod model;
 pub mod report;
 pub mod sandbox;
+pub mod timeline;
 pub mod ui;
 pub mod window;

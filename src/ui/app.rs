@@ -75,6 +75,9 @@ pub struct App {
     pub dns: BTreeMap<String, DnsView>,
     /// How bucket copies copy objects (from the settings).
     pub s3_tuning: S3Tuning,
+    /// When the open migration window began (journaled by `cutover window
+    /// open`); the header counts the RTO so far from it.
+    pub window_opened: Option<SystemTime>,
 }
 
 impl App {
@@ -103,6 +106,7 @@ impl App {
             show_tasks: false,
             dns: BTreeMap::new(),
             s3_tuning: S3Tuning::default(),
+            window_opened: None,
         };
         // An inventory may come already filled (tests, benches).
         let loaded: Vec<(Side, Kind)> = app

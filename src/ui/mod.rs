@@ -66,6 +66,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             let tasks = crate::migrate::tasks_from(&replay);
             app.load_tasks(tasks.clone());
             let reads = app.load_cutovers(dns_board::cutovers_from(&replay));
+            app.window_opened = crate::window::latest(&replay)
+                .filter(|w| w.is_open())
+                .map(|w| w.opened);
             (tasks, reads)
         }
         Err(e) => {
