@@ -931,3 +931,51 @@ async fn read_only_check_makes_no_write_call() {
     );
     let _ = std::fs::remove_dir_all(home);
 }
+
+/// `cutover window` journals the clock; `report` shows it in the timeline.
+#[test]
+fn window_open_close_and_the_report_timeline() {
+    let home = temp_home("check-window");
+    let run = |args: &[&str]| cutover_command(&home).args(args).output().unwrap();
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+
+    let o = run(&["window", "close"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no window is open"));
+    let o = run(&["--read-only", "window", "open"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "read-only refuses to start the clock"
+    );
+    assert!(text(&run(&["window", "status"])).contains("no window yet"));
+
+    let o = run(&["window", "open"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(text(&o).starts_with("window open since "));
+    assert!(text(&run(&["window", "status"])).contains("so far"));
+    let o = run(&["window", "open"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a window is already open"));
+    let o = run(&["window", "close"]);
+    assert!(o.status.success());
+    assert!(text(&o).contains("; RTO "), "{}", text(&o));
+
+    let report = text(&run(&["report"]));
+    assert!(report.contains("## Timeline"), "{report}");
+    assert!(
+        report.contains("| window opened |") && report.contains("window closed: RTO"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Measured RTO (the last window)"),
+        "{report}"
+    );
+    let json: Value = serde_json::from_str(&text(&run(&["report", "--format", "json"]))).unwrap();
+    assert_eq!(
+        json["timeline"]["moments"].as_array().map(Vec::len),
+        Some(2),
+        "{json}"
+    );
+    assert!(json["timeline"]["rto_seconds"].is_u64(), "{json}");
+    let _ = std::fs::remove_dir_all(home);
+}
