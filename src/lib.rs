@@ -2,6 +2,7 @@
 //! to another. Layers, top to bottom: commands (the CLI), ui, config,
 //! cloud, model. Arrows point down only.
 
+pub mod as_of;
 pub mod check;
 pub mod cli;
 pub mod cloud;

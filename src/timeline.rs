@@ -2,6 +2,7 @@
 //! the window's open and close, and the RTO measured between them. Built
 //! from the journal alone: no AWS call.
 
+use crate::as_of::{target_as_of, AsOf};
 use crate::cutover::clock::{clock_time, countdown};
 use crate::cutover::progress::{Action, DnsEvent};
 use crate::journal::Replay;
@@ -23,6 +24,16 @@ pub struct Timeline {
     pub rto_seconds: Option<u64>,
     /// Set while a window is open: when it opened (ms since the epoch).
     pub window_open_since_ms: Option<u64>,
+    /// Per finished copy, the time of the data the target holds.
+    pub target_as_of: Vec<TargetAsOf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetAsOf {
+    pub task_id: String,
+    pub what: String,
+    #[serde(flatten)]
+    pub as_of: AsOf,
 }
 
 fn ms(t: std::time::SystemTime) -> u64 {
@@ -90,6 +101,15 @@ pub fn timeline(replay: &Replay, tasks: &[Task]) -> Timeline {
         moments,
         rto_seconds: last.and_then(|w| w.rto()).map(|d| d.as_secs()),
         window_open_since_ms: last.filter(|w| w.is_open()).map(|w| ms(w.opened)),
+        target_as_of: tasks
+            .iter()
+            .map(|t| TargetAsOf {
+                task_id: t.spec.id.clone(),
+                what: format!("{} {}", t.spec.kind.label(), t.spec.what()),
+                as_of: target_as_of(t),
+            })
+            .filter(|r| r.as_of != AsOf::NotApplicable)
+            .collect(),
     }
 }
 
@@ -101,7 +121,8 @@ fn action_name(a: Action) -> String {
 }
 
 pub fn markdown(t: &Timeline) -> String {
-    let mut out = String::from("\n## Timeline\n\n");
+    let mut out = as_of_markdown(t);
+    out.push_str("\n## Timeline\n\n");
     if t.moments.is_empty() {
         out.push_str("Nothing journaled yet.\n");
         return out;
@@ -121,6 +142,27 @@ pub fn markdown(t: &Timeline) -> String {
             countdown(Duration::from_secs(rto))
         )),
         (None, None) => {}
+    }
+    out
+}
+
+/// The RPO a cutover would have now, per copy.
+fn as_of_markdown(t: &Timeline) -> String {
+    if t.target_as_of.is_empty() {
+        return String::new();
+    }
+    let mut out =
+        String::from("\n## Target as of\n\n| copy | data as of | which is |\n|---|---|---|\n");
+    for row in &t.target_as_of {
+        let (when, basis) = match &row.as_of {
+            AsOf::At { at_ms, basis } => (
+                clock_time(UNIX_EPOCH + Duration::from_millis(*at_ms)),
+                *basis,
+            ),
+            AsOf::SourceTime { basis } => ("the source's time".to_string(), *basis),
+            AsOf::NotApplicable => continue,
+        };
+        out.push_str(&format!("| {} | {when} | {basis} |\n", row.what));
     }
     out
 }
