@@ -144,3 +144,6 @@ pub fn run(input: &Input) -> CheckReport {
         order: order::stages(input),
     }
 }
+
+#[cfg(test)]
+mod tests;
