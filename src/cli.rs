@@ -93,6 +93,48 @@ pub enum Command {
     Report(ReportArgs),
     /// Databases in the window: promote a cross-region read replica
     Db(DbArgs),
+    /// Check the move before anything moves (read-only): blockers, warnings, order
+    Check(CheckArgs),
+    /// Open or close the migration window: its clock measures the RTO
+    Window(WindowArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckOutput {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// What the move covers: instance, AMI, volume, snapshot, group, bucket, DB ids or key pair names
+    #[arg(long, num_args = 1.., value_delimiter = ',')]
+    pub ids: Vec<String>,
+    /// Select every source resource with this tag, e.g. app=shop
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub tag: Option<String>,
+    /// The target KMS key the encrypted copies will use
+    #[arg(long, value_name = "KEY")]
+    pub kms_key_id: Option<String>,
+    #[arg(long, short, value_enum, default_value_t = CheckOutput::Table)]
+    pub output: CheckOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    #[command(subcommand)]
+    pub command: WindowCommand,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum WindowCommand {
+    /// Start the window's clock (journaled)
+    Open,
+    /// Stop the window's clock and print the measured RTO
+    Close,
+    /// Whether a window is open, and for how long
+    Status,
 }
 
 #[derive(Debug, Args)]

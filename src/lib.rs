@@ -2,6 +2,8 @@
 //! to another. Layers, top to bottom: commands (the CLI), ui, config,
 //! cloud, model. Arrows point down only.
 
+pub mod as_of;
+pub mod check;
 pub mod cli;
 pub mod cloud;
 pub mod commands;
@@ -14,4 +16,6 @@ pub mod migrate;
 pub mod model;
 pub mod report;
 pub mod sandbox;
+pub mod timeline;
 pub mod ui;
+pub mod window;

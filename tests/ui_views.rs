@@ -164,3 +164,17 @@ fn dns_status_panel_counts_down_to_the_next_safe_step() {
     cursor_on_record(&mut a, "shop.acme.example.");
     insta::assert_snapshot!(screen(&a));
 }
+
+#[test]
+fn the_header_counts_the_open_window_on_the_app_clock() {
+    let mut a = app(160, 16);
+    let line = |a: &cutover::ui::app::App| screen(a).lines().next().unwrap_or_default().to_string();
+    assert!(
+        !line(&a).contains("window"),
+        "no window, no clock: {}",
+        line(&a)
+    );
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(now_ms());
+    a.window_opened = Some(now - std::time::Duration::from_secs(95 * 60 + 7));
+    assert!(line(&a).contains("window 1h 35m 07s"), "{}", line(&a));
+}

@@ -215,11 +215,20 @@ mod tests {
 
     #[test]
     fn throttling_and_server_faults_are_transient_the_rest_permanent() {
-        for code in ["RequestLimitExceeded", "Throttling", "SlowDown", "InternalError"] {
+        for code in [
+            "RequestLimitExceeded",
+            "Throttling",
+            "SlowDown",
+            "InternalError",
+        ] {
             assert!(service(code).is_retryable(), "{code}");
             assert!(service(code).for_task().ends_with("retry the task]"));
         }
-        for code in ["InvalidGroup.Duplicate", "AccessDenied", "BucketAlreadyExists"] {
+        for code in [
+            "InvalidGroup.Duplicate",
+            "AccessDenied",
+            "BucketAlreadyExists",
+        ] {
             assert!(!service(code).is_retryable(), "{code}");
             assert!(service(code).for_task().contains("[permanent"));
         }

@@ -1,5 +1,6 @@
 //! What each command does, on top of config, cloud and model.
 
+mod check;
 mod copy;
 mod copy_db;
 mod db;
@@ -11,6 +12,7 @@ mod paths;
 mod sandbox;
 mod stop;
 mod tasks;
+mod window;
 
 use crate::cli::{Cli, Command};
 use crate::cloud::{self, Regions};
@@ -29,6 +31,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Tasks(args)) => tasks::run(&flags, &args).await,
         Some(Command::Report(args)) => tasks::report(&flags, &args),
         Some(Command::Db(args)) => db::run(&load_settings(&flags)?, &args).await,
+        Some(Command::Check(args)) => check::run(&load_settings(&flags)?, &args).await,
+        Some(Command::Window(args)) => window::run(&flags, args.command),
         Some(Command::Dns(args)) => {
             let settings = load_settings(&flags)?;
             dns::run(&settings, &args.command).await

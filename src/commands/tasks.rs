@@ -157,8 +157,22 @@ fn to_retry(tasks: &[Task], which: &str) -> anyhow::Result<Vec<String>> {
 
 pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let paths = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
-    let tasks = journal_tasks(&paths)?;
+    let found = replay(&paths.journal_file)?;
+    for (line, why) in &found.skipped {
+        eprintln!("cutover: journal line {line} skipped: {why}");
+    }
+    let tasks = tasks_from(&found);
     let (markdown, json) = (report::markdown(&tasks), report::json(&tasks));
+    // The timeline and the RTO: after the report's own sections.
+    let timeline = crate::timeline::timeline(&found, &tasks);
+    let markdown = markdown + &crate::timeline::markdown(&timeline);
+    let json = match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(serde_json::Value::Object(mut doc)) => {
+            doc.insert("timeline".into(), serde_json::to_value(&timeline)?);
+            serde_json::to_string_pretty(&doc)?
+        }
+        _ => json,
+    };
     match args.format {
         ReportFormat::Markdown => print!("{markdown}"),
         ReportFormat::Json => println!("{json}"),

@@ -1,6 +1,7 @@
 //! Plain data: resources, kinds, both inventories and how they pair.
 //! Knows nothing but std and serde.
 
+pub mod facts;
 mod inventory;
 mod kind;
 pub mod network;

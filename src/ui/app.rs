@@ -97,6 +97,9 @@ pub struct App {
     pub s3_tuning: S3Tuning,
     /// The settings' AZ map for network clones (the copy dialog starts with it).
     pub az_map: Option<String>,
+    /// When the open migration window began (journaled by `cutover window
+    /// open`); the header counts the RTO so far from it.
+    pub window_opened: Option<SystemTime>,
 }
 
 impl App {
@@ -133,6 +136,7 @@ impl App {
             dns: BTreeMap::new(),
             s3_tuning: S3Tuning::default(),
             az_map: None,
+            window_opened: None,
         };
         // An inventory may come already filled (tests, benches).
         let loaded: Vec<(Side, Kind)> = app

@@ -120,6 +120,9 @@ pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
             let tasks = crate::migrate::of_pair(threads.tasks(), &pair.0, &pair.1);
             app.load_tasks(tasks.clone());
             let reads = app.load_cutovers(dns_board::cutovers_from(&replay));
+            app.window_opened = crate::window::latest(&replay)
+                .filter(|w| w.is_open())
+                .map(|w| w.opened);
             (tasks, reads)
         }
         Err(e) => {

@@ -49,7 +49,7 @@ pub fn seeded() -> &'static Fixture {
 
 /// A static is never dropped, so the fixture's server would outlive the
 /// test binary: stop it when the process exits.
-fn stop_at_exit(pid: u32) {
+pub fn stop_at_exit(pid: u32) {
     static PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     extern "C" fn stop() {
         let pid = PID.load(std::sync::atomic::Ordering::SeqCst);

@@ -40,6 +40,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.error,
         ));
     }
+    if let Some(opened) = app.window_opened {
+        // The window's clock: the RTO so far.
+        let elapsed = (app.clock)().duration_since(opened).unwrap_or_default();
+        spans.push(Span::styled(
+            format!("  window {}", crate::cutover::clock::countdown(elapsed)),
+            t.accent,
+        ));
+    }
     if let Some(url) = &h.endpoint {
         spans.push(Span::styled(format!("  via {url}"), t.dim));
     }
