@@ -51,8 +51,16 @@ pub async fn run(flags: &FlagSettings, args: &TasksArgs) -> anyhow::Result<ExitC
 
 pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let paths = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
-    let tasks = journal_tasks(&paths)?;
-    let (markdown, json) = (report::markdown(&tasks), report::json(&tasks));
+    let found = replay(&paths.journal_file)?;
+    for (line, why) in &found.skipped {
+        eprintln!("cutover: journal line {line} skipped: {why}");
+    }
+    let tasks = tasks_from(&found);
+    let dns = report::dns_cutovers(&found);
+    let (markdown, json) = (
+        report::markdown_with(&tasks, &dns),
+        report::json_with(&tasks, &dns),
+    );
     match args.format {
         ReportFormat::Markdown => print!("{markdown}"),
         ReportFormat::Json => println!("{json}"),
