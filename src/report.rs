@@ -1,5 +1,13 @@
-//! What moved where: the id map of finished copy tasks, as markdown, JSON,
-//! and a CloudFormation `Mappings` snippet mapping AMI ids per region.
+//! What moved where: the id map of finished copy tasks, every task with
+//! its notes and warnings, the DNS cutovers from the journal, what was left
+//! behind that costs money, as markdown and JSON (the same content), and a
+//! CloudFormation `Mappings` snippet mapping AMI ids per region.
+
+mod dns;
+mod left_behind;
+
+pub use dns::{cutovers as dns_cutovers, DnsCutover};
+pub use left_behind::{left_behind, LeftBehind};
 
 mod endpoints;
 
@@ -54,11 +62,14 @@ pub fn moved(tasks: &[Task]) -> Vec<Moved> {
 struct JsonReport<'a> {
     moved: &'a [Moved],
     endpoints: Vec<Endpoint>,
-    unfinished: Vec<Unfinished<'a>>,
+    unfinished: Vec<TaskEntry<'a>>,
+    tasks: Vec<TaskEntry<'a>>,
+    dns_cutovers: &'a [DnsCutover],
+    left_behind: Vec<LeftBehind>,
 }
 
 #[derive(Serialize)]
-struct Unfinished<'a> {
+struct TaskEntry<'a> {
     task_id: &'a str,
     what: String,
     state: &'static str,
@@ -67,32 +78,50 @@ struct Unfinished<'a> {
     warnings: &'a [String],
 }
 
+fn entry(t: &Task) -> TaskEntry<'_> {
+    TaskEntry {
+        task_id: &t.spec.id,
+        what: format!("{} {}", t.spec.kind.label(), t.spec.what()),
+        state: t.state_name(),
+        error: match &t.state {
+            TaskState::Failed { error, .. } => Some(error),
+            TaskState::Cancelled { note } => Some(note),
+            _ => None,
+        },
+        notes: &t.notes,
+        warnings: &t.warnings,
+    }
+}
+
 pub fn json(tasks: &[Task]) -> String {
+    json_with(tasks, &[])
+}
+
+/// The report as JSON, with the DNS cutovers read from the journal.
+pub fn json_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
     let moved = moved(tasks);
     let unfinished = tasks
         .iter()
         .filter(|t| t.state != TaskState::Done || !t.warnings.is_empty())
-        .map(|t| Unfinished {
-            task_id: &t.spec.id,
-            what: format!("{} {}", t.spec.kind.label(), t.spec.what()),
-            state: t.state_name(),
-            error: match &t.state {
-                TaskState::Failed { error, .. } => Some(error),
-                _ => None,
-            },
-            notes: &t.notes,
-            warnings: &t.warnings,
-        })
+        .map(entry)
         .collect();
     serde_json::to_string_pretty(&JsonReport {
         moved: &moved,
         endpoints: endpoint_map(tasks),
         unfinished,
+        tasks: tasks.iter().map(entry).collect(),
+        dns_cutovers: dns,
+        left_behind: left_behind(tasks),
     })
     .unwrap_or_default()
 }
 
 pub fn markdown(tasks: &[Task]) -> String {
+    markdown_with(tasks, &[])
+}
+
+/// The report as markdown: the same content as `json_with`.
+pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
     let moved = moved(tasks);
     let mut out = String::from("# cutover report\n\n## What moved\n\n");
     if moved.is_empty() {
@@ -113,45 +142,48 @@ pub fn markdown(tasks: &[Task]) -> String {
         }
     }
     out.push_str(&endpoints::markdown(&endpoint_map(tasks)));
-    let unfinished: Vec<&Task> = tasks
-        .iter()
-        .filter(|t| t.state != TaskState::Done)
-        .collect();
-    if !unfinished.is_empty() {
-        out.push_str("\n## Not finished\n\n");
-        for t in unfinished {
-            let why = match &t.state {
-                TaskState::Failed { error, .. } => format!(": {error}"),
-                TaskState::Cancelled { note } => format!(": {note}"),
-                _ => String::new(),
+    if !tasks.is_empty() {
+        out.push_str("\n## Tasks\n\n");
+        for t in tasks {
+            let e = entry(t);
+            out.push_str(&format!("- `{}` {}: **{}**\n", e.task_id, e.what, e.state));
+            if let Some(error) = e.error {
+                out.push_str(&format!("  - {error}\n"));
+            }
+            for w in e.warnings {
+                out.push_str(&format!("  - warning (left out): {w}\n"));
+            }
+            for n in e.notes {
+                out.push_str(&format!("  - note: {n}\n"));
+            }
+        }
+    }
+    if !dns.is_empty() {
+        out.push_str("\n## DNS cutovers\n");
+        for c in dns {
+            let stand = if c.rolled_back {
+                "rolled back".to_string()
+            } else {
+                format!("{} of {} steps done", c.steps_done, c.steps)
             };
             out.push_str(&format!(
-                "- `{}` {} {}: {}{why}\n",
-                t.spec.id,
-                t.spec.kind.label(),
-                t.spec.what(),
-                t.state_name()
+                "\n### {} (zone {})\n\n{stand}; {} override(s) of the cache wait\n\n",
+                c.record, c.zone_id, c.overrides
             ));
+            for (at, what) in &c.timeline {
+                out.push_str(&format!("- {at}: {what}\n"));
+            }
         }
     }
-    let warnings: Vec<(&str, &String)> = tasks
-        .iter()
-        .flat_map(|t| t.warnings.iter().map(move |w| (t.spec.id.as_str(), w)))
-        .collect();
-    if !warnings.is_empty() {
-        out.push_str("\n## Warnings: left out, to fix by hand\n\n");
-        for (id, w) in warnings {
-            out.push_str(&format!("- `{id}`: {w}\n"));
-        }
-    }
-    let notes: Vec<(&str, &String)> = tasks
-        .iter()
-        .flat_map(|t| t.notes.iter().map(move |n| (t.spec.id.as_str(), n)))
-        .collect();
-    if !notes.is_empty() {
-        out.push_str("\n## Notes\n\n");
-        for (id, n) in notes {
-            out.push_str(&format!("- `{id}`: {n}\n"));
+    let left = left_behind(tasks);
+    if !left.is_empty() {
+        out.push_str("\n## Left behind, still costing money\n\n");
+        out.push_str("Delete each once nothing needs it:\n\n");
+        for l in &left {
+            out.push_str(&format!(
+                "- {} `{}` in {} ({}, task `{}`): `{}`\n",
+                l.what, l.id, l.region, l.why, l.task_id, l.delete
+            ));
         }
     }
     let map = region_map(&moved);
@@ -269,7 +301,9 @@ mod tests {
         );
         let md = markdown(&tasks);
         assert!(md.contains("| AMI copy | shop-web-2026-11-20 | us-east-1 `ami-111` | eu-west-1 `ami-999` | 60 s |"), "{md}");
-        assert!(md.contains("## Not finished") && md.contains("AccessDenied"));
+        assert!(
+            md.contains("## Tasks") && md.contains("**failed**") && md.contains("AccessDenied")
+        );
         let json: serde_json::Value = serde_json::from_str(&json(&tasks)).unwrap();
         assert_eq!(json["moved"][1]["target_id"], "ops");
         assert_eq!(json["unfinished"][0]["state"], "failed");

@@ -114,13 +114,7 @@ pub fn timeline(replay: &Replay, tasks: &[Task]) -> Timeline {
 }
 
 fn action_name(a: Action) -> String {
-    match a {
-        Action::Step { index } => format!("step {}", index + 1),
-        Action::Rollback => "rollback".into(),
-        Action::Adopt => "adopt Route 53's state".into(),
-        Action::Finish => "finish (collapse to the target)".into(),
-        Action::Abort => "abort (collapse to the source)".into(),
-    }
+    a.label()
 }
 
 pub fn markdown(t: &Timeline) -> String {

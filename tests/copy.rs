@@ -240,6 +240,7 @@ async fn security_groups_are_recreated_with_remapped_references() {
     )
     .await;
     done(&alone);
+    // Rules left out are warnings: the task is done with warnings.
     assert_eq!(
         alone
             .warnings

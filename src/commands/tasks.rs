@@ -162,7 +162,11 @@ pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCod
         eprintln!("cutover: journal line {line} skipped: {why}");
     }
     let tasks = tasks_from(&found);
-    let (markdown, json) = (report::markdown(&tasks), report::json(&tasks));
+    let dns = report::dns_cutovers(&found);
+    let (markdown, json) = (
+        report::markdown_with(&tasks, &dns),
+        report::json_with(&tasks, &dns),
+    );
     // The timeline and the RTO: after the report's own sections.
     let timeline = crate::timeline::timeline(&found, &tasks);
     let markdown = markdown + &crate::timeline::markdown(&timeline);

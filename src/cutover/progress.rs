@@ -82,6 +82,19 @@ pub enum Action {
     Abort,
 }
 
+impl Action {
+    /// In the operator's words, for timelines and reports.
+    pub fn label(&self) -> String {
+        match self {
+            Action::Step { index } => format!("step {}", index + 1),
+            Action::Rollback => "rollback".into(),
+            Action::Adopt => "adopt Route 53's state".into(),
+            Action::Finish => "finish (collapse to the target)".into(),
+            Action::Abort => "abort (collapse to the source)".into(),
+        }
+    }
+}
+
 /// The journal thread of one record: "dns:Z123:www.shop.example.com.".
 pub fn topic(zone_id: &str, record: &str) -> String {
     format!(

@@ -274,6 +274,8 @@ impl App {
             Action::Resize { width, height } => {
                 self.size = Rect::new(0, 0, width, height);
                 self.keep_cursors_visible();
+                let page = self.task_page();
+                self.tasks.move_cursor(0, page);
             }
             Action::ScrollAt { column, row, lines } => self.scroll_at(column, row, lines),
             Action::ClickAt { column, row } => self.click_at(column, row),
@@ -528,8 +530,12 @@ impl App {
         let counterpart_row = counterpart.and_then(|(pane, pos)| {
             Some((pane, self.visible[pane].iter().position(|&i| i == pos)?))
         });
+        let lens = [self.visible[0].len(), self.visible[1].len()];
         let state = self.kinds.entry(self.kind).or_default();
         for (pane, ps) in state.panes.iter_mut().enumerate() {
+            // A taller window (a resize, a closed log) shows the rows above
+            // instead of leaving empty lines under the last.
+            ps.offset = ps.offset.min(lens[pane].saturating_sub(page));
             let row = match counterpart_row {
                 Some((p, row)) if p == pane && pane != focus => row,
                 _ => ps.cursor,

@@ -122,6 +122,8 @@ impl TaskBoard {
         self.cursor = (self.cursor as i64)
             .saturating_add(by)
             .clamp(0, last.max(0)) as usize;
+        let page = page.max(1);
+        self.offset = self.offset.min(self.tasks.len().saturating_sub(page));
         if self.cursor < self.offset {
             self.offset = self.cursor;
         } else if self.cursor >= self.offset + page.max(1) {

@@ -130,7 +130,7 @@ impl App {
             return Vec::new();
         };
         let id = task.spec.id.clone();
-        let state = task.state.name();
+        let state = task.state_name();
         match (c, &task.state) {
             (Command::PauseTask, TaskState::Running { .. } | TaskState::Queued) => {
                 let effects = self.gate(
@@ -162,6 +162,13 @@ impl App {
                 self.cannot(&id, state, "only running or queued tasks pause")
             }
             (Command::ResumeTask, _) => self.cannot(&id, state, "only paused tasks resume"),
+            (Command::RetryTask, TaskState::Done) if !task.warnings.is_empty() => {
+                let why = format!(
+                    "each warning says its fix ({} shows them); a retry of what was left out is not built yet",
+                    self.keymap.keys_of(Command::Details)
+                );
+                self.cannot(&id, state, &why)
+            }
             (Command::RetryTask, _) => self.cannot(&id, state, "only failed tasks are retried"),
             _ => self.cannot(&id, state, "it has ended"),
         }

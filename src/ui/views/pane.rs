@@ -249,7 +249,7 @@ fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>
         .zip(&desired)
         // Only the main columns (priority 0) are worth showing cut short.
         .map(|(col, d)| match col.priority {
-            0 => (*d).min((col.title.len() as u16).max(10)),
+            0 => (*d).min((col.title.len() as u16).max(6)),
             _ => *d,
         })
         .collect();
@@ -280,12 +280,23 @@ fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>
     }
     let mut widths: Vec<u16> = keep.iter().map(|&c| minimum[c]).collect();
     let mut spare = width.saturating_sub(need(&keep, &minimum));
-    let mut by_priority: Vec<usize> = (0..keep.len()).collect();
-    by_priority.sort_by_key(|&i| cols[keep[i]].priority);
-    for i in by_priority {
-        let grow = (desired[keep[i]] - widths[i]).min(spare);
-        widths[i] += grow;
-        spare -= grow;
+    // Room goes back by priority; within one priority, a column at a time,
+    // so two cut columns share the cut instead of one taking it all.
+    let mut levels: Vec<u8> = keep.iter().map(|&c| cols[c].priority).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    for level in levels {
+        let mut grew = true;
+        while spare > 0 && grew {
+            grew = false;
+            for (i, &c) in keep.iter().enumerate() {
+                if spare > 0 && cols[c].priority == level && widths[i] < desired[c] {
+                    widths[i] += 1;
+                    spare -= 1;
+                    grew = true;
+                }
+            }
+        }
     }
     if let Some(last) = widths.last_mut() {
         *last += spare;

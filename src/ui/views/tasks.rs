@@ -291,8 +291,8 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
     if task.state == TaskState::Done && !task.warnings.is_empty() {
         lines.push(Line::from(Span::styled(
             format!(
-                "{} retries what was left out",
-                app.keymap.keys_of(crate::ui::action::Command::RetryTask)
+                "each warning says its fix; {} shows the whole history",
+                app.keymap.keys_of(crate::ui::action::Command::Details)
             ),
             t.accent,
         )));

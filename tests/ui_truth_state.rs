@@ -6,6 +6,8 @@ mod ui_fixtures;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cutover::migrate::{CopyKind, TaskEvent};
+use cutover::model::{Kind, Side};
+use cutover::ui::action::Action;
 use cutover::ui::app::Mode;
 use cutover::ui::state::Level;
 use cutover::ui::{App, Keymap};
@@ -160,7 +162,7 @@ fn refusals_and_notices_reach_the_message_line() {
     a.header.read_only = true;
     chars(&mut a, "k");
     chars(&mut a, "t");
-    a.switch_kind(cutover::model::Kind::Bucket);
+    a.switch_kind(Kind::Bucket);
     chars(&mut a, "c");
     key(&mut a, KeyCode::Enter);
     assert_eq!(
@@ -194,4 +196,36 @@ fn messages_name_the_keys_as_remapped() {
     chars(&mut a, "p");
     let (_, text) = said(&a);
     assert!(text.starts_with("T opens the tasks view; p acts"), "{text}");
+}
+
+#[test]
+fn a_taller_window_strands_no_rows_above_the_top() {
+    let mut inv = estate();
+    let many: Vec<_> = (0..50)
+        .map(|n| {
+            let (id, name) = (format!("i-{n:03}"), format!("node-{n:03}"));
+            instance(SRC, &id, &name, "54.1.1.1", &[])
+        })
+        .collect();
+    inv.apply(Side::Source, Kind::Instance, Ok(many));
+    let mut a = app_with(inv, 120, 20);
+    key(&mut a, KeyCode::End);
+    let page = 20 - 6 - 3;
+    assert_eq!(
+        a.pane_state(0).offset,
+        50 - page,
+        "the last row at the bottom"
+    );
+    a.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let page = 40 - 6 - 3;
+    assert_eq!(
+        a.pane_state(0).offset,
+        50 - page,
+        "the window shows rows above, not empty lines below"
+    );
+    let s = screen(&a);
+    assert!(s.contains("node-049") && s.contains(&format!("node-{:03}", 50 - page)));
 }
