@@ -7,6 +7,7 @@ pub mod dns_change;
 mod ec2;
 pub mod error;
 mod fetch;
+pub mod health_check;
 pub mod paging;
 pub(crate) mod rds;
 mod regions;

@@ -10,6 +10,7 @@ use crate::cli::{DnsCommand, DnsPlanArgs, DnsRecordArgs, DnsStatusArgs, Output};
 use crate::cloud;
 use crate::config::Settings;
 use crate::cutover::guards::{check_ttl, parse_ttl_stages, parse_weight_steps};
+use crate::cutover::health::HealthCheckSpec;
 use crate::cutover::plan::Answer;
 use crate::cutover::target_value::{known_in, unknown_value_warning};
 use crate::cutover::{DnsCutover, PlanChoices, SystemClock};
@@ -28,20 +29,34 @@ struct At {
 
 pub async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<ExitCode> {
     // Bad input fails here, before any connection or write.
-    let choices = match command {
-        DnsCommand::Plan(args) => Some(choices(args)?),
-        _ => None,
+    let (choices, health_check) = match command {
+        DnsCommand::Plan(args) => (
+            Some(choices(args)?),
+            args.health_check
+                .as_deref()
+                .map(HealthCheckSpec::parse)
+                .transpose()?,
+        ),
+        _ => (None, None),
     };
     let engine = engine(settings).await?;
     let may_write = |yes: bool| yes && !settings.read_only;
     match command {
-        DnsCommand::Plan(args) => plan(settings, &engine, args, &choices.unwrap_or_default()).await,
+        DnsCommand::Plan(args) => {
+            let choices = choices.unwrap_or_default();
+            plan(settings, &engine, args, &choices, health_check.as_ref()).await
+        }
         DnsCommand::Step(args) => {
             let at = resolve(&engine, &args.at).await?;
             if !may_write(args.yes) {
                 let status = engine.status(&at.zone_id, &at.record).await?;
                 print_status(&status);
                 return refuse_or_hint(settings, args.yes, "make the next step");
+            }
+            // With --auto-rollback, a target that turned unhealthy is rolled back first.
+            if let Some(rolled_back) = engine.watch(&at.zone_id, &at.record).await? {
+                print_outcome(&engine, &at.zone_id, &at.record, &rolled_back)?;
+                anyhow::bail!("the target is unhealthy: rolled back instead of stepping");
             }
             let outcome = engine.step(&at.zone_id, &at.record, args.force).await?;
             print_outcome(&engine, &at.zone_id, &at.record, &outcome)
@@ -189,17 +204,29 @@ async fn plan(
     engine: &DnsCutover,
     args: &DnsPlanArgs,
     choices: &PlanChoices,
+    health_check: Option<&HealthCheckSpec>,
 ) -> anyhow::Result<ExitCode> {
     let at = resolve(engine, &args.at).await?;
-    let plan = engine
+    let mut plan = engine
         .propose(&at.zone_id, &at.record, &args.target_value, choices)
         .await?;
+    plan.auto_rollback = args.auto_rollback;
     print_plan(&plan);
+    if let Some(spec) = health_check {
+        println!(
+            "  health: a {spec} check of the target is made and attached to its set; each shift waits while it fails{}",
+            if args.auto_rollback { "; --auto-rollback rolls back when it fails after a shift" } else { "" }
+        );
+    }
     if let Some(warning) = unknown_target(settings, &plan.record_type, &plan.target).await {
         println!("  WARNING: {warning}");
     }
     if !args.yes || settings.read_only {
         return refuse_or_hint(settings, args.yes, "journal this plan and make step 1");
+    }
+    if let Some(spec) = health_check {
+        let id = engine.attach_health_check(&mut plan, spec).await?;
+        println!("  health check {id} created");
     }
     engine.adopt(&plan)?;
     let outcome = engine.step(&at.zone_id, &plan.record_name, false).await?;

@@ -72,6 +72,16 @@ pub struct DnsPlan {
     /// The simple record's TTL before the cutover (None for an alias).
     pub original_ttl: Option<i64>,
     pub steps: Vec<PlannedStep>,
+    /// The record's own health check, kept on the source's set.
+    #[serde(default)]
+    pub source_health_check: Option<String>,
+    /// The health check made for the target's answer (`--health-check`),
+    /// attached to the target's set and read before each shift to it.
+    #[serde(default)]
+    pub target_health_check: Option<String>,
+    /// Roll back on its own when the target turns unhealthy after a shift.
+    #[serde(default)]
+    pub auto_rollback: bool,
 }
 
 /// The record the plan starts from, as found in Route 53.
@@ -122,6 +132,9 @@ impl DnsPlan {
             target,
             original_ttl: current.ttl,
             steps: vec![],
+            source_health_check: current.health_check_id.clone(),
+            target_health_check: None,
+            auto_rollback: false,
         };
         plan.steps = lay_out_steps(current.ttl, choices)?;
         for state in std::iter::once(plan.start()).chain(plan.steps.iter().map(|s| s.after)) {
@@ -158,6 +171,11 @@ impl DnsPlan {
     /// The record sets Route 53 should hold in `state`.
     pub fn sets_for(&self, state: RecordState) -> Vec<RecordSet> {
         let set = |answer: &Answer, ttl, id: Option<&str>, weight: Option<u8>| {
+            let health_check_id = if std::ptr::eq(answer, &self.source) {
+                self.source_health_check.clone()
+            } else {
+                self.target_health_check.clone()
+            };
             let (values, alias) = match answer {
                 Answer::Values(v) => (v.clone(), None),
                 Answer::Alias(a) => (vec![], Some(a.clone())),
@@ -170,6 +188,7 @@ impl DnsPlan {
                 weight: weight.map(i64::from),
                 values,
                 alias,
+                health_check_id,
             }
         };
         match state {

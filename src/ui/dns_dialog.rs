@@ -131,6 +131,7 @@ fn record_sets_at(inventory: &Inventory, zone_id: &str, name: &str) -> Vec<Recor
                     dns_name: a.dns_name.clone(),
                     evaluate_target_health: a.evaluate_target_health,
                 }),
+                health_check_id: rec.health_check_id.clone(),
             }),
             _ => None,
         })
