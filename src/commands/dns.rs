@@ -29,23 +29,14 @@ struct At {
 
 pub async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<ExitCode> {
     // Bad input fails here, before any connection or write.
-    let (choices, health_check) = match command {
-        DnsCommand::Plan(args) => (
-            Some(choices(args)?),
-            args.health_check
-                .as_deref()
-                .map(HealthCheckSpec::parse)
-                .transpose()?,
-        ),
-        _ => (None, None),
+    let choices = match command {
+        DnsCommand::Plan(args) => Some(choices(args)?),
+        _ => None,
     };
     let engine = engine(settings).await?;
     let may_write = |yes: bool| yes && !settings.read_only;
     match command {
-        DnsCommand::Plan(args) => {
-            let choices = choices.unwrap_or_default();
-            plan(settings, &engine, args, &choices, health_check.as_ref()).await
-        }
+        DnsCommand::Plan(args) => plan(settings, &engine, args, &choices.unwrap_or_default()).await,
         DnsCommand::Step(args) => {
             let at = resolve(&engine, &args.at).await?;
             if !may_write(args.yes) {
@@ -180,6 +171,12 @@ fn choices(args: &DnsPlanArgs) -> anyhow::Result<PlanChoices> {
         collapse: args.collapse,
         gradual: args.gradual,
         allow_private: args.allow_private,
+        health_check: args
+            .health_check
+            .as_deref()
+            .map(HealthCheckSpec::parse)
+            .transpose()?,
+        auto_rollback: args.auto_rollback,
     })
 }
 
@@ -204,13 +201,12 @@ async fn plan(
     engine: &DnsCutover,
     args: &DnsPlanArgs,
     choices: &PlanChoices,
-    health_check: Option<&HealthCheckSpec>,
 ) -> anyhow::Result<ExitCode> {
+    let health_check = choices.health_check.as_ref();
     let at = resolve(engine, &args.at).await?;
     let mut plan = engine
         .propose(&at.zone_id, &at.record, &args.target_value, choices)
         .await?;
-    plan.auto_rollback = args.auto_rollback;
     print_plan(&plan);
     if let Some(spec) = health_check {
         println!(

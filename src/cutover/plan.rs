@@ -55,6 +55,11 @@ pub struct PlanChoices {
     pub gradual: bool,
     /// Private addresses are meant, even in a public zone.
     pub allow_private: bool,
+    /// A health check to make for the target (made when the plan is
+    /// journaled, not when it is proposed).
+    pub health_check: Option<super::health::HealthCheckSpec>,
+    /// Roll back on its own when that health check fails after a shift.
+    pub auto_rollback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +139,7 @@ impl DnsPlan {
             steps: vec![],
             source_health_check: current.health_check_id.clone(),
             target_health_check: None,
-            auto_rollback: false,
+            auto_rollback: choices.auto_rollback && choices.health_check.is_some(),
         };
         plan.steps = lay_out_steps(current.ttl, choices)?;
         for state in std::iter::once(plan.start()).chain(plan.steps.iter().map(|s| s.after)) {

@@ -97,12 +97,17 @@ async fn health_checks_are_kept_made_attached_and_gate_the_shift() {
     let clock = Arc::new(ManualClock::at(start_time()));
     let health = Arc::new(Scripted(AtomicBool::new(true)));
     let engine = sb.engine(&clock).with_health(health.clone());
+    let spec = HealthCheckSpec::parse("https:443/health").unwrap();
+    let choices = PlanChoices {
+        health_check: Some(spec.clone()),
+        auto_rollback: true,
+        ..Default::default()
+    };
     let mut plan = engine
-        .propose(&sb.zone_id, WWW, TARGET_IP, &PlanChoices::default())
+        .propose(&sb.zone_id, WWW, TARGET_IP, &choices)
         .await
         .unwrap();
-    plan.auto_rollback = true;
-    let spec = HealthCheckSpec::parse("https:443/health").unwrap();
+    assert!(plan.auto_rollback);
     let target_check = engine.attach_health_check(&mut plan, &spec).await.unwrap();
     engine.adopt(&plan).unwrap();
     engine.step(&sb.zone_id, WWW, false).await.unwrap();
