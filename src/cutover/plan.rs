@@ -176,6 +176,7 @@ impl DnsPlan {
     /// The record sets Route 53 should hold in `state`.
     pub fn sets_for(&self, state: RecordState) -> Vec<RecordSet> {
         let set = |answer: &Answer, ttl, id: Option<&str>, weight: Option<u8>| {
+            // By identity: the closure is only ever given &self.source or &self.target.
             let health_check_id = if std::ptr::eq(answer, &self.source) {
                 self.source_health_check.clone()
             } else {
