@@ -381,6 +381,12 @@ pub struct DnsPlanArgs {
     /// Accept private addresses as the target value in a public zone (a name meant for a private network)
     #[arg(long)]
     pub allow_private: bool,
+    /// Create a Route 53 health check of the target (tcp:PORT, http:PORT/PATH or https:PORT/PATH), attach it to the target's set, and hold each shift while it fails
+    #[arg(long, value_name = "SPEC")]
+    pub health_check: Option<String>,
+    /// Roll back on its own when the target's health check fails after a shift (needs --health-check)
+    #[arg(long, requires = "health_check")]
+    pub auto_rollback: bool,
     /// TTL to restore at the end, in seconds [default: the record's TTL before the cutover]
     #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
     pub final_ttl: Option<String>,

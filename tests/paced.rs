@@ -250,6 +250,7 @@ async fn a_dns_step_waits_for_insync_through_a_real_pending() {
         weight: None,
         values: vec!["192.0.2.10".into()],
         alias: None,
+        health_check_id: None,
     };
     let create = RecordChange {
         action: ChangeAction::Create,

@@ -583,6 +583,7 @@ fn drift_read_on_refresh_blocks_steps_and_offers_adopt_or_rollback() {
             route53: Some(found),
             drift: true,
             differs: Some(differs.into()),
+            held: None,
         })),
     });
     let said = &a.log.lines.back().unwrap().text;

@@ -22,6 +22,9 @@ pub struct RecordSet {
     pub weight: Option<i64>,
     pub values: Vec<String>,
     pub alias: Option<Alias>,
+    /// The Route 53 health check attached to this set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +106,7 @@ pub async fn record_sets_named(
                     dns_name: a.dns_name,
                     evaluate_target_health: a.evaluate_target_health,
                 }),
+                health_check_id: d.health_check_id,
             }),
             _ => None,
         })
@@ -153,7 +157,8 @@ fn sdk_set(s: &RecordSet) -> Result<t::ResourceRecordSet, CloudError> {
         .r#type(t::RrType::from(s.record_type.as_str()))
         .set_ttl(s.ttl)
         .set_set_identifier(s.set_identifier.clone())
-        .set_weight(s.weight);
+        .set_weight(s.weight)
+        .set_health_check_id(s.health_check_id.clone());
     for v in &s.values {
         b = b.resource_records(
             t::ResourceRecord::builder()
@@ -246,6 +251,7 @@ mod tests {
             weight: Some(10),
             values: vec!["198.51.100.7".into()],
             alias: None,
+            health_check_id: None,
         };
         let s = sdk_set(&set).unwrap();
         assert_eq!(s.weight(), Some(10));

@@ -8,6 +8,7 @@ mod ec2;
 pub mod error;
 mod fetch;
 mod network_list;
+pub mod health_check;
 pub mod paging;
 mod preflight;
 mod preflight_data;

@@ -10,6 +10,7 @@ use crate::cli::{DnsCommand, DnsPlanArgs, DnsRecordArgs, DnsStatusArgs, Output};
 use crate::cloud;
 use crate::config::Settings;
 use crate::cutover::guards::{check_ttl, parse_ttl_stages, parse_weight_steps};
+use crate::cutover::health::HealthCheckSpec;
 use crate::cutover::plan::Answer;
 use crate::cutover::target_value::{known_in, unknown_value_warning};
 use crate::cutover::{DnsCutover, PlanChoices, SystemClock};
@@ -42,6 +43,11 @@ pub async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<Ex
                 let status = engine.status(&at.zone_id, &at.record).await?;
                 print_status(&status);
                 return refuse_or_hint(settings, args.yes, "make the next step");
+            }
+            // With --auto-rollback, a target that turned unhealthy is rolled back first.
+            if let Some(rolled_back) = engine.watch(&at.zone_id, &at.record).await? {
+                print_outcome(&engine, &at.zone_id, &at.record, &rolled_back)?;
+                anyhow::bail!("the target is unhealthy: rolled back instead of stepping");
             }
             let outcome = engine.step(&at.zone_id, &at.record, args.force).await?;
             print_outcome(&engine, &at.zone_id, &at.record, &outcome)
@@ -165,6 +171,12 @@ fn choices(args: &DnsPlanArgs) -> anyhow::Result<PlanChoices> {
         collapse: args.collapse,
         gradual: args.gradual,
         allow_private: args.allow_private,
+        health_check: args
+            .health_check
+            .as_deref()
+            .map(HealthCheckSpec::parse)
+            .transpose()?,
+        auto_rollback: args.auto_rollback,
     })
 }
 
@@ -190,16 +202,27 @@ async fn plan(
     args: &DnsPlanArgs,
     choices: &PlanChoices,
 ) -> anyhow::Result<ExitCode> {
+    let health_check = choices.health_check.as_ref();
     let at = resolve(engine, &args.at).await?;
-    let plan = engine
+    let mut plan = engine
         .propose(&at.zone_id, &at.record, &args.target_value, choices)
         .await?;
     print_plan(&plan);
+    if let Some(spec) = health_check {
+        println!(
+            "  health: a {spec} check of the target is made and attached to its set; each shift waits while it fails{}",
+            if args.auto_rollback { "; --auto-rollback rolls back when it fails after a shift" } else { "" }
+        );
+    }
     if let Some(warning) = unknown_target(settings, &plan.record_type, &plan.target).await {
         println!("  WARNING: {warning}");
     }
     if !args.yes || settings.read_only {
         return refuse_or_hint(settings, args.yes, "journal this plan and make step 1");
+    }
+    if let Some(spec) = health_check {
+        let id = engine.attach_health_check(&mut plan, spec).await?;
+        println!("  health check {id} created");
     }
     engine.adopt(&plan)?;
     let outcome = engine.step(&at.zone_id, &plan.record_name, false).await?;

@@ -79,6 +79,14 @@ pub fn print_status(s: &Status) {
         .map(|r| r.to_string())
         .unwrap_or_else(|| "something this plan did not write".into());
     println!("  Route 53 holds: {found}");
+    if let (Some(id), Some(h)) = (&s.progress.plan.target_health_check, &s.target_health) {
+        let word = if h.healthy {
+            "healthy"
+        } else {
+            "UNHEALTHY: shifts to it are held"
+        };
+        println!("  target health check {id}: {word} ({})", h.detail);
+    }
     if let Some(differs) = &s.differs {
         println!("  DRIFT: {differs}.");
         println!("  Forward steps wait: `cutover dns adopt --yes` takes Route 53's state, `cutover dns rollback --yes` puts 100/0.");

@@ -72,6 +72,7 @@ mod tests {
             weight,
             values: vec!["192.0.2.1".into()],
             alias: None,
+            health_check_id: None,
         }
     }
 

@@ -6,6 +6,7 @@
 use super::batch::{changes_between, describe_sets, of_type};
 use super::clock::Clock;
 use super::guards;
+use super::health::{Health, HealthSource, Route53Health};
 use super::plan::{DnsPlan, PlanChoices, RecordState};
 use super::progress::{normal_name, topic, Action, DnsEvent, Progress};
 use super::DnsError;
@@ -32,6 +33,8 @@ pub struct DnsCutover {
     pub(super) regions: (String, String),
     /// Hears "waiting for INSYNC" while a change propagates.
     pub(super) on_progress: Arc<dyn Fn(&str) + Send + Sync>,
+    /// Where the target's health check status is read.
+    pub(super) health: Arc<dyn HealthSource>,
     pub insync_timeout: Duration,
 }
 
@@ -55,6 +58,8 @@ pub struct Status {
     pub route53_sets: Vec<RecordSet>,
     /// Route 53 differs from what the journal says it should hold.
     pub drift: bool,
+    /// The target's health check, when the plan has one.
+    pub target_health: Option<Health>,
     /// What differs, in words, when it does.
     pub differs: Option<String>,
     pub now: SystemTime,
@@ -68,6 +73,7 @@ impl DnsCutover {
         regions: (String, String),
     ) -> Self {
         DnsCutover {
+            health: Arc::new(Route53Health(route53.clone())),
             route53,
             journal,
             clock,
@@ -75,6 +81,13 @@ impl DnsCutover {
             on_progress: Arc::new(|_| {}),
             insync_timeout: Duration::from_secs(15 * 60),
         }
+    }
+
+    /// Reads health from `source` instead of Route 53 (tests: emulators
+    /// always say healthy).
+    pub fn with_health(mut self, source: Arc<dyn HealthSource>) -> Self {
+        self.health = source;
+        self
     }
 
     pub fn on_progress(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
@@ -230,6 +243,7 @@ impl DnsCutover {
             )));
         };
         let action = Action::Step { index };
+        self.hold_unless_healthy(&progress, next.after).await?;
         if let Some(left) = progress.wait_left(self.clock.now()) {
             if !force {
                 return Err(DnsError::TooEarly {
@@ -261,11 +275,16 @@ impl DnsCutover {
         ];
         let drift = route53.is_none() || !expected.contains(&route53);
         let differs = drift.then(|| differs(&progress, route53, &route53_sets));
+        let target_health = match &progress.plan.target_health_check {
+            Some(id) => Some(self.health.status(id).await?),
+            None => None,
+        };
         Ok(Status {
             progress,
             route53,
             route53_sets,
             drift,
+            target_health,
             differs,
             now: self.clock.now(),
         })

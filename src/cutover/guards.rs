@@ -216,6 +216,7 @@ mod tests {
             weight: Some(weight),
             values: vec!["198.51.100.7".into()],
             alias: None,
+            health_check_id: None,
         }
     }
 

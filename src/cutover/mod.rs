@@ -8,6 +8,7 @@ pub mod batch;
 pub mod clock;
 mod engine;
 pub mod guards;
+pub mod health;
 pub mod plan;
 pub mod progress;
 mod repair;
@@ -49,4 +50,7 @@ pub enum DnsError {
     /// The request does not fit where the cutover stands.
     #[error("{0}")]
     State(String),
+    /// The target's health check says it is not answering: the step waits.
+    #[error("{0}")]
+    Held(String),
 }

@@ -55,6 +55,11 @@ pub struct PlanChoices {
     pub gradual: bool,
     /// Private addresses are meant, even in a public zone.
     pub allow_private: bool,
+    /// A health check to make for the target (made when the plan is
+    /// journaled, not when it is proposed).
+    pub health_check: Option<super::health::HealthCheckSpec>,
+    /// Roll back on its own when that health check fails after a shift.
+    pub auto_rollback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +77,16 @@ pub struct DnsPlan {
     /// The simple record's TTL before the cutover (None for an alias).
     pub original_ttl: Option<i64>,
     pub steps: Vec<PlannedStep>,
+    /// The record's own health check, kept on the source's set.
+    #[serde(default)]
+    pub source_health_check: Option<String>,
+    /// The health check made for the target's answer (`--health-check`),
+    /// attached to the target's set and read before each shift to it.
+    #[serde(default)]
+    pub target_health_check: Option<String>,
+    /// Roll back on its own when the target turns unhealthy after a shift.
+    #[serde(default)]
+    pub auto_rollback: bool,
 }
 
 /// The record the plan starts from, as found in Route 53.
@@ -122,6 +137,9 @@ impl DnsPlan {
             target,
             original_ttl: current.ttl,
             steps: vec![],
+            source_health_check: current.health_check_id.clone(),
+            target_health_check: None,
+            auto_rollback: choices.auto_rollback && choices.health_check.is_some(),
         };
         plan.steps = lay_out_steps(current.ttl, choices)?;
         for state in std::iter::once(plan.start()).chain(plan.steps.iter().map(|s| s.after)) {
@@ -158,6 +176,12 @@ impl DnsPlan {
     /// The record sets Route 53 should hold in `state`.
     pub fn sets_for(&self, state: RecordState) -> Vec<RecordSet> {
         let set = |answer: &Answer, ttl, id: Option<&str>, weight: Option<u8>| {
+            // By identity: the closure is only ever given &self.source or &self.target.
+            let health_check_id = if std::ptr::eq(answer, &self.source) {
+                self.source_health_check.clone()
+            } else {
+                self.target_health_check.clone()
+            };
             let (values, alias) = match answer {
                 Answer::Values(v) => (v.clone(), None),
                 Answer::Alias(a) => (vec![], Some(a.clone())),
@@ -170,6 +194,7 @@ impl DnsPlan {
                 weight: weight.map(i64::from),
                 values,
                 alias,
+                health_check_id,
             }
         };
         match state {

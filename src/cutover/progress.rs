@@ -64,6 +64,12 @@ pub enum DnsEvent {
         state: RecordState,
         done: usize,
     },
+    /// The target's health check failed after a shift and `--auto-rollback`
+    /// was on: a rollback follows.
+    AutoRollback {
+        health_check: String,
+        detail: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +210,7 @@ impl Progress {
                 self.pending = None
             }
             DnsEvent::Override { .. } => self.overrides += 1,
-            DnsEvent::Found { .. } => {}
+            DnsEvent::Found { .. } | DnsEvent::AutoRollback { .. } => {}
             DnsEvent::Adopted { state, done } => {
                 // Someone else's change may have just propagated: the wait
                 // counts from now, with the longer of the two TTLs.

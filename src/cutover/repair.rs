@@ -5,9 +5,11 @@
 use super::batch::{changes_between, describe_sets};
 use super::engine::differs;
 use super::guards;
-use super::plan::{RecordState, Side, Weights};
+use super::health::HealthCheckSpec;
+use super::plan::{Answer, DnsPlan, RecordState, Side, Weights};
 use super::progress::{topic, Action, DnsEvent, Progress};
 use super::{DnsCutover, DnsError, Outcome};
+use crate::cloud::health_check;
 
 impl DnsCutover {
     /// Source 100 / target 0 in one batch, from whatever Route 53 holds (a
@@ -231,6 +233,113 @@ impl DnsCutover {
             "abort: back to the source's simple record",
         )
         .await
+    }
+}
+
+impl DnsCutover {
+    /// Creates a Route 53 health check probing the target's answer and puts
+    /// it on the plan, so every state's target set carries it.
+    pub async fn attach_health_check(
+        &self,
+        plan: &mut DnsPlan,
+        spec: &HealthCheckSpec,
+    ) -> Result<String, DnsError> {
+        let (ip, host) = match &plan.target {
+            Answer::Values(v) if plan.record_type == "CNAME" => (None, v.first().cloned()),
+            Answer::Values(v) => (v.first().cloned(), None),
+            Answer::Alias(a) => (None, Some(a.dns_name.clone())),
+        };
+        let probe = health_check::Probe {
+            protocol: spec.protocol,
+            port: spec.port,
+            path: spec.path.as_deref(),
+            ip: ip.as_deref(),
+            host: host.as_deref(),
+        };
+        let millis = self
+            .clock
+            .now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let mut reference = format!("cutover-{millis}-{}", plan.record_name);
+        reference.truncate(64);
+        let id = health_check::create(&self.route53, &probe, &reference).await?;
+        plan.target_health_check = Some(id.clone());
+        Ok(id)
+    }
+
+    /// A step that sends the target more traffic waits while its health
+    /// check says it is not answering.
+    pub(super) async fn hold_unless_healthy(
+        &self,
+        progress: &Progress,
+        after: RecordState,
+    ) -> Result<(), DnsError> {
+        let Some(id) = &progress.plan.target_health_check else {
+            return Ok(());
+        };
+        if target_share(after) <= target_share(progress.state) {
+            return Ok(());
+        }
+        let health = self.health.status(id).await?;
+        if health.healthy {
+            return Ok(());
+        }
+        Err(DnsError::Held(format!(
+            "held: the target's health check {id} says it is not answering ({}); the step waits until it is \
+             healthy. Check the target, or roll back with `cutover dns rollback --yes`",
+            health.detail
+        )))
+    }
+
+    /// With `--auto-rollback`: when the target has traffic and its health
+    /// check fails, journal why and roll back. Returns the rollback made.
+    pub async fn watch(&self, zone_id: &str, record: &str) -> Result<Option<Outcome>, DnsError> {
+        let progress = self.planned(zone_id, record)?;
+        let plan = &progress.plan;
+        let Some(id) = plan.target_health_check.clone() else {
+            return Ok(None);
+        };
+        if !plan.auto_rollback || target_share(progress.state) == 0 || progress.closed.is_some() {
+            return Ok(None);
+        }
+        let health = self.health.status(&id).await?;
+        if health.healthy {
+            return Ok(None);
+        }
+        self.write(
+            &topic(&plan.zone_id, &plan.record_name),
+            &DnsEvent::AutoRollback {
+                health_check: id,
+                detail: health.detail.clone(),
+            },
+        )?;
+        let mut outcome = self.rollback(zone_id, record).await?;
+        outcome.description = format!(
+            "auto-rollback: the target turned unhealthy ({}); {}",
+            health.detail, outcome.description
+        );
+        Ok(Some(outcome))
+    }
+}
+
+/// The share of answers the target gets in a state, out of 255.
+fn target_share(state: RecordState) -> u32 {
+    match state {
+        RecordState::Simple { side, .. } => {
+            if side == Side::Target {
+                255
+            } else {
+                0
+            }
+        }
+        RecordState::Weighted { weights, .. } => {
+            let total = u32::from(weights.source) + u32::from(weights.target);
+            (u32::from(weights.target) * 255)
+                .checked_div(total)
+                .unwrap_or(0)
+        }
     }
 }
 

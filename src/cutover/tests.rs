@@ -14,6 +14,7 @@ fn simple(record_type: &str, ttl: i64, value: &str) -> RecordSet {
         weight: None,
         values: vec![value.into()],
         alias: None,
+        health_check_id: None,
     }
 }
 

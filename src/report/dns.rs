@@ -77,6 +77,10 @@ fn line(event: &DnsEvent) -> String {
         DnsEvent::Adopted { state, done } => {
             format!("adopted Route 53's state {state} ({done} steps done)")
         }
+        DnsEvent::AutoRollback {
+            health_check,
+            detail,
+        } => format!("AUTO-ROLLBACK: health check {health_check} failed: {detail}"),
     }
 }
 
@@ -130,6 +134,7 @@ mod tests {
             weight: None,
             values: vec!["54.0.0.1".into()],
             alias: None,
+            health_check_id: None,
         }];
         let found = Found {
             zone_id: "Z1",

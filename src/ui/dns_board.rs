@@ -24,6 +24,8 @@ pub struct DnsSnapshot {
     pub drift: bool,
     /// What differs, in words.
     pub differs: Option<String>,
+    /// Why shifts to the target wait (its health check fails).
+    pub held: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,6 +36,8 @@ pub struct DnsView {
     pub drift: bool,
     /// What differs from the journal, in words, while it does.
     pub differs: Option<String>,
+    /// Why shifts to the target wait, while they do.
+    pub held: Option<String>,
     /// The change in flight and how it goes ("waiting for INSYNC").
     pub busy: Option<String>,
     /// The last change's outcome, or why it failed.
@@ -105,6 +109,7 @@ impl App {
                         view.route53 = Some(snap.route53);
                         view.drift = snap.drift;
                         view.differs = snap.differs;
+                        view.held = snap.held;
                         if newly {
                             // Said where the eye is, once, when it appears.
                             self.note(

@@ -9,6 +9,7 @@ use super::app::{App, Mode};
 use super::state::Level;
 use crate::cloud::dns_change::{Alias, RecordSet};
 use crate::cutover::guards::{parse_ttl_stages, parse_weight_steps};
+use crate::cutover::health::HealthCheckSpec;
 use crate::cutover::plan::{Found, DEFAULT_TTL_STAGES, DEFAULT_WEIGHTS};
 use crate::cutover::{DnsPlan, PlanChoices};
 use crate::model::{Details, Inventory, Kind, Resource, Side};
@@ -19,9 +20,15 @@ pub enum DnsField {
     Target,
     TtlStages,
     Weights,
+    HealthCheck,
 }
 
-pub const DNS_FIELDS: [DnsField; 3] = [DnsField::Target, DnsField::TtlStages, DnsField::Weights];
+pub const DNS_FIELDS: [DnsField; 4] = [
+    DnsField::Target,
+    DnsField::TtlStages,
+    DnsField::Weights,
+    DnsField::HealthCheck,
+];
 
 impl DnsField {
     pub fn label(self) -> &'static str {
@@ -29,6 +36,7 @@ impl DnsField {
             DnsField::Target => "target value",
             DnsField::TtlStages => "TTL stages (s)",
             DnsField::Weights => "weights src/tgt",
+            DnsField::HealthCheck => "health check",
         }
     }
 }
@@ -46,6 +54,8 @@ pub struct DnsDialog {
     pub target: Input,
     pub ttl_stages: Input,
     pub weights: Input,
+    /// Optional: tcp:PORT, http:PORT/PATH or https:PORT/PATH.
+    pub health_check: Input,
 }
 
 impl DnsDialog {
@@ -58,6 +68,7 @@ impl DnsDialog {
             DnsField::Target => &self.target,
             DnsField::TtlStages => &self.ttl_stages,
             DnsField::Weights => &self.weights,
+            DnsField::HealthCheck => &self.health_check,
         }
     }
 
@@ -66,6 +77,10 @@ impl DnsDialog {
         Ok(PlanChoices {
             ttl_stages: Some(parse_ttl_stages(self.ttl_stages.value()).map_err(|e| e.to_string())?),
             weights: Some(parse_weight_steps(self.weights.value()).map_err(|e| e.to_string())?),
+            health_check: match self.health_check.value().trim() {
+                "" => None,
+                spec => Some(HealthCheckSpec::parse(spec).map_err(|e| e.to_string())?),
+            },
             ..Default::default()
         })
     }
@@ -131,6 +146,7 @@ fn record_sets_at(inventory: &Inventory, zone_id: &str, name: &str) -> Vec<Recor
                     dns_name: a.dns_name.clone(),
                     evaluate_target_health: a.evaluate_target_health,
                 }),
+                health_check_id: rec.health_check_id.clone(),
             }),
             _ => None,
         })
@@ -179,6 +195,7 @@ impl App {
             target: Input::default(),
             ttl_stages: Input::new(list_text(&DEFAULT_TTL_STAGES)),
             weights: Input::new(list_text(&DEFAULT_WEIGHTS)),
+            health_check: Input::default(),
         };
         self.mode = Mode::DnsPlan(Box::new(dialog));
     }
@@ -214,6 +231,7 @@ impl App {
                     }
                     DnsField::TtlStages => &mut d.ttl_stages,
                     DnsField::Weights => &mut d.weights,
+                    DnsField::HealthCheck => &mut d.health_check,
                 };
                 input.handle(request);
             }

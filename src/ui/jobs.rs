@@ -44,9 +44,12 @@ impl Jobs {
                 target_value,
                 choices,
             } => self.dns_change(&zone_id, &record, move |engine, zone, name| async move {
-                let plan = engine
+                let mut plan = engine
                     .propose(&zone, &name, &target_value, &choices)
                     .await?;
+                if let Some(spec) = &choices.health_check {
+                    engine.attach_health_check(&mut plan, spec).await?;
+                }
                 engine.adopt(&plan)?;
                 said(engine.step(&zone, &plan.record_name, false).await)
             }),
@@ -75,9 +78,14 @@ impl Jobs {
             }
             Effect::DnsStatus { zone_id, record } => {
                 let (engine, actions) = (self.dns.clone(), self.actions.clone());
-                tokio::spawn(
-                    async move { read_status(&engine, &zone_id, &record, &actions).await },
-                );
+                // --auto-rollback acts on each read, except in --read-only.
+                let may_write = self.scheduler.is_some();
+                tokio::spawn(async move {
+                    if may_write {
+                        watch(&engine, &zone_id, &record, &actions).await;
+                    }
+                    read_status(&engine, &zone_id, &record, &actions).await
+                });
             }
         }
     }
@@ -121,6 +129,25 @@ impl Jobs {
     }
 }
 
+/// With `--auto-rollback` on the plan: rolls back a target that turned
+/// unhealthy, said like any change the operator made.
+async fn watch(
+    engine: &DnsCutover,
+    zone_id: &str,
+    record: &str,
+    actions: &UnboundedSender<Action>,
+) {
+    let result = match engine.watch(zone_id, record).await {
+        Ok(None) | Err(DnsError::NoPlan { .. }) => return,
+        Ok(Some(o)) => Ok(o.description),
+        Err(e) => Err(format!("auto-rollback check: {e}")),
+    };
+    let _ = actions.send(Action::DnsDone {
+        topic: topic(zone_id, record),
+        result,
+    });
+}
+
 /// A change's outcome as the cockpit says it.
 fn said(outcome: Result<crate::cutover::Outcome, DnsError>) -> Result<String, DnsError> {
     outcome.map(|o| {
@@ -144,6 +171,10 @@ async fn read_status(
             route53: s.route53,
             drift: s.drift,
             differs: s.differs,
+            held: s
+                .target_health
+                .filter(|h| !h.healthy)
+                .map(|h| format!("target unhealthy ({})", h.detail)),
         })),
         // A plan refused before it was journaled: its own error was said.
         Err(DnsError::NoPlan { .. }) => return,

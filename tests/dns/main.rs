@@ -6,6 +6,7 @@ mod cli;
 #[path = "../common/mod.rs"]
 mod common;
 mod engine;
+mod health;
 mod lossy;
 mod safety;
 
@@ -87,6 +88,7 @@ pub fn simple(record_type: &str, name: &str, ttl: i64, value: &str) -> RecordSet
         weight: None,
         values: vec![value.into()],
         alias: None,
+        health_check_id: None,
     }
 }
 

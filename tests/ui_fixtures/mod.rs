@@ -589,6 +589,7 @@ pub fn shop_cutover(secs_ago: u64) -> (String, Progress) {
         weight: None,
         values: vec!["54.0.0.1".into()],
         alias: None,
+        health_check_id: None,
     }];
     let found = Found {
         zone_id: "Z1",

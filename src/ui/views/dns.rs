@@ -76,6 +76,12 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
             };
             spans.push(Span::styled(hint, t.dim));
         }
+        if field == DnsField::HealthCheck && input.value().is_empty() {
+            spans.push(Span::styled(
+                "(optional, e.g. https:443/health or tcp:443)",
+                t.dim,
+            ));
+        }
         out.push(Line::from(spans));
     }
     out.push(Line::default());
@@ -132,13 +138,19 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
     super::draw_dialog(frame, area, block, lines, cursor);
 }
 
-fn next_line(p: &Progress, app: &App) -> Line<'static> {
+fn next_line(view: &DnsView, p: &Progress, app: &App) -> Line<'static> {
     let t = &app.theme;
     let total = p.plan.steps.len();
     let Some((i, next)) = p.next_step() else {
         return Line::from(Span::styled("complete: every step is done", t.copied));
     };
     let head = format!("next: step {} of {total}, {}: ", i + 1, next.step);
+    if let Some(held) = &view.held {
+        return Line::from(vec![
+            Span::raw(head),
+            Span::styled(format!("held: {held}"), t.error),
+        ]);
+    }
     let now = (app.clock)();
     match (p.wait_left(now), p.next_safe_at()) {
         (Some(left), Some(at)) => Line::from(vec![
@@ -172,7 +184,7 @@ pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = vec![
         route53_line(view, p, t),
         change_line(view, p, app),
-        next_line(p, app),
+        next_line(view, p, app),
     ];
     match &view.last {
         Some(Ok(text)) => lines.push(Line::from(Span::styled(format!("done: {text}"), t.copied))),
@@ -242,6 +254,8 @@ pub fn header_lines(app: &App) -> Vec<Line<'static>> {
                 Span::styled("  ⚠ DRIFT: o adopts, b rolls back", t.error)
             } else if let Some(busy) = &view.busy {
                 Span::styled(format!("  {busy}"), t.accent)
+            } else if let Some(held) = &view.held {
+                Span::styled(format!("  held: {held}"), t.error)
             } else if p.next_step().is_none() {
                 Span::styled("  complete", t.copied)
             } else {
