@@ -982,3 +982,73 @@ fn headless_clone_of_the_sandbox_network_shows_the_plan_and_lands_its_groups() {
         assert_eq!(g.security_groups()[0].group_name(), Some("shop-web"));
     });
 }
+
+/// The real binary killed (SIGKILL) right after the journal says the NAT
+/// step started, then `cutover tasks --wait` resumes: every piece once.
+#[test]
+fn a_clone_killed_mid_way_resumes_and_makes_nothing_twice() {
+    let f = seeded();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (regions, net) = rt.block_on(async {
+        let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
+        let net = seed_network(&regions.source.ec2, 64, "net-killed").await;
+        (regions, net)
+    });
+    let home = common::temp_home("network-kill");
+    let command = |args: &[&str]| {
+        let mut cmd = common::cutover_command(&home);
+        cmd.env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL", f.server.endpoint())
+            .args(["--source", "us-east-1", "--target", "eu-west-1"])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    let journal = home.join(".local/share/cutover/journal.jsonl");
+    let mut child = command(&["copy", "--ids", &net.vpc, "--yes", "--wait"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let text = std::fs::read_to_string(&journal).unwrap_or_default();
+        if text
+            .lines()
+            .any(|l| l.contains("\"step_started\"") && l.contains("\"step\":3"))
+        {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the copy ended before the NAT step: {text}"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no NAT step in {text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let resumed = command(&["tasks", "--wait"]).status().unwrap();
+    assert!(resumed.success());
+    rt.block_on(async {
+        let dst = &regions.target.ec2;
+        let counts = census(dst, &net).await;
+        assert!(counts.iter().all(|(_, n)| *n == 1), "{counts:?}");
+        let nat = one_copy(dst, &net.nat).await;
+        let private_rtb = one_copy(dst, &net.private_rtb).await;
+        let t = dst
+            .describe_route_tables()
+            .route_table_ids(&private_rtb)
+            .send()
+            .await
+            .unwrap();
+        assert!(t.route_tables()[0]
+            .routes()
+            .iter()
+            .any(|r| r.nat_gateway_id() == Some(nat.as_str())));
+    });
+}
