@@ -121,15 +121,15 @@ fn inventory_table_and_paths() {
         .collect();
     assert_eq!(
         defaults.len(),
-        2,
-        "the default VPC's and the shop VPC's: {out}"
+        3,
+        "the default VPC's, the shop VPC's and its analytics peer's: {out}"
     );
     assert_eq!(
         defaults
             .iter()
             .filter(|l| l.trim_end().ends_with('-'))
             .count(),
-        1,
+        2,
         "only the default VPC's group has a copy: {out}"
     );
 

@@ -254,7 +254,7 @@ async fn buckets_databases_and_addresses_belong_to_their_region() {
     assert_eq!(s.instance_id, "shop-orders");
 
     let eips = inv.resources(Side::Source, Kind::ElasticIp);
-    assert_eq!(names(eips).len(), 2);
+    assert_eq!(names(eips).len(), 3, "web, api and the NAT gateway's");
     assert!(eips.iter().all(|e| e.state == "associated"));
 }
 

@@ -895,3 +895,160 @@ async fn cancel_deletes_what_the_clone_made() {
         .unwrap();
     assert!(gone.vpcs().is_empty());
 }
+
+/// The sandbox's shop VPC through the real binary: the plan is shown whole
+/// without --yes, a bad AZ map is refused with nothing made, and the clone
+/// lands with the groups selected beside it, done with warnings.
+#[test]
+fn headless_clone_of_the_sandbox_network_shows_the_plan_and_lands_its_groups() {
+    let f = seeded();
+    let home = common::temp_home("network-cli");
+    let run = |args: &[&str]| {
+        common::cutover_command(&home)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL", f.server.endpoint())
+            .args(["--source", "us-east-1", "--target", "eu-west-1"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let vpc = f.seeded.vpc_id.as_str();
+    let web = f.seeded.groups["shop-web"].as_str();
+    let journal = home.join(".local/share/cutover/journal.jsonl");
+
+    let o = run(&["copy", "--ids", vpc]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{said}");
+    for shown in [
+        "AZ map: us-east-1a -> eu-west-1a, us-east-1b -> eu-west-1b",
+        "NEW Elastic IP",
+        "10.30.0.0/16 -> pcx-",
+        "com.amazonaws.eu-west-1.s3",
+        "Nothing started: pass --yes",
+    ] {
+        assert!(said.contains(shown), "{shown} in: {said}");
+    }
+    assert!(!journal.exists());
+
+    let o = run(&[
+        "copy",
+        "--ids",
+        vpc,
+        "--az-map",
+        "us-east-1a=us-east-1c",
+        "--yes",
+    ]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        said.contains("not an AZ of the target: eu-west-1 has eu-west-1a, eu-west-1b, eu-west-1c"),
+        "{said}"
+    );
+    assert!(!journal.exists(), "nothing was started");
+
+    let o = run(&[
+        "copy",
+        "--ids",
+        &format!("{vpc},{web}"),
+        "--yes",
+        "--wait",
+        "--output",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tasks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        tasks.as_array().unwrap().len(),
+        1,
+        "the group rides with its VPC"
+    );
+    assert_eq!(tasks[0]["state"], "done with warnings");
+    let clone = tasks[0]["copies"][vpc].as_str().unwrap().to_string();
+    let web_copy = tasks[0]["copies"][web].as_str().unwrap().to_string();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
+        let g = regions
+            .target
+            .ec2
+            .describe_security_groups()
+            .group_ids(&web_copy)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(g.security_groups()[0].vpc_id(), Some(clone.as_str()));
+        assert_eq!(g.security_groups()[0].group_name(), Some("shop-web"));
+    });
+}
+
+/// The real binary killed (SIGKILL) right after the journal says the NAT
+/// step started, then `cutover tasks --wait` resumes: every piece once.
+#[test]
+fn a_clone_killed_mid_way_resumes_and_makes_nothing_twice() {
+    let f = seeded();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (regions, net) = rt.block_on(async {
+        let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
+        let net = seed_network(&regions.source.ec2, 64, "net-killed").await;
+        (regions, net)
+    });
+    let home = common::temp_home("network-kill");
+    let command = |args: &[&str]| {
+        let mut cmd = common::cutover_command(&home);
+        cmd.env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL", f.server.endpoint())
+            .args(["--source", "us-east-1", "--target", "eu-west-1"])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    let journal = home.join(".local/share/cutover/journal.jsonl");
+    let mut child = command(&["copy", "--ids", &net.vpc, "--yes", "--wait"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let text = std::fs::read_to_string(&journal).unwrap_or_default();
+        if text
+            .lines()
+            .any(|l| l.contains("\"step_started\"") && l.contains("\"step\":3"))
+        {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the copy ended before the NAT step: {text}"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no NAT step in {text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let resumed = command(&["tasks", "--wait"]).status().unwrap();
+    assert!(resumed.success());
+    rt.block_on(async {
+        let dst = &regions.target.ec2;
+        let counts = census(dst, &net).await;
+        assert!(counts.iter().all(|(_, n)| *n == 1), "{counts:?}");
+        let nat = one_copy(dst, &net.nat).await;
+        let private_rtb = one_copy(dst, &net.private_rtb).await;
+        let t = dst
+            .describe_route_tables()
+            .route_table_ids(&private_rtb)
+            .send()
+            .await
+            .unwrap();
+        assert!(t.route_tables()[0]
+            .routes()
+            .iter()
+            .any(|r| r.nat_gateway_id() == Some(nat.as_str())));
+    });
+}

@@ -403,7 +403,8 @@ fn elastic_ip(region: &str, a: &t::Address) -> Resource {
         .allocation_id()
         .map(str::to_string)
         .unwrap_or_else(|| public_ip.clone());
-    let state = if a.instance_id().is_some() {
+    // A NAT gateway's address is held by its network interface.
+    let state = if a.instance_id().is_some() || a.network_interface_id().is_some() {
         "associated"
     } else {
         "unassociated"

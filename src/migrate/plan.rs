@@ -265,4 +265,69 @@ mod tests {
         assert_eq!(p.refused.len(), 1);
         assert!(p.refused[0].1.contains("cannot move between regions"));
     }
+
+    #[test]
+    fn a_vpc_takes_its_groups_and_later_groups_go_to_its_clone() {
+        let group = |id: &str, vpc: &str| {
+            res(
+                Kind::SecurityGroup,
+                id,
+                Details::SecurityGroup(m::SecurityGroup {
+                    vpc_id: Some(vpc.into()),
+                    ..Default::default()
+                }),
+            )
+        };
+        let vpc = res(Kind::Vpc, "vpc-1", Details::Vpc(m::Vpc::default()));
+        let mut inv = Inventory::new(
+            "us-east-1",
+            "eu-west-1",
+            BucketNaming::default(),
+            &[Kind::Vpc],
+        );
+        let options = CopyOptions {
+            az_map: Some("us-east-1a=eu-west-1b".into()),
+            ..Default::default()
+        };
+        let (inside, other) = (group("sg-in", "vpc-1"), group("sg-out", "vpc-2"));
+        let p = plan(&[&inside, &vpc, &other], &inv, &options, 1);
+        assert_eq!(p.tasks.len(), 2);
+        let net = p.tasks.iter().find(|t| t.kind == CopyKind::Vpc).unwrap();
+        assert_eq!(net.source_ids, ["vpc-1", "sg-in"], "its group rides along");
+        assert_eq!(net.options.az_map.as_deref(), Some("us-east-1a=eu-west-1b"));
+        let groups = p
+            .tasks
+            .iter()
+            .find(|t| t.kind == CopyKind::SecurityGroups)
+            .unwrap();
+        assert_eq!(groups.source_ids, ["sg-out"]);
+        assert_eq!(groups.options.az_map, None);
+        assert_eq!(groups.options.target_vpc, None, "vpc-2 has no clone");
+
+        // Once vpc-1 has a clone, its groups default to it.
+        let clone = Resource::new(
+            "eu-west-1",
+            Kind::Vpc,
+            "vpc-C",
+            Details::Vpc(m::Vpc::default()),
+        )
+        .with_tags(
+            [(
+                crate::model::resource::SOURCE_ID_TAG.to_string(),
+                "vpc-1".to_string(),
+            )]
+            .into(),
+        );
+        inv.apply(Side::Target, Kind::Vpc, Ok(vec![clone]));
+        inv.apply(Side::Source, Kind::Vpc, Ok(vec![vpc.clone()]));
+        let p = plan(&[&inside], &inv, &CopyOptions::default(), 2);
+        assert_eq!(p.tasks[0].options.target_vpc.as_deref(), Some("vpc-C"));
+        let subnet = res(
+            Kind::Subnet,
+            "subnet-1",
+            Details::Subnet(m::Subnet::default()),
+        );
+        let p = plan(&[&subnet], &inv, &CopyOptions::default(), 3);
+        assert!(p.refused[0].1.contains("select the VPC"));
+    }
 }

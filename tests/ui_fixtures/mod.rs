@@ -375,6 +375,38 @@ pub fn estate() -> Inventory {
             record("acme.example.", "TXT", None, None, "\"v=spf1 -all\""),
         ],
     );
+    // The network pieces: a route table with its routes, the rest empty.
+    inv.apply(
+        Side::Source,
+        Kind::RouteTable,
+        Ok(vec![Resource::new(
+            SRC,
+            Kind::RouteTable,
+            "rtb-0s1",
+            Details::RouteTable(r::RouteTable {
+                vpc_id: "vpc-s".into(),
+                main: true,
+                routes: vec![
+                    "172.31.0.0/16 -> local".into(),
+                    "0.0.0.0/0 -> igw-0s1".into(),
+                ],
+                subnet_ids: vec!["subnet-0s1".into()],
+            }),
+        )
+        .with_state("available")]),
+    );
+    for kind in [
+        Kind::RouteTable,
+        Kind::InternetGateway,
+        Kind::NatGateway,
+        Kind::NetworkAcl,
+        Kind::VpcEndpoint,
+    ] {
+        inv.apply(Side::Target, kind, Ok(vec![]));
+        if kind != Kind::RouteTable {
+            inv.apply(Side::Source, kind, Ok(vec![]));
+        }
+    }
     // One listing failed, as a forbidden service does.
     inv.apply(
         Side::Target,

@@ -4,6 +4,7 @@
 mod compute;
 mod data;
 mod dns;
+mod network;
 mod storage;
 
 use super::error::CloudError;
@@ -36,6 +37,18 @@ pub struct VpcSpec {
     pub name: String,
     pub cidr: String,
     pub subnets: Vec<SubnetSpec>,
+    /// Route tables, a NAT gateway, an ACL, an endpoint, a peering route.
+    #[serde(default)]
+    pub routing: Option<RoutingSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingSpec {
+    /// A second VPC peered with this one, routed from the private subnets.
+    pub peer_cidr: Option<String>,
+    #[serde(default)]
+    pub s3_endpoint: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -188,6 +201,7 @@ pub async fn seed(
     let mut seeded = Seeded::default();
     progress("network, security groups and key pairs");
     compute::network(&regions.source, estate, &mut seeded).await?;
+    network::routing(&regions.source, estate, &mut seeded).await?;
     progress("instances, volumes, snapshots, AMIs and Elastic IPs");
     compute::apps(&regions.source, estate, &mut seeded).await?;
     progress("RDS instances and snapshots");
