@@ -163,3 +163,45 @@ pub fn confirm_replace(names: &[String], region: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Copy tasks for the ids that are manual Aurora cluster snapshots of the
+/// source; the other ids are handed back, still unknown.
+pub async fn cluster_snapshot_tasks<'a>(
+    regions: &Regions,
+    ids: &[&'a str],
+    args: &CopyArgs,
+    stamp: u64,
+) -> anyhow::Result<(Vec<TaskSpec>, Vec<&'a str>)> {
+    let (mut tasks, mut unknown) = (Vec::new(), Vec::new());
+    // Only names RDS would take are asked about (others make RDS answer
+    // InvalidParameterValue, not "not found").
+    let rds_name = |id: &str| {
+        id.starts_with(|c: char| c.is_ascii_alphabetic())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !id.contains("--")
+            && !id.ends_with('-')
+    };
+    for id in ids {
+        if !rds_name(id) {
+            unknown.push(*id);
+            continue;
+        }
+        match crate::cloud::copy::rds_replica::cluster_snapshot(&regions.source, id).await? {
+            Some(_) => tasks.push(TaskSpec {
+                id: format!("{id}-{stamp:x}"),
+                kind: CopyKind::DbClusterSnapshot,
+                source_ids: vec![id.to_string()],
+                names: Default::default(),
+                source_region: regions.source.region.clone(),
+                target_region: regions.target.region.clone(),
+                options: crate::migrate::CopyOptions {
+                    kms_key_id: args.kms_key_id.clone(),
+                    ..Default::default()
+                },
+                known_copies: Default::default(),
+            }),
+            None => unknown.push(*id),
+        }
+    }
+    Ok((tasks, unknown))
+}
