@@ -91,10 +91,23 @@ pub async fn prepare(
                     crate::cloud::copy::rds::db_snapshot(&regions.source, &task.source_ids[0])
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("{} is gone", task.source_ids[0]))?;
-                match snap.details {
+                let instance = match snap.details {
                     crate::model::Details::DbSnapshot(d) => d.instance_id,
                     _ => continue,
+                };
+                // The snapshot outlived its instance: restore with the flags
+                // as given, no landing zone to survey.
+                if rds_landing::placement(&regions.source, &instance)
+                    .await?
+                    .is_none()
+                {
+                    prep.lines.push(format!(
+                        "{instance} is gone from {}: no landing zone surveyed; the --db-* flags apply as given",
+                        regions.source.region
+                    ));
+                    continue;
                 }
+                instance
             }
             _ => continue,
         };
