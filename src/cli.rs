@@ -147,6 +147,14 @@ pub struct DbArgs {
 pub enum DbCommand {
     /// Promote the read replica of a source DB instance (stop writes in the source first)
     Promote(DbPromoteArgs),
+    /// Aurora: DB clusters and manual cluster snapshots in both regions
+    Clusters(DbClustersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbClustersArgs {
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]
@@ -166,7 +174,7 @@ pub struct DbPromoteArgs {
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
-    /// What to copy: ami-..., vol-..., snap-..., sg-..., or a key pair name
+    /// What to copy: ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance, DB snapshot or Aurora cluster snapshot id
     #[arg(long, required = true, num_args = 1.., value_delimiter = ',')]
     pub ids: Vec<String>,
     /// VPC to re-create security groups in [default: the target's default VPC]

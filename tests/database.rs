@@ -762,3 +762,62 @@ async fn bad_replica_input_is_refused_before_anything_is_made() {
         .join(".local/share/cutover/journal.jsonl")
         .exists());
 }
+
+#[tokio::test]
+async fn an_aurora_cluster_snapshot_is_listed_and_copied() {
+    let f = seeded();
+    let endpoint = f.server.endpoint();
+    let regions = regions_at(&endpoint, sandbox_keys()).await;
+    let (src, dst) = (&regions.source, &regions.target);
+    src.rds
+        .create_db_cluster()
+        .db_cluster_identifier("au-cluster")
+        .engine("aurora-mysql")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .unwrap();
+    src.rds
+        .create_db_cluster_snapshot()
+        .db_cluster_identifier("au-cluster")
+        .db_cluster_snapshot_identifier("au-snap")
+        .send()
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let listed = cli(
+        home.path(),
+        &endpoint,
+        &["db", "clusters", "--output", "json"],
+        None,
+    );
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let clusters = listed["source"]["clusters"].as_array().unwrap();
+    assert!(clusters.iter().any(|c| c["id"] == "au-cluster"), "{listed}");
+    let o = cli(
+        home.path(),
+        &endpoint,
+        &[
+            "copy", "--ids", "au-snap", "--yes", "--wait", "--output", "json",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let tasks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(tasks[0]["state"], "done", "{}", text(&o.stderr));
+    let copy = dst
+        .rds
+        .describe_db_cluster_snapshots()
+        .db_cluster_snapshot_identifier("au-snap")
+        .send()
+        .await
+        .unwrap();
+    let copy = &copy.db_cluster_snapshots()[0];
+    assert_eq!(copy.status(), Some("available"));
+    assert!(copy
+        .tag_list()
+        .iter()
+        .any(|t| t.key() == Some(SOURCE_ID_TAG) && t.value() == Some("au-snap")));
+}

@@ -630,3 +630,51 @@ fn rollback_is_offered_from_any_state_the_journal_holds() {
         }]
     );
 }
+
+#[test]
+fn resume_on_a_replica_in_sync_asks_to_type_promote_and_says_stop_writes() {
+    use cutover::migrate::{
+        CopyKind, CopyOptions, RestoreOptions, Step, Task, TaskEvent, TaskSpec,
+    };
+    let spec = TaskSpec {
+        id: "shop-db-1".into(),
+        kind: CopyKind::DbReplica,
+        source_ids: vec!["shop-db".into()],
+        names: BTreeMap::new(),
+        source_region: "us-east-1".into(),
+        target_region: "eu-west-1".into(),
+        options: CopyOptions {
+            restore: Some(RestoreOptions {
+                instance_id: "shop-db-eu".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        known_copies: BTreeMap::new(),
+    };
+    let step = spec
+        .steps()
+        .iter()
+        .position(|s| *s == Step::PromoteReplica)
+        .unwrap();
+    let mut task = Task::new(spec, 1);
+    task.apply(2, &TaskEvent::AwaitingPromote { step });
+    let mut a = app(120, 30);
+    a.load_tasks(vec![task]);
+    assert_eq!(a.tasks.tally().ready_to_promote, 1);
+    chars(&mut a, "t");
+    assert!(
+        chars_effects(&mut a, "u").is_empty(),
+        "the promote asks first"
+    );
+    let Mode::Confirm(c) = &a.mode else {
+        panic!("a confirm opens")
+    };
+    assert!(c
+        .lines
+        .iter()
+        .any(|l| l.contains("STOP WRITES IN THE SOURCE")));
+    let mut effects = chars_effects(&mut a, "promote");
+    effects.extend(a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert_eq!(effects, [Effect::PromoteReplica("shop-db-1".into())]);
+}

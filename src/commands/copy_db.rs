@@ -91,10 +91,23 @@ pub async fn prepare(
                     crate::cloud::copy::rds::db_snapshot(&regions.source, &task.source_ids[0])
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("{} is gone", task.source_ids[0]))?;
-                match snap.details {
+                let instance = match snap.details {
                     crate::model::Details::DbSnapshot(d) => d.instance_id,
                     _ => continue,
+                };
+                // The snapshot outlived its instance: restore with the flags
+                // as given, no landing zone to survey.
+                if rds_landing::placement(&regions.source, &instance)
+                    .await?
+                    .is_none()
+                {
+                    prep.lines.push(format!(
+                        "{instance} is gone from {}: no landing zone surveyed; the --db-* flags apply as given",
+                        regions.source.region
+                    ));
+                    continue;
                 }
+                instance
             }
             _ => continue,
         };
@@ -162,4 +175,46 @@ pub fn confirm_replace(names: &[String], region: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Copy tasks for the ids that are manual Aurora cluster snapshots of the
+/// source; the other ids are handed back, still unknown.
+pub async fn cluster_snapshot_tasks<'a>(
+    regions: &Regions,
+    ids: &[&'a str],
+    args: &CopyArgs,
+    stamp: u64,
+) -> anyhow::Result<(Vec<TaskSpec>, Vec<&'a str>)> {
+    let (mut tasks, mut unknown) = (Vec::new(), Vec::new());
+    // Only names RDS would take are asked about (others make RDS answer
+    // InvalidParameterValue, not "not found").
+    let rds_name = |id: &str| {
+        id.starts_with(|c: char| c.is_ascii_alphabetic())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !id.contains("--")
+            && !id.ends_with('-')
+    };
+    for id in ids {
+        if !rds_name(id) {
+            unknown.push(*id);
+            continue;
+        }
+        match crate::cloud::copy::rds_replica::cluster_snapshot(&regions.source, id).await? {
+            Some(_) => tasks.push(TaskSpec {
+                id: format!("{id}-{stamp:x}"),
+                kind: CopyKind::DbClusterSnapshot,
+                source_ids: vec![id.to_string()],
+                names: Default::default(),
+                source_region: regions.source.region.clone(),
+                target_region: regions.target.region.clone(),
+                options: crate::migrate::CopyOptions {
+                    kms_key_id: args.kms_key_id.clone(),
+                    ..Default::default()
+                },
+                known_copies: Default::default(),
+            }),
+            None => unknown.push(*id),
+        }
+    }
+    Ok((tasks, unknown))
 }

@@ -4,6 +4,7 @@
 use super::tasks::{follow, journal_tasks, print_tasks};
 use crate::cli::{DbArgs, DbCommand, DbPromoteArgs, Output};
 use crate::cloud::copy::rds_landing;
+use crate::cloud::copy::rds_replica as rr;
 use crate::config::Settings;
 use crate::journal::Journal;
 use crate::migrate::{replication_line, CopyKind, Scheduler, TaskState};
@@ -13,7 +14,60 @@ use std::sync::Arc;
 pub async fn run(settings: &Settings, args: &DbArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         DbCommand::Promote(a) => promote(settings, a).await,
+        DbCommand::Clusters(a) => clusters(settings, a.output).await,
     }
+}
+
+/// Aurora clusters and cluster snapshots of both regions; a target snapshot
+/// made by cutover names its source.
+async fn clusters(settings: &Settings, output: Output) -> anyhow::Result<ExitCode> {
+    let regions = super::connect(settings).await?;
+    let mut all = serde_json::Map::new();
+    for c in [&regions.source, &regions.target] {
+        let (clusters, snapshots) = tokio::try_join!(rr::clusters(c), rr::cluster_snapshots(c))?;
+        if output == Output::Table {
+            println!("{} ({}):", c.region, c.role);
+            for k in &clusters {
+                println!(
+                    "  cluster  {:<28} {:<14} {:<10} {} members  {}",
+                    k.id,
+                    k.engine,
+                    k.status,
+                    k.members,
+                    match (&k.endpoint, k.port) {
+                        (Some(e), Some(p)) => format!("{e}:{p}"),
+                        _ => "-".into(),
+                    }
+                );
+            }
+            for (id, cluster, status, source) in &snapshots {
+                println!(
+                    "  snapshot {id:<28} {cluster:<14} {status:<10}{}",
+                    source
+                        .as_ref()
+                        .map(|s| format!(" copy of {s}"))
+                        .unwrap_or_default()
+                );
+            }
+            if clusters.is_empty() && snapshots.is_empty() {
+                println!("  no Aurora clusters or cluster snapshots");
+            }
+        }
+        let snapshots: Vec<serde_json::Value> = snapshots
+            .into_iter()
+            .map(|(id, cluster, status, source)| {
+                serde_json::json!({"id": id, "cluster": cluster, "status": status, "source_id": source})
+            })
+            .collect();
+        all.insert(
+            c.role.to_string(),
+            serde_json::json!({"region": c.region, "clusters": clusters, "cluster_snapshots": snapshots}),
+        );
+    }
+    if output == Output::Json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn promote(settings: &Settings, a: &DbPromoteArgs) -> anyhow::Result<ExitCode> {

@@ -168,4 +168,6 @@ pub enum Effect {
         zone_id: String,
         record: String,
     },
+    /// The operator stopped writes in the source: promote the replica task.
+    PromoteReplica(String),
 }

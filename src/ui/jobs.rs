@@ -36,6 +36,7 @@ impl Jobs {
                 Ok(())
             }),
             Effect::ResumeTask(id) => self.on_scheduler(&id, |s| s.resume(&id)),
+            Effect::PromoteReplica(id) => self.on_scheduler(&id, |s| s.promote(&id, false)),
             Effect::CancelTask(id) => self.on_scheduler(&id, |s| s.cancel(&id)),
             Effect::RetryTask(id) => self.on_scheduler(&id, |s| s.retry(&id)),
             Effect::DnsStart {

@@ -132,6 +132,11 @@ impl App {
         let id = task.spec.id.clone();
         let state = task.state_name();
         match (c, &task.state) {
+            // Resume on a replica in sync is its promote, behind the gate.
+            (Command::ResumeTask, TaskState::Paused { .. }) if task.ready_to_promote() => {
+                self.ask(promote_confirm(&task));
+                Vec::new()
+            }
             (Command::PauseTask, TaskState::Running { .. } | TaskState::Queued) => {
                 let effects = self.gate(
                     &format!("pausing {id}"),
@@ -178,6 +183,32 @@ impl App {
         self.note(Level::Warn, format!("{id} is {state}: {why}"));
         Vec::new()
     }
+}
+
+fn promote_confirm(task: &Task) -> Confirm {
+    let replica = task
+        .spec
+        .options
+        .restore
+        .as_ref()
+        .map(|r| r.instance_id.clone())
+        .unwrap_or_default();
+    Confirm::new(
+        format!("promote {replica}"),
+        vec![
+            format!(
+                "{replica} in {} becomes a standalone instance that takes writes.",
+                task.spec.target_region
+            ),
+            format!(
+                "STOP WRITES IN THE SOURCE FIRST ({} in {}): later writes there are not carried.",
+                task.spec.source_ids[0], task.spec.source_region
+            ),
+            "Confirming records in the journal that writes have stopped.".into(),
+        ],
+        vec![Effect::PromoteReplica(task.spec.id.clone())],
+    )
+    .typing("promote")
 }
 
 fn cancel_confirm(task: &Task) -> Confirm {

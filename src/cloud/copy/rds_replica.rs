@@ -150,3 +150,79 @@ pub struct ClusterSnapshot {
     pub percent_progress: Option<i32>,
     pub source_tag: Option<String>,
 }
+
+/// An Aurora DB cluster, as `cutover db clusters` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Cluster {
+    pub id: String,
+    pub engine: String,
+    pub status: String,
+    pub endpoint: Option<String>,
+    pub port: Option<i32>,
+    pub members: usize,
+}
+
+pub async fn clusters(c: &Clients) -> Result<Vec<Cluster>, CloudError> {
+    const OP: &str = "rds:DescribeDBClusters";
+    crate::cloud::paging::all_pages(OP, |marker| async move {
+        let page = c
+            .rds
+            .describe_db_clusters()
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.db_clusters()
+                .iter()
+                .map(|d| Cluster {
+                    id: d.db_cluster_identifier().unwrap_or_default().to_string(),
+                    engine: d.engine().unwrap_or_default().to_string(),
+                    status: d.status().unwrap_or_default().to_string(),
+                    endpoint: d.endpoint().map(str::to_string),
+                    port: d.port(),
+                    members: d.db_cluster_members().len(),
+                })
+                .collect(),
+            page.marker().map(str::to_string),
+        ))
+    })
+    .await
+}
+
+/// Manual cluster snapshots: (id, cluster id, status, source-id tag).
+pub async fn cluster_snapshots(
+    c: &Clients,
+) -> Result<Vec<(String, String, String, Option<String>)>, CloudError> {
+    const OP: &str = "rds:DescribeDBClusterSnapshots";
+    crate::cloud::paging::all_pages(OP, |marker| async move {
+        let page = c
+            .rds
+            .describe_db_cluster_snapshots()
+            .snapshot_type("manual")
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.db_cluster_snapshots()
+                .iter()
+                .map(|s| {
+                    (
+                        s.db_cluster_snapshot_identifier()
+                            .unwrap_or_default()
+                            .to_string(),
+                        s.db_cluster_identifier().unwrap_or_default().to_string(),
+                        s.status().unwrap_or_default().to_string(),
+                        s.tag_list()
+                            .iter()
+                            .find(|t| t.key() == Some(crate::model::resource::SOURCE_ID_TAG))
+                            .and_then(|t| t.value().map(str::to_string)),
+                    )
+                })
+                .collect(),
+            page.marker().map(str::to_string),
+        ))
+    })
+    .await
+}
