@@ -397,3 +397,76 @@ async fn at_twenty_percent_faults_every_copy_ends_done_or_failed_with_a_reason()
         ids.len()
     );
 }
+
+#[test]
+fn sandbox_refuses_a_bad_pace_or_rate_with_what_to_give() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, needle) in [
+        (["--faults", "2"], "not a rate: give a share from 0 to 1"),
+        (["--pace", "-1"], "not a pace: give seconds from 0 to 3600"),
+    ] {
+        let out = common::cutover_command(home.path())
+            .arg("sandbox")
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_serve_answers_on_its_port_through_the_pacing_proxy() {
+    use std::io::{BufRead, BufReader};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let mut child = common::cutover_command(home.path())
+        .args(["sandbox", "--serve", "--pace", "30", "--objects", "10"])
+        .args(["--port", &port.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let endpoint = tokio::task::block_in_place(|| {
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        lines.map_while(Result::ok).find_map(|l| {
+            l.trim()
+                .strip_prefix("export AWS_ENDPOINT_URL=")
+                .map(str::to_string)
+        })
+    });
+    let endpoint = endpoint.expect("the sandbox printed its endpoint");
+    assert_eq!(endpoint, format!("http://127.0.0.1:{port}"));
+    // A snapshot made through the sandbox's endpoint is pending for 30 s.
+    let regions = regions_at(&endpoint, sandbox_keys()).await;
+    let snap = own::snapshot(&regions.source, &unique("snap")).await;
+    let state = regions
+        .source
+        .ec2
+        .describe_snapshots()
+        .snapshot_ids(&snap)
+        .send()
+        .await
+        .unwrap()
+        .snapshots()[0]
+        .state()
+        .unwrap()
+        .as_str()
+        .to_string();
+    assert_eq!(state, "pending");
+    // SAFETY: a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = tokio::task::block_in_place(|| child.wait()).unwrap();
+    assert!(status.success(), "{status}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the proxy stopped with the sandbox"
+    );
+}
