@@ -403,7 +403,10 @@ fn sandbox_refuses_a_bad_pace_or_rate_with_what_to_give() {
     let home = tempfile::tempdir().unwrap();
     for (args, needle) in [
         (["--faults", "2"], "not a rate: give a share from 0 to 1"),
-        (["--pace", "-1"], "not a pace: give seconds from 0 to 3600"),
+        (
+            ["--pace", "soon"],
+            "not a pace: give seconds from 0 to 3600",
+        ),
     ] {
         let out = common::cutover_command(home.path())
             .arg("sandbox")
@@ -419,6 +422,7 @@ fn sandbox_refuses_a_bad_pace_or_rate_with_what_to_give() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_serve_answers_on_its_port_through_the_pacing_proxy() {
     use std::io::{BufRead, BufReader};
+
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -432,13 +436,25 @@ async fn sandbox_serve_answers_on_its_port_through_the_pacing_proxy() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let endpoint = tokio::task::block_in_place(|| {
-        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        lines.map_while(Result::ok).find_map(|l| {
-            l.trim()
-                .strip_prefix("export AWS_ENDPOINT_URL=")
-                .map(str::to_string)
-        })
+    // Read to the last line printed: a pipe closed early would end the
+    // sandbox on its next print.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let printed = tokio::task::block_in_place(|| {
+        let mut printed = Vec::new();
+        let mut line = String::new();
+        while out.read_line(&mut line).unwrap_or(0) > 0 {
+            let done = line.contains("Ctrl-C stops");
+            printed.push(std::mem::take(&mut line));
+            if done {
+                break;
+            }
+        }
+        printed
+    });
+    let endpoint = printed.iter().find_map(|l| {
+        l.trim()
+            .strip_prefix("export AWS_ENDPOINT_URL=")
+            .map(str::to_string)
     });
     let endpoint = endpoint.expect("the sandbox printed its endpoint");
     assert_eq!(endpoint, format!("http://127.0.0.1:{port}"));
