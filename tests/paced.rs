@@ -354,7 +354,7 @@ async fn at_twenty_percent_faults_every_copy_ends_done_or_failed_with_a_reason()
     assert!(
         faults >= 5,
         "faults were injected: {faults} of {}",
-        proxy.seen().len()
+        proxy.requests()
     );
     let mut done = 0;
     for (id, (kind, source)) in ids.iter().zip(&sources) {
@@ -394,7 +394,7 @@ async fn at_twenty_percent_faults_every_copy_ends_done_or_failed_with_a_reason()
     }
     eprintln!(
         "faults run: {faults} faults in {} requests, {done} of {} tasks done",
-        proxy.seen().len(),
+        proxy.requests(),
         ids.len()
     );
 }

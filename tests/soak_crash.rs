@@ -14,8 +14,8 @@ use campaign::{kill_points, Campaign, Mix};
 use cutover::sandbox::PaceFaults;
 use std::time::Duration;
 
-const ROUNDS: u64 = 4;
-const POINTS_PER_ROUND: usize = 7;
+const ROUNDS: u64 = 5;
+const POINTS_PER_ROUND: usize = 8;
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "long: run with CUTOVER_SOAK=1 .ci/run, or cargo test --test soak_crash -- --ignored"]

@@ -223,13 +223,13 @@ impl Campaign {
             created(&self.journal()) >= tasks || self.proxy.held() > held
         });
         for (i, point) in points.iter().enumerate() {
-            let (requests, journal) = (self.proxy.seen().len(), lines(&self.journal()));
+            let (requests, journal) = (self.proxy.requests(), lines(&self.journal()));
             if i > 0 {
                 held = self.proxy.held();
                 self.arm(point);
             }
             let reached = wait_for(&mut child, || match *point {
-                KillPoint::Requests(n) => self.proxy.seen().len() >= requests + n,
+                KillPoint::Requests(n) => self.proxy.requests() >= requests + n,
                 KillPoint::JournalLines(n) => lines(&self.journal()) >= journal + n,
                 KillPoint::Held(_) => self.proxy.held() > held,
             });
@@ -256,7 +256,7 @@ impl Campaign {
         let (s, target) = (&self.sources, &self.direct.target);
         let mut f = Findings {
             faults: self.proxy.count(|r| r.fault.is_some()),
-            requests: self.proxy.seen().len(),
+            requests: self.proxy.requests(),
             ..Default::default()
         };
         let mut count = |what: &str, n: usize| match n {

@@ -47,13 +47,17 @@ pub struct Seen {
     pub status: u16,
 }
 
+const SEEN_KEPT: usize = 100_000;
+
 type CallFilter = Box<dyn Fn(&Call) -> bool + Send + Sync>;
 
 struct Shared {
     upstream: SocketAddr,
     pace: Pace,
     faults: Faults,
-    seen: Mutex<Vec<Seen>>,
+    /// The latest requests (at most SEEN_KEPT: a sandbox may serve for days).
+    seen: Mutex<std::collections::VecDeque<Seen>>,
+    requests: std::sync::atomic::AtomicUsize,
     /// Answers to calls this matches are withheld (after AWS acted) until
     /// released: a crash test kills the client while one is held.
     hold: Mutex<Option<CallFilter>>,
@@ -89,6 +93,7 @@ impl Proxy {
             pace: Pace::new(options.pace),
             faults: Faults::new(options.faults, options.seed),
             seen: Mutex::default(),
+            requests: Default::default(),
             hold: Mutex::default(),
             held: Default::default(),
             released: tokio::sync::Notify::new(),
@@ -129,9 +134,16 @@ impl Proxy {
         &self.endpoint
     }
 
-    /// Every request handled so far, in the order answered.
+    /// The requests handled so far (the latest 100,000), in the order answered.
     pub fn seen(&self) -> Vec<Seen> {
-        self.shared.seen.lock().unwrap().clone()
+        self.shared.seen.lock().unwrap().iter().cloned().collect()
+    }
+
+    /// How many requests were handled so far.
+    pub fn requests(&self) -> usize {
+        self.shared
+            .requests
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// From now on, answers to matching calls are withheld once moto has
@@ -205,11 +217,18 @@ async fn serve(mut conn: TcpStream, shared: Arc<Shared>) {
             None
         };
         let note = |status| {
-            shared.seen.lock().unwrap().push(Seen {
+            let mut seen = shared.seen.lock().unwrap();
+            if seen.len() == SEEN_KEPT {
+                seen.pop_front();
+            }
+            seen.push_back(Seen {
                 call: call.clone(),
                 fault: fault.map(Fault::name),
                 status,
-            })
+            });
+            shared
+                .requests
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         };
         let answer = match fault {
             Some(Fault::Reset) => {
