@@ -2,7 +2,6 @@
 //! reserved instances the move leaves paying for nothing.
 
 use super::{Findings, Input, Severity};
-use crate::model::facts::Reserved;
 use crate::model::Details;
 
 pub fn check(input: &Input, f: &mut Findings) {
@@ -51,8 +50,9 @@ fn region_strings(input: &Input, f: &mut Findings) {
 }
 
 fn reserved(input: &Input, f: &mut Findings) {
-    match &input.facts.reserved {
-        Reserved::Unknown { why } => f.add(
+    let reserved = &input.facts.reserved;
+    if let Some(why) = &reserved.unknown {
+        f.add(
             Severity::Warning,
             "reserved-unknown",
             None,
@@ -61,29 +61,34 @@ fn reserved(input: &Input, f: &mut Findings) {
                 "check EC2 and RDS reservations in the console or Cost Explorer before the move"
                     .into(),
             ),
-        ),
-        Reserved::Known { reservations } => {
-            for r in reservations {
-                let moving = input.selected().any(|s| match &s.details {
-                    Details::Instance(i) => r.service == "ec2" && i.instance_type == r.class,
-                    Details::DbInstance(d) => r.service == "rds" && d.class == r.class,
-                    _ => false,
-                });
-                if moving {
-                    f.add(
-                        Severity::Warning,
-                        if r.service == "ec2" { "reserved-ec2" } else { "reserved-rds" },
-                        Some(&r.id),
-                        format!(
-                            "{} × {} reserved in {} is stranded once those instances leave",
-                            r.count,
-                            r.class,
-                            input.inventory.source_region()
-                        ),
-                        Some("exchange or sell the reservation, or buy the target's before the window".into()),
-                    );
-                }
-            }
+        );
+    }
+    for r in &reserved.reservations {
+        let moving = input.selected().any(|s| match &s.details {
+            Details::Instance(i) => r.service == "ec2" && i.instance_type == r.class,
+            Details::DbInstance(d) => r.service == "rds" && d.class == r.class,
+            _ => false,
+        });
+        if moving {
+            f.add(
+                Severity::Warning,
+                if r.service == "ec2" {
+                    "reserved-ec2"
+                } else {
+                    "reserved-rds"
+                },
+                Some(&r.id),
+                format!(
+                    "{} × {} reserved in {} is stranded once those instances leave",
+                    r.count,
+                    r.class,
+                    input.inventory.source_region()
+                ),
+                Some(
+                    "exchange or sell the reservation, or buy the target's before the window"
+                        .into(),
+                ),
+            );
         }
     }
 }

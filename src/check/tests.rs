@@ -106,7 +106,8 @@ fn marketplace_amis_limits_and_reservations() {
             product_codes: vec!["abc123".into()],
             encrypted_snapshots: vec![],
         }],
-        reserved: Reserved::Known {
+        reserved: Reserved {
+            unknown: Some("rds:DescribeReservedDBInstances failed: AccessDenied".into()),
             reservations: vec![
                 Reservation {
                     service: "ec2".into(),
@@ -131,7 +132,12 @@ fn marketplace_amis_limits_and_reservations() {
     );
     assert_eq!(
         names(&report.warnings),
-        ["quota-vpcs", "reserved-ec2", "snapshot-copy-concurrency"]
+        [
+            "quota-vpcs",
+            "reserved-ec2",
+            "reserved-unknown",
+            "snapshot-copy-concurrency"
+        ]
     );
     let reserved: Vec<_> = report
         .warnings

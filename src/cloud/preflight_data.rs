@@ -201,11 +201,8 @@ async fn reserved(c: &Clients) -> Reserved {
         ),
         Err(e) => unknown.push(e.to_string()),
     }
-    if unknown.is_empty() {
-        Reserved::Known { reservations }
-    } else {
-        Reserved::Unknown {
-            why: unknown.join("; "),
-        }
+    Reserved {
+        reservations,
+        unknown: (!unknown.is_empty()).then(|| unknown.join("; ")),
     }
 }

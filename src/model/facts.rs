@@ -103,20 +103,13 @@ pub struct FoundText {
     pub text: String,
 }
 
-/// Reserved instances in the source: known, or unknown with why.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
-pub enum Reserved {
-    Known { reservations: Vec<Reservation> },
-    Unknown { why: String },
-}
-
-impl Default for Reserved {
-    fn default() -> Self {
-        Reserved::Known {
-            reservations: vec![],
-        }
-    }
+/// Reserved instances in the source: those read, and what could not be
+/// read (EC2's and RDS's are separate calls; one may fail alone).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Reserved {
+    pub reservations: Vec<Reservation>,
+    /// Set when a read failed: the answer is then "unknown", not "none".
+    pub unknown: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,6 +3,8 @@
 //! clients connected to it.
 #![allow(dead_code)]
 
+pub mod recorder;
+
 use cutover::cloud::seed::{seed, Estate, Seeded};
 use cutover::cloud::{connect, RegionSpec, Regions, StaticKeys};
 use cutover::sandbox::{sandbox_keys, MotoServer};
