@@ -242,13 +242,13 @@ async fn security_groups_are_recreated_with_remapped_references() {
     done(&alone);
     assert_eq!(
         alone
-            .notes
+            .warnings
             .iter()
             .filter(|n| n.contains("neither selected nor copied"))
             .count(),
         3,
         "{:?}",
-        alone.notes
+        alone.warnings
     );
 
     let ids = [g("shop-web"), g("shop-api"), g("shop-batch"), g("shop-db")];
