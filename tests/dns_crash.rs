@@ -37,6 +37,7 @@ async fn zone_with_www(c: &Clients, zone: &str) -> String {
         weight: None,
         values: vec![SOURCE_IP.into()],
         alias: None,
+        health_check_id: None,
     };
     let create = RecordChange {
         action: ChangeAction::Create,

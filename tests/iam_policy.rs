@@ -12,6 +12,7 @@ fn iam_actions(operation: &str) -> Vec<&str> {
         "s3:ListBuckets" => vec!["s3:ListAllMyBuckets"],
         "s3:HeadBucket" | "s3:ListObjectsV2" => vec!["s3:ListBucket"],
         "s3:ListObjectVersions" => vec!["s3:ListBucketVersions"],
+        "s3:ListMultipartUploads" => vec!["s3:ListBucketMultipartUploads"],
         "s3:GetBucketCors" => vec!["s3:GetBucketCORS"],
         "s3:PutBucketCors" => vec!["s3:PutBucketCORS"],
         "s3:GetBucketEncryption" => vec!["s3:GetEncryptionConfiguration"],

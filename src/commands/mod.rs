@@ -52,9 +52,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// journal's lock.
 pub fn journal_is_locked(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
-        cause
-            .downcast_ref::<crate::journal::JournalError>()
-            .is_some_and(|j| j.is_locked())
+        // Transparent wrappers hide the journal's error from the chain.
+        let in_dns = matches!(
+            cause.downcast_ref::<crate::cutover::DnsError>(),
+            Some(crate::cutover::DnsError::Journal(j)) if j.is_locked()
+        );
+        in_dns
+            || cause
+                .downcast_ref::<crate::journal::JournalError>()
+                .is_some_and(|j| j.is_locked())
             || matches!(
                 cause.downcast_ref::<crate::journal_lock::LockError>(),
                 Some(crate::journal_lock::LockError::Held { .. })
@@ -107,4 +113,33 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Regions> {
         source: source.context("cannot open the source region")?,
         target: target.context("cannot open the target region")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::JournalError;
+    use crate::journal_lock::{Holder, LockError};
+
+    #[test]
+    fn a_held_journal_is_recognised_through_every_wrapper() {
+        let held = || {
+            JournalError::Locked(LockError::Held {
+                path: "/j".into(),
+                holder: Holder {
+                    pid: 1,
+                    host: "h".into(),
+                    since_ms: 0,
+                },
+            })
+        };
+        assert!(journal_is_locked(&anyhow::Error::from(held())));
+        assert!(journal_is_locked(&anyhow::Error::from(
+            crate::cutover::DnsError::Journal(held())
+        )));
+        assert!(journal_is_locked(
+            &anyhow::Error::from(held()).context("dns step")
+        ));
+        assert!(!journal_is_locked(&anyhow::anyhow!("other")));
+    }
 }

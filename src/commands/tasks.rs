@@ -210,21 +210,28 @@ pub async fn follow(
             })
     };
     let mut said = std::collections::HashMap::<String, usize>::new();
-    let stop = super::stop::stop_requested();
-    tokio::pin!(stop);
-    while !settled(scheduler) {
-        let task = tokio::select! {
-            code = &mut stop => return Some(code),
-            next = tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()) => match next {
-                Ok(Some(task)) => task,
-                _ => continue,
-            },
-        };
+    let mut tell = |task: Task| {
         let seen = said.entry(task.spec.id.clone()).or_default();
         for (_, line) in task.history.iter().skip(*seen) {
             eprintln!("[{}] {}", printable(&task.spec.id), printable(line));
         }
         *seen = task.history.len();
+    };
+    let stop = super::stop::stop_requested();
+    tokio::pin!(stop);
+    while !settled(scheduler) {
+        tokio::select! {
+            code = &mut stop => return Some(code),
+            next = tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()) => {
+                if let Ok(Some(task)) = next {
+                    tell(task);
+                }
+            }
+        }
+    }
+    // The last changes (a failure and its reason) arrived with the end.
+    while let Ok(task) = updates.try_recv() {
+        tell(task);
     }
     if !wait
         && ids

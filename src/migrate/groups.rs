@@ -68,7 +68,18 @@ pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
             None => {
                 let mut tags = copy::user_tags(&src.tags);
                 tags.extend(copy::copy_tags(&src.id, &spec.id));
-                sg::create_group(target, &vpc, &g.group_name, &g.description, &tags).await?
+                match sg::create_group(target, &vpc, &g.group_name, &g.description, &tags).await {
+                    Ok(id) => id,
+                    // A retried create whose first answer was lost: the
+                    // group tagged as this source's copy is ours.
+                    Err(e) if e.code() == Some("InvalidGroup.Duplicate") => {
+                        match sg::group_named(target, &vpc, &g.group_name).await? {
+                            Some(t) if t.source_id() == Some(src.id.as_str()) => t.id,
+                            _ => return Err(e),
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         };
         result.outputs.insert(format!("target:{}", src.id), id);

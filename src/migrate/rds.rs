@@ -46,13 +46,19 @@ pub async fn snapshot_instance(ctx: &StepContext<'_>) -> Result<StepResult, Clou
     let instance = &ctx.spec.source_ids[0];
     let id = identifier(&format!("cutover-{}", ctx.spec.id));
     if rds::db_snapshot(&ctx.regions.source, &id).await?.is_none() {
-        rds::create_db_snapshot(
+        let made = rds::create_db_snapshot(
             &ctx.regions.source,
             &id,
             instance,
             &copy_tags(instance, &ctx.spec.id),
         )
-        .await?;
+        .await;
+        match made {
+            // The name holds this task's id: "already exists" is our own
+            // create whose first answer was lost.
+            Err(e) if e.code() == Some("DBSnapshotAlreadyExists") => {}
+            other => other?,
+        }
     }
     let mut r = StepResult::default();
     r.outputs.insert("snapshot".into(), id);
