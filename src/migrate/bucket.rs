@@ -156,6 +156,19 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
     let (from, to) = names(ctx)?;
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let tuning = ctx.spec.options.s3;
+    // A run of this step that was killed (kill -9, power loss) may have
+    // left multipart uploads open in the copy, billed until aborted. The
+    // bucket is this task's own copy and the journal lock keeps other
+    // writers out, so every open upload in it is ours to abort.
+    let mut resumed_notes = Vec::new();
+    if ctx.started_before {
+        let aborted = objects::abort_open_uploads(target, to).await?;
+        if aborted > 0 {
+            resumed_notes.push(format!(
+                "aborted {aborted} multipart upload(s) an interrupted run left open in {to}"
+            ));
+        }
+    }
     let started = Instant::now();
     let mut t = Transfer::default();
     let mut last_report = Instant::now();
@@ -261,10 +274,14 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
     if interrupted {
         return Ok(StepResult {
             interrupted: true,
+            notes: resumed_notes,
             ..Default::default()
         });
     }
-    let mut result = StepResult::default();
+    let mut result = StepResult {
+        notes: resumed_notes,
+        ..Default::default()
+    };
     result
         .outputs
         .insert("objects".into(), t.objects_listed.to_string());

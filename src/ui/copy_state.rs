@@ -203,12 +203,13 @@ mod tests {
 
     #[test]
     fn kinds_not_copied_are_neutral() {
-        let vpc = Resource::new(
+        // Subnets travel with their VPC: no copy of their own.
+        let subnet = Resource::new(
             "us-east-1",
-            Kind::Vpc,
-            "vpc-1",
-            Details::Vpc(Default::default()),
+            Kind::Subnet,
+            "subnet-1",
+            Details::Subnet(Default::default()),
         );
-        assert_eq!(copy_state(&vpc, None), CopyState::NotApplicable);
+        assert_eq!(copy_state(&subnet, None), CopyState::NotApplicable);
     }
 }
