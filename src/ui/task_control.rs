@@ -12,22 +12,17 @@ use crate::model::Kind;
 
 impl App {
     pub(super) fn task_changed(&mut self, task: Task) -> Vec<Effect> {
-        let ended = |t: &Task| {
-            matches!(
-                t.state,
-                TaskState::Done | TaskState::Failed { .. } | TaskState::Cancelled { .. }
-            )
-        };
-        let just_ended = ended(&task)
+        let just_ended = task.state.is_finished()
             && self
                 .tasks
                 .tasks
                 .iter()
-                .any(|t| t.spec.id == task.spec.id && !ended(t));
+                .any(|t| t.spec.id == task.spec.id && !t.state.is_finished());
         let mut effects = Vec::new();
         if just_ended {
             let level = match task.state {
                 TaskState::Failed { .. } => Level::Error,
+                _ if !task.warnings.is_empty() => Level::Warn,
                 _ => Level::Info,
             };
             self.note(
@@ -36,7 +31,7 @@ impl App {
                     "{} {}: {}",
                     task.spec.kind.label(),
                     task.spec.what(),
-                    task.state.name()
+                    task.state_name()
                 ),
             );
             // The target now holds the copy (or no longer the undone part):
