@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Time to draw one frame of a 100,000-row kind into ratatui's TestBackend:
 //! only the visible window is built, so this stays flat as estates grow.
 //! Run: `cargo bench --bench render` (release), or quickly in the dev

@@ -2,6 +2,10 @@
 //! to another. Layers, top to bottom: commands (the CLI), ui, config,
 //! cloud, model. Arrows point down only.
 
+// Unit tests may unwrap: a panic is how a test fails. (Cargo.toml's
+// [lints] denies unwrap everywhere else.)
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod as_of;
 pub mod check;
 pub mod cli;

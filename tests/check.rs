@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! `cutover check` against moto: each blocker and warning from an estate
 //! seeded to trigger it, the JSON shape, exit codes, bad input, and that
 //! `--read-only` makes no write call (counted on the wire by a proxy).

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! The real binary: the JSON document, the table, `paths`, and a clear
 //! message with a non-zero exit for each kind of bad input.
 

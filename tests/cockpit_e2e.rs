@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! The real `cutover` binary in a pseudo-terminal, on a seeded moto_server:
 //! both panes fill, a kind switch, a filter, a selection, the details popup,
 //! quit, and the terminal given back as it was; a copy running when `q` is

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Two cockpits on one journal, in pseudo-terminals: the first writes and
 //! runs tasks; the second follows it read-only, says whose it is, and shows
 //! tasks as the journal grows. SIGTERM gives the first one's terminal back.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Control characters from AWS data: an S3 key holding them (legal in S3)
 //! copies like any other, checked with the SDK against moto.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Copy tasks end to end against moto: each kind lands in the target with
 //! the right tags and fields; adopt instead of duplicate; resume from the
 //! journal; cancel; retry; caps.

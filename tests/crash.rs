@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Crash campaign in the normal suite: the real binary copies a bucket
 //! (300 objects and a multipart one), an AMI, snapshots, a security group
 //! and a DB snapshot through the paced sandbox proxy; it is killed with

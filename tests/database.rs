@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! The database path against moto: the landing zone made from a source in a
 //! custom subnet group with custom parameter and option groups; a
 //! cross-region read replica created, held in "replicating", and promoted

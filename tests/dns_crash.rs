@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! A DNS cutover killed with SIGKILL in the middle of a step (its change
 //! sent, Route 53 still PENDING through the pacing proxy): Route 53 never
 //! leaves the record without an answer, `dns status` says the outcome is

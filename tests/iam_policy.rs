@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! assets/iam-policy.json lists exactly the calls cutover makes on a real
 //! account: every "service:Operation" named in src/cloud (the seeder, which
 //! writes only to the sandbox emulator, aside) must be allowed, and nothing

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! The inventory of both regions, read from a seeded moto_server, checked
 //! kind by kind against what was seeded.
 

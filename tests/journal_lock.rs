@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! One writer per journal, with real processes: the cutover binary against
 //! moto, AWS state checked with the SDK. Also: a resumed task runs in the
 //! regions it was journaled for, and `tasks --wait`/`--retry` exit codes.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Creates that survive a crash or a lost answer: a re-run finds its own
 //! half-done work instead of failing on "already exists". Checked with the
 //! SDK against moto.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Bucket migration and RDS copies end to end against moto: objects equal
 //! (bytes, ETag, metadata, tags), multipart with a small threshold, settings
 //! carried, a second run copies only what is missing, naming errors,

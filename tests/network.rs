@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Network clone end to end against moto: a VPC with public and private
 //! subnets in two AZs, an IGW, a NAT gateway, two route tables (one with a
 //! peering route), a custom ACL and an S3 endpoint lands in the target as

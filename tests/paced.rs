@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Copies, waits and the DNS cache-wait through the sandbox proxy, which
 //! puts back what moto leaves out: AWS's pending states and AWS under
 //! stress. Outcomes are read with the SDK straight from moto.

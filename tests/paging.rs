@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! Listings follow every page: more instances than moto's 100 reservations
 //! a page, more records than Route 53's 300 a page, with a weighted set.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! A kind the credentials may not read fails on its own, with AWS's code and
 //! a hint, and the other kinds still arrive. moto enforces IAM policies when
 //! started with INITIAL_NO_AUTH_ACTION_COUNT; the user and its policy are

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! `cutover sandbox` with the pacing proxy: `--serve` answers on `--port`
 //! through the proxy (a new snapshot is pending) and stops with it on
 //! Ctrl-C; bad `--pace` and `--faults` values are refused with what to give.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! The long crash campaign (run by `.ci/run` when CUTOVER_SOAK=1): rounds
 //! of the mix copied through the paced, slightly faulty sandbox
 //! proxy, each killed with SIGKILL at seeded points (after some requests,

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! State tests: filter, selection across kinds, kind switching, counterpart
 //! highlight, keymap overrides, mouse, refresh keeping old rows.
 

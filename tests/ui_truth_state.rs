@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! State tests: `q` asks while something keeps going and says what; the
 //! exit summary; every refusal and notice reaches the message line, naming
 //! the keys as the operator mapped them.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! View snapshots for what the cockpit says is true: the COPY column from
 //! the tasks joined with the target (copying n%, failed, partial, differs,
 //! exists, n/a), stale listings, the message line and its fading, the

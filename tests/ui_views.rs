@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! View snapshots: every kind's panes, the Route 53 view, loading, empty and
 //! failed listings, popups, the log pane, at 80x24 and 160x30.
 

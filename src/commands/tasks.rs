@@ -41,6 +41,7 @@ pub async fn run(flags: &FlagSettings, args: &TasksArgs) -> anyhow::Result<ExitC
 
 /// `--wait` and `--retry`: this process becomes the journal's writer, then
 /// reads it (so that nothing another writer finished meanwhile runs again).
+#[allow(clippy::expect_used)] // each expect states the invariant it relies on
 async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<ExitCode> {
     if settings.read_only {
         anyhow::bail!("refusing to resume or retry copy tasks in --read-only mode");

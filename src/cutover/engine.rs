@@ -185,6 +185,7 @@ impl DnsCutover {
     }
 
     /// Loaded, with any change left half-done settled against Route 53.
+    #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     pub async fn resume(&self, zone_id: &str, record: &str) -> Result<Progress, DnsError> {
         let progress = self.planned(zone_id, record)?;
         let Some(pending) = progress.pending.clone() else {

@@ -128,7 +128,7 @@ impl Scheduler {
         self.inner
             .tasks
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(id.clone(), task.clone());
         let _ = self.inner.updates.send(task);
         self.spawn(id);
@@ -142,7 +142,7 @@ impl Scheduler {
         self.inner
             .tasks
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(id.clone(), task.clone());
         let _ = self.inner.updates.send(task);
         if resume {
@@ -151,11 +151,22 @@ impl Scheduler {
     }
 
     pub fn tasks(&self) -> Vec<Task> {
-        self.inner.tasks.lock().unwrap().values().cloned().collect()
+        self.inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub fn task(&self, id: &str) -> Option<Task> {
-        self.inner.tasks.lock().unwrap().get(id).cloned()
+        self.inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id)
+            .cloned()
     }
 
     /// Stops the task at the next step boundary (a wait is left at once: it
@@ -180,7 +191,12 @@ impl Scheduler {
 
     /// Stops the task and undoes what can be undone (see `cancel::undo`).
     pub fn cancel(&self, id: &str) -> Result<(), String> {
-        let running = self.inner.controls.lock().unwrap().contains_key(id);
+        let running = self
+            .inner
+            .controls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains_key(id);
         if running {
             self.control(id, Control::Cancel);
             return Ok(());
@@ -261,7 +277,11 @@ impl Scheduler {
     /// bucket copies left open. Returns how many uploads were aborted.
     pub async fn abort_open_uploads(&self) -> usize {
         let stopped: Vec<String> = {
-            let mut running = self.inner.running.lock().unwrap();
+            let mut running = self
+                .inner
+                .running
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             for handle in running.values() {
                 handle.abort();
             }
@@ -297,7 +317,7 @@ impl Scheduler {
                 .inner
                 .tasks
                 .lock()
-                .unwrap()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .values()
                 .any(|t| matches!(t.state, TaskState::Queued | TaskState::Running { .. }));
             if !busy {
@@ -308,7 +328,13 @@ impl Scheduler {
     }
 
     fn control(&self, id: &str, c: Control) {
-        if let Some(tx) = self.inner.controls.lock().unwrap().get(id) {
+        if let Some(tx) = self
+            .inner
+            .controls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id)
+        {
             let _ = tx.send(c);
         }
     }
@@ -326,7 +352,7 @@ impl Scheduler {
         self.inner
             .other_pairs
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(pair)
             .or_insert_with(|| current.for_pair(&spec.source_region, &spec.target_region))
             .clone()
@@ -338,7 +364,11 @@ impl Scheduler {
     /// so that nobody waits for it.
     fn record(&self, id: &str, event: TaskEvent) -> Result<Task, String> {
         let at = now_ms();
-        let mut tasks = self.inner.tasks.lock().unwrap();
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let task = tasks.get_mut(id).ok_or_else(|| format!("no task {id}"))?;
         if let Err(e) = self.inner.journal.record_for(&task.spec, at, &event) {
             let error = format!(
@@ -374,7 +404,11 @@ impl Scheduler {
     }
 
     fn set_transfer(&self, id: &str, transfer: super::task::Transfer) {
-        let mut tasks = self.inner.tasks.lock().unwrap();
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(task) = tasks.get_mut(id) {
             task.transfer = Some(transfer);
             let _ = self.inner.updates.send(task.clone());
@@ -382,7 +416,11 @@ impl Scheduler {
     }
 
     fn set_progress(&self, id: &str, progress: Option<u8>) {
-        let mut tasks = self.inner.tasks.lock().unwrap();
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(task) = tasks.get_mut(id) {
             task.progress = progress;
             let _ = self.inner.updates.send(task.clone());
@@ -391,7 +429,11 @@ impl Scheduler {
 
     fn spawn(&self, id: String) {
         let (tx, rx) = watch::channel(Control::Run);
-        self.inner.controls.lock().unwrap().insert(id.clone(), tx);
+        self.inner
+            .controls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(id.clone(), tx);
         let this = self.clone();
         let key = id.clone();
         let handle = tokio::spawn(async move {
@@ -399,13 +441,21 @@ impl Scheduler {
             if let Err(panic) = futures::FutureExt::catch_unwind(run).await {
                 this.fail_on_panic(&id, panic);
             }
-            this.inner.controls.lock().unwrap().remove(&id);
-            this.inner.running.lock().unwrap().remove(&id);
+            this.inner
+                .controls
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&id);
+            this.inner
+                .running
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&id);
         });
         self.inner
             .running
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(key, handle.abort_handle());
     }
 

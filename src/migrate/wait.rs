@@ -111,18 +111,31 @@ mod tests {
                     })
                 }
             },
-            &move |progress| s.lock().unwrap().push(progress),
+            &move |progress| {
+                s.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(progress)
+            },
             move |d| {
-                *clock.lock().unwrap() += d;
+                *clock
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) += d;
                 async {}
             },
         )
         .await
         .unwrap();
         assert_eq!(polls.load(Ordering::SeqCst), 41);
-        assert_eq!(seen.lock().unwrap().last(), Some(&Some(78)));
+        assert_eq!(
+            seen.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .last(),
+            Some(&Some(78))
+        );
         // 40 waits: a few quick ones, then 30 s each: about 18 minutes of AWS time.
-        let waited = *slept.lock().unwrap();
+        let waited = *slept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         assert!(waited > Duration::from_secs(15 * 60), "{waited:?}");
     }
 

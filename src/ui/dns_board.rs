@@ -145,6 +145,7 @@ impl App {
 
     /// `n` / `b` on a record with a plan: the next step or a rollback,
     /// each asked first; going early needs the word typed.
+    #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     pub(super) fn dns_command(&mut self, rollback: bool) -> Vec<Effect> {
         let Some((r, view)) = self.cursor_cutover() else {
             let text = format!(
@@ -254,6 +255,7 @@ impl App {
     }
 
     /// `o` on a record whose cutover drifted: take Route 53's state, asked first.
+    #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     pub(super) fn dns_adopt(&mut self) -> Vec<Effect> {
         let Some((r, view)) = self.cursor_cutover() else {
             self.note(Level::Info, "no DNS cutover planned for this row");

@@ -259,6 +259,7 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
+    #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     fn default() -> Self {
         Keymap::from_config(&BTreeMap::new()).expect("the default keys are valid")
     }

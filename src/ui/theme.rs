@@ -38,6 +38,7 @@ const ELEMENTS: &[(&str, Color)] = &[
 ];
 
 impl Default for Theme {
+    #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     fn default() -> Self {
         Theme::from_config(&BTreeMap::new(), false).expect("the default theme is valid")
     }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 //! The DNS cutover against moto_server: the records in Route 53 after each
 //! step, rollback, collapse, resume from the journal after a crash, and the
 //! headless CLI. Each test has its own moto_server, zone and journal.

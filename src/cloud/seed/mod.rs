@@ -151,6 +151,7 @@ pub struct TargetAlready {
 }
 
 impl Estate {
+    #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     pub fn sandbox() -> Self {
         toml::from_str(SANDBOX_ESTATE)
             .expect("assets/sandbox/estate.toml is checked by a unit test")

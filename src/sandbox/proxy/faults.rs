@@ -72,7 +72,10 @@ impl Faults {
 
     /// The fault for the next request, if it gets one.
     pub fn draw(&self) -> Option<Fault> {
-        let mut rng = self.rng.lock().unwrap();
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if rng.next_f64() >= self.rate {
             return None;
         }

@@ -136,7 +136,13 @@ impl Proxy {
 
     /// The requests handled so far (the latest 100,000), in the order answered.
     pub fn seen(&self) -> Vec<Seen> {
-        self.shared.seen.lock().unwrap().iter().cloned().collect()
+        self.shared
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// How many requests were handled so far.
@@ -150,7 +156,11 @@ impl Proxy {
     /// acted on them, until `release`: the change is made, the client has
     /// not heard. A test kills the client while one is held.
     pub fn hold_answers(&self, matches: impl Fn(&Call) -> bool + Send + Sync + 'static) {
-        *self.shared.hold.lock().unwrap() = Some(Box::new(matches));
+        *self
+            .shared
+            .hold
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(matches));
     }
 
     /// Answers withheld so far.
@@ -160,7 +170,11 @@ impl Proxy {
 
     /// Stops holding and sends the withheld answers (to whoever still listens).
     pub fn release(&self) {
-        *self.shared.hold.lock().unwrap() = None;
+        *self
+            .shared
+            .hold
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
         self.shared.released.notify_waiters();
     }
 
@@ -169,7 +183,7 @@ impl Proxy {
         self.shared
             .seen
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
             .filter(|s| matches(s))
             .count()
@@ -217,7 +231,10 @@ async fn serve(mut conn: TcpStream, shared: Arc<Shared>) {
             None
         };
         let note = |status| {
-            let mut seen = shared.seen.lock().unwrap();
+            let mut seen = shared
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if seen.len() == SEEN_KEPT {
                 seen.pop_front();
             }
@@ -259,7 +276,7 @@ async fn hold_if_asked(shared: &Shared, call: &Call) {
         shared
             .hold
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
             .is_some_and(|m| m(call))
     };

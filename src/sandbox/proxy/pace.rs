@@ -122,13 +122,19 @@ impl Pace {
             return;
         }
         if call.service == "route53" && call.action == "ChangeResourceRecordSets" {
-            *self.last_dns_change.lock().unwrap() = Some(now);
+            *self
+                .last_dns_change
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(now);
             return;
         }
         let Some(slow) = Slow::made_by(&call.service, &call.action) else {
             return;
         };
-        let mut made = self.made.lock().unwrap();
+        let mut made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         made.retain(|_, (_, at)| now.duration_since(*at) < self.window);
         for id in texts(body, slow.id_tag()) {
             made.entry((call.region.clone(), id)).or_insert((slow, now));
@@ -144,12 +150,15 @@ impl Pace {
             let recent = self
                 .last_dns_change
                 .lock()
-                .unwrap()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .is_some_and(|at| now.duration_since(at) < self.window);
             return (recent && body.contains("<Status>INSYNC</Status>"))
                 .then(|| body.replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>"));
         }
-        let made = self.made.lock().unwrap();
+        let made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out: Option<String> = None;
         for slow in ALL {
             let current = out.as_deref().unwrap_or(body);

@@ -235,6 +235,7 @@ fn bucket_totals_from_listing(
 /// first shrinks to a small minimum, then the columns with the highest
 /// priority number give way; spare room goes back by priority, and what is
 /// left to the last column kept.
+#[allow(clippy::expect_used)] // each expect states the invariant it relies on
 fn fit_columns(cols: &[Column], rows: &[Vec<String>], width: u16) -> (Vec<usize>, Vec<u16>) {
     let desired: Vec<u16> = cols
         .iter()
