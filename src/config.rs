@@ -492,9 +492,8 @@ mod tests {
 
     #[test]
     fn typos_and_wrong_types_in_the_file_are_errors() {
-        let dir = std::env::temp_dir().join(format!("cutover-config-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("config.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
         std::fs::write(&path, "sorce = \"us-east-1\"\n").unwrap();
         let e = read_file(&path, true).unwrap_err();
         assert!(
@@ -513,10 +512,10 @@ mod tests {
             Some("x")
         );
         assert_eq!(
-            read_file(&dir.join("absent.toml"), false),
+            read_file(&dir.path().join("absent.toml"), false),
             Ok(FileSettings::default())
         );
-        assert!(read_file(&dir.join("absent.toml"), true)
+        assert!(read_file(&dir.path().join("absent.toml"), true)
             .unwrap_err()
             .contains("cannot read"));
         std::fs::remove_dir_all(dir).unwrap();

@@ -238,11 +238,14 @@ pub fn replay(path: &Path) -> Result<Replay, JournalError> {
 mod tests {
     use super::*;
 
-    fn temp(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("cutover-journal-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir.join("data").join("journal.jsonl")
+    /// A journal path in a fresh directory, removed with the returned guard.
+    fn temp(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("cutover-journal-{name}-"))
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("data").join("journal.jsonl");
+        (dir, path)
     }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -254,7 +257,7 @@ mod tests {
 
     #[test]
     fn entries_come_back_in_order_by_topic() {
-        let path = temp("order");
+        let (_dir, path) = temp("order");
         let j = Journal::at(&path);
         let t = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         j.append(&Entry::new(t, "dns", "dns:Z1:www.", &Event::Intent { step: 1 }).unwrap())
@@ -298,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_torn_last_line_is_skipped_and_the_next_entry_starts_clean() {
-        let path = temp("torn");
+        let (_dir, path) = temp("torn");
         let j = Journal::at(&path);
         let t = SystemTime::now();
         j.append(&Entry::new(t, "dns", "a", &Event::Intent { step: 1 }).unwrap())

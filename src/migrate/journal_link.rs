@@ -113,9 +113,8 @@ mod tests {
 
     #[test]
     fn tasks_survive_a_restart_through_the_file() {
-        let dir = std::env::temp_dir().join(format!("cutover-copy-journal-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let path = dir.join("journal.jsonl");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
         let journal = Journal::at(&path);
         let spec = |id: &str| TaskSpec {
             id: id.into(),

@@ -117,10 +117,34 @@ pub fn cutover_command(home: &std::path::Path) -> std::process::Command {
     cmd
 }
 
-/// A fresh empty directory to serve as HOME.
-pub fn temp_home(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cutover-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh empty directory to serve as HOME, removed (with everything the
+/// test wrote into it) when dropped. Derefs to its path.
+pub struct TempHome(tempfile::TempDir);
+
+impl std::ops::Deref for TempHome {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for TempHome {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempHome {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
+}
+
+pub fn temp_home(name: &str) -> TempHome {
+    TempHome(
+        tempfile::Builder::new()
+            .prefix(&format!("cutover-test-{name}-"))
+            .tempdir()
+            .unwrap(),
+    )
 }

@@ -31,6 +31,8 @@ pub struct Sandbox {
     pub route53: Clients,
     pub zone_id: String,
     pub journal: PathBuf,
+    /// Holds the journal's directory; removed with the sandbox.
+    _home: common::TempHome,
 }
 
 /// A fresh moto_server with zone shop.example.com.: `www` A 300 s to the source.
@@ -71,12 +73,14 @@ pub async fn sandbox(name: &str) -> Sandbox {
     )
     .await
     .unwrap();
-    let journal = temp_home(&format!("dns-{name}")).join("journal.jsonl");
+    let home = temp_home(&format!("dns-{name}"));
+    let journal = home.join("journal.jsonl");
     Sandbox {
         server,
         route53: regions.source,
         zone_id,
         journal,
+        _home: home,
     }
 }
 
