@@ -9,7 +9,7 @@ use common::{regions_at, seeded};
 use cutover::cloud::copy::{image, key_pair, security_group, snapshot};
 use cutover::cloud::Regions;
 use cutover::migrate::{
-    Caps, CopyKind, CopyOptions, Scheduler, Task, TaskEvent, TaskJournal, TaskSpec, TaskState,
+    Caps, CopyKind, CopyOptions, Scheduler, Task, TaskEvent, TaskSpec, TaskState,
 };
 use cutover::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 use cutover::model::Details;
@@ -18,18 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-#[derive(Default)]
-struct MemoryJournal(Mutex<Vec<(String, u64, TaskEvent)>>);
-
-impl TaskJournal for MemoryJournal {
-    fn record(&self, task_id: &str, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
-        self.0
-            .lock()
-            .unwrap()
-            .push((task_id.to_string(), at_ms, event.clone()));
-        Ok(())
-    }
-}
+use common::MemoryJournal;
 
 static NEXT: AtomicUsize = AtomicUsize::new(1);
 

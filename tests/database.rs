@@ -12,8 +12,8 @@ use aws_sdk_rds::types::{ApplyMethod, OptionConfiguration, Parameter};
 use common::{regions_at, seeded};
 use cutover::cloud::Regions;
 use cutover::migrate::{
-    survey, Caps, CopyKind, CopyOptions, Picks, RestoreOptions, Scheduler, Task, TaskEvent,
-    TaskJournal, TaskSpec, TaskState,
+    survey, Caps, CopyKind, CopyOptions, Picks, RestoreOptions, Scheduler, Task, TaskSpec,
+    TaskState,
 };
 use cutover::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 use cutover::sandbox::sandbox_keys;
@@ -22,16 +22,14 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 use std::sync::Arc;
 
-struct NoJournal;
-impl TaskJournal for NoJournal {
-    fn record(&self, _: &str, _: u64, _: &TaskEvent) -> Result<(), String> {
-        Ok(())
-    }
-}
-
 async fn run(regions: &Regions, spec: TaskSpec) -> Task {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let s = Scheduler::new(regions.clone(), Arc::new(NoJournal), Caps::default(), tx);
+    let s = Scheduler::new(
+        regions.clone(),
+        Arc::new(common::MemoryJournal::default()),
+        Caps::default(),
+        tx,
+    );
     let id = spec.id.clone();
     s.submit(spec).unwrap();
     s.settled().await;

@@ -13,20 +13,13 @@ use cutover::cloud::copy::rds;
 use cutover::cloud::{Clients, Regions};
 use cutover::migrate::{
     run_step, Caps, CopyKind, CopyOptions, RestoreOptions, S3Tuning, Scheduler, Step, StepContext,
-    Task, TaskEvent, TaskJournal, TaskSpec, TaskState,
+    Task, TaskSpec, TaskState,
 };
 use cutover::model::resource::SOURCE_ID_TAG;
 use cutover::sandbox::sandbox_keys;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-struct NoJournal;
-impl TaskJournal for NoJournal {
-    fn record(&self, _: &str, _: u64, _: &TaskEvent) -> Result<(), String> {
-        Ok(())
-    }
-}
 
 const MIB: u64 = 1024 * 1024;
 static NEXT: AtomicUsize = AtomicUsize::new(1);
@@ -71,7 +64,12 @@ fn bucket_spec(from: &str, to: &str) -> TaskSpec {
 
 async fn run(regions: &Regions, spec: TaskSpec) -> Task {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let s = Scheduler::new(regions.clone(), Arc::new(NoJournal), Caps::default(), tx);
+    let s = Scheduler::new(
+        regions.clone(),
+        Arc::new(common::MemoryJournal::default()),
+        Caps::default(),
+        tx,
+    );
     let id = spec.id.clone();
     s.submit(spec).unwrap();
     s.settled().await;

@@ -13,28 +13,16 @@ use aws_sdk_ec2::Client;
 use common::{regions_at, seeded};
 use cutover::cloud::Regions;
 use cutover::migrate::{
-    network_preview, Caps, CopyKind, CopyOptions, Scheduler, Task, TaskEvent, TaskJournal,
-    TaskSpec, TaskState,
+    network_preview, Caps, CopyKind, CopyOptions, Scheduler, Task, TaskEvent, TaskSpec, TaskState,
 };
 use cutover::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 use cutover::model::{BucketNaming, Details, Inventory, Kind, Side};
 use cutover::sandbox::sandbox_keys;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-#[derive(Default)]
-struct MemoryJournal(Mutex<Vec<(String, u64, TaskEvent)>>);
-
-impl TaskJournal for MemoryJournal {
-    fn record(&self, task_id: &str, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
-        self.0
-            .lock()
-            .unwrap()
-            .push((task_id.to_string(), at_ms, event.clone()));
-        Ok(())
-    }
-}
+use common::MemoryJournal;
 
 static NEXT: AtomicUsize = AtomicUsize::new(1);
 

@@ -9,21 +9,12 @@ mod own;
 
 use common::{regions_at, seeded};
 use cutover::cloud::Regions;
-use cutover::migrate::{
-    Caps, CopyKind, CopyOptions, Scheduler, Task, TaskEvent, TaskJournal, TaskSpec, TaskState,
-};
+use cutover::migrate::{Caps, CopyKind, CopyOptions, Scheduler, Task, TaskSpec, TaskState};
 use cutover::sandbox::{sandbox_keys, PaceFaults, Proxy};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-struct NoJournal;
-impl TaskJournal for NoJournal {
-    fn record(&self, _: &str, _: u64, _: &TaskEvent) -> Result<(), String> {
-        Ok(())
-    }
-}
 
 static NEXT: AtomicUsize = AtomicUsize::new(1);
 
@@ -67,7 +58,12 @@ async fn through_proxy(options: PaceFaults) -> (Proxy, Regions, Regions) {
 
 fn scheduler(regions: &Regions) -> Scheduler {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    Scheduler::new(regions.clone(), Arc::new(NoJournal), Caps::default(), tx)
+    Scheduler::new(
+        regions.clone(),
+        Arc::new(common::MemoryJournal::default()),
+        Caps::default(),
+        tx,
+    )
 }
 
 /// Deadlines stretch on slow machines: CUTOVER_TEST_SLOW=3 triples them.

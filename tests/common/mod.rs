@@ -148,3 +148,23 @@ pub fn temp_home(name: &str) -> TempHome {
             .unwrap(),
     )
 }
+
+/// A task journal in memory, for scheduler tests that do not need a file:
+/// every event the scheduler journals, in order.
+#[derive(Default)]
+pub struct MemoryJournal(pub std::sync::Mutex<Vec<(String, u64, cutover::migrate::TaskEvent)>>);
+
+impl cutover::migrate::TaskJournal for MemoryJournal {
+    fn record(
+        &self,
+        task_id: &str,
+        at_ms: u64,
+        event: &cutover::migrate::TaskEvent,
+    ) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((task_id.to_string(), at_ms, event.clone()));
+        Ok(())
+    }
+}
