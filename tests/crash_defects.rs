@@ -1,9 +1,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
-//! Crash checks that fail on this branch until the defects of issue 15 are
-//! fixed: a bucket made by CreateBucket whose answer was lost (killed
-//! before PutBucketTagging) is refused on resume as "already exists ... not
-//! a copy"; a kill in the middle of a multipart copy leaves the upload open
-//! (billed for its parts) although the resume completes the object.
+//! Crash checks for two defects the first campaign found (issue 15), kept
+//! so they stay fixed: a bucket made by CreateBucket whose answer was lost
+//! (killed before PutBucketTagging) was refused on resume as "already
+//! exists ... not a copy"; a kill in the middle of a multipart copy left the
+//! upload open (billed for its parts) although the resume completed the
+//! object.
 
 #[path = "support/campaign.rs"]
 mod campaign;
