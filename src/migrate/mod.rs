@@ -9,6 +9,7 @@ mod events;
 mod groups;
 mod journal_link;
 mod landing;
+mod needs;
 mod network;
 mod plan;
 mod rds;

@@ -72,6 +72,11 @@ pub struct CopyOptions {
     /// named go by position.
     #[serde(default)]
     pub az_map: Option<String>,
+    /// Tasks (ids) that must be done before this one starts: a relaunch
+    /// needs its groups, key pair and network first. On the options rather
+    /// than the spec so the spec's many literals stay as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// How objects are copied. Small thresholds and parts make tests cheap.
