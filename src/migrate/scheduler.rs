@@ -462,7 +462,7 @@ impl Scheduler {
     async fn run(&self, id: &str, mut control: watch::Receiver<Control>) {
         let Some(task) = self.task(id) else { return };
         let semaphore = match task.spec.kind {
-            CopyKind::Image => &self.inner.images,
+            CopyKind::Image | CopyKind::Instance => &self.inner.images,
             CopyKind::Volume | CopyKind::Snapshot => &self.inner.snapshots,
             CopyKind::DbInstance
             | CopyKind::DbSnapshot
