@@ -320,3 +320,36 @@ pub async fn associate_address(
         .map_err(sdk("ec2:AssociateAddress"))?;
     Ok(())
 }
+
+/// How many more Elastic IPs the region takes (its quota less those
+/// allocated); None when AWS does not say.
+pub async fn elastic_ip_room(c: &Clients) -> Result<Option<usize>, CloudError> {
+    let out = c
+        .ec2
+        .describe_account_attributes()
+        .attribute_names(t::AccountAttributeName::from("vpc-max-elastic-ips"))
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeAccountAttributes"))?;
+    let quota = out
+        .account_attributes()
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.attribute_name(),
+                Some("vpc-max-elastic-ips" | "max-elastic-ips")
+            )
+        })
+        .flat_map(|a| a.attribute_values())
+        .find_map(|v| v.attribute_value()?.parse::<usize>().ok());
+    let Some(quota) = quota else { return Ok(None) };
+    let used = c
+        .ec2
+        .describe_addresses()
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeAddresses"))?
+        .addresses()
+        .len();
+    Ok(Some(quota.saturating_sub(used)))
+}
