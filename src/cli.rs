@@ -97,6 +97,18 @@ pub enum Command {
     Check(CheckArgs),
     /// Open or close the migration window: its clock measures the RTO
     Window(WindowArgs),
+    /// Remove what a migration leaves behind: test launches (lists them first)
+    Cleanup {
+        /// Terminate the test launches (instances tagged cutover:launch=test) in the target
+        #[arg(long)]
+        test_launches: bool,
+        /// What failed or cancelled copies left in the target
+        #[arg(long)]
+        leftovers: bool,
+        /// Do it (without it, only list what would go)
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -174,7 +186,7 @@ pub struct DbPromoteArgs {
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
-    /// What to copy: ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance, DB snapshot or Aurora cluster snapshot id
+    /// What to copy: i-... (a relaunch), ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance, DB snapshot or Aurora cluster snapshot id
     #[arg(long, required = true, num_args = 1.., value_delimiter = ',')]
     pub ids: Vec<String>,
     /// VPC to re-create security groups in [default: the target's default VPC]
@@ -195,9 +207,18 @@ pub struct CopyArgs {
     /// Make a cross-region read replica of each DB instance instead of a snapshot copy; promote it with `cutover db promote`
     #[arg(long)]
     pub replica: bool,
-    /// Rename a target DB instance that already holds the name out of the way (asks you to type its name)
+    /// Rename a target DB instance that already holds the name out of the way (asks you to type its name); instances: launch anew and terminate the earlier cutover launch
     #[arg(long)]
     pub replace: bool,
+    /// Instances: reboot each for its image (consistent disks, a short outage) [default: image it running]
+    #[arg(long)]
+    pub reboot: bool,
+    /// Instances: a test launch (tagged cutover:launch=test, no Elastic IP); end it with `cutover cleanup --test-launches`
+    #[arg(long)]
+    pub test_launch: bool,
+    /// Instances: launch into this subnet of the target [default: the copy of the source's subnet]
+    #[arg(long, value_name = "SUBNET_ID")]
+    pub target_subnet: Option<String>,
     /// Instance class of the new DB instance [default: the snapshot's or the source's]
     #[arg(long, value_name = "CLASS")]
     pub db_instance_class: Option<String>,

@@ -196,6 +196,15 @@ fn hint_for(code: &str) -> Option<&'static str> {
         "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "SlowDown" => {
             "AWS is throttling: wait a moment and retry"
         }
+        "InstanceLimitExceeded" | "VcpuLimitExceeded" => {
+            "the target's instance quota is reached: ask for a higher limit (Service Quotas) or stop instances there, then retry"
+        }
+        "AddressLimitExceeded" => {
+            "the target's Elastic IP quota is reached: release an unused one or ask for a higher limit, then retry"
+        }
+        "InsufficientInstanceCapacity" => {
+            "AWS has no capacity for this type in that AZ now: retry later, or pick another subnet or type"
+        }
         _ => return None,
     })
 }

@@ -66,7 +66,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         .filter_map(|id| inventory.find_source(id))
         .collect();
     let db_flags = super::copy_db::restore_options(args)?;
-    let options = CopyOptions {
+    let mut options = CopyOptions {
         target_vpc: args.target_vpc.clone(),
         kms_key_id: args.kms_key_id.clone(),
         target_az: args.target_az.clone(),
@@ -74,7 +74,10 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         s3: settings.s3_tuning,
         restore: db_flags.clone(),
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
+        launch: super::copy_instances::launch_options(args),
+        ..Default::default()
     };
+    let picked_az = super::copy_instances::check_target_subnet(&regions, &mut options).await?;
     let mut planned = plan(&selected, &inventory, &options, now_ms());
     planned.tasks.extend(cluster_tasks);
     if !planned.refused.is_empty() {
@@ -88,6 +91,19 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             why.join("\n")
         );
     }
+    let why = super::copy_instances::refused(
+        &regions,
+        &inventory,
+        &planned.tasks,
+        picked_az.as_deref(),
+    )
+    .await?;
+    if !why.is_empty() {
+        anyhow::bail!("nothing started:\n  {}", why.join("\n  "));
+    }
+    for note in &planned.notes {
+        eprintln!("  {note}");
+    }
     // Databases: landing zone surveyed and bad input refused before the plan
     // is shown; nothing is made yet.
     let db = super::copy_db::prepare(&regions, args, &mut planned.tasks).await?;
@@ -98,6 +114,12 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     );
     for t in &planned.tasks {
         eprintln!("  {:<16} {}", t.kind.label(), t.what());
+        if t.kind == CopyKind::Instance {
+            eprintln!("      + {}", crate::migrate::relaunch::describe(t));
+            for need in &t.options.needs {
+                eprintln!("      after {need}");
+            }
+        }
         if t.kind == CopyKind::Vpc {
             // The whole network plan, and a bad AZ map refused, before
             // anything is made.
@@ -137,7 +159,14 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
     let mut ids: Vec<String> = Vec::new();
-    for spec in planned.tasks {
+    // A planned task taken up from an earlier run: who needs it needs that.
+    let mut taken_up: Vec<(String, String)> = Vec::new();
+    for mut spec in planned.tasks {
+        for (planned_id, earlier_id) in &taken_up {
+            for need in spec.options.needs.iter_mut().filter(|n| *n == planned_id) {
+                *need = earlier_id.clone();
+            }
+        }
         match unfinished_copy_of(&earlier, &spec) {
             // A copy of the same source left running by an earlier run
             // (or a crash): take it up instead of copying twice.
@@ -148,15 +177,21 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
                     task.spec.id
                 );
                 ids.push(task.spec.id.clone());
+                taken_up.push((spec.id.clone(), task.spec.id.clone()));
                 scheduler.restore(task.clone());
             }
-            Some(task) => eprintln!(
+            Some(task) => {
+                // Known to the scheduler, so that who needs it says why it waits.
+                taken_up.push((spec.id.clone(), task.spec.id.clone()));
+                scheduler.restore(task.clone());
+                eprintln!(
                 "  {} has an unfinished task {} ({}): not copied again; `cutover tasks --retry {}` runs it again",
                 spec.what(),
                 task.spec.id,
                 task.state_name(),
                 task.spec.id
-            ),
+            )
+            }
             None => {
                 ids.push(spec.id.clone());
                 scheduler.submit(spec).map_err(anyhow::Error::msg)?;

@@ -1,8 +1,11 @@
 //! What each command does, on top of config, cloud and model.
 
 mod check;
+mod cleanup;
+mod cleanup_launches;
 mod copy;
 mod copy_db;
+mod copy_instances;
 mod db;
 mod dns;
 mod dns_print;
@@ -33,6 +36,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Db(args)) => db::run(&load_settings(&flags)?, &args).await,
         Some(Command::Check(args)) => check::run(&load_settings(&flags)?, &args).await,
         Some(Command::Window(args)) => window::run(&flags, args.command),
+        Some(Command::Cleanup {
+            test_launches,
+            leftovers,
+            yes,
+        }) => cleanup::run(&load_settings(&flags)?, test_launches, leftovers, yes).await,
         Some(Command::Dns(args)) => {
             let settings = load_settings(&flags)?;
             dns::run(&settings, &args.command).await

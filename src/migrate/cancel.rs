@@ -79,6 +79,7 @@ pub async fn undo(regions: &Regions, task: &Task) -> String {
             }
         }
         CopyKind::Vpc => said.extend(super::network::undo::undo(regions, task).await),
+        CopyKind::Instance => said.extend(super::relaunch::undo(regions, task).await),
         // A replica is not deleted behind the operator's back: it may be
         // the only copy of writes made after a promote.
         CopyKind::DbReplica | CopyKind::DbClusterSnapshot => {

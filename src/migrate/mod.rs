@@ -9,9 +9,11 @@ mod events;
 mod groups;
 mod journal_link;
 mod landing;
+mod needs;
 mod network;
 mod plan;
 mod rds;
+pub mod relaunch;
 mod replica;
 mod scheduler;
 mod steps;
@@ -27,6 +29,7 @@ pub use replica::{refusal as replica_refusal, replication_line};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
 pub use task::{
-    CopyKind, CopyOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec, TaskState, Transfer,
+    CopyKind, CopyOptions, LaunchOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec,
+    TaskState, Transfer,
 };
 pub use wait::{Backoff, Poll};

@@ -2,6 +2,7 @@
 //! snapshot and key pair; one task for all selected security groups (their
 //! references to each other must remap together). What cannot move says why.
 
+use super::relaunch::plan as relaunch;
 use super::task::{CopyKind, CopyOptions, TaskSpec};
 use crate::model::{Inventory, Kind, Resource, Side};
 use std::collections::BTreeMap;
@@ -11,15 +12,16 @@ pub struct Plan {
     pub tasks: Vec<TaskSpec>,
     /// (id, why it is not copied, and what to do instead).
     pub refused: Vec<(String, String)>,
+    /// What the plan decided without a task (an instance already launched).
+    pub notes: Vec<String>,
 }
 
 /// Why a kind is not copied by a task, if it is not.
 pub fn not_copyable(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot | Kind::Vpc => {
+        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot | Kind::Vpc | Kind::Instance => {
             return None
         }
-        Kind::Instance => "instances are not copied: copy their AMI and volumes, then launch in the target",
         Kind::ElasticIp => "Elastic IPs cannot move between regions: allocate one in the target and move DNS to it (the DNS plan)",
         Kind::Subnet => "subnets are copied with their VPC: select the VPC (it brings its subnets, gateways, routes and ACLs)",
         Kind::HostedZone | Kind::Record => "Route 53 is global: nothing to copy; cut DNS over with the DNS plan",
@@ -30,13 +32,37 @@ pub fn not_copyable(kind: Kind) -> Option<&'static str> {
 }
 
 /// `stamp` makes task ids unique (e.g. the time in ms).
-pub fn plan(
-    selected: &[&Resource],
-    inventory: &Inventory,
+pub fn plan<'a>(
+    selected: &[&'a Resource],
+    inventory: &'a Inventory,
     options: &CopyOptions,
     stamp: u64,
 ) -> Plan {
     let mut result = Plan::default();
+    // An instance brings what it needs that the target lacks; its own task
+    // comes last, needing theirs.
+    let mut selection: Vec<&'a Resource> = Vec::new();
+    let mut relaunches = Vec::new();
+    for r in selected.iter().filter(|r| r.kind != Kind::Instance) {
+        if !selection.iter().any(|s| s.id == r.id) {
+            selection.push(r);
+        }
+    }
+    for r in selected.iter().filter(|r| r.kind == Kind::Instance) {
+        match relaunch::relaunch(r, inventory, options) {
+            relaunch::Outcome::Relaunch(p) => {
+                for n in &p.needs {
+                    if !selection.iter().any(|s| s.id == n.id) {
+                        selection.push(n);
+                    }
+                }
+                relaunches.push(p);
+            }
+            relaunch::Outcome::Adopted(note) => result.notes.push(note),
+            relaunch::Outcome::Refused(why) => result.refused.push((r.id.clone(), why)),
+        }
+    }
+    let selected = &selection;
     let mut groups: Vec<&Resource> = Vec::new();
     for r in selected {
         if let Some(why) = not_copyable(r.kind) {
@@ -116,6 +142,17 @@ pub fn plan(
             .collect();
         result.tasks.push(spec);
     }
+    for r in &relaunches {
+        let mut base = spec(CopyKind::Instance, &[r.instance], inventory, options, stamp);
+        base.options.launch = options.launch.clone();
+        base.options.target_vpc = None;
+        base.options.target_az = None;
+        base.options.target_bucket = None;
+        base.options.restore = None;
+        base.options.az_map = None;
+        let task = relaunch::task(r, &result.tasks, base);
+        result.tasks.push(task);
+    }
     result
 }
 
@@ -166,7 +203,12 @@ fn spec(
             .collect::<BTreeMap<_, _>>(),
         source_region: inventory.source_region().to_string(),
         target_region: inventory.target_region().to_string(),
-        options: options.clone(),
+        // Launch choices and dependencies belong to a relaunch task only.
+        options: CopyOptions {
+            launch: Default::default(),
+            needs: Vec::new(),
+            ..options.clone()
+        },
         known_copies: BTreeMap::new(),
     }
 }

@@ -462,7 +462,7 @@ impl Scheduler {
     async fn run(&self, id: &str, mut control: watch::Receiver<Control>) {
         let Some(task) = self.task(id) else { return };
         let semaphore = match task.spec.kind {
-            CopyKind::Image => &self.inner.images,
+            CopyKind::Image | CopyKind::Instance => &self.inner.images,
             CopyKind::Volume | CopyKind::Snapshot => &self.inner.snapshots,
             CopyKind::DbInstance
             | CopyKind::DbSnapshot
@@ -472,6 +472,16 @@ impl Scheduler {
                 &self.inner.other
             }
         };
+        if !task.spec.options.needs.is_empty() {
+            tokio::select! {
+                blocked = self.until_needs_met(&task.spec.options.needs) => if let Some(error) = blocked {
+                    let step = task.next_step;
+                    let _ = self.record(id, TaskEvent::Failed { step, error });
+                    return;
+                },
+                _ = until(&mut control, Control::Cancel) => return self.finish_cancel(id).await,
+            }
+        }
         let _permit = tokio::select! {
             permit = semaphore.clone().acquire_owned() => permit.ok(),
             _ = until(&mut control, Control::Cancel) => return self.finish_cancel(id).await,
@@ -577,6 +587,20 @@ impl Scheduler {
             }
         }
         let _ = self.record(id, TaskEvent::Done);
+    }
+
+    /// Until every task in `needs` is done (None), or one of them can no
+    /// longer be (Some(why)).
+    async fn until_needs_met(&self, needs: &[String]) -> Option<String> {
+        loop {
+            match super::needs::check(needs, |id| self.task(id)) {
+                super::needs::Needs::Met => return None,
+                super::needs::Needs::Blocked(why) => return Some(why),
+                super::needs::Needs::Waiting(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await
+                }
+            }
+        }
     }
 
     async fn finish_cancel(&self, id: &str) {

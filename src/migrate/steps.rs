@@ -245,6 +245,15 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         Step::WaitReverseReplica => super::replica::wait_reverse(ctx).await,
         Step::CopyDbClusterSnapshot => super::cluster::copy(ctx).await,
         Step::WaitDbClusterCopy => super::cluster::wait(ctx).await,
+        Step::ImageInstance
+        | Step::WaitInstanceImage
+        | Step::CopyInstanceImage
+        | Step::WaitInstanceCopy
+        | Step::MakeLaunchTemplate
+        | Step::RunInstance
+        | Step::WaitRunning
+        | Step::AttachElasticIp
+        | Step::RetireEarlierLaunch => super::relaunch::run(ctx, step).await,
     }
 }
 

@@ -31,6 +31,9 @@ pub enum CopyKind {
     DbReplica,
     /// Copy a manual Aurora DB cluster snapshot.
     DbClusterSnapshot,
+    /// Relaunch an instance in the target: a fresh image, its copy, a
+    /// launch template, the instance, a new Elastic IP.
+    Instance,
 }
 
 impl CopyKind {
@@ -47,6 +50,7 @@ impl CopyKind {
             CopyKind::Vpc => "network clone",
             CopyKind::DbReplica => "DB read replica",
             CopyKind::DbClusterSnapshot => "DB cluster snapshot copy",
+            CopyKind::Instance => "relaunch",
         }
     }
 }
@@ -72,6 +76,33 @@ pub struct CopyOptions {
     /// named go by position.
     #[serde(default)]
     pub az_map: Option<String>,
+    /// Tasks (ids) that must be done before this one starts: a relaunch
+    /// needs its groups, key pair and network first. On the options rather
+    /// than the spec so the spec's many literals stay as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// How an instance is relaunched.
+    #[serde(default)]
+    pub launch: LaunchOptions,
+}
+
+/// Choices for relaunching an instance in the target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchOptions {
+    /// Reboot the instance for its image: consistent file systems, a short
+    /// outage. The default images it running.
+    #[serde(default)]
+    pub reboot: bool,
+    /// A test launch: tagged `cutover:launch=test`, no Elastic IP, not in
+    /// the report's id map; `cutover cleanup --test-launches` ends it.
+    #[serde(default)]
+    pub test_launch: bool,
+    /// Launch into this target subnet instead of the clone of the source's.
+    #[serde(default)]
+    pub target_subnet: Option<String>,
+    /// Terminate the cutover launch already in the target, once the new one runs.
+    #[serde(default)]
+    pub replace: bool,
 }
 
 /// How objects are copied. Small thresholds and parts make tests cheap.
@@ -203,6 +234,15 @@ pub enum Step {
     WaitReverseReplica,
     CopyDbClusterSnapshot,
     WaitDbClusterCopy,
+    ImageInstance,
+    WaitInstanceImage,
+    CopyInstanceImage,
+    WaitInstanceCopy,
+    MakeLaunchTemplate,
+    RunInstance,
+    WaitRunning,
+    AttachElasticIp,
+    RetireEarlierLaunch,
 }
 
 impl Step {
@@ -246,6 +286,15 @@ impl Step {
             Step::WaitReverseReplica => "wait for the reverse replica",
             Step::CopyDbClusterSnapshot => "copy the DB cluster snapshot",
             Step::WaitDbClusterCopy => "wait for the DB cluster snapshot copy",
+            Step::ImageInstance => "image the instance",
+            Step::WaitInstanceImage => "wait for the instance's image",
+            Step::CopyInstanceImage => "copy the image",
+            Step::WaitInstanceCopy => "wait for the image copy",
+            Step::MakeLaunchTemplate => "make the launch template",
+            Step::RunInstance => "launch the instance",
+            Step::WaitRunning => "wait until it runs",
+            Step::AttachElasticIp => "give it a new Elastic IP",
+            Step::RetireEarlierLaunch => "terminate the earlier launch",
         }
     }
 
@@ -263,6 +312,9 @@ impl Step {
                 | Step::WaitPromoted
                 | Step::WaitReverseReplica
                 | Step::WaitDbClusterCopy
+                | Step::WaitInstanceImage
+                | Step::WaitInstanceCopy
+                | Step::WaitRunning
         )
     }
 }
@@ -337,6 +389,22 @@ impl TaskSpec {
                 WaitReverseReplica,
             ],
             CopyKind::DbClusterSnapshot => vec![CopyDbClusterSnapshot, WaitDbClusterCopy],
+            CopyKind::Instance => {
+                let mut steps = vec![
+                    ImageInstance,
+                    WaitInstanceImage,
+                    CopyInstanceImage,
+                    WaitInstanceCopy,
+                    MakeLaunchTemplate,
+                    RunInstance,
+                    WaitRunning,
+                    AttachElasticIp,
+                ];
+                if self.options.launch.replace {
+                    steps.push(RetireEarlierLaunch);
+                }
+                steps
+            }
         }
     }
 

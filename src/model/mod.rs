@@ -4,6 +4,7 @@
 pub mod facts;
 mod inventory;
 mod kind;
+pub mod launch;
 pub mod network;
 pub mod pairing;
 mod printable;

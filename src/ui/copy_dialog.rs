@@ -109,6 +109,7 @@ impl CopyDialog {
                 ..Default::default()
             }),
             az_map: optional(&self.az_map),
+            ..Default::default()
         }
     }
 

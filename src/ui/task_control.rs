@@ -238,5 +238,6 @@ fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
         CopyKind::Vpc => vec![Kind::Vpc, Kind::Subnet, Kind::SecurityGroup],
         CopyKind::DbReplica => vec![Kind::DbInstance],
         CopyKind::DbClusterSnapshot => vec![],
+        CopyKind::Instance => vec![Kind::Image, Kind::Instance, Kind::ElasticIp],
     }
 }

@@ -3,7 +3,9 @@
 
 pub mod bucket;
 pub mod image;
+pub mod instance;
 pub mod key_pair;
+pub mod launch;
 pub mod network;
 pub mod objects;
 pub mod rds;

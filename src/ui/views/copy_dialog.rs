@@ -52,6 +52,7 @@ fn made(spec: &TaskSpec) -> String {
             None => format!("a cross-region read replica{kms}"),
         },
         CopyKind::DbClusterSnapshot => format!("a DB cluster snapshot copy{kms}"),
+        CopyKind::Instance => crate::migrate::relaunch::describe(spec),
     }
 }
 
