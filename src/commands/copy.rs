@@ -5,8 +5,8 @@ use super::tasks::{follow, print_tasks, stopped};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::migrate::{
-    network_preview, now_ms, of_pair, plan, tasks_from, CopyKind, CopyOptions, Scheduler, Task,
-    TaskSpec, TaskState,
+    network_preview, now_ms, of_pair, plan, tasks_from, volume_preflight, CopyKind, CopyOptions,
+    Scheduler, Task, TaskSpec, TaskState,
 };
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
@@ -91,6 +91,13 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     // Databases: landing zone surveyed and bad input refused before the plan
     // is shown; nothing is made yet.
     let db = super::copy_db::prepare(&regions, args, &mut planned.tasks).await?;
+    // Volumes: a target AZ of another region, or an encrypted volume
+    // without a target key, are refused here, before any write.
+    for t in &planned.tasks {
+        volume_preflight(&regions, t)
+            .await
+            .map_err(|e| anyhow::anyhow!("nothing started: {e}"))?;
+    }
     eprintln!(
         "Copies into {} ({} tasks):",
         inventory.target_region(),

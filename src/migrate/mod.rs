@@ -16,6 +16,7 @@ mod replica;
 mod scheduler;
 mod steps;
 mod task;
+mod volume;
 mod wait;
 
 pub use events::TaskEvent;
@@ -29,4 +30,5 @@ pub use steps::{run_step, StepContext, StepResult};
 pub use task::{
     CopyKind, CopyOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec, TaskState, Transfer,
 };
+pub use volume::preflight as volume_preflight;
 pub use wait::{Backoff, Poll};
