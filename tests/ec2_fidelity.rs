@@ -223,3 +223,134 @@ async fn an_encrypted_volume_without_a_target_key_is_refused_before_any_write() 
     assert!(error.contains("--kms-key-id"), "{error}");
     assert!(snapshots_of(&regions.source.ec2, &vol).await.is_empty());
 }
+
+/// A group in the source's default VPC; with `refers_to`, an ingress rule
+/// on 5432 from that group.
+async fn source_group(regions: &Regions, name: &str, refers_to: Option<&str>) -> String {
+    let ec2 = &regions.source.ec2;
+    let id = ec2
+        .create_security_group()
+        .group_name(name)
+        .description("issue 14")
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_string();
+    if let Some(other) = refers_to {
+        ec2.authorize_security_group_ingress()
+            .group_id(&id)
+            .ip_permissions(
+                t::IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(5432)
+                    .to_port(5432)
+                    .user_id_group_pairs(t::UserIdGroupPair::builder().group_id(other).build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    id
+}
+
+/// The target's copy of a source group (found by its source-id tag) and
+/// the groups its ingress rules name, read with the SDK.
+async fn target_copy(regions: &Regions, source_id: &str) -> Option<(String, Vec<String>)> {
+    let out = regions
+        .target
+        .ec2
+        .describe_security_groups()
+        .filters(
+            t::Filter::builder()
+                .name("tag:cutover:source-id")
+                .values(source_id)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let g = out.security_groups().first()?;
+    let named = g
+        .ip_permissions()
+        .iter()
+        .flat_map(|p| p.user_id_group_pairs())
+        .filter_map(|p| p.group_id().map(String::from))
+        .collect();
+    Some((g.group_id().unwrap().to_string(), named))
+}
+
+#[test]
+fn groups_a_rule_names_are_listed_added_on_request_or_warned_about() {
+    let home = common::temp_home("ec2-sg");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (regions, _) = rt.block_on(setup());
+    let db = rt.block_on(source_group(&regions, &unique("db"), None));
+    let api = rt.block_on(source_group(&regions, &unique("api"), Some(&db)));
+
+    // Without --yes: the rule that would be left out is listed.
+    let o = cli(&home, &["copy", "--ids", &api]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(said.contains("Rules that will be left out"), "{said}");
+    assert!(
+        said.contains(&format!("ingress tcp 5432 names {db}")),
+        "{said}"
+    );
+
+    // --with-referenced: both groups copied, the rule points at db's copy.
+    let o = cli(
+        &home,
+        &[
+            "copy",
+            "--ids",
+            &api,
+            "--with-referenced",
+            "--yes",
+            "--wait",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tasks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(tasks[0]["state"], "done", "{tasks}");
+    let (db_copy, _) = rt.block_on(target_copy(&regions, &db)).expect("db copied");
+    let (_, api_names) = rt
+        .block_on(target_copy(&regions, &api))
+        .expect("api copied");
+    assert_eq!(api_names, [db_copy], "the rule names db's copy");
+
+    // Without the flag: done with warnings, naming the rule and the fix.
+    let db2 = rt.block_on(source_group(&regions, &unique("db"), None));
+    let api2 = rt.block_on(source_group(&regions, &unique("api"), Some(&db2)));
+    let o = cli(
+        &home,
+        &[
+            "copy", "--ids", &api2, "--yes", "--wait", "--output", "json",
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "a warning is no failure: {}",
+        stderr(&o)
+    );
+    let tasks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(tasks[0]["state"], "done with warnings", "{tasks}");
+    let warning = tasks[0]["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains(&format!("with {db2} left out")),
+        "{warning}"
+    );
+    assert!(
+        warning.contains(&format!("cutover copy --ids {api2},{db2} --yes")),
+        "{warning}"
+    );
+    assert!(rt.block_on(target_copy(&regions, &db2)).is_none());
+    let (_, names) = rt
+        .block_on(target_copy(&regions, &api2))
+        .expect("api2 copied");
+    assert!(names.is_empty(), "no rule names a group that is not there");
+}

@@ -11,6 +11,9 @@ pub struct Plan {
     pub tasks: Vec<TaskSpec>,
     /// (id, why it is not copied, and what to do instead).
     pub refused: Vec<(String, String)>,
+    /// Rules of selected groups that name groups neither selected nor
+    /// copied: left out unless those groups are added.
+    pub unselected_references: Vec<super::references::MissingReference>,
 }
 
 /// Why a kind is not copied by a task, if it is not.
@@ -116,6 +119,13 @@ pub fn plan(
             .collect();
         result.tasks.push(spec);
     }
+    let selected_groups: Vec<&Resource> = selected
+        .iter()
+        .copied()
+        .filter(|r| r.kind == Kind::SecurityGroup)
+        .collect();
+    result.unselected_references =
+        super::references::missing_references(&selected_groups, inventory);
     result
 }
 
