@@ -255,6 +255,9 @@ pub struct CopyArgs {
     /// Deletion protection for the new instance [default: as the source]
     #[arg(long, value_name = "BOOL")]
     pub db_deletion_protection: Option<bool>,
+    /// Also copy the security groups that the selected groups' rules refer to (and theirs in turn)
+    #[arg(long)]
+    pub with_referenced: bool,
     /// Wait until every copy is finished (otherwise return once they are started)
     #[arg(long)]
     pub wait: bool,

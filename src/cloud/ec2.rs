@@ -166,6 +166,8 @@ pub(crate) fn volume(region: &str, v: &t::Volume) -> Resource {
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: owned(v.kms_key_id()),
         snapshot_id: owned(v.snapshot_id()).filter(|s| !s.is_empty()),
+        iops: v.iops(),
+        throughput: v.throughput(),
     };
     Resource::new(
         region,

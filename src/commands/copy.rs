@@ -5,8 +5,8 @@ use super::tasks::{follow, print_tasks, stopped};
 use crate::cli::CopyArgs;
 use crate::config::Settings;
 use crate::migrate::{
-    network_preview, now_ms, of_pair, plan, tasks_from, CopyKind, CopyOptions, Scheduler, Task,
-    TaskSpec, TaskState,
+    network_preview, now_ms, of_pair, plan, referenced_groups, tasks_from, volume_preflight,
+    CopyKind, CopyOptions, Scheduler, Task, TaskSpec, TaskState,
 };
 use crate::model::{Kind, Resource};
 use std::process::ExitCode;
@@ -61,10 +61,21 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             ids.push(id);
         }
     }
-    let selected: Vec<&Resource> = ids
+    let mut selected: Vec<&Resource> = ids
         .into_iter()
         .filter_map(|id| inventory.find_source(id))
         .collect();
+    if args.with_referenced {
+        let more = referenced_groups(&selected, &inventory);
+        if !more.is_empty() {
+            let named: Vec<&str> = more.iter().map(|r| r.id.as_str()).collect();
+            eprintln!(
+                "With the groups the selected ones refer to: {}",
+                named.join(", ")
+            );
+            selected.extend(more);
+        }
+    }
     let db_flags = super::copy_db::restore_options(args)?;
     let mut options = CopyOptions {
         target_vpc: args.target_vpc.clone(),
@@ -107,6 +118,13 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     // Databases: landing zone surveyed and bad input refused before the plan
     // is shown; nothing is made yet.
     let db = super::copy_db::prepare(&regions, args, &mut planned.tasks).await?;
+    // Volumes: a target AZ of another region, or an encrypted volume
+    // without a target key, are refused here, before any write.
+    for t in &planned.tasks {
+        volume_preflight(&regions, t)
+            .await
+            .map_err(|e| anyhow::anyhow!("nothing started: {e}"))?;
+    }
     eprintln!(
         "Copies into {} ({} tasks):",
         inventory.target_region(),
@@ -136,6 +154,14 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     }
     for line in &db.lines {
         eprintln!("    {line}");
+    }
+    if !planned.unselected_references.is_empty() {
+        eprintln!(
+            "Rules that will be left out (the task ends done with warnings); --with-referenced copies those groups too:"
+        );
+        for gap in &planned.unselected_references {
+            eprintln!("  ! {}", gap.line());
+        }
     }
     if settings.read_only {
         if args.yes {

@@ -276,6 +276,7 @@ struct TaskLine<'a> {
     copies: std::collections::BTreeMap<String, String>,
     error: Option<&'a str>,
     notes: &'a [String],
+    warnings: &'a [String],
 }
 
 pub fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
@@ -293,6 +294,7 @@ pub fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
                 _ => None,
             },
             notes: &t.notes,
+            warnings: &t.warnings,
         })
         .collect();
     match output {

@@ -152,7 +152,7 @@ pub fn remap(
             Some(copy) => Some(copy.clone()),
             None => {
                 notes.push(format!(
-                    "{group}: rule {} with {g} left out: {g} is neither selected nor copied to {target_region}; copy it too, then retry",
+                    "{group}: rule {} with {g} left out: {g} is neither selected nor copied to {target_region}; fix: `cutover copy --ids {group},{g} --yes` (the copy of {group} is adopted and the rule added), or select {g} with it (the copy dialog's +, --with-referenced)",
                     rule.ports()
                 ));
                 None
@@ -200,6 +200,11 @@ mod tests {
         assert!(mapped.prefix_lists.is_empty());
         assert_eq!(notes.len(), 2);
         assert!(notes[0].contains("sg-other is neither selected nor copied"));
+        assert!(
+            notes[0].contains("cutover copy --ids sg-db,sg-other --yes"),
+            "the fix: {}",
+            notes[0]
+        );
 
         let only_unknown = Rule {
             protocol: "tcp".into(),

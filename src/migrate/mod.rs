@@ -13,11 +13,13 @@ mod needs;
 mod network;
 mod plan;
 mod rds;
+mod references;
 pub mod relaunch;
 mod replica;
 mod scheduler;
 mod steps;
 mod task;
+mod volume;
 mod wait;
 
 pub use events::TaskEvent;
@@ -25,6 +27,7 @@ pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use landing::{survey, LandingZone, Picks, Survey};
 pub use network::preview::{preview as network_preview, NetworkPreview};
 pub use plan::{not_copyable, plan, Plan};
+pub use references::{missing_references, referenced_groups, MissingReference};
 pub use replica::{refusal as replica_refusal, replication_line};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
@@ -32,4 +35,5 @@ pub use task::{
     CopyKind, CopyOptions, LaunchOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec,
     TaskState, Transfer,
 };
+pub use volume::preflight as volume_preflight;
 pub use wait::{Backoff, Poll};

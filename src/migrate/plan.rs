@@ -14,6 +14,9 @@ pub struct Plan {
     pub refused: Vec<(String, String)>,
     /// What the plan decided without a task (an instance already launched).
     pub notes: Vec<String>,
+    /// Rules of selected groups that name groups neither selected nor
+    /// copied: left out unless those groups are added.
+    pub unselected_references: Vec<super::references::MissingReference>,
 }
 
 /// Why a kind is not copied by a task, if it is not.
@@ -153,6 +156,13 @@ pub fn plan<'a>(
         let task = relaunch::task(r, &result.tasks, base);
         result.tasks.push(task);
     }
+    let selected_groups: Vec<&Resource> = selected
+        .iter()
+        .copied()
+        .filter(|r| r.kind == Kind::SecurityGroup)
+        .collect();
+    result.unselected_references =
+        super::references::missing_references(&selected_groups, inventory);
     result
 }
 

@@ -57,7 +57,7 @@ impl StepResult {
     }
 }
 
-fn missing(what: &str) -> CloudError {
+pub(super) fn missing(what: &str) -> CloudError {
     CloudError::Setup(format!(
         "{what} is gone: it may have been deleted since the task started"
     ))
@@ -72,7 +72,7 @@ impl StepContext<'_> {
         format!("target:{}", self.source_id())
     }
 
-    fn output(&self, key: &str) -> Result<&str, CloudError> {
+    pub(super) fn output(&self, key: &str) -> Result<&str, CloudError> {
         self.outputs
             .get(key)
             .map(String::as_str)
@@ -143,6 +143,9 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
             if let Some(found) = snapshot::find_tagged(source, TASK_ID_TAG, &spec.id).await? {
                 return Ok(StepResult::default().output("snapshot", found));
             }
+            // Refused before the first write: a bad target AZ, an encrypted
+            // volume without a target key.
+            super::volume::preflight(ctx.regions, spec).await?;
             let name = spec
                 .names
                 .get(vol)
@@ -205,17 +208,7 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
             copy::tag(target, &[ctx.output("copy")?], &copy::user_tags(&tags)).await?;
             Ok(StepResult::default())
         }
-        Step::CreateVolume => {
-            let zone = spec.options.target_az.as_deref().unwrap_or_default();
-            let vol = snapshot::create_volume(
-                target,
-                zone,
-                ctx.output("copy")?,
-                &copy::copy_tags(ctx.source_id(), &spec.id),
-            )
-            .await?;
-            Ok(StepResult::default().output(ctx.target_key(), vol))
-        }
+        Step::CreateVolume => super::volume::create_volume(ctx).await,
         Step::ImportKey => import_key(ctx).await,
         Step::CreateGroups => super::groups::create_groups(ctx).await,
         Step::AddRules => super::groups::add_rules(ctx).await,

@@ -175,6 +175,12 @@ pub struct Volume {
     pub encrypted: bool,
     pub kms_key_id: Option<String>,
     pub snapshot_id: Option<String>,
+    /// Provisioned IOPS (io1/io2/gp3; gp2 reports its baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    /// MiB/s, gp3 only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

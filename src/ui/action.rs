@@ -63,6 +63,8 @@ pub enum DialogKey {
     PrevField,
     /// ↑↓ on a choice: the previous / next option.
     Choose(i32),
+    /// `+` in the copy dialog: add the groups the selected ones refer to.
+    AddReferenced,
     Accept,
     Cancel,
 }

@@ -6,7 +6,7 @@
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
 use super::state::Level;
-use crate::migrate::{plan, CopyOptions, Plan, RestoreOptions, S3Tuning};
+use crate::migrate::{plan, referenced_groups, CopyOptions, Plan, RestoreOptions, S3Tuning};
 use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
 use tui_input::Input;
 
@@ -57,6 +57,11 @@ pub struct CopyDialog {
     pub restore: Input,
     pub az_map: Input,
     pub s3: S3Tuning,
+    /// The target's AZs as its listing shows them (subnets, volumes): the
+    /// volume AZ is picked among them (←→) when any are known, else typed.
+    pub zones: Vec<String>,
+    /// 0: no volume; i: `zones[i - 1]`.
+    pub zone: usize,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -70,12 +75,21 @@ impl CopyDialog {
 
     /// Whether the focused field takes typed text (so `y` is a letter).
     pub fn wants_text(&self) -> bool {
-        self.focused().is_some_and(|f| f != CopyField::TargetVpc)
+        self.focused().is_some_and(|f| self.input(f).is_some())
+    }
+
+    /// The volume AZ picked from the target's list (None: no volume).
+    pub fn picked_zone(&self) -> Option<&str> {
+        self.zone
+            .checked_sub(1)
+            .and_then(|i| self.zones.get(i))
+            .map(String::as_str)
     }
 
     pub fn input(&self, field: CopyField) -> Option<&Input> {
         match field {
             CopyField::TargetVpc => None,
+            CopyField::TargetAz if !self.zones.is_empty() => None,
             CopyField::KmsKey => Some(&self.kms),
             CopyField::TargetAz => Some(&self.az),
             CopyField::BucketName => Some(&self.bucket),
@@ -87,6 +101,7 @@ impl CopyDialog {
     fn input_mut(&mut self, field: CopyField) -> Option<&mut Input> {
         match field {
             CopyField::TargetVpc => None,
+            CopyField::TargetAz if !self.zones.is_empty() => None,
             CopyField::KmsKey => Some(&mut self.kms),
             CopyField::TargetAz => Some(&mut self.az),
             CopyField::BucketName => Some(&mut self.bucket),
@@ -100,7 +115,11 @@ impl CopyDialog {
         CopyOptions {
             target_vpc: self.vpcs.get(self.vpc).and_then(|(id, _)| id.clone()),
             kms_key_id: optional(&self.kms),
-            target_az: optional(&self.az),
+            target_az: if self.zones.is_empty() {
+                optional(&self.az)
+            } else {
+                self.picked_zone().map(String::from)
+            },
             target_bucket: has(CopyField::BucketName)
                 .then(|| self.bucket.value().trim().to_string()),
             s3: self.s3,
@@ -224,7 +243,29 @@ impl App {
             restore: Input::default(),
             az_map: Input::new(self.az_map.clone().unwrap_or_default()),
             s3: self.s3_tuning,
+            zones: self.target_zones(),
+            zone: 0,
         }));
+    }
+
+    /// The target's AZs its listing shows (where its subnets and volumes
+    /// are), sorted; the task checks the AZ with AWS before any write.
+    fn target_zones(&self) -> Vec<String> {
+        let subnets = self.inventory.resources(Side::Target, Kind::Subnet);
+        let volumes = self.inventory.resources(Side::Target, Kind::Volume);
+        let mut zones: Vec<String> = subnets
+            .iter()
+            .chain(volumes)
+            .filter_map(|r| match &r.details {
+                Details::Subnet(s) => Some(s.availability_zone.clone()),
+                Details::Volume(v) => Some(v.availability_zone.clone()),
+                _ => None,
+            })
+            .filter(|z| !z.is_empty())
+            .collect();
+        zones.sort();
+        zones.dedup();
+        zones
     }
 
     /// The target's VPCs, the default one chosen.
@@ -295,6 +336,12 @@ impl App {
                 let len = d.vpcs.len() as i32;
                 d.vpc = (d.vpc as i32 + by).rem_euclid(len.max(1)) as usize;
             }
+            DialogKey::Choose(by)
+                if d.focused() == Some(CopyField::TargetAz) && !d.zones.is_empty() =>
+            {
+                let len = d.zones.len() as i32 + 1;
+                d.zone = (d.zone as i32 + by).rem_euclid(len) as usize;
+            }
             DialogKey::Choose(by) if n > 0 => {
                 let key = if by > 0 {
                     DialogKey::NextField
@@ -303,6 +350,7 @@ impl App {
                 };
                 return self.copy_dialog_key(d, key);
             }
+            DialogKey::AddReferenced => self.add_referenced_groups(&mut d),
             DialogKey::Edit(request) => {
                 if let Some(input) = d.focused().and_then(|f| d.input_mut(f)) {
                     input.handle(request);
@@ -312,6 +360,37 @@ impl App {
         }
         self.mode = Mode::CopyDialog(d);
         Vec::new()
+    }
+
+    /// Adds to the dialog's selection the groups that the selected groups'
+    /// rules name (and theirs in turn), so that no rule is left out.
+    fn add_referenced_groups(&mut self, d: &mut CopyDialog) {
+        let picked: Vec<&Resource> = d
+            .picked
+            .iter()
+            .filter_map(|(kind, id)| {
+                self.inventory
+                    .resources(Side::Source, *kind)
+                    .iter()
+                    .find(|r| &r.id == id)
+            })
+            .collect();
+        let more: Vec<String> = referenced_groups(&picked, &self.inventory)
+            .iter()
+            .map(|r| r.id.clone())
+            .collect();
+        if more.is_empty() {
+            return self.note(
+                Level::Info,
+                "no group to add: every group the rules name is selected, copied, or not in the source",
+            );
+        }
+        self.note(
+            Level::Info,
+            format!("added to the copy: {}", more.join(", ")),
+        );
+        d.picked
+            .extend(more.into_iter().map(|id| (Kind::SecurityGroup, id)));
     }
 
     fn confirm_copies(&mut self, d: Box<CopyDialog>) -> Vec<Effect> {

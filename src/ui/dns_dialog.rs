@@ -223,6 +223,7 @@ impl App {
                 d.target = Input::new(d.candidates[next].0.clone());
             }
             DialogKey::Choose(by) => d.focus = (d.focus as i32 + by).rem_euclid(n as i32) as usize,
+            DialogKey::AddReferenced => {}
             DialogKey::Edit(request) => {
                 let input = match d.focused() {
                     DnsField::Target => {

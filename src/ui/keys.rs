@@ -63,6 +63,7 @@ fn dialog_key(key: KeyEvent, text: bool) -> Option<Action> {
         KeyCode::Down => dialog(DialogKey::Choose(1)),
         KeyCode::Char('y') if !text => dialog(DialogKey::Accept),
         KeyCode::Char('n') if !text => dialog(DialogKey::Cancel),
+        KeyCode::Char('+') if !text => dialog(DialogKey::AddReferenced),
         KeyCode::Left if !text => dialog(DialogKey::Choose(-1)),
         KeyCode::Right if !text => dialog(DialogKey::Choose(1)),
         _ if !text => None,

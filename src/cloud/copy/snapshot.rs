@@ -124,24 +124,56 @@ pub async fn delete_snapshot(c: &Clients, id: &str) -> Result<(), CloudError> {
     Ok(())
 }
 
-pub async fn create_volume(
-    c: &Clients,
-    zone: &str,
-    snapshot_id: &str,
-    tags: &[(&str, &str)],
-) -> Result<String, CloudError> {
-    let out = c
+/// A volume to make from a snapshot copy, with the source volume's settings.
+pub struct VolumeRequest<'a> {
+    pub zone: &'a str,
+    pub snapshot_id: &'a str,
+    /// gp3, io2, ...; None: AWS's default (gp2 or gp3, by region).
+    pub volume_type: Option<&'a str>,
+    pub iops: Option<i32>,
+    pub throughput: Option<i32>,
+    /// Encrypt with this target key (a snapshot that is encrypted makes an
+    /// encrypted volume anyway; the key says which).
+    pub kms_key_id: Option<&'a str>,
+    pub tags: &'a [(&'a str, &'a str)],
+}
+
+pub async fn create_volume(c: &Clients, v: &VolumeRequest<'_>) -> Result<String, CloudError> {
+    let mut req = c
         .ec2
         .create_volume()
-        .availability_zone(zone)
-        .snapshot_id(snapshot_id)
-        .set_tag_specifications(tagged(t::ResourceType::Volume, tags))
-        .send()
-        .await
-        .map_err(sdk("ec2:CreateVolume"))?;
+        .availability_zone(v.zone)
+        .snapshot_id(v.snapshot_id)
+        .set_volume_type(v.volume_type.map(t::VolumeType::from))
+        .set_iops(v.iops)
+        .set_throughput(v.throughput)
+        .set_tag_specifications(tagged(t::ResourceType::Volume, v.tags));
+    if let Some(key) = v.kms_key_id {
+        req = req.encrypted(true).kms_key_id(key);
+    }
+    let out = req.send().await.map_err(sdk("ec2:CreateVolume"))?;
     out.volume_id()
         .map(str::to_string)
         .ok_or_else(|| CloudError::Setup("CreateVolume returned no id".into()))
+}
+
+/// A volume of the region carrying `key=value` (a re-run adopts it).
+pub async fn find_volume_tagged(
+    c: &Clients,
+    key: &str,
+    value: &str,
+) -> Result<Option<String>, CloudError> {
+    let out = c
+        .ec2
+        .describe_volumes()
+        .filters(tag_filter(key, value))
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeVolumes"))?;
+    Ok(out
+        .volumes()
+        .first()
+        .and_then(|v| v.volume_id().map(str::to_string)))
 }
 
 #[cfg(test)]

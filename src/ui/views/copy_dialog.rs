@@ -85,6 +85,22 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
             ]));
         }
     }
+    if !planned.unselected_references.is_empty() {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled(
+            format!(
+                "Rules left out unless their groups come too ({}): + adds those groups",
+                planned.unselected_references.len()
+            ),
+            t.header,
+        )));
+        for gap in &planned.unselected_references {
+            out.push(Line::from(vec![
+                Span::styled("  ! ", t.differs),
+                Span::raw(gap.line()),
+            ]));
+        }
+    }
     let mut cursor = None;
     if !d.fields.is_empty() {
         out.push(Line::default());
@@ -105,6 +121,14 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
                 } else {
                     Span::raw(v.to_string())
                 }
+            }
+            None if *field == CopyField::TargetAz => {
+                let picked = d.picked_zone().unwrap_or("- (no volume)");
+                let of = format!("  ←→ of {}", d.zones.join(" "));
+                Span::raw(format!(
+                    "{picked}{}",
+                    if focused { of } else { String::new() }
+                ))
             }
             None => {
                 let (_, text) = &d.vpcs[d.vpc];
