@@ -6,6 +6,7 @@ mod capacity;
 mod copies;
 mod data;
 mod dns;
+pub mod live;
 mod network;
 mod order;
 mod pinned;
@@ -90,7 +91,7 @@ impl Findings {
 }
 
 /// The check's answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckReport {
     pub source: String,
     pub target: String,

@@ -1,7 +1,7 @@
 //! `cutover check`: the pre-flight of a whole move. Read-only: it lists both
 //! regions and reads the facts the checks need, and changes nothing.
 
-use crate::check::{self, select, CheckOptions, Input};
+use crate::check::{self, select, CheckOptions};
 use crate::cli::{CheckArgs, CheckOutput};
 use crate::config::Settings;
 use crate::model::Kind;
@@ -20,24 +20,10 @@ pub async fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<ExitCo
     let (inventory, _, _) =
         super::collect_inventory(&regions, settings.bucket_naming.clone(), &Kind::ALL).await;
     let selection = select::select(&inventory, &args.ids, tag.as_ref())?;
-    let facts = crate::cloud::read_facts(&regions, &select::wanted(&selection)).await;
-    let mut facts = facts;
-    for (side, kind, error) in inventory.failures() {
-        facts.unread.push(format!(
-            "{} {}: {error}",
-            inventory.region_of(side),
-            kind.title()
-        ));
-    }
     let options = CheckOptions {
         kms_key_id: args.kms_key_id.clone(),
     };
-    let report = check::run(&Input {
-        inventory: &inventory,
-        selection: &selection,
-        facts: &facts,
-        options: &options,
-    });
+    let report = check::live::check_now(&regions, &inventory, &selection, &options).await;
     match args.output {
         CheckOutput::Table => print!("{}", check::render::table(&report)),
         CheckOutput::Markdown => print!("{}", check::render::markdown(&report)),

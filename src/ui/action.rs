@@ -128,6 +128,8 @@ pub enum Action {
     },
     /// A background job could not be started or refused (worded for a person).
     JobFailed(String),
+    /// The pre-flight check's answer (`:check`).
+    Checked(Result<Box<crate::check::CheckReport>, String>),
 }
 
 /// Work the event loop must start on the app's behalf: the app itself
@@ -172,4 +174,9 @@ pub enum Effect {
     },
     /// The operator stopped writes in the source: promote the replica task.
     PromoteReplica(String),
+    /// The pre-flight check of these source ids; reads only.
+    RunCheck {
+        inventory: super::check_board::Frozen,
+        ids: Vec<String>,
+    },
 }

@@ -46,6 +46,10 @@ pub enum Mode {
     Messages {
         scroll: u16,
     },
+    /// `:check`: the pre-flight check, per resource.
+    Check {
+        scroll: u16,
+    },
 }
 
 pub struct App {
@@ -100,6 +104,8 @@ pub struct App {
     /// When the open migration window began (journaled by `cutover window
     /// open`); the header counts the RTO so far from it.
     pub window_opened: Option<SystemTime>,
+    /// `:check`: the last pre-flight check and the one running.
+    pub check: super::check_board::CheckBoard,
 }
 
 impl App {
@@ -137,6 +143,7 @@ impl App {
             s3_tuning: S3Tuning::default(),
             az_map: None,
             window_opened: None,
+            check: Default::default(),
         };
         // An inventory may come already filled (tests, benches).
         let loaded: Vec<(Side, Kind)> = app
@@ -268,7 +275,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(c) => return self.command(c),
-            Action::Prompt(p) => self.prompt(p),
+            Action::Prompt(p) => return self.prompt(p),
             Action::PopupScroll(lines) => self.popup_scroll(lines),
             Action::ClosePopup => self.mode = Mode::Normal,
             Action::Resize { width, height } => {
@@ -299,6 +306,7 @@ impl App {
                 return self.dns_report(a)
             }
             Action::JobFailed(text) => self.note(Level::Error, text),
+            Action::Checked(result) => self.checked(result.map(|r| *r)),
         }
         Vec::new()
     }
@@ -334,6 +342,7 @@ impl App {
             Command::Quit => self.ask_to_quit(),
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::ToggleLog => self.show_log = !self.show_log,
+            Command::Refresh if matches!(self.mode, Mode::Check { .. }) => return self.run_check(),
             Command::Refresh => return self.refresh(),
             Command::KindPrompt => self.mode = Mode::KindPrompt(Input::default()),
             Command::Filter => {
@@ -417,7 +426,7 @@ impl App {
         }
     }
 
-    fn prompt(&mut self, key: PromptKey) {
+    fn prompt(&mut self, key: PromptKey) -> Vec<Effect> {
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         match (mode, key) {
             (Mode::Filter(mut input), PromptKey::Edit(r)) => {
@@ -440,7 +449,7 @@ impl App {
                 self.mode = Mode::KindPrompt(done.unwrap_or(input));
             }
             (Mode::KindPrompt(input), PromptKey::Accept) if is_view_word(input.value()) => {
-                self.open_view(input.value().trim());
+                return self.open_view(input.value().trim());
             }
             (Mode::KindPrompt(input), PromptKey::Accept) => {
                 match Kind::completions(input.value()).first() {
@@ -458,6 +467,7 @@ impl App {
             (Mode::KindPrompt(_), PromptKey::Cancel) => {}
             (other, _) => self.mode = other,
         }
+        Vec::new()
     }
 
     fn set_filter(&mut self, text: String) {

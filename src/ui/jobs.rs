@@ -77,6 +77,25 @@ impl Jobs {
                     ))
                 })
             }
+            Effect::RunCheck { inventory, ids } => {
+                let (regions, actions) = (self.regions.clone(), self.actions.clone());
+                tokio::spawn(async move {
+                    let inv = &inventory.0;
+                    let result = match crate::check::select::select(inv, &ids, None) {
+                        Ok(selection) => Ok(Box::new(
+                            crate::check::live::check_now(
+                                &regions,
+                                inv,
+                                &selection,
+                                &Default::default(),
+                            )
+                            .await,
+                        )),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = actions.send(Action::Checked(result));
+                });
+            }
             Effect::DnsStatus { zone_id, record } => {
                 let (engine, actions) = (self.dns.clone(), self.actions.clone());
                 // --auto-rollback acts on each read, except in --read-only.

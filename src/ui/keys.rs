@@ -33,7 +33,14 @@ impl App {
             Mode::Details { .. }
             | Mode::Help { .. }
             | Mode::TaskHistory { .. }
-            | Mode::Messages { .. } => match key.code {
+            | Mode::Messages { .. }
+            | Mode::Check { .. } => match key.code {
+                // The check view runs again on the refresh key.
+                _ if matches!(self.mode, Mode::Check { .. })
+                    && self.keymap.command(&key) == Some(Command::Refresh) =>
+                {
+                    Some(Action::Command(Command::Refresh))
+                }
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
                     Some(Action::ClosePopup)
                 }

@@ -14,7 +14,7 @@ pub const MESSAGE_BRIGHT: Duration = Duration::from_secs(5);
 pub const MESSAGE_SHOWN: Duration = Duration::from_secs(15);
 
 /// Words the `:` prompt takes besides kind names.
-const VIEWS: [&str; 1] = ["messages"];
+const VIEWS: [&str; 2] = ["messages", "check"];
 
 pub fn view_words(prefix: &str) -> Vec<&'static str> {
     let prefix = prefix.trim();
@@ -76,11 +76,16 @@ impl App {
         }
     }
 
-    pub(super) fn open_view(&mut self, word: &str) {
-        if word == "messages" {
-            self.unread_errors = 0;
-            self.mode = Mode::Messages { scroll: 0 };
+    pub(super) fn open_view(&mut self, word: &str) -> Vec<super::action::Effect> {
+        match word {
+            "messages" => {
+                self.unread_errors = 0;
+                self.mode = Mode::Messages { scroll: 0 };
+            }
+            "check" => return self.open_check(),
+            _ => {}
         }
+        Vec::new()
     }
 }
 

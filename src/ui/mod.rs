@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod check_board;
 pub mod columns;
 pub mod confirm;
 pub mod copy_dialog;

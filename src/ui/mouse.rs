@@ -19,6 +19,9 @@ impl App {
                 )
             }),
             Mode::Messages { .. } => super::views::messages::lines(self).len(),
+            Mode::Check { .. } => {
+                super::views::wrapped_rows(self.size, &super::views::check::lines(self))
+            }
             _ => return,
         };
         let page = super::views::popup_area(self.size, max)
@@ -28,7 +31,8 @@ impl App {
         if let Mode::Details { scroll }
         | Mode::Help { scroll }
         | Mode::TaskHistory { scroll }
-        | Mode::Messages { scroll } = &mut self.mode
+        | Mode::Messages { scroll }
+        | Mode::Check { scroll } = &mut self.mode
         {
             *scroll = (*scroll as i64 + lines as i64).clamp(0, max) as u16;
         }

@@ -69,6 +69,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("esc".into(), "close"),
         ],
         Mode::Confirm(_) => vec![("enter/y".into(), "yes"), ("esc/n".into(), "no")],
+        Mode::Check { .. } => vec![
+            (k(Command::Refresh), "check again"),
+            ("↑↓/pgup/pgdn".into(), "scroll"),
+            ("esc".into(), "close"),
+        ],
         Mode::Details { .. }
         | Mode::Help { .. }
         | Mode::TaskHistory { .. }

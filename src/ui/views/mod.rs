@@ -1,6 +1,7 @@
 //! Drawing: every function here reads the `App` and writes the frame,
 //! nothing else. Layout comes from `ui::layout`, shared with mouse handling.
 
+pub mod check;
 mod confirm;
 mod copy_dialog;
 pub mod details;
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
         Mode::TaskHistory { scroll } => task_history::draw(frame, app, *scroll),
         Mode::Messages { scroll } => messages::draw(frame, app, *scroll),
+        Mode::Check { scroll } => check::draw(frame, app, *scroll),
         Mode::CopyDialog(d) => copy_dialog::draw(frame, app, d),
         Mode::DnsPlan(d) => dns::draw_dialog(frame, app, d),
         Mode::Confirm(c) => confirm::draw(frame, app, c),
