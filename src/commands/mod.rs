@@ -3,6 +3,7 @@
 mod check;
 mod copy;
 mod copy_db;
+mod copy_reads;
 mod db;
 mod dns;
 mod dns_print;
