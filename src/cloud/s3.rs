@@ -16,6 +16,20 @@ use std::collections::BTreeMap;
 const DETAIL_CONCURRENCY: usize = 8;
 
 pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+    buckets_where(c, |_| true).await
+}
+
+/// Only the named buckets of this region, with their settings: one
+/// ListBuckets, and detail calls for these names only (a one-bucket copy
+/// must not read every bucket's settings).
+pub async fn buckets_named(c: &Clients, names: &[String]) -> Result<Vec<Resource>, CloudError> {
+    buckets_where(c, |name| names.iter().any(|n| n == name)).await
+}
+
+async fn buckets_where(
+    c: &Clients,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "s3:ListBuckets";
     let all = all_pages(OP, |token| async move {
         // BucketRegion filters on AWS; where it is ignored, the region check below still holds.
@@ -29,6 +43,9 @@ pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
         Ok((page.buckets().to_vec(), owned(page.continuation_token())))
     })
     .await?;
+    let all = all
+        .into_iter()
+        .filter(|b| wanted(b.name().unwrap_or_default()));
     let found: Vec<Option<Resource>> = stream::iter(all)
         .map(|b| async move { bucket_in_region(c, b).await })
         .buffered(DETAIL_CONCURRENCY)

@@ -8,36 +8,12 @@ use crate::migrate::{
     network_preview, now_ms, of_pair, plan, referenced_groups, tasks_from, volume_preflight,
     CopyKind, CopyOptions, Scheduler, Task, TaskSpec, TaskState,
 };
-use crate::model::{Kind, Resource};
+use crate::model::Resource;
 use std::process::ExitCode;
-
-/// Kinds that can hold a copyable id, plus those whose ids get a reason.
-const KINDS: [Kind; 12] = [
-    Kind::Image,
-    Kind::Volume,
-    Kind::Snapshot,
-    Kind::KeyPair,
-    Kind::SecurityGroup,
-    Kind::Instance,
-    Kind::ElasticIp,
-    Kind::Vpc,
-    Kind::Subnet,
-    Kind::Bucket,
-    Kind::DbInstance,
-    Kind::DbSnapshot,
-];
 
 pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCode> {
     let regions = super::connect(settings).await?;
-    let (inventory, _, _) =
-        super::collect_inventory(&regions, settings.bucket_naming.clone(), &KINDS).await;
-    if let Some((side, kind, error)) = inventory.failures().next() {
-        anyhow::bail!(
-            "cannot read the {} {}: {error}",
-            inventory.region_of(side),
-            kind.title()
-        );
-    }
+    let inventory = super::copy_reads::inventory_for(&regions, settings, args).await?;
     let unknown: Vec<&str> = args
         .ids
         .iter()

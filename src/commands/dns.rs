@@ -12,10 +12,9 @@ use crate::config::Settings;
 use crate::cutover::guards::{check_ttl, parse_ttl_stages, parse_weight_steps};
 use crate::cutover::health::HealthCheckSpec;
 use crate::cutover::plan::Answer;
-use crate::cutover::target_value::{known_in, unknown_value_warning};
+use crate::cutover::target_value::{kinds_answering, known_in, unknown_value_warning};
 use crate::cutover::{DnsCutover, PlanChoices, SystemClock};
 use crate::journal::Journal;
-use crate::model::Kind;
 use anyhow::Context;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -235,6 +234,11 @@ async fn unknown_target(settings: &Settings, record_type: &str, target: &Answer)
     if matches!(target, Answer::Alias(_)) {
         return None; // load balancers and distributions are not listed
     }
+    let kinds = kinds_answering(record_type);
+    if kinds.is_empty() {
+        // Nothing in a region answers this type: the warning needs no read.
+        return unknown_value_warning(target, &[], &settings.target.region);
+    }
     let region = &settings.target.region;
     let clients = match cloud::connect(&settings.target).await {
         Ok(c) => c,
@@ -245,8 +249,11 @@ async fn unknown_target(settings: &Settings, record_type: &str, target: &Answer)
         }
     };
     let mut listed = Vec::new();
-    for kind in [Kind::ElasticIp, Kind::Instance, Kind::DbInstance] {
-        match cloud::list(&clients, kind).await {
+    // The kinds at once: each is a few describes.
+    let results =
+        futures::future::join_all(kinds.iter().map(|&kind| cloud::list(&clients, kind))).await;
+    for result in results {
+        match result {
             Ok(found) => listed.extend(found),
             Err(e) => {
                 return Some(format!(

@@ -32,18 +32,33 @@ pub async fn collect_inventory(
         naming,
         kinds,
     );
+    let first = read_into(&mut inventory, regions, kinds).await;
+    (
+        inventory,
+        first.map(|at| at - started).unwrap_or_default(),
+        started.elapsed(),
+    )
+}
+
+/// Lists `kinds` on both sides concurrently into `inventory`; when the
+/// first listing arrived, if any did.
+pub async fn read_into(
+    inventory: &mut Inventory,
+    regions: &Regions,
+    kinds: &[Kind],
+) -> Option<Instant> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     spawn_listings(regions, kinds, tx);
     let mut first = None;
     while let Some(listed) = rx.recv().await {
-        first.get_or_insert_with(|| started.elapsed());
+        first.get_or_insert_with(Instant::now);
         inventory.apply(
             listed.side,
             listed.kind,
             listed.result.map_err(|e| e.to_string()),
         );
     }
-    (inventory, first.unwrap_or_default(), started.elapsed())
+    first
 }
 
 #[derive(Serialize)]

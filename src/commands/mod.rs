@@ -6,6 +6,7 @@ mod cleanup_launches;
 mod copy;
 mod copy_db;
 mod copy_instances;
+mod copy_reads;
 mod db;
 mod dns;
 mod dns_print;

@@ -192,12 +192,22 @@ fn parse_alias(text: &str, evaluate_target_health: bool) -> Result<Alias, DnsErr
 /// Values in the target region a record of this type could answer with,
 /// with where each comes from.
 pub fn known_targets(inventory: &Inventory, record_type: &str) -> Vec<(String, String)> {
-    let kinds = [Kind::ElasticIp, Kind::Instance, Kind::DbInstance];
-    let resources: Vec<&Resource> = kinds
+    let resources: Vec<&Resource> = kinds_answering(record_type)
         .iter()
         .flat_map(|k| inventory.resources(Side::Target, *k))
         .collect();
     known_in(&resources, record_type)
+}
+
+/// The kinds whose values a record of this type could answer with: what a
+/// headless DNS plan reads of the target region to check its value, and no
+/// more (an MX or TXT record reads nothing).
+pub fn kinds_answering(record_type: &str) -> &'static [Kind] {
+    match record_type {
+        "A" => &[Kind::ElasticIp, Kind::Instance],
+        "CNAME" => &[Kind::DbInstance],
+        _ => &[],
+    }
 }
 
 /// `known_targets` over resources already listed in the target region.

@@ -2,6 +2,7 @@
 //! Knows nothing but std and serde.
 
 pub mod facts;
+pub mod id_kind;
 mod inventory;
 mod kind;
 pub mod launch;
