@@ -76,6 +76,8 @@ impl GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once at start-up and matched once: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// List both estates (headless): every kind, with counterparts
     Inventory(InventoryArgs),

@@ -24,6 +24,10 @@ pub async fn inventory_for(
         &[],
     );
     let (kinds, names) = first_reads(&args.ids);
+    let kinds: Vec<Kind> = kinds
+        .iter()
+        .flat_map(|k| std::iter::once(*k).chain(k.copy_needs().iter().copied()))
+        .collect();
     let kinds = Kind::with_pairing_needs(&kinds);
     let source_names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     // The counterparts a bucket copy would land in, read to pair.

@@ -148,6 +148,15 @@ impl Kind {
         }
     }
 
+    /// Kinds a copy of this kind plans with besides its own: a relaunch
+    /// pulls in the instance's groups, key pair and network.
+    pub fn copy_needs(self) -> &'static [Kind] {
+        match self {
+            Kind::Instance => &[Kind::SecurityGroup, Kind::KeyPair, Kind::Vpc, Kind::Subnet],
+            _ => &[],
+        }
+    }
+
     /// `kinds` plus what they pair through, each once, in `ALL` order.
     pub fn with_pairing_needs(kinds: &[Kind]) -> Vec<Kind> {
         Kind::ALL
