@@ -10,6 +10,9 @@ pub use dns::{cutovers as dns_cutovers, DnsCutover};
 pub use left_behind::{left_behind, LeftBehind};
 
 mod endpoints;
+mod instances;
+
+pub use instances::{relaunched, Relaunched};
 
 pub use endpoints::{endpoint_map, Endpoint};
 
@@ -61,6 +64,7 @@ pub fn moved(tasks: &[Task]) -> Vec<Moved> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     moved: &'a [Moved],
+    instances: Vec<Relaunched>,
     endpoints: Vec<Endpoint>,
     unfinished: Vec<TaskEntry<'a>>,
     tasks: Vec<TaskEntry<'a>>,
@@ -107,6 +111,7 @@ pub fn json_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
         .collect();
     serde_json::to_string_pretty(&JsonReport {
         moved: &moved,
+        instances: relaunched(tasks),
         endpoints: endpoint_map(tasks),
         unfinished,
         tasks: tasks.iter().map(entry).collect(),
@@ -141,6 +146,7 @@ pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
             ));
         }
     }
+    out.push_str(&instances::markdown(&relaunched(tasks)));
     out.push_str(&endpoints::markdown(&endpoint_map(tasks)));
     if !tasks.is_empty() {
         out.push_str("\n## Tasks\n\n");
@@ -186,7 +192,9 @@ pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
             ));
         }
     }
-    let map = region_map(&moved);
+    let mut amis = moved.clone();
+    amis.extend(instances::image_moves(tasks));
+    let map = region_map(&amis);
     if !map.is_empty() {
         out.push_str("\n## CloudFormation\n\nAMI ids per region, for templates that launch from them:\n\n```yaml\n");
         out.push_str(&map);

@@ -44,6 +44,8 @@ fn iam_actions(operation: &str) -> Vec<&str> {
         | "rds:CopyDBClusterSnapshot" => {
             vec![operation, "rds:AddTagsToResource"]
         }
+        // A launch with an instance profile passes its role.
+        "ec2:RunInstances" => vec![operation, "iam:PassRole"],
         other => vec![other],
     }
 }

@@ -11,7 +11,9 @@ pub async fn run(
     yes: bool,
 ) -> anyhow::Result<ExitCode> {
     if !test_launches && !leftovers {
-        anyhow::bail!("say what to clean up: --test-launches (test instances in the target) or --leftovers");
+        anyhow::bail!(
+            "say what to clean up: --test-launches (test instances in the target) or --leftovers"
+        );
     }
     if leftovers {
         anyhow::bail!("--leftovers is not built yet in this version: nothing was changed");

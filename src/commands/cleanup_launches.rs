@@ -32,7 +32,10 @@ pub async fn run(settings: &Settings, yes: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !yes {
-        eprintln!("Nothing terminated: pass --yes to terminate these {} instance(s).", found.len());
+        eprintln!(
+            "Nothing terminated: pass --yes to terminate these {} instance(s).",
+            found.len()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let ids: Vec<String> = found.into_iter().map(|l| l.instance_id).collect();

@@ -78,13 +78,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             why.join("\n")
         );
     }
-    let why = super::copy_instances::refused(
-        &regions,
-        &inventory,
-        &planned.tasks,
-        picked_az.as_deref(),
-    )
-    .await?;
+    let why =
+        super::copy_instances::refused(&regions, &inventory, &planned.tasks, picked_az.as_deref())
+            .await?;
     if !why.is_empty() {
         anyhow::bail!("nothing started:\n  {}", why.join("\n  "));
     }
