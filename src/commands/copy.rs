@@ -74,6 +74,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         s3: settings.s3_tuning,
         restore: db_flags.clone(),
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
+        bucket: super::copy_bucket::options(args)?,
     };
     let mut planned = plan(&selected, &inventory, &options, now_ms());
     planned.tasks.extend(cluster_tasks);
@@ -98,6 +99,11 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     );
     for t in &planned.tasks {
         eprintln!("  {:<16} {}", t.kind.label(), t.what());
+        if t.kind == CopyKind::Bucket {
+            for line in super::copy_bucket::plan_lines(&regions, t).await? {
+                eprintln!("      {line}");
+            }
+        }
         if t.kind == CopyKind::Vpc {
             // The whole network plan, and a bad AZ map refused, before
             // anything is made.

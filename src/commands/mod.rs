@@ -2,6 +2,7 @@
 
 mod check;
 mod copy;
+mod copy_bucket;
 mod copy_db;
 mod db;
 mod dns;

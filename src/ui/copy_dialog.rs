@@ -6,7 +6,9 @@
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
 use super::state::Level;
-use crate::migrate::{plan, CopyOptions, Plan, RestoreOptions, S3Tuning};
+use crate::migrate::{
+    plan, Archived, BucketOptions, CopyOptions, Plan, RestoreOptions, S3Tuning, Versions,
+};
 use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
 use tui_input::Input;
 
@@ -24,6 +26,10 @@ pub enum CopyField {
     RestoreAs,
     /// VPC clone: source AZ -> target AZ, `us-east-1a=eu-west-1b,...`.
     AzMap,
+    /// Buckets: `current` or `all` versions.
+    Versions,
+    /// Buckets: `skip` or `restore` archived objects.
+    Archived,
 }
 
 impl CopyField {
@@ -35,6 +41,8 @@ impl CopyField {
             CopyField::BucketName => "bucket name",
             CopyField::RestoreAs => "restore DB as (optional)",
             CopyField::AzMap => "AZ map (SRC=DST,...; empty: by position)",
+            CopyField::Versions => "versions (current / all)",
+            CopyField::Archived => "archived objects (skip / restore)",
         }
     }
 }
@@ -56,6 +64,8 @@ pub struct CopyDialog {
     pub bucket: Input,
     pub restore: Input,
     pub az_map: Input,
+    pub versions: Input,
+    pub archived: Input,
     pub s3: S3Tuning,
 }
 
@@ -81,6 +91,8 @@ impl CopyDialog {
             CopyField::BucketName => Some(&self.bucket),
             CopyField::RestoreAs => Some(&self.restore),
             CopyField::AzMap => Some(&self.az_map),
+            CopyField::Versions => Some(&self.versions),
+            CopyField::Archived => Some(&self.archived),
         }
     }
 
@@ -92,6 +104,8 @@ impl CopyDialog {
             CopyField::BucketName => Some(&mut self.bucket),
             CopyField::RestoreAs => Some(&mut self.restore),
             CopyField::AzMap => Some(&mut self.az_map),
+            CopyField::Versions => Some(&mut self.versions),
+            CopyField::Archived => Some(&mut self.archived),
         }
     }
 
@@ -109,7 +123,21 @@ impl CopyDialog {
                 ..Default::default()
             }),
             az_map: optional(&self.az_map),
+            bucket: BucketOptions {
+                versions: self.versions.value().trim().parse().unwrap_or_default(),
+                archived: self.archived.value().trim().parse().unwrap_or_default(),
+                ..Default::default()
+            },
         }
+    }
+
+    /// Why the typed bucket versions / archived choice cannot be read.
+    pub fn bucket_choice_error(&self) -> Option<String> {
+        if !self.fields.contains(&CopyField::Versions) {
+            return None;
+        }
+        let versions = self.versions.value().trim().parse::<Versions>().err();
+        versions.or_else(|| self.archived.value().trim().parse::<Archived>().err())
     }
 
     /// Why the typed AZ map cannot be read, checked as typed (the target's
@@ -198,6 +226,9 @@ impl App {
         if buckets.len() == 1 {
             fields.push(CopyField::BucketName);
         }
+        if !buckets.is_empty() {
+            fields.extend([CopyField::Versions, CopyField::Archived]);
+        }
         if has(Kind::DbInstance) || has(Kind::DbSnapshot) {
             fields.push(CopyField::RestoreAs);
         }
@@ -222,6 +253,8 @@ impl App {
             bucket: Input::new(bucket),
             restore: Input::default(),
             az_map: Input::new(self.az_map.clone().unwrap_or_default()),
+            versions: Input::new("current".into()),
+            archived: Input::new("skip".into()),
             s3: self.s3_tuning,
         }));
     }
@@ -321,7 +354,11 @@ impl App {
             );
             return Vec::new();
         }
-        if let Some(e) = d.az_map_error().or_else(|| d.bucket_error()) {
+        if let Some(e) = d
+            .az_map_error()
+            .or_else(|| d.bucket_error())
+            .or_else(|| d.bucket_choice_error())
+        {
             self.note(Level::Warn, format!("{e}: fix the name, or esc"));
             self.mode = Mode::CopyDialog(d);
             return Vec::new();
