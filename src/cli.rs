@@ -90,7 +90,7 @@ pub enum Command {
     /// Move a DNS record to the target (headless): staged TTLs, weighted steps, rollback
     Dns(DnsArgs),
     /// Copy resources to the target (headless): AMIs, volumes, snapshots, key pairs, security groups
-    Copy(CopyArgs),
+    Copy(Box<CopyArgs>),
     /// List copy tasks from the journal; --wait resumes unfinished ones and waits
     Tasks(TasksArgs),
     /// What moved where: the id map, notes, and a CloudFormation RegionMap
@@ -205,6 +205,28 @@ pub struct CopyArgs {
     /// Name of the bucket copy (one bucket) [default: the naming rule, {name}-{target-region}]
     #[arg(long, value_name = "NAME")]
     pub target_bucket: Option<String>,
+    /// Bucket versions: `current` copies the current objects; `all` copies every version oldest first, and the delete markers
+    #[arg(long, value_name = "all|current", default_value = "current")]
+    pub versions: crate::migrate::Versions,
+    /// Archived (GLACIER, DEEP_ARCHIVE) objects: `skip` leaves them out and names them; `restore` restores (RestoreObject), waits, and copies them in their storage class
+    #[arg(long, value_name = "skip|restore", default_value = "skip")]
+    pub archived: crate::migrate::Archived,
+    /// Retrieval tier of `--archived restore`
+    #[arg(
+        long,
+        value_name = "expedited|standard|bulk",
+        default_value = "standard"
+    )]
+    pub restore_tier: crate::migrate::RestoreTier,
+    /// On a resync of a bucket, delete from the copy what the source no longer has (listed first)
+    #[arg(long)]
+    pub delete: bool,
+    /// After the bucket copy, set up S3 Replication (versioning on both sides) so new writes follow until the cutover
+    #[arg(long, requires = "role_arn")]
+    pub replicate: bool,
+    /// IAM role S3 assumes to replicate (`--replicate`), or that S3 Batch Operations assumes
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
     /// Restore a DB instance with this id from the copied DB snapshot
     #[arg(long, value_name = "DB_ID")]
     pub restore_as: Option<String>,

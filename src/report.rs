@@ -80,6 +80,10 @@ struct TaskEntry<'a> {
     error: Option<&'a str>,
     notes: &'a [String],
     warnings: &'a [String],
+    /// A bucket copy's archived objects left out (`--archived skip`), all
+    /// of them (the task's warning names the first 20).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    archived_left_out: Vec<String>,
 }
 
 fn entry(t: &Task) -> TaskEntry<'_> {
@@ -94,6 +98,11 @@ fn entry(t: &Task) -> TaskEntry<'_> {
         },
         notes: &t.notes,
         warnings: &t.warnings,
+        archived_left_out: t
+            .outputs
+            .get("archived_keys")
+            .and_then(|list| serde_json::from_str(list).ok())
+            .unwrap_or_default(),
     }
 }
 
@@ -158,6 +167,12 @@ pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
             }
             for w in e.warnings {
                 out.push_str(&format!("  - warning (left out): {w}\n"));
+            }
+            if !e.archived_left_out.is_empty() {
+                out.push_str("  - archived objects not copied:\n");
+                for key in &e.archived_left_out {
+                    out.push_str(&format!("    - `{key}`\n"));
+                }
             }
             for n in e.notes {
                 out.push_str(&format!("  - note: {n}\n"));

@@ -28,8 +28,15 @@ fn iam_actions(operation: &str) -> Vec<&str> {
             "s3:GetObjectTagging",
             "s3:PutObject",
             "s3:PutObjectTagging",
+            // --versions all copies named versions.
+            "s3:GetObjectVersion",
+            "s3:GetObjectVersionTagging",
         ],
         "s3:HeadObject" => vec!["s3:GetObject"],
+        "s3:DeleteObjects" => vec!["s3:DeleteObject"],
+        "s3:GetBucketReplication" => vec!["s3:GetReplicationConfiguration"],
+        // S3 assumes the operator's role: passing it needs iam:PassRole.
+        "s3:PutBucketReplication" => vec!["s3:PutReplicationConfiguration", "iam:PassRole"],
         "s3:UploadPartCopy" => vec!["s3:GetObject", "s3:PutObject"],
         "s3:CreateMultipartUpload" => vec!["s3:PutObject", "s3:PutObjectTagging"],
         "s3:CompleteMultipartUpload" => vec!["s3:PutObject"],

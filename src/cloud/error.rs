@@ -106,9 +106,11 @@ impl CloudError {
                         hint: hint_for_status(status),
                     };
                 };
+                // With a code, the code alone decides: S3 answers 403 for
+                // archived objects too, which no IAM change would fix.
                 CloudError::Service {
                     operation,
-                    hint: hint_for(&code).or_else(|| hint_for_status(status)),
+                    hint: hint_for(&code),
                     message: message.unwrap_or_else(|| "no message".into()),
                     code,
                 }
@@ -173,9 +175,10 @@ fn xml_field(body: &str, name: &str) -> Option<String> {
     Some(body[start..start + len].to_string()).filter(|s| !s.is_empty())
 }
 
+/// Only for answers without a code (a HEAD has no body to carry one).
 fn hint_for_status(status: u16) -> Option<&'static str> {
     match status {
-        403 => hint_for("AccessDenied"),
+        403 => Some("AWS refused without saying why: check the IAM policy (assets/iam-policy.json) and any bucket or key policy"),
         401 => hint_for("AuthFailure"),
         _ => None,
     }
@@ -191,6 +194,9 @@ fn hint_for(code: &str) -> Option<&'static str> {
         }
         "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
             "the session expired: refresh the credentials (e.g. `aws sso login`) and retry"
+        }
+        "ObjectNotInActiveTierError" | "InvalidObjectState" => {
+            "the object is archived (GLACIER or DEEP_ARCHIVE): copy with --archived skip to leave it out, or --archived restore to restore it first"
         }
         "OptInRequired" => "the region is not enabled for this account: enable it in the AWS console, or pick another",
         "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "SlowDown" => {
@@ -265,5 +271,27 @@ mod tests {
         assert_eq!(xml_field(body, "Code").as_deref(), Some("AccessDenied"));
         assert_eq!(xml_field(body, "Message").as_deref(), Some("no rds"));
         assert_eq!(xml_field(body, "Missing"), None);
+    }
+
+    #[test]
+    fn only_a_denied_code_gets_the_iam_hint() {
+        for code in [
+            "AccessDenied",
+            "UnauthorizedOperation",
+            "AccessDeniedException",
+        ] {
+            assert!(
+                hint_for(code).is_some_and(|h| h.contains("iam-policy.json")),
+                "{code}"
+            );
+        }
+        for code in ["ObjectNotInActiveTierError", "InvalidObjectState"] {
+            let hint = hint_for(code).unwrap();
+            assert!(
+                !hint.contains("IAM") && !hint.contains("iam-policy"),
+                "{code}: {hint}"
+            );
+            assert!(hint.contains("--archived"), "{code}: {hint}");
+        }
     }
 }

@@ -109,7 +109,8 @@ pub async fn bucket_tags(
             .collect()),
         Err(e) => {
             let e = CloudError::from_sdk("s3:GetBucketTagging", e);
-            if e.code() == Some("NoSuchTagSet") {
+            // NotImplemented: an S3-compatible server without bucket tags.
+            if e.code() == Some("NoSuchTagSet") || e.code() == Some("NotImplemented") {
                 Ok(BTreeMap::new())
             } else {
                 Err(e)

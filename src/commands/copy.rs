@@ -61,6 +61,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         s3: settings.s3_tuning,
         restore: db_flags.clone(),
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
+        bucket: super::copy_bucket::options(args)?,
         launch: super::copy_instances::launch_options(args),
         ..Default::default()
     };
@@ -108,6 +109,11 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             eprintln!("      + {}", crate::migrate::relaunch::describe(t));
             for need in &t.options.needs {
                 eprintln!("      after {need}");
+            }
+        }
+        if t.kind == CopyKind::Bucket {
+            for line in super::copy_bucket::plan_lines(&regions, t).await? {
+                eprintln!("      {line}");
             }
         }
         if t.kind == CopyKind::Vpc {

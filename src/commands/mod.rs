@@ -4,6 +4,7 @@ mod check;
 mod cleanup;
 mod cleanup_launches;
 mod copy;
+mod copy_bucket;
 mod copy_db;
 mod copy_instances;
 mod copy_reads;

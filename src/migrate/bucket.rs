@@ -2,18 +2,21 @@
 //! target's listing is walked beside the source's (both come in key order),
 //! so "already there" costs no extra request and memory stays at a page.
 
+use super::bucket_archived::{copy_when_restored, ArchivedObjects, Restored};
+use super::bucket_listing::{same, Cursor};
+use super::bucket_options::Versions;
 use super::steps::{StepContext, StepResult};
 use super::task::Transfer;
+use crate::cloud::copy::archive;
 use crate::cloud::copy::bucket::{self, NameState};
 use crate::cloud::copy::copy_tags;
 use crate::cloud::copy::objects::{self, ObjectEntry};
 use crate::cloud::{Clients, CloudError};
 use crate::model::check_bucket_name;
 use futures::stream::{FuturesUnordered, StreamExt};
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-fn names<'a>(ctx: &'a StepContext<'_>) -> Result<(&'a str, &'a str), CloudError> {
+pub(super) fn names<'a>(ctx: &'a StepContext<'_>) -> Result<(&'a str, &'a str), CloudError> {
     let to = ctx
         .spec
         .options
@@ -62,7 +65,13 @@ pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
         from.to_string(),
     )]
     .into();
-    bucket::put_tags(&ctx.regions.target, to, &tags).await?;
+    match bucket::put_tags(&ctx.regions.target, to, &tags).await {
+        Ok(()) => {}
+        Err(e) if crate::cloud::copy::bucket_settings::unsupported(&e) => result.warnings.push(format!(
+            "{to} could not be tagged as the copy of {from} ({e}): a later run cannot tell it is ours; resume this task rather than starting a new one"
+        )),
+        Err(e) => return Err(e),
+    }
     result
         .outputs
         .insert(format!("target:{from}"), to.to_string());
@@ -71,91 +80,51 @@ pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
 
 pub async fn carry_settings(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
-    let notes = bucket::carry_settings(
+    let carried = crate::cloud::copy::bucket_settings::carry_settings(
         &ctx.regions.source,
         &ctx.regions.target,
         from,
         to,
         &copy_tags(from, &ctx.spec.id),
+        ctx.spec.options.kms_key_id.as_deref(),
     )
     .await?;
     Ok(StepResult {
-        notes,
+        notes: carried.notes,
+        warnings: carried.warnings,
         ..Default::default()
     })
 }
 
-/// A listing read page by page, for walking in key order.
-struct Cursor<'a> {
-    clients: &'a Clients,
-    bucket: &'a str,
-    page: VecDeque<ObjectEntry>,
-    token: Option<String>,
-    started: bool,
-    pages: crate::cloud::paging::Pages,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(clients: &'a Clients, bucket: &'a str) -> Self {
-        Cursor {
-            clients,
-            bucket,
-            page: VecDeque::new(),
-            token: None,
-            started: false,
-            pages: crate::cloud::paging::Pages::new("s3:ListObjectsV2"),
-        }
-    }
-
-    async fn next(&mut self) -> Result<Option<ObjectEntry>, CloudError> {
-        while self.page.is_empty() {
-            if self.started && self.token.is_none() {
-                return Ok(None);
-            }
-            let (entries, next) =
-                objects::list_page(self.clients, self.bucket, self.token.take()).await?;
-            self.started = true;
-            self.token = self.pages.next(next)?;
-            self.page.extend(entries);
-        }
-        Ok(self.page.pop_front())
-    }
-
-    /// The entry with this key, skipping smaller keys (both listings ascend).
-    async fn seek(&mut self, key: &str) -> Result<Option<ObjectEntry>, CloudError> {
-        loop {
-            let Some(front) = self.peek().await? else {
-                return Ok(None);
-            };
-            if front.key.as_str() < key {
-                self.page.pop_front();
-                continue;
-            }
-            return Ok((front.key == key).then(|| front.clone()));
-        }
-    }
-
-    async fn peek(&mut self) -> Result<Option<&ObjectEntry>, CloudError> {
-        if self.page.is_empty() {
-            match self.next().await? {
-                Some(e) => self.page.push_front(e),
-                None => return Ok(None),
-            }
-        }
-        Ok(self.page.front())
-    }
-}
-
-/// Same object: same size, and the same ETag unless either was uploaded in
-/// parts (its ETag then depends on the part size).
-fn same(a: &ObjectEntry, b: &ObjectEntry) -> bool {
-    a.size == b.size && (a.etag == b.etag || a.is_multipart() || b.is_multipart())
-}
-
-pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+/// One object, server side: CopyObject, or multipart above the threshold.
+async fn copy_one(ctx: &StepContext<'_>, object: &ObjectEntry) -> Result<(), CloudError> {
     let (from, to) = names(ctx)?;
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let tuning = ctx.spec.options.s3;
+    if object.size > tuning.multipart_threshold {
+        objects::multipart_copy(
+            source,
+            target,
+            from,
+            to,
+            object,
+            tuning.part_size,
+            tuning.part_concurrency,
+        )
+        .await
+    } else {
+        objects::copy_object(target, from, to, object).await
+    }
+}
+
+pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+    if ctx.spec.options.bucket.versions == Versions::All {
+        return super::bucket_versions::copy_versions(ctx).await;
+    }
+    let (from, to) = names(ctx)?;
+    let (source, target) = (&ctx.regions.source, &ctx.regions.target);
+    let tuning = ctx.spec.options.s3;
+    let options = &ctx.spec.options.bucket;
     // A run of this step that was killed (kill -9, power loss) may have
     // left multipart uploads open in the copy, billed until aborted. The
     // bucket is this task's own copy and the journal lock keeps other
@@ -176,20 +145,26 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
     let mut existing = Cursor::new(target, to);
     let mut in_flight = FuturesUnordered::new();
     let mut failures: Vec<String> = Vec::new();
+    let mut archived = ArchivedObjects::new(options);
+    // Keys only in the copy: removed with --delete, in batches.
+    let mut gone: Vec<String> = Vec::new();
+    let mut deleted = 0u64;
     let mut interrupted = false;
     loop {
         // A pause stops between batches: what is in flight ends first, so
         // no multipart upload is left open.
         if !t.listing_done && (ctx.pause_requested)() {
             while let Some((object, copied)) = in_flight.next().await {
-                let object: ObjectEntry = object;
-                match copied {
-                    Ok(()) => {
-                        t.objects_done += 1;
-                        t.bytes_done += object.size;
-                    }
-                    Err(e) => failures.push(format!("{}: {e}", object.key)),
-                }
+                settle(
+                    &mut t,
+                    &mut failures,
+                    &mut archived,
+                    source,
+                    from,
+                    object,
+                    copied,
+                )
+                .await?;
             }
             interrupted = true;
             break;
@@ -203,8 +178,9 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
             Some(Some(object)) => {
                 t.objects_listed += 1;
                 t.bytes_listed += object.size;
+                let passed = options.delete.then_some(&mut gone);
                 if existing
-                    .seek(&object.key)
+                    .seek_noting(&object.key, passed)
                     .await?
                     .is_some_and(|there| same(&object, &there))
                 {
@@ -213,21 +189,15 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
                     t.bytes_done += object.size;
                     continue;
                 }
+                if gone.len() >= DELETE_BATCH {
+                    deleted += delete_keys(target, to, &mut gone).await?;
+                }
+                if archive::is_archived(object.storage_class.as_deref()) {
+                    archived.take(source, from, object).await?;
+                    continue;
+                }
                 in_flight.push(async move {
-                    let copied = if object.size > tuning.multipart_threshold {
-                        objects::multipart_copy(
-                            source,
-                            target,
-                            from,
-                            to,
-                            &object,
-                            tuning.part_size,
-                            tuning.part_concurrency,
-                        )
-                        .await
-                    } else {
-                        objects::copy_object(target, from, to, &object).await
-                    };
+                    let copied = copy_one(ctx, &object).await;
                     (object, copied)
                 });
             }
@@ -243,13 +213,16 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
         if in_flight.len() >= tuning.concurrency.max(1) || (t.listing_done && !in_flight.is_empty())
         {
             if let Some((object, copied)) = in_flight.next().await {
-                match copied {
-                    Ok(()) => {
-                        t.objects_done += 1;
-                        t.bytes_done += object.size;
-                    }
-                    Err(e) => failures.push(format!("{}: {e}", object.key)),
-                }
+                settle(
+                    &mut t,
+                    &mut failures,
+                    &mut archived,
+                    source,
+                    from,
+                    object,
+                    copied,
+                )
+                .await?;
             }
             if t.listing_done && in_flight.is_empty() {
                 break;
@@ -261,6 +234,16 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
             last_report = Instant::now();
         }
     }
+    if options.delete && !interrupted {
+        // What is left of the copy's listing is past the source's last key.
+        while let Some(extra) = existing.next().await? {
+            gone.push(extra.key);
+            if gone.len() >= DELETE_BATCH {
+                deleted += delete_keys(target, to, &mut gone).await?;
+            }
+        }
+        deleted += delete_keys(target, to, &mut gone).await?;
+    }
     t.elapsed_ms = started.elapsed().as_millis() as u64;
     (ctx.transfer)(t);
     if !failures.is_empty() {
@@ -270,6 +253,27 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
             t.objects_listed,
             failures[..failures.len().min(3)].join("; ")
         )));
+    }
+    if !interrupted && !archived.waiting.is_empty() {
+        let so_far = t;
+        let waiting = move |n| {
+            (ctx.transfer)(Transfer {
+                restoring: n,
+                ..so_far
+            })
+        };
+        let pending = std::mem::take(&mut archived.waiting);
+        let restored = copy_when_restored(
+            source,
+            from,
+            pending,
+            |object| async move { copy_one(ctx, &object).await },
+            &waiting,
+            ctx.pause_requested,
+            tokio::time::sleep,
+        )
+        .await?;
+        interrupted = restored == Restored::Paused;
     }
     if interrupted {
         return Ok(StepResult {
@@ -282,6 +286,13 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
         notes: resumed_notes,
         ..Default::default()
     };
+    archived.report(&mut result);
+    if options.delete {
+        result.notes.push(format!(
+            "deleted {deleted} object(s) from {to} that {from} no longer has"
+        ));
+        result.outputs.insert("deleted".into(), deleted.to_string());
+    }
     result
         .outputs
         .insert("objects".into(), t.objects_listed.to_string());
@@ -294,9 +305,51 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
     Ok(result)
 }
 
+/// DeleteObjects takes at most 1,000 keys.
+const DELETE_BATCH: usize = 1000;
+
+async fn delete_keys(
+    target: &Clients,
+    bucket: &str,
+    keys: &mut Vec<String>,
+) -> Result<u64, CloudError> {
+    let batch = std::mem::take(keys);
+    objects::delete_objects(target, bucket, &batch).await?;
+    Ok(batch.len() as u64)
+}
+
+/// Counts a finished copy; an object S3 refused as archived (an
+/// INTELLIGENT_TIERING archive tier the listing cannot show) is handled
+/// as archived, not as a failure.
+async fn settle(
+    t: &mut Transfer,
+    failures: &mut Vec<String>,
+    archived: &mut ArchivedObjects,
+    source: &Clients,
+    from: &str,
+    object: ObjectEntry,
+    copied: Result<(), CloudError>,
+) -> Result<(), CloudError> {
+    match copied {
+        Ok(()) => {
+            t.objects_done += 1;
+            t.bytes_done += object.size;
+        }
+        Err(e) if archive::is_archived_error(&e) => archived.take(source, from, object).await?,
+        Err(e) => failures.push(format!("{}: {e}", object.key)),
+    }
+    Ok(())
+}
+
 /// Both listings compared object by object; any difference fails the task.
+/// Archived objects the copy step left out (`--archived skip`) are not
+/// differences: the task's warning already names them.
 pub async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+    if ctx.spec.options.bucket.versions == Versions::All {
+        return super::bucket_versions::verify_versions(ctx).await;
+    }
     let (from, to) = names(ctx)?;
+    let left_out = super::bucket_archived::left_out(ctx.outputs);
     let mut source = Cursor::new(&ctx.regions.source, from);
     let mut target = Cursor::new(&ctx.regions.target, to);
     let (mut count, mut bytes, mut differences) = (0u64, 0u64, Vec::new());
@@ -328,6 +381,7 @@ pub async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
                 }
                 pending_target = target.next().await?;
             }
+            _ if left_out.contains(&s.key) => {}
             _ => differences.push(format!("{} is missing from the copy", s.key)),
         }
     }
@@ -344,8 +398,80 @@ pub async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         )));
     }
     let mut result = StepResult::default();
+    let archived = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} archived left out)", left_out.len())
+    };
     result.notes.push(format!(
-        "verified: {count} objects, {bytes} bytes, equal in {to}"
+        "verified: {count} objects, {bytes} bytes, equal in {to}{archived}"
+    ));
+    Ok(result)
+}
+
+/// For the plan of `--delete`: the first `limit` keys of the copy that the
+/// source no longer has, and how many there are. Nothing when the copy
+/// does not exist yet.
+pub async fn deletions_preview(
+    regions: &crate::cloud::Regions,
+    spec: &super::task::TaskSpec,
+    limit: usize,
+) -> Result<(Vec<String>, u64), CloudError> {
+    let Some(to) = spec.options.target_bucket.as_deref() else {
+        return Ok((Vec::new(), 0));
+    };
+    if !matches!(
+        bucket::name_state(&regions.target, to).await?,
+        NameState::Ours(_)
+    ) {
+        return Ok((Vec::new(), 0));
+    }
+    let from = &spec.source_ids[0];
+    let mut source = Cursor::new(&regions.source, from);
+    let mut copy = Cursor::new(&regions.target, to);
+    let (mut shown, mut total) = (Vec::new(), 0u64);
+    let mut note = |key: String| {
+        total += 1;
+        if shown.len() < limit {
+            shown.push(key);
+        }
+    };
+    let mut passed = Vec::new();
+    while let Some(object) = source.next().await? {
+        copy.seek_noting(&object.key, Some(&mut passed)).await?;
+        passed.drain(..).for_each(&mut note);
+    }
+    while let Some(extra) = copy.next().await? {
+        note(extra.key);
+    }
+    Ok((shown, total))
+}
+
+/// `--replicate`: after the copy is verified, the source replicates new
+/// writes to it until the cutover.
+pub async fn replicate(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+    let (from, to) = names(ctx)?;
+    let role = ctx
+        .spec
+        .options
+        .bucket
+        .replicate_role
+        .as_deref()
+        .ok_or_else(|| CloudError::Setup("internal: --replicate without a role".into()))?;
+    crate::cloud::copy::replication::replicate(
+        &ctx.regions.source,
+        &ctx.regions.target,
+        from,
+        to,
+        role,
+    )
+    .await?;
+    let mut result = StepResult::default();
+    result
+        .outputs
+        .insert(super::task::REPLICATING.into(), to.to_string());
+    result.notes.push(format!(
+        "replicating: new writes to {from} follow to {to} (S3 Replication with {role}; versioning is now on in both); objects written before the rule was set were copied above. Remove the rule after the cutover (s3:DeleteBucketReplication)"
     ));
     Ok(result)
 }

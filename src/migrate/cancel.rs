@@ -74,6 +74,22 @@ pub async fn undo(regions: &Regions, task: &Task) -> String {
             }
         }
         CopyKind::Bucket => {
+            // Parts of an upload cut short by the cancel are billed until
+            // aborted; the copy is this task's own bucket.
+            let bucket = task.outputs.get(&format!("target:{source_id}")).or(task
+                .spec
+                .options
+                .target_bucket
+                .as_ref());
+            if let Some(bucket) = bucket {
+                match crate::cloud::copy::objects::abort_open_uploads(&regions.target, bucket).await {
+                    Ok(0) => {}
+                    Ok(n) => said.push(format!("aborted {n} multipart upload(s) left open in {bucket}")),
+                    // No bucket yet: nothing was uploaded.
+                    Err(e) if e.code() == Some("NoSuchBucket") => {}
+                    Err(e) => said.push(format!("could not abort the open multipart uploads in {bucket} ({e}): a lifecycle rule AbortIncompleteMultipartUpload removes them")),
+                }
+            }
             if let Some(bucket) = task.outputs.get(&format!("target:{source_id}")) {
                 said.push(format!("the bucket {bucket} and the objects copied so far stay in {}: a later run copies only what is missing", regions.target.region));
             }

@@ -77,7 +77,13 @@ impl Task {
                 self.outputs.extend(outputs.clone());
                 self.next_step = step + 1;
                 self.progress = None;
-                let made: Vec<String> = outputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                // Lists (e.g. every archived key left out) go to the report, not
+                // the history line.
+                let made: Vec<String> = outputs
+                    .iter()
+                    .filter(|(k, _)| !k.ends_with("_keys"))
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 format!(
                     "done: {}{}",
                     label(*step),

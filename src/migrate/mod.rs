@@ -2,6 +2,10 @@
 //! kind, journaled so a crash resumes where it was.
 
 mod bucket;
+mod bucket_archived;
+mod bucket_listing;
+mod bucket_options;
+mod bucket_versions;
 mod cancel;
 mod cluster;
 pub mod edit;
@@ -22,6 +26,8 @@ mod task;
 mod volume;
 mod wait;
 
+pub use bucket::deletions_preview;
+pub use bucket_options::{Archived, BucketOptions, RestoreTier, Versions};
 pub use events::TaskEvent;
 pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use landing::{survey, LandingZone, Picks, Survey};

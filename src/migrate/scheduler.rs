@@ -532,8 +532,9 @@ impl Scheduler {
                 transfer: &transfer,
                 started_before,
             };
-            let step_run = run_step(&ctx, step);
-            tokio::pin!(step_run);
+            // Boxed so that a cancel can drop it (ending its requests)
+            // before the undo lists what is left open.
+            let mut step_run = Box::pin(run_step(&ctx, step));
             let result = loop {
                 tokio::select! {
                     r = &mut step_run => break Some(r),
@@ -548,6 +549,7 @@ impl Scheduler {
                     },
                 }
             };
+            drop(step_run);
             match result {
                 None => return self.finish_cancel(id).await,
                 Some(Ok(done)) if done.interrupted => {

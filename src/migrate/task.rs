@@ -76,6 +76,9 @@ pub struct CopyOptions {
     /// named go by position.
     #[serde(default)]
     pub az_map: Option<String>,
+    /// Versions, archived objects, deletions, replication of a bucket.
+    #[serde(default)]
+    pub bucket: super::bucket_options::BucketOptions,
     /// Tasks (ids) that must be done before this one starts: a relaunch
     /// needs its groups, key pair and network first. On the options rather
     /// than the spec so the spec's many literals stay as they are.
@@ -171,6 +174,9 @@ pub struct Transfer {
     pub bytes_done: u64,
     pub objects_skipped: u64,
     pub elapsed_ms: u64,
+    /// Archived objects whose restore is asked and not finished yet.
+    #[serde(default)]
+    pub restoring: u64,
 }
 
 /// Everything needed to run (or resume) a task; written to the journal first.
@@ -243,6 +249,8 @@ pub enum Step {
     WaitRunning,
     AttachElasticIp,
     RetireEarlierLaunch,
+    /// S3 Replication from the source bucket to its copy (`--replicate`).
+    Replicate,
 }
 
 impl Step {
@@ -295,6 +303,7 @@ impl Step {
             Step::WaitRunning => "wait until it runs",
             Step::AttachElasticIp => "give it a new Elastic IP",
             Step::RetireEarlierLaunch => "terminate the earlier launch",
+            Step::Replicate => "set up replication",
         }
     }
 
@@ -344,6 +353,13 @@ impl TaskSpec {
             CopyKind::Snapshot => vec![CopySnapshot, WaitCopy, TagCopy],
             CopyKind::KeyPair => vec![ImportKey],
             CopyKind::SecurityGroups => vec![CreateGroups, AddRules],
+            CopyKind::Bucket if self.options.bucket.replicate_role.is_some() => vec![
+                CreateBucket,
+                CarrySettings,
+                CopyObjects,
+                VerifyObjects,
+                Replicate,
+            ],
             CopyKind::Bucket => vec![CreateBucket, CarrySettings, CopyObjects, VerifyObjects],
             CopyKind::DbInstance | CopyKind::DbSnapshot => {
                 let restore = self.options.restore.as_ref();
@@ -475,6 +491,8 @@ impl TaskState {
 
 /// Output set when the operator confirmed a replica's promote (ms).
 pub const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
+/// Output of a bucket copy whose source now replicates to it.
+pub const REPLICATING: &str = "replicating";
 /// Output set when the promote asked for a reverse replica in the source.
 pub const REVERSE_REPLICA: &str = "reverse_replica";
 
@@ -539,6 +557,8 @@ impl Task {
         }
         match self.state {
             TaskState::Done if !self.warnings.is_empty() => "done with warnings",
+            // Copied and verified; new writes follow through S3 Replication.
+            TaskState::Done if self.outputs.contains_key(REPLICATING) => "replicating",
             ref other => other.name(),
         }
     }

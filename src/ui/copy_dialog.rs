@@ -6,7 +6,10 @@
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
 use super::state::Level;
-use crate::migrate::{plan, referenced_groups, CopyOptions, Plan, RestoreOptions, S3Tuning};
+use crate::migrate::{
+    plan, referenced_groups, Archived, BucketOptions, CopyOptions, Plan, RestoreOptions, S3Tuning,
+    Versions,
+};
 use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
 use tui_input::Input;
 
@@ -24,6 +27,10 @@ pub enum CopyField {
     RestoreAs,
     /// VPC clone: source AZ -> target AZ, `us-east-1a=eu-west-1b,...`.
     AzMap,
+    /// Buckets: `current` or `all` versions.
+    Versions,
+    /// Buckets: `skip` or `restore` archived objects.
+    Archived,
 }
 
 impl CopyField {
@@ -35,6 +42,8 @@ impl CopyField {
             CopyField::BucketName => "bucket name",
             CopyField::RestoreAs => "restore DB as (optional)",
             CopyField::AzMap => "AZ map (SRC=DST,...; empty: by position)",
+            CopyField::Versions => "versions (current / all)",
+            CopyField::Archived => "archived objects (skip / restore)",
         }
     }
 }
@@ -56,6 +65,8 @@ pub struct CopyDialog {
     pub bucket: Input,
     pub restore: Input,
     pub az_map: Input,
+    pub versions: Input,
+    pub archived: Input,
     pub s3: S3Tuning,
     /// The target's AZs as its listing shows them (subnets, volumes): the
     /// volume AZ is picked among them (←→) when any are known, else typed.
@@ -95,6 +106,8 @@ impl CopyDialog {
             CopyField::BucketName => Some(&self.bucket),
             CopyField::RestoreAs => Some(&self.restore),
             CopyField::AzMap => Some(&self.az_map),
+            CopyField::Versions => Some(&self.versions),
+            CopyField::Archived => Some(&self.archived),
         }
     }
 
@@ -107,6 +120,8 @@ impl CopyDialog {
             CopyField::BucketName => Some(&mut self.bucket),
             CopyField::RestoreAs => Some(&mut self.restore),
             CopyField::AzMap => Some(&mut self.az_map),
+            CopyField::Versions => Some(&mut self.versions),
+            CopyField::Archived => Some(&mut self.archived),
         }
     }
 
@@ -128,8 +143,22 @@ impl CopyDialog {
                 ..Default::default()
             }),
             az_map: optional(&self.az_map),
+            bucket: BucketOptions {
+                versions: self.versions.value().trim().parse().unwrap_or_default(),
+                archived: self.archived.value().trim().parse().unwrap_or_default(),
+                ..Default::default()
+            },
             ..Default::default()
         }
+    }
+
+    /// Why the typed bucket versions / archived choice cannot be read.
+    pub fn bucket_choice_error(&self) -> Option<String> {
+        if !self.fields.contains(&CopyField::Versions) {
+            return None;
+        }
+        let versions = self.versions.value().trim().parse::<Versions>().err();
+        versions.or_else(|| self.archived.value().trim().parse::<Archived>().err())
     }
 
     /// Why the typed AZ map cannot be read, checked as typed (the target's
@@ -218,6 +247,9 @@ impl App {
         if buckets.len() == 1 {
             fields.push(CopyField::BucketName);
         }
+        if !buckets.is_empty() {
+            fields.extend([CopyField::Versions, CopyField::Archived]);
+        }
         if has(Kind::DbInstance) || has(Kind::DbSnapshot) {
             fields.push(CopyField::RestoreAs);
         }
@@ -242,6 +274,8 @@ impl App {
             bucket: Input::new(bucket),
             restore: Input::default(),
             az_map: Input::new(self.az_map.clone().unwrap_or_default()),
+            versions: Input::new("current".into()),
+            archived: Input::new("skip".into()),
             s3: self.s3_tuning,
             zones: self.target_zones(),
             zone: 0,
@@ -401,7 +435,11 @@ impl App {
             );
             return Vec::new();
         }
-        if let Some(e) = d.az_map_error().or_else(|| d.bucket_error()) {
+        if let Some(e) = d
+            .az_map_error()
+            .or_else(|| d.bucket_error())
+            .or_else(|| d.bucket_choice_error())
+        {
             self.note(Level::Warn, format!("{e}: fix the name, or esc"));
             self.mode = Mode::CopyDialog(d);
             return Vec::new();

@@ -560,6 +560,7 @@ pub fn transfer(secs: u64, objects: u64, listed: u64, listing_done: bool) -> Tra
         bytes_done: objects * 1_000_000,
         objects_skipped: 0,
         elapsed_ms: secs * 1000,
+        restoring: 0,
     }
 }
 

@@ -1,7 +1,10 @@
 //! The AWS calls copy tasks make. Every copy is tagged with the source id
 //! (and the task id) so a re-run finds it instead of making a second one.
 
+pub mod archive;
 pub mod bucket;
+pub mod bucket_policy;
+pub mod bucket_settings;
 pub mod image;
 pub mod instance;
 pub mod key_pair;
@@ -11,8 +14,10 @@ pub mod objects;
 pub mod rds;
 pub mod rds_landing;
 pub mod rds_replica;
+pub mod replication;
 pub mod security_group;
 pub mod snapshot;
+pub mod versions;
 
 use super::error::{sdk, CloudError};
 use super::Clients;

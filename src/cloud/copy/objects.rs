@@ -15,6 +15,8 @@ pub struct ObjectEntry {
     pub size: u64,
     pub etag: String,
     pub storage_class: Option<String>,
+    /// One version of the key (a copy of all versions); None: the current.
+    pub version_id: Option<String>,
 }
 
 impl ObjectEntry {
@@ -49,6 +51,7 @@ pub async fn list_page(
             size: o.size().unwrap_or_default().max(0) as u64,
             etag: o.e_tag().unwrap_or_default().to_string(),
             storage_class: o.storage_class().map(|s| s.as_str().to_string()),
+            version_id: None,
         })
         .collect();
     let next = if page.is_truncated().unwrap_or(false) {
@@ -72,6 +75,18 @@ pub fn copy_source(bucket: &str, key: &str) -> String {
     out
 }
 
+/// The copy source of an object or of one of its versions.
+fn source_of(bucket: &str, object: &ObjectEntry) -> String {
+    match &object.version_id {
+        Some(v) => format!(
+            "{}?versionId={}",
+            copy_source(bucket, &object.key),
+            copy_source("", v).trim_start_matches('/')
+        ),
+        None => copy_source(bucket, &object.key),
+    }
+}
+
 /// One request: metadata, content headers and tags come along (COPY
 /// directives); the storage class is set again, as CopyObject would reset it.
 pub async fn copy_object(
@@ -83,7 +98,7 @@ pub async fn copy_object(
     target
         .s3
         .copy_object()
-        .copy_source(copy_source(from, &object.key))
+        .copy_source(source_of(from, object))
         .bucket(to)
         .key(&object.key)
         .metadata_directive(t::MetadataDirective::Copy)
@@ -112,6 +127,7 @@ pub async fn multipart_copy(
         .head_object()
         .bucket(from)
         .key(&object.key)
+        .set_version_id(object.version_id.clone())
         .send()
         .await
         .map_err(sdk("s3:HeadObject"))?;
@@ -120,6 +136,7 @@ pub async fn multipart_copy(
         .get_object_tagging()
         .bucket(from)
         .key(&object.key)
+        .set_version_id(object.version_id.clone())
         .send()
         .await
         .map_err(sdk("s3:GetObjectTagging"))?;
@@ -159,7 +176,7 @@ pub async fn multipart_copy(
                         .key(&object.key)
                         .upload_id(upload_id)
                         .part_number(part)
-                        .copy_source(copy_source(from, &object.key))
+                        .copy_source(source_of(from, object))
                         .copy_source_range(format!("bytes={first}-{last}"))
                         .send()
                         .await
@@ -207,21 +224,81 @@ pub async fn multipart_copy(
 /// Aborts every unfinished multipart upload in a bucket (one of ours: a
 /// copy's target), e.g. when cutover is stopped mid-copy. Returns how many.
 pub async fn abort_open_uploads(target: &Clients, bucket: &str) -> Result<usize, CloudError> {
-    let open = target
-        .s3
-        .list_multipart_uploads()
-        .bucket(bucket)
-        .send()
-        .await
-        .map_err(sdk("s3:ListMultipartUploads"))?;
     let mut aborted = 0;
-    for upload in open.uploads() {
-        if let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) {
-            abort(target, bucket, key, id).await;
-            aborted += 1;
+    let mut pages = crate::cloud::paging::Pages::new("s3:ListMultipartUploads");
+    let (mut key_marker, mut id_marker) = (None, None);
+    loop {
+        let open = target
+            .s3
+            .list_multipart_uploads()
+            .bucket(bucket)
+            .set_key_marker(key_marker.take())
+            .set_upload_id_marker(id_marker.take())
+            .send()
+            .await
+            .map_err(sdk("s3:ListMultipartUploads"))?;
+        for upload in open.uploads() {
+            if let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) {
+                abort(target, bucket, key, id).await;
+                aborted += 1;
+            }
+        }
+        let next = open
+            .is_truncated()
+            .unwrap_or(false)
+            .then(|| {
+                owned(open.next_key_marker())
+                    .map(|k| format!("{k}\n{}", open.next_upload_id_marker().unwrap_or_default()))
+            })
+            .flatten();
+        match pages.next(next)? {
+            Some(token) => {
+                let (k, id) = token.split_once('\n').unwrap_or((token.as_str(), ""));
+                key_marker = Some(k.to_string());
+                id_marker = (!id.is_empty()).then(|| id.to_string());
+            }
+            None => return Ok(aborted),
         }
     }
-    Ok(aborted)
+}
+
+/// Removes keys from a bucket (at most 1,000 a call); a key already gone
+/// is no error.
+pub async fn delete_objects(
+    target: &Clients,
+    bucket: &str,
+    keys: &[String],
+) -> Result<(), CloudError> {
+    for chunk in keys.chunks(1000) {
+        let ids: Result<Vec<t::ObjectIdentifier>, _> = chunk
+            .iter()
+            .map(|k| t::ObjectIdentifier::builder().key(k).build())
+            .collect();
+        let delete = t::Delete::builder()
+            .set_objects(Some(ids.map_err(|e| CloudError::Setup(e.to_string()))?))
+            .quiet(true)
+            .build()
+            .map_err(|e| CloudError::Setup(e.to_string()))?;
+        let out = target
+            .s3
+            .delete_objects()
+            .bucket(bucket)
+            .delete(delete)
+            .send()
+            .await
+            .map_err(sdk("s3:DeleteObjects"))?;
+        if let Some(e) = out.errors().first() {
+            return Err(CloudError::Setup(format!(
+                "s3:DeleteObjects failed for {} of {} keys, first {}: {}: {}",
+                out.errors().len(),
+                chunk.len(),
+                e.key().unwrap_or_default(),
+                e.code().unwrap_or_default(),
+                e.message().unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Parts of an unfinished upload are stored (and billed) until aborted.
@@ -305,6 +382,14 @@ mod tests {
         assert_eq!(copy_source("b", "img/a b+c.jpg"), "b/img/a%20b%2Bc.jpg");
         assert_eq!(copy_source("b", "ü"), "b/%C3%BC");
         assert_eq!(form_encode("a=b&c"), "a%3Db%26c");
+        let version = ObjectEntry {
+            key: "a b".into(),
+            size: 1,
+            etag: String::new(),
+            storage_class: None,
+            version_id: Some("3/L4kq+x".into()),
+        };
+        assert_eq!(source_of("b", &version), "b/a%20b?versionId=3/L4kq%2Bx");
     }
 
     #[test]
@@ -314,6 +399,7 @@ mod tests {
             size: 1,
             etag: etag.into(),
             storage_class: None,
+            version_id: None,
         };
         assert!(o("\"abc-3\"").is_multipart());
         assert!(!o("\"abc\"").is_multipart());

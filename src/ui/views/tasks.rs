@@ -60,6 +60,9 @@ pub fn gauge(task: &Task) -> (Option<f64>, String) {
     if let Some(p) = task.progress {
         return (Some(f64::from(p) / 100.0), format!("{p}%"));
     }
+    if let Some(t) = task.transfer.filter(|t| t.restoring > 0) {
+        return (None, format!("{} restoring…", thousands(t.restoring)));
+    }
     if let Some(t) = task.transfer.filter(|t| t.objects_listed > 0) {
         // Filling against the part listed so far would tell a lie.
         if !t.listing_done {
