@@ -85,6 +85,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         s3: settings.s3_tuning,
         restore: db_flags.clone(),
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
+        launch_permissions: args.launch_permissions,
     };
     let mut planned = plan(&selected, &inventory, &options, now_ms());
     planned.tasks.extend(cluster_tasks);

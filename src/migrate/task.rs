@@ -72,6 +72,9 @@ pub struct CopyOptions {
     /// named go by position.
     #[serde(default)]
     pub az_map: Option<String>,
+    /// AMIs: give the copy the source image's launch permissions.
+    #[serde(default)]
+    pub launch_permissions: bool,
 }
 
 /// How objects are copied. Small thresholds and parts make tests cheap.
@@ -203,6 +206,8 @@ pub enum Step {
     WaitReverseReplica,
     CopyDbClusterSnapshot,
     WaitDbClusterCopy,
+    /// AMIs, when asked: the source image's launch permissions on the copy.
+    CarryLaunchPermissions,
 }
 
 impl Step {
@@ -246,6 +251,7 @@ impl Step {
             Step::WaitReverseReplica => "wait for the reverse replica",
             Step::CopyDbClusterSnapshot => "copy the DB cluster snapshot",
             Step::WaitDbClusterCopy => "wait for the DB cluster snapshot copy",
+            Step::CarryLaunchPermissions => "carry the launch permissions",
         }
     }
 
@@ -271,6 +277,9 @@ impl TaskSpec {
     pub fn steps(&self) -> Vec<Step> {
         use Step::*;
         match self.kind {
+            CopyKind::Image if self.options.launch_permissions => {
+                vec![CopyImage, WaitImage, TagImage, CarryLaunchPermissions]
+            }
             CopyKind::Image => vec![CopyImage, WaitImage, TagImage],
             CopyKind::Volume if self.options.target_az.is_some() => {
                 vec![

@@ -128,6 +128,8 @@ impl CopyDialog {
                 ..Default::default()
             }),
             az_map: optional(&self.az_map),
+            // Carried when asked on the command line (`--launch-permissions`).
+            launch_permissions: false,
         }
     }
 

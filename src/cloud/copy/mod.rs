@@ -4,6 +4,7 @@
 pub mod bucket;
 pub mod image;
 pub mod key_pair;
+pub mod launch_permissions;
 pub mod network;
 pub mod objects;
 pub mod rds;
