@@ -281,6 +281,9 @@ pub struct CopyArgs {
     /// Deletion protection for the new instance [default: as the source]
     #[arg(long, value_name = "BOOL")]
     pub db_deletion_protection: Option<bool>,
+    /// AMIs: give each copy the source image's launch permissions (accounts, organizations, public)
+    #[arg(long)]
+    pub launch_permissions: bool,
     /// Also copy the security groups that the selected groups' rules refer to (and theirs in turn)
     #[arg(long)]
     pub with_referenced: bool,

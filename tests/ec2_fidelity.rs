@@ -354,3 +354,82 @@ fn groups_a_rule_names_are_listed_added_on_request_or_warned_about() {
         .expect("api2 copied");
     assert!(names.is_empty(), "no rule names a group that is not there");
 }
+
+/// An AMI registered in the source (no instance needed), shared with one
+/// other account.
+async fn shared_image(regions: &Regions, name: &str, account: &str) -> String {
+    let ec2 = &regions.source.ec2;
+    let id = ec2
+        .register_image()
+        .name(name)
+        .root_device_name("/dev/xvda")
+        .architecture(t::ArchitectureValues::X8664)
+        .send()
+        .await
+        .unwrap()
+        .image_id()
+        .unwrap()
+        .to_string();
+    ec2.modify_image_attribute()
+        .image_id(&id)
+        .launch_permission(
+            t::LaunchPermissionModifications::builder()
+                .add(t::LaunchPermission::builder().user_id(account).build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    id
+}
+
+async fn launchers(client: &aws_sdk_ec2::Client, image: &str) -> Vec<String> {
+    client
+        .describe_image_attribute()
+        .image_id(image)
+        .attribute(t::ImageAttributeName::LaunchPermission)
+        .send()
+        .await
+        .unwrap()
+        .launch_permissions()
+        .iter()
+        .filter_map(|p| p.user_id().map(String::from))
+        .collect()
+}
+
+#[tokio::test]
+async fn launch_permissions_follow_the_ami_when_asked() {
+    let (regions, s) = setup().await;
+    let ami = shared_image(&regions, &unique("shared-base"), "111122223333").await;
+    assert_eq!(
+        launchers(&regions.source.ec2, &ami).await,
+        ["111122223333"],
+        "the source is shared"
+    );
+
+    let options = CopyOptions {
+        launch_permissions: true,
+        ..Default::default()
+    };
+    let task = run_one(&s, spec(CopyKind::Image, &[&ami], options)).await;
+    assert_eq!(task.state, TaskState::Done, "{:#?}", task.history);
+    let copy = task.copies()[ami.as_str()].clone();
+    assert_eq!(
+        launchers(&regions.target.ec2, &copy).await,
+        ["111122223333"]
+    );
+    assert!(
+        task.notes
+            .iter()
+            .any(|n| n.contains("launch permissions carried") && n.contains("111122223333")),
+        "{:?}",
+        task.notes
+    );
+
+    // Not asked: the copy is not shared.
+    let ami2 = shared_image(&regions, &unique("private-base"), "444455556666").await;
+    let task = run_one(&s, spec(CopyKind::Image, &[&ami2], CopyOptions::default())).await;
+    assert_eq!(task.state, TaskState::Done, "{:#?}", task.history);
+    let copy = task.copies()[ami2.as_str()].clone();
+    assert!(launchers(&regions.target.ec2, &copy).await.is_empty());
+}

@@ -61,6 +61,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         s3: settings.s3_tuning,
         restore: db_flags.clone(),
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
+        launch_permissions: args.launch_permissions,
         bucket: super::copy_bucket::options(args)?,
         launch: super::copy_instances::launch_options(args),
         ..Default::default()

@@ -109,7 +109,11 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
             copy::tag(target, &[&new], &copy::copy_tags(id, &spec.id)).await?;
             Ok(StepResult::default()
                 .output(ctx.target_key(), new)
-                .note("launch permissions and product codes are not copied; share the new AMI again if others launch it"))
+                .note(if spec.options.launch_permissions {
+                    "product codes are not copied; launch permissions follow once the copy is available"
+                } else {
+                    "launch permissions and product codes are not copied; --launch-permissions carries the launch permissions"
+                }))
         }
         Step::WaitImage => {
             let id = ctx.output(&ctx.target_key())?.to_string();
@@ -238,6 +242,7 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         Step::ReverseReplica => super::replica::reverse(ctx).await,
         Step::WaitReverseReplica => super::replica::wait_reverse(ctx).await,
         Step::CopyDbClusterSnapshot => super::cluster::copy(ctx).await,
+        Step::CarryLaunchPermissions => carry_launch_permissions(ctx).await,
         Step::WaitDbClusterCopy => super::cluster::wait(ctx).await,
         Step::ImageInstance
         | Step::WaitInstanceImage
@@ -249,6 +254,23 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         | Step::AttachElasticIp
         | Step::RetireEarlierLaunch => super::relaunch::run(ctx, step).await,
     }
+}
+
+async fn carry_launch_permissions(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+    use crate::cloud::copy::launch_permissions as lp;
+    let found = lp::launch_permissions(&ctx.regions.source, ctx.source_id()).await?;
+    let copy = ctx.output(&ctx.target_key())?;
+    if found.is_empty() {
+        return Ok(StepResult::default().note(format!(
+            "{} has no launch permissions to carry (only its owner launches it)",
+            ctx.source_id()
+        )));
+    }
+    lp::add_launch_permissions(&ctx.regions.target, copy, &found).await?;
+    Ok(StepResult::default().note(format!(
+        "launch permissions carried to {copy}: {}",
+        found.describe()
+    )))
 }
 
 async fn wait_snapshot(

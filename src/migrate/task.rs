@@ -76,6 +76,9 @@ pub struct CopyOptions {
     /// named go by position.
     #[serde(default)]
     pub az_map: Option<String>,
+    /// AMIs: give the copy the source image's launch permissions.
+    #[serde(default)]
+    pub launch_permissions: bool,
     /// Versions, archived objects, deletions, replication of a bucket.
     #[serde(default)]
     pub bucket: super::bucket_options::BucketOptions,
@@ -251,6 +254,8 @@ pub enum Step {
     RetireEarlierLaunch,
     /// S3 Replication from the source bucket to its copy (`--replicate`).
     Replicate,
+    /// AMIs, when asked: the source image's launch permissions on the copy.
+    CarryLaunchPermissions,
 }
 
 impl Step {
@@ -304,6 +309,7 @@ impl Step {
             Step::AttachElasticIp => "give it a new Elastic IP",
             Step::RetireEarlierLaunch => "terminate the earlier launch",
             Step::Replicate => "set up replication",
+            Step::CarryLaunchPermissions => "carry the launch permissions",
         }
     }
 
@@ -332,6 +338,9 @@ impl TaskSpec {
     pub fn steps(&self) -> Vec<Step> {
         use Step::*;
         match self.kind {
+            CopyKind::Image if self.options.launch_permissions => {
+                vec![CopyImage, WaitImage, TagImage, CarryLaunchPermissions]
+            }
             CopyKind::Image => vec![CopyImage, WaitImage, TagImage],
             CopyKind::Volume if self.options.target_az.is_some() => {
                 vec![

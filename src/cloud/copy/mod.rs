@@ -9,6 +9,7 @@ pub mod image;
 pub mod instance;
 pub mod key_pair;
 pub mod launch;
+pub mod launch_permissions;
 pub mod network;
 pub mod objects;
 pub mod rds;
