@@ -53,6 +53,8 @@ pub enum Command {
     DnsRollback,
     /// Take what Route 53 holds as where the cutover stands (after drift).
     DnsAdopt,
+    /// Open or close the migration window (the RTO clock).
+    Window,
 }
 
 /// A key in a dialog (copy, DNS plan, confirm): fields, choices, text.
@@ -128,6 +130,8 @@ pub enum Action {
     },
     /// A background job could not be started or refused (worded for a person).
     JobFailed(String),
+    /// The window was opened or closed in the journal (or refused).
+    Window(Result<crate::window::Window, String>),
     /// The pre-flight check's answer (`:check`).
     Checked(Result<Box<crate::check::CheckReport>, String>),
 }
@@ -174,6 +178,9 @@ pub enum Effect {
     },
     /// The operator stopped writes in the source: promote the replica task.
     PromoteReplica(String),
+    /// Journal the window's open / close (`cutover window open|close`).
+    WindowOpen,
+    WindowClose,
     /// The pre-flight check of these source ids; reads only.
     RunCheck {
         inventory: super::check_board::Frozen,

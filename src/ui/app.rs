@@ -307,6 +307,7 @@ impl App {
             }
             Action::JobFailed(text) => self.note(Level::Error, text),
             Action::Checked(result) => self.checked(result.map(|r| *r)),
+            Action::Window(result) => self.window_changed(result),
         }
         Vec::new()
     }
@@ -339,6 +340,7 @@ impl App {
             Command::DnsStep => return self.dns_command(false),
             Command::DnsRollback => return self.dns_command(true),
             Command::DnsAdopt => return self.dns_adopt(),
+            Command::Window => self.window_key(),
             Command::Quit => self.ask_to_quit(),
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::ToggleLog => self.show_log = !self.show_log,

@@ -87,6 +87,7 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         }
         s
     });
+    let journal = setup.journal.clone();
     let dns = DnsCutover::new(
         // Route 53 is global: the source region's clients reach it.
         regions.source.clone(),
@@ -100,6 +101,7 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         actions: actions_tx,
         scheduler,
         dns,
+        journal,
     };
     for effect in setup.first_effects {
         jobs.perform(effect);

@@ -17,6 +17,8 @@ pub struct Jobs {
     /// None in --read-only: nothing may run, and the gate stops effects first.
     pub scheduler: Option<Scheduler>,
     pub dns: DnsCutover,
+    /// Where the window's open / close are written.
+    pub journal: std::sync::Arc<crate::journal::Journal>,
 }
 
 impl Jobs {
@@ -76,6 +78,20 @@ impl Jobs {
                         p.plan.steps.len()
                     ))
                 })
+            }
+            Effect::WindowOpen | Effect::WindowClose => {
+                let (journal, actions) = (self.journal.clone(), self.actions.clone());
+                let open = effect == Effect::WindowOpen;
+                // The journal is a file: written off the UI task.
+                tokio::task::spawn_blocking(move || {
+                    let clock = crate::cutover::SystemClock;
+                    let result = if open {
+                        crate::window::open(&journal, &clock)
+                    } else {
+                        crate::window::close(&journal, &clock)
+                    };
+                    let _ = actions.send(Action::Window(result.map_err(|e| e.to_string())));
+                });
             }
             Effect::RunCheck { inventory, ids } => {
                 let (regions, actions) = (self.regions.clone(), self.actions.clone());

@@ -195,6 +195,11 @@ pub const COMMANDS: &[(&str, Command, &str)] = &[
         "Route 53: after drift, take what Route 53 holds as the cutover's state (asks first)",
     ),
     (
+        "window",
+        Command::Window,
+        "open / close the migration window: the RTO clock in the header (asks first)",
+    ),
+    (
         "refresh",
         Command::Refresh,
         "re-read both regions in the background",
@@ -236,6 +241,7 @@ fn defaults() -> Vec<(Command, Vec<Key>)> {
         (Command::DnsStep, vec![c('n')]),
         (Command::DnsRollback, vec![c('b')]),
         (Command::DnsAdopt, vec![c('o')]),
+        (Command::Window, vec![c('w')]),
         (Command::Refresh, vec![c('r')]),
         (Command::ToggleLog, vec![c('l')]),
         (Command::Help, vec![c('?')]),

@@ -32,6 +32,7 @@ mod task_control;
 pub mod theme;
 mod tui;
 pub mod views;
+mod window_key;
 
 use crate::cloud::{self, Regions};
 use crate::config::Settings;
