@@ -12,7 +12,7 @@ use crate::model::{Kind, Resource};
 use std::process::ExitCode;
 
 /// Kinds that can hold a copyable id, plus those whose ids get a reason.
-const KINDS: [Kind; 12] = [
+const KINDS: [Kind; 14] = [
     Kind::Image,
     Kind::Volume,
     Kind::Snapshot,
@@ -25,6 +25,8 @@ const KINDS: [Kind; 12] = [
     Kind::Bucket,
     Kind::DbInstance,
     Kind::DbSnapshot,
+    Kind::DbCluster,
+    Kind::DbClusterSnapshot,
 ];
 
 pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCode> {
@@ -44,12 +46,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         .map(String::as_str)
         .filter(|id| inventory.find_source(id).is_none())
         .collect();
-    // Aurora cluster snapshots are not in the inventory: looked up here.
-    let (cluster_tasks, unknown) =
-        super::copy_db::cluster_snapshot_tasks(&regions, &unknown, args, now_ms()).await?;
     if !unknown.is_empty() {
         anyhow::bail!(
-            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance or snapshot id)",
+            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance, snapshot or cluster snapshot id)",
             inventory.source_region(),
             unknown.join(", ")
         );
@@ -76,7 +75,6 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         az_map: args.az_map.clone().or_else(|| settings.az_map.clone()),
     };
     let mut planned = plan(&selected, &inventory, &options, now_ms());
-    planned.tasks.extend(cluster_tasks);
     if !planned.refused.is_empty() {
         let why: Vec<String> = planned
             .refused

@@ -4,6 +4,7 @@
 mod bucket;
 mod cancel;
 mod cluster;
+mod db_prepare;
 pub mod edit;
 mod events;
 mod groups;
@@ -18,6 +19,7 @@ mod steps;
 mod task;
 mod wait;
 
+pub use db_prepare::{make_replicas, needs_survey, prepare as prepare_db, DbPrep};
 pub use events::TaskEvent;
 pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use landing::{survey, LandingZone, Picks, Survey};

@@ -46,7 +46,7 @@ impl CopyKind {
             CopyKind::DbSnapshot => "DB snapshot copy",
             CopyKind::Vpc => "network clone",
             CopyKind::DbReplica => "DB read replica",
-            CopyKind::DbClusterSnapshot => "DB cluster snapshot copy",
+            CopyKind::DbClusterSnapshot => "cluster snapshot",
         }
     }
 }

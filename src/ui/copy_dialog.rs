@@ -186,6 +186,7 @@ impl App {
             Kind::Snapshot,
             Kind::DbInstance,
             Kind::DbSnapshot,
+            Kind::DbClusterSnapshot,
         ]
         .into_iter()
         .any(has)
