@@ -819,4 +819,28 @@ async fn an_aurora_cluster_snapshot_is_listed_and_copied() {
         .tag_list()
         .iter()
         .any(|t| t.key() == Some(SOURCE_ID_TAG) && t.value() == Some("au-snap")));
+    // The inventory lists both kinds in both regions; the copy pairs.
+    let o = cli(
+        home.path(),
+        &endpoint,
+        &["inventory", "--kinds", "aurora,clsnap", "--output", "json"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found = |kind: &str, region: &str, id: &str| {
+        doc["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind && r["region"] == region && r["id"] == id)
+            .cloned()
+    };
+    let cluster = found("db_cluster", "us-east-1", "au-cluster").expect("cluster listed");
+    assert_eq!(cluster["details"]["engine"], "aurora-mysql", "{cluster}");
+    let snap = found("db_cluster_snapshot", "us-east-1", "au-snap").expect("snapshot listed");
+    assert_eq!(snap["details"]["cluster_id"], "au-cluster", "{snap}");
+    assert_eq!(snap["counterpart"], "au-snap", "the copy pairs: {snap}");
+    let target = found("db_cluster_snapshot", "eu-west-1", "au-snap").expect("copy listed");
+    assert_eq!(target["tags"][SOURCE_ID_TAG], "au-snap", "{target}");
 }

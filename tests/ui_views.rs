@@ -102,6 +102,14 @@ fn copy_dialog_with_a_bad_bucket_name_says_why() {
 }
 
 #[test]
+fn copy_dialog_for_a_cluster_snapshot_asks_only_for_a_key() {
+    let mut a = app(100, 24);
+    a.switch_kind(Kind::DbClusterSnapshot);
+    chars(&mut a, "c");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
 fn copy_dialog_in_read_only_refuses() {
     let mut a = app(100, 24);
     a.header.read_only = true;

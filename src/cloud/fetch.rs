@@ -68,6 +68,8 @@ pub async fn list(c: &Clients, kind: Kind) -> Result<Vec<Resource>, CloudError> 
         Kind::NatGateway => network_list::nat_gateways(c).await,
         Kind::NetworkAcl => network_list::network_acls(c).await,
         Kind::VpcEndpoint => network_list::vpc_endpoints(c).await,
+        Kind::DbCluster => rds::db_clusters(c).await,
+        Kind::DbClusterSnapshot => rds::db_cluster_snapshots(c).await,
     }
 }
 

@@ -1,4 +1,4 @@
-//! RDS DB instances and manual DB snapshots.
+//! RDS DB instances, Aurora clusters and their manual snapshots.
 
 use super::ec2::{owned, time};
 use super::error::{sdk, CloudError};
@@ -105,4 +105,101 @@ pub(crate) fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
         .with_state(s.status().unwrap_or_default())
         .with_tags(tags(s.tag_list()))
         .with_name(id)
+}
+
+pub async fn db_clusters(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+    const OP: &str = "rds:DescribeDBClusters";
+    all_pages(OP, |marker| async move {
+        let page = c
+            .rds
+            .describe_db_clusters()
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.db_clusters()
+                .iter()
+                .map(|d| db_cluster(&c.region, d))
+                .collect(),
+            owned(page.marker()),
+        ))
+    })
+    .await
+}
+
+fn db_cluster(region: &str, d: &t::DbCluster) -> Resource {
+    let id = d.db_cluster_identifier().unwrap_or_default();
+    let details = m::DbCluster {
+        engine: d.engine().unwrap_or_default().to_string(),
+        engine_version: owned(d.engine_version()),
+        endpoint: owned(d.endpoint()),
+        reader_endpoint: owned(d.reader_endpoint()),
+        port: d.port(),
+        members: d
+            .db_cluster_members()
+            .iter()
+            .filter_map(|m| owned(m.db_instance_identifier()))
+            .collect(),
+        multi_az: d.multi_az().unwrap_or(false),
+        encrypted: d.storage_encrypted().unwrap_or(false),
+        kms_key_id: owned(d.kms_key_id()),
+        arn: owned(d.db_cluster_arn()),
+        subnet_group: owned(d.db_subnet_group()),
+        security_group_ids: d
+            .vpc_security_groups()
+            .iter()
+            .filter_map(|g| owned(g.vpc_security_group_id()))
+            .collect(),
+    };
+    Resource::new(region, Kind::DbCluster, id, Details::DbCluster(details))
+        .with_state(d.status().unwrap_or_default())
+        .with_tags(tags(d.tag_list()))
+        .with_name(id)
+}
+
+/// Manual cluster snapshots (automated ones go with their cluster).
+pub async fn db_cluster_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+    const OP: &str = "rds:DescribeDBClusterSnapshots";
+    all_pages(OP, |marker| async move {
+        let page = c
+            .rds
+            .describe_db_cluster_snapshots()
+            .snapshot_type("manual")
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(sdk(OP))?;
+        Ok((
+            page.db_cluster_snapshots()
+                .iter()
+                .map(|s| db_cluster_snapshot(&c.region, s))
+                .collect(),
+            owned(page.marker()),
+        ))
+    })
+    .await
+}
+
+fn db_cluster_snapshot(region: &str, s: &t::DbClusterSnapshot) -> Resource {
+    let id = s.db_cluster_snapshot_identifier().unwrap_or_default();
+    let details = m::DbClusterSnapshot {
+        cluster_id: s.db_cluster_identifier().unwrap_or_default().to_string(),
+        engine: s.engine().unwrap_or_default().to_string(),
+        storage_gib: s.allocated_storage().unwrap_or_default(),
+        created: time(s.snapshot_create_time()),
+        percent_progress: s.percent_progress(),
+        encrypted: s.storage_encrypted().unwrap_or(false),
+        kms_key_id: owned(s.kms_key_id()),
+        arn: owned(s.db_cluster_snapshot_arn()),
+    };
+    Resource::new(
+        region,
+        Kind::DbClusterSnapshot,
+        id,
+        Details::DbClusterSnapshot(details),
+    )
+    .with_state(s.status().unwrap_or_default())
+    .with_tags(tags(s.tag_list()))
+    .with_name(id)
 }

@@ -20,12 +20,9 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         .map(String::as_str)
         .filter(|id| inventory.find_source(id).is_none())
         .collect();
-    // Aurora cluster snapshots are not in the inventory: looked up here.
-    let (cluster_tasks, unknown) =
-        super::copy_db::cluster_snapshot_tasks(&regions, &unknown, args, now_ms()).await?;
     if !unknown.is_empty() {
         anyhow::bail!(
-            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance or snapshot id)",
+            "not found in {}: {}; check the ids with `cutover inventory` (ids are ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance, snapshot or cluster snapshot id)",
             inventory.source_region(),
             unknown.join(", ")
         );
@@ -68,7 +65,6 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
     };
     let picked_az = super::copy_instances::check_target_subnet(&regions, &mut options).await?;
     let mut planned = plan(&selected, &inventory, &options, now_ms());
-    planned.tasks.extend(cluster_tasks);
     if !planned.refused.is_empty() {
         let why: Vec<String> = planned
             .refused

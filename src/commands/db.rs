@@ -4,10 +4,10 @@
 use super::tasks::{follow, journal_tasks, print_tasks};
 use crate::cli::{DbArgs, DbCommand, DbPromoteArgs, Output};
 use crate::cloud::copy::rds_landing;
-use crate::cloud::copy::rds_replica as rr;
 use crate::config::Settings;
 use crate::journal::Journal;
 use crate::migrate::{replication_line, CopyKind, Scheduler, TaskState};
+use crate::model::{Details, Kind};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -24,28 +24,39 @@ async fn clusters(settings: &Settings, output: Output) -> anyhow::Result<ExitCod
     let regions = super::connect(settings).await?;
     let mut all = serde_json::Map::new();
     for c in [&regions.source, &regions.target] {
-        let (clusters, snapshots) = tokio::try_join!(rr::clusters(c), rr::cluster_snapshots(c))?;
+        let (clusters, snapshots) = tokio::try_join!(
+            crate::cloud::list(c, Kind::DbCluster),
+            crate::cloud::list(c, Kind::DbClusterSnapshot)
+        )?;
         if output == Output::Table {
             println!("{} ({}):", c.region, c.role);
             for k in &clusters {
+                let Details::DbCluster(d) = &k.details else {
+                    continue;
+                };
                 println!(
                     "  cluster  {:<28} {:<14} {:<10} {} members  {}",
                     k.id,
-                    k.engine,
-                    k.status,
-                    k.members,
-                    match (&k.endpoint, k.port) {
+                    d.engine,
+                    k.state,
+                    d.members.len(),
+                    match (&d.endpoint, d.port) {
                         (Some(e), Some(p)) => format!("{e}:{p}"),
                         _ => "-".into(),
                     }
                 );
             }
-            for (id, cluster, status, source) in &snapshots {
+            for s in &snapshots {
+                let Details::DbClusterSnapshot(d) = &s.details else {
+                    continue;
+                };
                 println!(
-                    "  snapshot {id:<28} {cluster:<14} {status:<10}{}",
-                    source
-                        .as_ref()
-                        .map(|s| format!(" copy of {s}"))
+                    "  snapshot {:<28} {:<14} {:<10}{}",
+                    s.id,
+                    d.cluster_id,
+                    s.state,
+                    s.source_id()
+                        .map(|src| format!(" copy of {src}"))
                         .unwrap_or_default()
                 );
             }
@@ -53,10 +64,24 @@ async fn clusters(settings: &Settings, output: Output) -> anyhow::Result<ExitCod
                 println!("  no Aurora clusters or cluster snapshots");
             }
         }
+        let clusters: Vec<serde_json::Value> = clusters
+            .iter()
+            .filter_map(|k| match &k.details {
+                Details::DbCluster(d) => Some(serde_json::json!({
+                    "id": k.id, "engine": d.engine, "status": k.state,
+                    "endpoint": d.endpoint, "port": d.port, "members": d.members.len(),
+                })),
+                _ => None,
+            })
+            .collect();
         let snapshots: Vec<serde_json::Value> = snapshots
-            .into_iter()
-            .map(|(id, cluster, status, source)| {
-                serde_json::json!({"id": id, "cluster": cluster, "status": status, "source_id": source})
+            .iter()
+            .filter_map(|s| match &s.details {
+                Details::DbClusterSnapshot(d) => Some(serde_json::json!({
+                    "id": s.id, "cluster": d.cluster_id, "status": s.state,
+                    "source_id": s.source_id(),
+                })),
+                _ => None,
             })
             .collect();
         all.insert(

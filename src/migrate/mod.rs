@@ -8,6 +8,7 @@ mod bucket_options;
 mod bucket_versions;
 mod cancel;
 mod cluster;
+mod db_prepare;
 pub mod edit;
 mod events;
 mod groups;
@@ -28,6 +29,7 @@ mod wait;
 
 pub use bucket::deletions_preview;
 pub use bucket_options::{Archived, BucketOptions, RestoreTier, Versions};
+pub use db_prepare::{make_replicas, needs_survey, prepare as prepare_db, DbPrep};
 pub use events::TaskEvent;
 pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use landing::{survey, LandingZone, Picks, Survey};

@@ -22,7 +22,7 @@ pub struct Plan {
 /// Why a kind is not copied by a task, if it is not.
 pub fn not_copyable(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot | Kind::Vpc | Kind::Instance => {
+        Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot | Kind::DbClusterSnapshot | Kind::Vpc | Kind::Instance => {
             return None
         }
         Kind::ElasticIp => "Elastic IPs cannot move between regions: allocate one in the target and move DNS to it (the DNS plan)",
@@ -31,6 +31,7 @@ pub fn not_copyable(kind: Kind) -> Option<&'static str> {
         Kind::RouteTable | Kind::InternetGateway | Kind::NatGateway | Kind::NetworkAcl | Kind::VpcEndpoint => {
             "network pieces are copied with their VPC: select the VPC"
         }
+        Kind::DbCluster => "Aurora clusters are not copied as such: copy a cluster snapshot (clsnap) and restore it in the target; a cross-region replica cluster is not built yet",
     })
 }
 
@@ -80,6 +81,7 @@ pub fn plan<'a>(
             Kind::Bucket => CopyKind::Bucket,
             Kind::DbInstance => CopyKind::DbInstance,
             Kind::DbSnapshot => CopyKind::DbSnapshot,
+            Kind::DbClusterSnapshot => CopyKind::DbClusterSnapshot,
             Kind::Vpc => CopyKind::Vpc,
             _ => {
                 groups.push(r);
@@ -316,6 +318,39 @@ mod tests {
         );
         assert_eq!(p.refused.len(), 1);
         assert!(p.refused[0].1.contains("cannot move between regions"));
+    }
+
+    #[test]
+    fn a_cluster_snapshot_is_copied_and_a_cluster_says_how() {
+        let inv = Inventory::new("us-east-1", "eu-west-1", BucketNaming::default(), &[]);
+        let snap = res(
+            Kind::DbClusterSnapshot,
+            "au-snap",
+            Details::DbClusterSnapshot(m::DbClusterSnapshot::default()),
+        );
+        let cluster = res(
+            Kind::DbCluster,
+            "au",
+            Details::DbCluster(m::DbCluster::default()),
+        );
+        let options = CopyOptions {
+            kms_key_id: Some("key-1".into()),
+            restore: Some(Default::default()),
+            ..Default::default()
+        };
+        let p = plan(&[&snap, &cluster], &inv, &options, 1);
+        assert_eq!(p.tasks.len(), 1);
+        assert_eq!(p.tasks[0].kind, CopyKind::DbClusterSnapshot);
+        assert_eq!(p.tasks[0].source_ids, vec!["au-snap".to_string()]);
+        assert_eq!(p.tasks[0].options.kms_key_id.as_deref(), Some("key-1"));
+        assert_eq!(p.tasks[0].options.restore, None, "no restore of a cluster");
+        assert_eq!(p.refused.len(), 1);
+        assert_eq!(p.refused[0].0, "au");
+        assert!(
+            p.refused[0].1.contains("cluster snapshot"),
+            "{:?}",
+            p.refused
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl CopyKind {
             CopyKind::DbSnapshot => "DB snapshot copy",
             CopyKind::Vpc => "network clone",
             CopyKind::DbReplica => "DB read replica",
-            CopyKind::DbClusterSnapshot => "DB cluster snapshot copy",
+            CopyKind::DbClusterSnapshot => "cluster snapshot",
             CopyKind::Instance => "relaunch",
         }
     }

@@ -16,12 +16,13 @@ const PREFIXES: [(&str, Kind); 8] = [
 ];
 
 /// The kinds whose ids are names the operator chose (no telling them apart
-/// by shape): buckets, key pairs, DB instances and DB snapshots.
-pub const NAMED_KINDS: [Kind; 4] = [
+/// by shape): buckets, key pairs, DB instances, DB and cluster snapshots.
+pub const NAMED_KINDS: [Kind; 5] = [
     Kind::Bucket,
     Kind::KeyPair,
     Kind::DbInstance,
     Kind::DbSnapshot,
+    Kind::DbClusterSnapshot,
 ];
 
 /// The kind an EC2-shaped id names; None for a name (a bucket called

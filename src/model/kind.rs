@@ -19,6 +19,8 @@ pub enum Kind {
     Bucket,
     DbInstance,
     DbSnapshot,
+    DbCluster,
+    DbClusterSnapshot,
     HostedZone,
     Record,
     RouteTable,
@@ -30,8 +32,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order panes and reports list them.
-    /// The network pieces come last, so the number keys stay as they were.
-    pub const ALL: [Kind; 19] = [
+    /// Later kinds go after the first ten, so the number keys stay as they were.
+    pub const ALL: [Kind; 21] = [
         Kind::Instance,
         Kind::Image,
         Kind::Volume,
@@ -44,6 +46,8 @@ impl Kind {
         Kind::Bucket,
         Kind::DbInstance,
         Kind::DbSnapshot,
+        Kind::DbCluster,
+        Kind::DbClusterSnapshot,
         Kind::HostedZone,
         Kind::Record,
         Kind::RouteTable,
@@ -75,6 +79,8 @@ impl Kind {
             Kind::NatGateway => "nat_gateway",
             Kind::NetworkAcl => "network_acl",
             Kind::VpcEndpoint => "vpc_endpoint",
+            Kind::DbCluster => "db_cluster",
+            Kind::DbClusterSnapshot => "db_cluster_snapshot",
         }
     }
 
@@ -100,6 +106,8 @@ impl Kind {
             Kind::NatGateway => "NAT gateways",
             Kind::NetworkAcl => "Network ACLs",
             Kind::VpcEndpoint => "VPC endpoints",
+            Kind::DbCluster => "Aurora clusters",
+            Kind::DbClusterSnapshot => "Cluster snapshots",
         }
     }
 
@@ -125,6 +133,20 @@ impl Kind {
             Kind::NatGateway => &["nat_gateways", "nat", "nat-gateway"],
             Kind::NetworkAcl => &["network_acls", "acl", "nacl", "network-acl"],
             Kind::VpcEndpoint => &["vpc_endpoints", "vpce", "endpoint", "vpc-endpoint"],
+            Kind::DbCluster => &[
+                "db_clusters",
+                "aurora",
+                "cluster",
+                "db-cluster",
+                "dbcluster",
+            ],
+            Kind::DbClusterSnapshot => &[
+                "db_cluster_snapshots",
+                "clsnap",
+                "dbclsnap",
+                "cluster-snapshot",
+                "db-cluster-snapshot",
+            ],
         }
     }
 
@@ -217,6 +239,9 @@ mod tests {
             ("nat", Kind::NatGateway),
             ("acl", Kind::NetworkAcl),
             ("vpce", Kind::VpcEndpoint),
+            ("aurora", Kind::DbCluster),
+            ("cluster", Kind::DbCluster),
+            ("clsnap", Kind::DbClusterSnapshot),
         ] {
             assert_eq!(alias.parse::<Kind>(), Ok(kind));
         }

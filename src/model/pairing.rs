@@ -123,7 +123,10 @@ pub fn vpc_pairs(source: &[Resource]) -> HashMap<String, String> {
 
 fn target_key(r: &Resource) -> Option<String> {
     match &r.details {
-        Details::KeyPair(_) | Details::DbSnapshot(_) | Details::Bucket(_) => Some(r.id.clone()),
+        Details::KeyPair(_)
+        | Details::DbSnapshot(_)
+        | Details::DbClusterSnapshot(_)
+        | Details::Bucket(_) => Some(r.id.clone()),
         Details::Image(i) => Some(i.ami_name.clone()),
         Details::SecurityGroup(g) => Some(format!("{}/{}", g.vpc_id.as_deref()?, g.group_name)),
         Details::Vpc(v) => vpc_key(r, v.is_default),
@@ -174,7 +177,9 @@ fn piece_vpc(r: &Resource) -> Option<&str> {
 
 fn source_key(r: &Resource, ctx: &PairingContext) -> Option<String> {
     match &r.details {
-        Details::KeyPair(_) | Details::DbSnapshot(_) => Some(r.id.clone()),
+        Details::KeyPair(_) | Details::DbSnapshot(_) | Details::DbClusterSnapshot(_) => {
+            Some(r.id.clone())
+        }
         Details::Bucket(_) => Some(ctx.bucket_naming.target_name(
             &r.id,
             &ctx.source_region,
@@ -233,6 +238,7 @@ pub fn pairs_by_natural_key(kind: Kind) -> bool {
         kind,
         Kind::KeyPair
             | Kind::DbSnapshot
+            | Kind::DbClusterSnapshot
             | Kind::Bucket
             | Kind::Image
             | Kind::SecurityGroup

@@ -96,6 +96,8 @@ pub enum Details {
     NatGateway(NatGateway),
     NetworkAcl(NetworkAcl),
     VpcEndpoint(VpcEndpoint),
+    DbCluster(DbCluster),
+    DbClusterSnapshot(DbClusterSnapshot),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -306,6 +308,37 @@ pub struct DbInstance {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DbSnapshot {
     pub instance_id: String,
+    pub engine: String,
+    pub storage_gib: i32,
+    pub created: Option<String>,
+    pub percent_progress: Option<i32>,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub arn: Option<String>,
+}
+
+/// An Aurora (or Multi-AZ) DB cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DbCluster {
+    pub engine: String,
+    pub engine_version: Option<String>,
+    pub endpoint: Option<String>,
+    pub reader_endpoint: Option<String>,
+    pub port: Option<i32>,
+    /// The DB instances in the cluster.
+    pub members: Vec<String>,
+    pub multi_az: bool,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub arn: Option<String>,
+    pub subnet_group: Option<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+/// A manual DB cluster snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DbClusterSnapshot {
+    pub cluster_id: String,
     pub engine: String,
     pub storage_gib: i32,
     pub created: Option<String>,

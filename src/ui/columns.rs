@@ -146,6 +146,19 @@ pub fn columns(kind: Kind) -> &'static [Column] {
             col!("ENTRIES", 7, 1),
             col!("SUBNETS", 7, 1),
         ],
+        Kind::DbCluster => &[
+            col!("ID", 28, 0),
+            col!("ENGINE", 14, 1),
+            col!("STATUS", 10, 0),
+            col!("MEMBERS", 7, 2),
+            col!("ENDPOINT", 48, 3),
+        ],
+        Kind::DbClusterSnapshot => &[
+            col!("ID", 32, 0),
+            col!("CLUSTER", 24, 1),
+            col!("STATUS", 10, 0),
+            col!("CREATED", 20, 2),
+        ],
         Kind::VpcEndpoint => &[
             col!("ID", 22, 0),
             col!("SERVICE", 36, 0),
@@ -283,6 +296,19 @@ pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
             r.state.clone(),
             when(&s.created),
         ],
+        Details::DbCluster(c) => vec![
+            r.id.clone(),
+            c.engine.clone(),
+            r.state.clone(),
+            c.members.len().to_string(),
+            opt(&c.endpoint),
+        ],
+        Details::DbClusterSnapshot(s) => vec![
+            r.id.clone(),
+            s.cluster_id.clone(),
+            r.state.clone(),
+            when(&s.created),
+        ],
         Details::HostedZone(z) => vec![
             z.domain.clone(),
             r.id.clone(),
@@ -401,6 +427,8 @@ pub fn haystack(r: &Resource) -> String {
         }
         Details::ElasticIp(e) => fields.push(&e.public_ip),
         Details::DbInstance(d) => fields.push(&d.engine),
+        Details::DbCluster(c) => fields.push(&c.engine),
+        Details::DbClusterSnapshot(s) => fields.push(&s.cluster_id),
         _ => {}
     }
     fields.join("\n").to_lowercase()

@@ -235,6 +235,7 @@ impl App {
             Kind::Snapshot,
             Kind::DbInstance,
             Kind::DbSnapshot,
+            Kind::DbClusterSnapshot,
         ]
         .into_iter()
         .any(has)

@@ -237,7 +237,7 @@ fn kinds_made_by(kind: CopyKind) -> Vec<Kind> {
         CopyKind::DbInstance | CopyKind::DbSnapshot => vec![Kind::DbSnapshot, Kind::DbInstance],
         CopyKind::Vpc => vec![Kind::Vpc, Kind::Subnet, Kind::SecurityGroup],
         CopyKind::DbReplica => vec![Kind::DbInstance],
-        CopyKind::DbClusterSnapshot => vec![],
+        CopyKind::DbClusterSnapshot => vec![Kind::DbClusterSnapshot],
         CopyKind::Instance => vec![Kind::Image, Kind::Instance, Kind::ElasticIp],
     }
 }

@@ -333,6 +333,48 @@ pub fn estate() -> Inventory {
         .with_state("available")],
     );
     put(
+        Side::Source,
+        Kind::DbCluster,
+        vec![Resource::new(
+            SRC,
+            Kind::DbCluster,
+            "orders-aurora",
+            Details::DbCluster(r::DbCluster {
+                engine: "aurora-postgresql".into(),
+                endpoint: Some("orders-aurora.cluster-c1.us-east-1.rds.amazonaws.com".into()),
+                port: Some(5432),
+                members: vec!["orders-aurora-1".into(), "orders-aurora-2".into()],
+                ..Default::default()
+            }),
+        )
+        .with_state("available")],
+    );
+    put(Side::Target, Kind::DbCluster, vec![]);
+    let cluster_snapshot = |region: &str| {
+        Resource::new(
+            region,
+            Kind::DbClusterSnapshot,
+            "orders-aurora-final",
+            Details::DbClusterSnapshot(r::DbClusterSnapshot {
+                cluster_id: "orders-aurora".into(),
+                engine: "aurora-postgresql".into(),
+                created: Some("2026-03-02T03:00:00Z".into()),
+                ..Default::default()
+            }),
+        )
+        .with_state("available")
+    };
+    put(
+        Side::Source,
+        Kind::DbClusterSnapshot,
+        vec![cluster_snapshot(SRC)],
+    );
+    put(
+        Side::Target,
+        Kind::DbClusterSnapshot,
+        vec![cluster_snapshot(DST)],
+    );
+    put(
         Side::Global,
         Kind::HostedZone,
         vec![Resource::new(

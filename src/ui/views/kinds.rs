@@ -31,6 +31,8 @@ pub fn label(kind: Kind) -> &'static str {
         Kind::NatGateway => "nat",
         Kind::NetworkAcl => "acl",
         Kind::VpcEndpoint => "vpce",
+        Kind::DbCluster => "aurora",
+        Kind::DbClusterSnapshot => "clsnap",
     }
 }
 
