@@ -126,6 +126,9 @@ pub enum Action {
     },
     /// A background job could not be started or refused (worded for a person).
     JobFailed(String),
+    /// Progress of work outside the cockpit (the sandbox seeding its
+    /// objects in the background), for the message line.
+    Note(String),
 }
 
 /// Work the event loop must start on the app's behalf: the app itself

@@ -299,6 +299,7 @@ impl App {
                 return self.dns_report(a)
             }
             Action::JobFailed(text) => self.note(Level::Error, text),
+            Action::Note(text) => self.note(Level::Info, text),
         }
         Vec::new()
     }
