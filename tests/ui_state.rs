@@ -679,3 +679,12 @@ fn resume_on_a_replica_in_sync_asks_to_type_promote_and_says_stop_writes() {
     effects.extend(a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     assert_eq!(effects, [Effect::PromoteReplica("shop-db-1".into())]);
 }
+
+#[test]
+fn a_note_from_beside_the_cockpit_goes_on_the_message_line() {
+    let mut a = app(160, 30);
+    let effects = a.update(Action::Note("sandbox: 600 of 2400 objects put".into()));
+    assert!(effects.is_empty(), "a note starts nothing");
+    let (line, _) = a.current_message().expect("the note is on the line");
+    assert_eq!(line.text, "sandbox: 600 of 2400 objects put");
+}

@@ -93,12 +93,16 @@ pub fn journal_for_writing(
 
 /// The default command: the cockpit.
 pub async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode> {
-    cockpit(settings, false).await
+    cockpit(settings, false, None).await
 }
 
 /// The cockpit; on the way out, one line on what was left and where.
-pub async fn cockpit(settings: Settings, sandbox: bool) -> anyhow::Result<ExitCode> {
-    let summary = crate::ui::run(settings, sandbox).await?;
+pub async fn cockpit(
+    settings: Settings,
+    sandbox: bool,
+    beside: Option<crate::ui::Beside>,
+) -> anyhow::Result<ExitCode> {
+    let summary = crate::ui::run(settings, sandbox, beside).await?;
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
 }

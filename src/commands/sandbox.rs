@@ -2,7 +2,7 @@
 //! cockpit on it, and stop the server on the way out.
 
 use crate::cli::SandboxArgs;
-use crate::cloud::seed::{seed, Estate};
+use crate::cloud::seed::{seed, seed_estate, seed_objects, Estate};
 use crate::config::{AwsEnv, FlagSettings, Settings};
 use crate::sandbox::{MotoServer, PaceFaults, Proxy};
 use std::process::ExitCode;
@@ -42,18 +42,19 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
         spec.endpoint_url = Some(server.endpoint());
     }
     let regions = super::connect(&direct).await?;
-    let seeded = seed(&regions, &estate, args.objects, &|stage| {
-        eprintln!("sandbox: seeding {stage}…")
-    })
-    .await?;
-    eprintln!(
-        "sandbox: seeded {} instances, {} objects ({:.1} MB) in {:.1} s",
-        estate.instance_count(),
-        seeded.objects,
-        seeded.bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64()
-    );
     if args.serve {
+        // A served sandbox is used from other terminals: whole before it is announced.
+        let seeded = seed(&regions, &estate, args.objects, &|stage| {
+            eprintln!("sandbox: seeding {stage}…")
+        })
+        .await?;
+        eprintln!(
+            "sandbox: seeded {} instances, {} objects ({:.1} MB) in {:.1} s",
+            estate.instance_count(),
+            seeded.objects,
+            seeded.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
         print_how_to_use(&endpoint, &estate);
         // SIGTERM (a service manager, `kill`) stops it as Ctrl-C does.
         super::stop::stop_requested().await;
@@ -62,11 +63,67 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
         let _ = std::fs::remove_dir_all(sandbox_data_dir());
         return Ok(ExitCode::SUCCESS);
     }
-    let code = super::cockpit(settings, true).await;
+    // The cockpit opens now: the estate is made behind it (listed once it is
+    // there), then the objects go in, each step on the message line.
+    let (notes_tx, notes) = tokio::sync::mpsc::unbounded_channel();
+    let (ready, list_when) = tokio::sync::oneshot::channel();
+    let seeding = tokio::spawn(seed_behind(regions, estate, args.objects, notes_tx, ready));
+    let beside = crate::ui::Beside {
+        notes: Some(notes),
+        list_when: Some(list_when),
+    };
+    let code = super::cockpit(settings, true, Some(beside)).await;
+    seeding.abort();
     drop(proxy);
     drop(server);
     let _ = std::fs::remove_dir_all(sandbox_data_dir());
     code
+}
+
+/// Seeds the estate, says it is ready (to be listed), then puts the objects,
+/// telling the cockpit how far it got.
+async fn seed_behind(
+    regions: crate::cloud::Regions,
+    estate: Estate,
+    objects: usize,
+    notes: tokio::sync::mpsc::UnboundedSender<String>,
+    ready: tokio::sync::oneshot::Sender<()>,
+) {
+    let begun = Instant::now();
+    let say = |text: String| {
+        // The cockpit may be gone already: nobody to tell then.
+        let _ = notes.send(text);
+    };
+    say("sandbox: seeding the estate (instances, network, databases, DNS, buckets)…".into());
+    let made = seed_estate(&regions, &estate, &|_| {}).await;
+    let _ = ready.send(());
+    let mut seeded = match made {
+        Ok(seeded) => seeded,
+        Err(e) => return say(format!("sandbox: seeding the estate failed: {e}")),
+    };
+    say(format!(
+        "sandbox: estate seeded in {:.1} s; putting {objects} objects into the buckets in the background (a bucket copied before they are in copies what is there)",
+        begun.elapsed().as_secs_f64()
+    ));
+    let quarter = std::sync::atomic::AtomicUsize::new(0);
+    let progress = |n: usize| {
+        let q = n * 4 / objects.max(1);
+        if q > quarter.fetch_max(q, std::sync::atomic::Ordering::Relaxed) && q < 4 {
+            say(format!("sandbox: {n} of {objects} objects put"));
+        }
+    };
+    let putting = Instant::now();
+    say(
+        match seed_objects(&regions, &estate, objects, &mut seeded, &progress).await {
+            Ok(()) => format!(
+                "sandbox: all {} objects ({:.1} MB) are in the buckets ({:.1} s)",
+                seeded.objects,
+                seeded.bytes as f64 / 1e6,
+                putting.elapsed().as_secs_f64()
+            ),
+            Err(e) => format!("sandbox: putting the objects failed: {e}"),
+        },
+    );
 }
 
 /// A seed that differs per run; printed so that a run can be repeated.

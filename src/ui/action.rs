@@ -134,6 +134,9 @@ pub enum Action {
     Window(Result<crate::window::Window, String>),
     /// The pre-flight check's answer (`:check`).
     Checked(Result<Box<crate::check::CheckReport>, String>),
+    /// Progress of work outside the cockpit (the sandbox seeding its
+    /// objects in the background), for the message line.
+    Note(String),
 }
 
 /// Work the event loop must start on the app's behalf: the app itself

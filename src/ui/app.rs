@@ -308,6 +308,7 @@ impl App {
             Action::JobFailed(text) => self.note(Level::Error, text),
             Action::Checked(result) => self.checked(result.map(|r| *r)),
             Action::Window(result) => self.window_changed(result),
+            Action::Note(text) => self.note(Level::Info, text),
         }
         Vec::new()
     }

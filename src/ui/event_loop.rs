@@ -34,6 +34,11 @@ pub struct Setup {
     pub follow: Option<(Follower, TaskThreads)>,
     /// The current (source, target): only its tasks are shown.
     pub pair: (String, String),
+    /// Lines from work running beside the cockpit (the sandbox's seeding).
+    pub notes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    /// The estate is still being made (the sandbox): list once this fires,
+    /// so the first frame does not wait for it and the listings see it whole.
+    pub list_when: Option<tokio::sync::oneshot::Receiver<()>>,
 }
 
 /// How often a follower looks at the journal's length.
@@ -75,7 +80,18 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
     let (actions_tx, mut actions) = unbounded_channel::<Action>();
     let (task_tx, mut task_changes) = unbounded_channel::<Task>();
     let regions = setup.regions;
-    spawn_listings(&regions, &Kind::ALL, tx.clone());
+    let mut notes = setup.notes;
+    match setup.list_when {
+        None => drop(spawn_listings(&regions, &Kind::ALL, tx.clone())),
+        Some(ready) => {
+            let (regions, tx) = (regions.clone(), tx.clone());
+            tokio::spawn(async move {
+                // A seeding that failed still lists: whatever is there shows.
+                let _ = ready.await;
+                spawn_listings(&regions, &Kind::ALL, tx);
+            });
+        }
+    }
     if let Some(follow) = setup.follow {
         spawn_follower(follow, setup.pair.clone(), task_tx.clone());
     }
@@ -137,6 +153,7 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
             }),
             Some(task) = task_changes.recv() => Some(Action::TaskChanged(Box::new(task))),
             Some(action) = actions.recv() => Some(action),
+            Some(text) = next_note(&mut notes) => Some(Action::Note(text)),
         };
         if let Some(action) = action {
             for effect in app.update(action) {
@@ -145,6 +162,22 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         }
     }
     Ok(())
+}
+
+/// The next note, or never when there is no sender (or it is done).
+async fn next_note(
+    notes: &mut Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+) -> Option<String> {
+    match notes {
+        Some(rx) => match rx.recv().await {
+            Some(text) => Some(text),
+            None => {
+                *notes = None;
+                None
+            }
+        },
+        None => std::future::pending().await,
+    }
 }
 
 /// The next delivery of a signal; pending forever without a handler.

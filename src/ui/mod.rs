@@ -48,7 +48,20 @@ pub use theme::Theme;
 /// returned as an error for the caller to print; on a clean exit, the one
 /// line that sums up what was left (for the caller to print once the
 /// terminal is restored). `sandbox`: quitting ends the estate, so it asks.
-pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
+/// Work running beside the cockpit (the sandbox seeding its estate).
+#[derive(Debug)]
+pub struct Beside {
+    /// Lines to show as they come.
+    pub notes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    /// Fires when the estate is there to be listed.
+    pub list_when: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+pub async fn run(
+    settings: Settings,
+    sandbox: bool,
+    mut beside: Option<Beside>,
+) -> anyhow::Result<String> {
     let keymap = Keymap::from_config(&settings.keys).map_err(anyhow::Error::msg)?;
     let theme = Theme::from_config(&settings.theme, Theme::no_color_from_env())
         .map_err(anyhow::Error::msg)?;
@@ -151,6 +164,8 @@ pub async fn run(settings: Settings, sandbox: bool) -> anyhow::Result<String> {
         caps: settings.copy_caps,
         restore,
         first_effects,
+        notes: beside.as_mut().and_then(|b| b.notes.take()),
+        list_when: beside.and_then(|b| b.list_when),
     };
     let result = event_loop::run(&mut terminal, &mut app, setup).await;
     drop(guard);

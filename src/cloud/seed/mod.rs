@@ -5,7 +5,7 @@ mod compute;
 mod data;
 mod dns;
 mod network;
-mod storage;
+pub mod storage;
 
 use super::error::CloudError;
 use super::Regions;
@@ -197,23 +197,58 @@ pub async fn seed(
     regions: &Regions,
     estate: &Estate,
     objects: usize,
-    progress: &dyn Fn(&str),
+    progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Seeded, CloudError> {
-    let mut seeded = Seeded::default();
-    progress("network, security groups and key pairs");
-    compute::network(&regions.source, estate, &mut seeded).await?;
-    network::routing(&regions.source, estate, &mut seeded).await?;
-    progress("instances, volumes, snapshots, AMIs and Elastic IPs");
-    compute::apps(&regions.source, estate, &mut seeded).await?;
-    progress("RDS instances and snapshots");
-    data::databases(&regions.source, estate, &mut seeded).await?;
+    let mut seeded = seed_estate(regions, estate, progress).await?;
+    progress(&format!("S3 objects ({objects})"));
+    seed_objects(regions, estate, objects, &mut seeded, &|_| {}).await?;
+    Ok(seeded)
+}
+
+/// Everything but the objects: the buckets are made with their settings,
+/// empty. A few seconds, so the sandbox's cockpit opens before the objects
+/// (`seed_objects`) are in.
+pub async fn seed_estate(
+    regions: &Regions,
+    estate: &Estate,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Seeded, CloudError> {
+    // RDS and S3 need nothing from EC2: they go in while moto loads its
+    // EC2 backend (about 2 s on its first call) and the EC2 estate goes in.
+    progress("network, instances, AMIs and Elastic IPs; RDS; S3 buckets");
+    let ec2 = async {
+        let mut seeded = Seeded::default();
+        compute::network(&regions.source, estate, &mut seeded).await?;
+        network::routing(&regions.source, estate, &mut seeded).await?;
+        compute::apps(&regions.source, estate, &mut seeded).await?;
+        compute::target_already(regions, estate, &mut seeded).await?;
+        Ok::<_, CloudError>(seeded)
+    };
+    let rds = async {
+        let mut seeded = Seeded::default();
+        data::databases(&regions.source, estate, &mut seeded).await?;
+        Ok::<_, CloudError>(seeded.db_endpoints)
+    };
+    let (seeded, db_endpoints, buckets) =
+        tokio::join!(ec2, rds, storage::create_buckets(&regions.source, estate));
+    let mut seeded = seeded?;
+    seeded.db_endpoints = db_endpoints?;
+    buckets?;
     progress("Route 53 zone and records");
     dns::zone(&regions.source, estate, &mut seeded).await?;
-    progress("what the target already holds");
-    compute::target_already(regions, estate, &mut seeded).await?;
-    progress(&format!("S3 buckets with {objects} objects"));
-    storage::buckets(&regions.source, estate, objects, &mut seeded).await?;
     Ok(seeded)
+}
+
+/// The `objects` objects into the buckets `seed_estate` made; `progress`
+/// hears the count put so far after each one.
+pub async fn seed_objects(
+    regions: &Regions,
+    estate: &Estate,
+    objects: usize,
+    seeded: &mut Seeded,
+    progress: storage::ObjectProgress<'_>,
+) -> Result<(), CloudError> {
+    storage::put_objects(&regions.source, estate, objects, seeded, progress).await
 }
 
 /// For SDK builders whose required fields are checked at build time.

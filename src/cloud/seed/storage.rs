@@ -18,12 +18,8 @@ const EXTENSIONS: [(&str, &str); 6] = [
     ("log", "text/plain"),
 ];
 
-pub async fn buckets(
-    c: &Clients,
-    e: &Estate,
-    objects: usize,
-    s: &mut Seeded,
-) -> Result<(), CloudError> {
+/// The buckets with their settings, empty: quick, so the sandbox opens at once.
+pub async fn create_buckets(c: &Clients, e: &Estate) -> Result<(), CloudError> {
     for b in &e.buckets {
         crate::cloud::copy::bucket::create_bucket(c, &b.name).await?;
         if b.versioning {
@@ -32,10 +28,32 @@ pub async fn buckets(
         if !b.tags.is_empty() {
             crate::cloud::copy::bucket::put_tags(c, &b.name, &b.tags).await?;
         }
+    }
+    Ok(())
+}
+
+/// How many objects went in so far (of all buckets), after each one.
+pub type ObjectProgress<'a> = &'a (dyn Fn(usize) + Sync);
+
+/// The objects into the buckets `create_buckets` made.
+pub async fn put_objects(
+    c: &Clients,
+    e: &Estate,
+    objects: usize,
+    s: &mut Seeded,
+    progress: ObjectProgress<'_>,
+) -> Result<(), CloudError> {
+    for b in &e.buckets {
         let count = e.objects_in(b, objects) - usize::from(b.large_object_mib.is_some());
+        let before = s.objects;
+        let done = std::sync::atomic::AtomicUsize::new(0);
         let sizes: Vec<usize> = stream::iter(0..count)
             .map(|i| put_small(c, &b.name, &b.prefixes[i % b.prefixes.len()], i))
             .buffer_unordered(PUT_CONCURRENCY)
+            .inspect_ok(|_| {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(before + n);
+            })
             .try_collect()
             .await?;
         s.objects += sizes.len();
@@ -53,6 +71,7 @@ pub async fn buckets(
                 .map_err(sdk("s3:PutObject"))?;
             s.objects += 1;
             s.bytes += (mib * 1024 * 1024) as u64;
+            progress(s.objects);
         }
     }
     Ok(())
