@@ -15,6 +15,7 @@ mod rds;
 mod replica;
 mod scheduler;
 mod steps;
+mod store;
 mod task;
 mod wait;
 
@@ -26,6 +27,7 @@ pub use plan::{not_copyable, plan, Plan};
 pub use replica::{refusal as replica_refusal, replication_line};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
+pub use store::{Changed, TaskChange, TaskStore, CHANGES_BOUND};
 pub use task::{
     CopyKind, CopyOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec, TaskState, Transfer,
 };
