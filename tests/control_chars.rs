@@ -38,12 +38,11 @@ async fn a_key_with_control_characters_copies() {
             .await
             .unwrap();
     }
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let dir = tempfile::tempdir().unwrap();
     let journal = std::sync::Arc::new(cutover::journal::Journal::at(
         &dir.path().join("journal.jsonl"),
     ));
-    let s = Scheduler::new(r.clone(), journal, Caps::default(), tx);
+    let s = Scheduler::new(r.clone(), journal, Caps::default(), Default::default());
     s.submit(TaskSpec {
         id: format!("cc-{pid}"),
         kind: CopyKind::Bucket,

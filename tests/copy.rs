@@ -16,7 +16,7 @@ use cutover::model::Details;
 use cutover::sandbox::sandbox_keys;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use common::MemoryJournal;
 
@@ -42,8 +42,7 @@ fn spec(kind: CopyKind, ids: &[&str], options: CopyOptions) -> TaskSpec {
 async fn setup(caps: Caps) -> (Regions, Scheduler, Arc<MemoryJournal>) {
     let regions = regions_at(&seeded().server.endpoint(), sandbox_keys()).await;
     let journal = Arc::new(MemoryJournal::default());
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(regions.clone(), journal.clone(), caps, tx);
+    let scheduler = Scheduler::new(regions.clone(), journal.clone(), caps, Default::default());
     (regions, scheduler, journal)
 }
 
@@ -328,13 +327,11 @@ async fn a_half_done_task_resumes_from_the_journal_without_duplicating() {
     let events: Vec<(u64, &TaskEvent)> = full[..cut].iter().map(|(_, at, e)| (*at, e)).collect();
     let task = Task::replay(events).unwrap();
     assert_eq!(task.state, TaskState::Running { step: 2 });
-
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let second = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     second.restore(task);
     second.settled().await;
@@ -371,12 +368,11 @@ async fn cancel_deregisters_the_ami_copy() {
     paused.push((0, TaskEvent::Paused { step: 1 }));
     let rebuilt = Task::replay(paused.iter().map(|(at, e)| (*at, e))).unwrap();
     let copy = rebuilt.copies()[source.as_str()].clone();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let other = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     other.restore(rebuilt);
     other.cancel(&task.spec.id).unwrap();
@@ -402,39 +398,44 @@ async fn cancel_deregisters_the_ami_copy() {
 async fn caps_bound_concurrent_snapshot_copies() {
     let f = seeded();
     let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let caps = Caps {
         snapshot_copies: 2,
         ..Caps::default()
     };
-    let s = Scheduler::new(regions, Arc::new(MemoryJournal::default()), caps, tx);
-    let running = Arc::new(Mutex::new(BTreeMap::<String, bool>::new()));
-    let max_seen = Arc::new(AtomicUsize::new(0));
-    let (r, m) = (running.clone(), max_seen.clone());
-    let watcher = tokio::spawn(async move {
-        while let Some(task) = rx.recv().await {
-            let mut r = r.lock().unwrap();
-            r.insert(
-                task.spec.id.clone(),
-                matches!(task.state, TaskState::Running { .. }),
-            );
-            m.fetch_max(r.values().filter(|v| **v).count(), Ordering::SeqCst);
-        }
-    });
-    for snap in f.seeded.snapshots.iter().take(6) {
+    let journal = Arc::new(MemoryJournal::default());
+    let s = Scheduler::new(regions, journal.clone(), caps, Default::default());
+    let snapshots = &f.seeded.snapshots;
+    assert!(snapshots.len() > 2, "more copies than the cap of 2");
+    for snap in snapshots {
         s.submit(spec(CopyKind::Snapshot, &[snap], CopyOptions::default()))
             .unwrap();
     }
     s.settled().await;
-    drop(s);
-    tokio::time::timeout(std::time::Duration::from_secs(10), watcher)
-        .await
-        .expect("the watcher hears every update and ends with the scheduler")
-        .unwrap();
-    // Six copies submitted at once: two start together (each awaits moto
+    // The journal, in the order it was written, is the oracle: a task holds
+    // its slot from its first step to its end.
+    let events = journal.0.lock().unwrap().clone();
+    let (mut running, mut ended) = (BTreeMap::<String, bool>::new(), 0);
+    let mut max_seen = 0;
+    for (id, _, event) in &events {
+        match event {
+            TaskEvent::StepStarted { .. } => {
+                running.insert(id.clone(), true);
+            }
+            TaskEvent::Done | TaskEvent::Failed { .. } | TaskEvent::Cancelled { .. } => {
+                running.insert(id.clone(), false);
+                ended += 1;
+            }
+            _ => {}
+        }
+        max_seen = max_seen.max(running.values().filter(|r| **r).count());
+    }
+    assert_eq!(ended, snapshots.len(), "every copy ended: {events:?}");
+    // All copies submitted at once: two start together (each awaits moto
     // after journaling its first step), none beyond the cap.
-    let seen = max_seen.load(Ordering::SeqCst);
-    assert_eq!(seen, 2, "exactly 2 snapshot copies at once, saw {seen}");
+    assert_eq!(
+        max_seen, 2,
+        "exactly 2 snapshot copies at once, saw {max_seen}"
+    );
 }
 
 #[test]

@@ -23,12 +23,11 @@ use std::process::{Output, Stdio};
 use std::sync::Arc;
 
 async fn run(regions: &Regions, spec: TaskSpec) -> Task {
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let s = Scheduler::new(
         regions.clone(),
         Arc::new(common::MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     let id = spec.id.clone();
     s.submit(spec).unwrap();

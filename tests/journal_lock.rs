@@ -336,10 +336,14 @@ impl TaskJournal for FillingJournal {
 async fn a_journal_that_fills_up_stops_the_task_instead_of_hanging() {
     let r = regions().await;
     let snap = own_snapshot(&r).await;
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     // Created and the first StepStarted are written; StepDone is not.
     let journal = std::sync::Arc::new(FillingJournal(2.into()));
-    let s = cutover::migrate::Scheduler::new(r.clone(), journal, Default::default(), tx);
+    let s = cutover::migrate::Scheduler::new(
+        r.clone(),
+        journal,
+        Default::default(),
+        Default::default(),
+    );
     let task = spec("lock-full", CopyKind::Snapshot, &snap, PAIR);
     s.submit(task).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(60), s.settled())

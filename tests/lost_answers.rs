@@ -70,8 +70,7 @@ async fn a_bucket_made_before_a_crash_but_never_tagged_is_taken_up() {
     let journal = std::sync::Arc::new(cutover::journal::Journal::at(
         &dir.path().join("journal.jsonl"),
     ));
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let s = Scheduler::new(r.clone(), journal, Caps::default(), tx);
+    let s = Scheduler::new(r.clone(), journal, Caps::default(), Default::default());
     s.restore(task);
     s.settled().await;
     let task = s.task(&spec.id).unwrap();

@@ -63,12 +63,11 @@ fn bucket_spec(from: &str, to: &str) -> TaskSpec {
 }
 
 async fn run(regions: &Regions, spec: TaskSpec) -> Task {
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let s = Scheduler::new(
         regions.clone(),
         Arc::new(common::MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     let id = spec.id.clone();
     s.submit(spec).unwrap();

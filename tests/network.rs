@@ -49,8 +49,12 @@ fn spec(ids: &[&str], az_map: Option<&str>) -> TaskSpec {
 async fn setup() -> (Regions, Scheduler, Arc<MemoryJournal>) {
     let regions = regions_at(&seeded().server.endpoint(), sandbox_keys()).await;
     let journal = Arc::new(MemoryJournal::default());
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(regions.clone(), journal.clone(), Caps::default(), tx);
+    let scheduler = Scheduler::new(
+        regions.clone(),
+        journal.clone(),
+        Caps::default(),
+        Default::default(),
+    );
     (regions, scheduler, journal)
 }
 
@@ -764,12 +768,11 @@ async fn a_vpc_lands_whole_with_routes_on_the_new_gateways_and_runs_again_as_a_n
         + 1;
     let replayed = Task::replay(full[..cut].iter().map(|(at, e)| (*at, e))).unwrap();
     assert_eq!(replayed.state, TaskState::Running { step: 3 });
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let other = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     other.restore(replayed);
     other.settled().await;
@@ -855,12 +858,11 @@ async fn cancel_deletes_what_the_clone_made() {
     let mut paused = events[..cut].to_vec();
     paused.push((0, TaskEvent::Paused { step: 6 }));
     let rebuilt = Task::replay(paused.iter().map(|(at, e)| (*at, e))).unwrap();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let other = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     other.restore(rebuilt);
     other.cancel(&task.spec.id).unwrap();

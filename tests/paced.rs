@@ -57,12 +57,11 @@ async fn through_proxy(options: PaceFaults) -> (Proxy, Regions, Regions) {
 }
 
 fn scheduler(regions: &Regions) -> Scheduler {
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     Scheduler::new(
         regions.clone(),
         Arc::new(common::MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     )
 }
 

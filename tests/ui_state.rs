@@ -281,7 +281,7 @@ fn popups_open_scroll_and_close() {
 
 // ----- copy dialog, tasks, DNS: the confirm gate and the effects -----
 
-use cutover::migrate::TaskState;
+use cutover::migrate::{Changed, TaskState};
 
 #[test]
 fn copies_start_only_when_confirmed_and_never_in_read_only() {
@@ -412,21 +412,24 @@ fn transfer_reports_feed_the_sparkline_and_eta() {
     let mut bucket = bucket_task();
     for (secs, objects, done) in [(1, 10, false), (2, 30, false), (4, 70, true)] {
         bucket.transfer = Some(transfer(secs, objects, 100, done));
-        a.update(Action::TaskChanged(Box::new(bucket.clone())));
+        told(&mut a, bucket.clone(), Changed::Progress);
     }
     let samples = &a.tasks.samples["acme-logs-1"];
     assert_eq!(samples.rates, [20_000_000, 20_000_000]);
     assert_eq!(samples.eta_secs(), Some(1), "30 MB left at 17.5 MB/s");
-    assert_eq!(a.tasks.tasks.len(), 1, "one row per task, updated in place");
+    assert_eq!(a.tasks.len(), 1, "one row per task, updated in place");
 }
 
 #[test]
 fn journal_tasks_show_on_start_and_read_only_says_they_wait() {
     let mut a = app(120, 30);
     a.load_tasks(vec![running_image(), done_key_pair()]);
-    assert_eq!(a.tasks.tasks.len(), 2);
+    assert_eq!(a.tasks.len(), 2);
     assert_eq!(a.tasks.tally().running, 1);
-    assert!(a.tasks.tasks[0].history.len() >= 3, "history kept");
+    assert!(
+        a.tasks.read().get(0).unwrap().history.len() >= 3,
+        "history kept"
+    );
     assert!(a
         .log
         .lines
@@ -438,7 +441,10 @@ fn journal_tasks_show_on_start_and_read_only_says_they_wait() {
     ro.header.read_only = true;
     ro.load_tasks(vec![running_image()]);
     assert!(ro.log.lines.back().unwrap().text.contains("not resumed"));
-    assert!(matches!(ro.tasks.tasks[0].state, TaskState::Running { .. }));
+    assert!(matches!(
+        ro.tasks.read().get(0).unwrap().state,
+        TaskState::Running { .. }
+    ));
 }
 
 #[test]
@@ -536,17 +542,14 @@ fn dns_plan_dialog_starts_step_one_and_refuses_in_read_only() {
 fn a_finished_copy_re_reads_what_it_made() {
     let mut a = app(120, 30);
     let mut task = running_image();
-    a.update(Action::TaskChanged(Box::new(task.clone())));
+    told(&mut a, task.clone(), Changed::State);
     task.apply(now_ms(), &cutover::migrate::TaskEvent::Done);
-    let effects = a.update(Action::TaskChanged(Box::new(task.clone())));
+    let effects = told(&mut a, task.clone(), Changed::State);
     assert_eq!(
         effects,
         [Effect::Refresh(vec![Kind::Image, Kind::Snapshot])]
     );
-    assert!(
-        a.update(Action::TaskChanged(Box::new(task))).is_empty(),
-        "once"
-    );
+    assert!(told(&mut a, task, Changed::State).is_empty(), "once");
 }
 
 #[test]

@@ -122,13 +122,13 @@ fn copy_dialog_in_read_only_refuses() {
 }
 
 fn tasks_app() -> cutover::ui::App {
-    use cutover::ui::action::Action;
+    use cutover::migrate::Changed;
     let mut a = app(120, 24);
     a.load_tasks(vec![done_key_pair(), running_image(), failed_snapshot()]);
     let mut bucket = bucket_task();
     for (secs, objects) in [(1, 20), (2, 60), (3, 90), (4, 150), (5, 170), (6, 230)] {
         bucket.transfer = Some(transfer(secs, objects, 300, secs >= 4));
-        a.update(Action::TaskChanged(Box::new(bucket.clone())));
+        told(&mut a, bucket.clone(), Changed::Progress);
     }
     chars(&mut a, "t");
     a

@@ -157,8 +157,8 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         &settings.source.region,
         &settings.target.region,
     );
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
+    let (store, rx) = crate::migrate::TaskStore::with_changes(crate::migrate::CHANGES_BOUND);
+    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, store);
     let mut ids: Vec<String> = Vec::new();
     // A planned task taken up from an earlier run: who needs it needs that.
     let mut taken_up: Vec<(String, String)> = Vec::new();

@@ -167,8 +167,8 @@ async fn promote(settings: &Settings, a: &DbPromoteArgs) -> anyhow::Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     let journal = Arc::new(Journal::at(&settings.paths.journal_file));
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
+    let (store, rx) = crate::migrate::TaskStore::with_changes(crate::migrate::CHANGES_BOUND);
+    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, store);
     let id = task.spec.id.clone();
     scheduler.restore(task);
     scheduler

@@ -5,11 +5,12 @@ use crate::config::{AwsEnv, FlagSettings, Paths, Settings};
 use crate::journal::replay;
 use crate::migrate::edit::{parse_setting, set_option};
 use crate::migrate::{of_pair, tasks_from, Scheduler, Task, TaskState};
+use crate::migrate::{Changed, TaskChange};
 use crate::model::printable;
 use crate::report;
 use serde::Serialize;
 use std::process::ExitCode;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 pub(super) fn journal_tasks(paths: &Paths) -> anyhow::Result<Vec<Task>> {
     let found = replay(&paths.journal_file)?;
@@ -91,8 +92,8 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
         return Ok(ExitCode::SUCCESS);
     }
     let regions = super::connect(settings).await?;
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, tx);
+    let (store, rx) = crate::migrate::TaskStore::with_changes(crate::migrate::CHANGES_BOUND);
+    let scheduler = Scheduler::new(regions, journal, settings.copy_caps, store);
     if !ids.is_empty() {
         eprintln!("resuming {} unfinished tasks", ids.len());
     }
@@ -197,7 +198,7 @@ pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCod
 /// SIGINT or SIGTERM stopped the wait (see `stopped`).
 pub async fn follow(
     scheduler: &Scheduler,
-    mut updates: UnboundedReceiver<Task>,
+    mut changes: Receiver<TaskChange>,
     ids: &[String],
     wait: bool,
 ) -> Option<u8> {
@@ -211,7 +212,12 @@ pub async fn follow(
             })
     };
     let mut said = std::collections::HashMap::<String, usize>::new();
-    let mut tell = |task: Task| {
+    // History lines come with journaled changes only: progress reports
+    // (the most frequent) are not read at all.
+    let mut tell = |id: &str| {
+        let Some(task) = scheduler.task(id) else {
+            return;
+        };
         let seen = said.entry(task.spec.id.clone()).or_default();
         for (_, line) in task.history.iter().skip(*seen) {
             eprintln!("[{}] {}", printable(&task.spec.id), printable(line));
@@ -223,16 +229,22 @@ pub async fn follow(
     while !settled(scheduler) {
         tokio::select! {
             code = &mut stop => return Some(code),
-            next = tokio::time::timeout(std::time::Duration::from_millis(200), updates.recv()) => {
-                if let Ok(Some(task)) = next {
-                    tell(task);
+            next = tokio::time::timeout(std::time::Duration::from_millis(200), changes.recv()) => {
+                if let Ok(Some(TaskChange { id, what: Changed::State })) = next {
+                    tell(&id);
                 }
             }
         }
     }
-    // The last changes (a failure and its reason) arrived with the end.
-    while let Ok(task) = updates.try_recv() {
-        tell(task);
+    // The last changes (a failure and its reason) arrived with the end; a
+    // change the full channel could not hold is told here too.
+    while let Ok(change) = changes.try_recv() {
+        if change.what == Changed::State {
+            tell(&change.id);
+        }
+    }
+    for id in ids {
+        tell(id);
     }
     if !wait
         && ids

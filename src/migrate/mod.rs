@@ -23,6 +23,7 @@ pub mod relaunch;
 mod replica;
 mod scheduler;
 mod steps;
+mod store;
 mod task;
 mod volume;
 mod wait;
@@ -39,6 +40,7 @@ pub use references::{missing_references, referenced_groups, MissingReference};
 pub use replica::{refusal as replica_refusal, replication_line};
 pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
+pub use store::{Changed, TaskChange, TaskStore, CHANGES_BOUND};
 pub use task::{
     CopyKind, CopyOptions, LaunchOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec,
     TaskState, Transfer,

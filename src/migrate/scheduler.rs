@@ -5,11 +5,12 @@
 use super::cancel::undo;
 use super::events::TaskEvent;
 use super::steps::{run_step, StepContext};
+use super::store::{Changed, TaskStore};
 use super::task::{CopyKind, Task, TaskSpec, TaskState};
 use crate::cloud::Regions;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc::UnboundedSender, watch, Semaphore};
+use tokio::sync::{watch, Semaphore};
 
 /// Where task events are written before they take effect.
 pub trait TaskJournal: Send + Sync {
@@ -56,7 +57,12 @@ struct Inner {
     /// Clients for tasks journaled with another region pair than `regions`.
     other_pairs: Mutex<BTreeMap<(String, String), Regions>>,
     journal: Arc<dyn TaskJournal>,
-    tasks: Mutex<BTreeMap<String, Task>>,
+    /// Shared with whoever shows the tasks; each change is told through it.
+    tasks: TaskStore,
+    /// One change at a time is journaled then applied, in that order,
+    /// without holding `tasks` while the journal writes (the cockpit draws
+    /// from it and must not wait on the disk).
+    writing: Mutex<()>,
     controls: Mutex<BTreeMap<String, watch::Sender<Control>>>,
     /// The running tasks' futures, to end them at once when cutover stops.
     running: Mutex<BTreeMap<String, tokio::task::AbortHandle>>,
@@ -64,7 +70,6 @@ struct Inner {
     snapshots: Arc<Semaphore>,
     db: Arc<Semaphore>,
     other: Arc<Semaphore>,
-    updates: UnboundedSender<Task>,
 }
 
 #[derive(Clone)]
@@ -80,26 +85,27 @@ pub fn now_ms() -> u64 {
 }
 
 impl Scheduler {
-    /// `updates` hears every task after each change (for the tasks pane).
+    /// `tasks` holds the tasks and tells each change (for the tasks pane);
+    /// `TaskStore::default()` when nobody listens.
     pub fn new(
         regions: Regions,
         journal: Arc<dyn TaskJournal>,
         caps: Caps,
-        updates: UnboundedSender<Task>,
+        tasks: TaskStore,
     ) -> Self {
         Scheduler {
             inner: Arc::new(Inner {
                 regions,
                 other_pairs: Mutex::new(BTreeMap::new()),
                 journal,
-                tasks: Mutex::new(BTreeMap::new()),
+                tasks,
+                writing: Mutex::new(()),
                 controls: Mutex::new(BTreeMap::new()),
                 running: Mutex::new(BTreeMap::new()),
                 images: Arc::new(Semaphore::new(caps.image_copies.max(1))),
                 snapshots: Arc::new(Semaphore::new(caps.snapshot_copies.max(1))),
                 db: Arc::new(Semaphore::new(caps.db_snapshot_copies.max(1))),
                 other: Arc::new(Semaphore::new(caps.other.max(1))),
-                updates,
             }),
         }
     }
@@ -125,12 +131,7 @@ impl Scheduler {
                 spec: Box::new(spec),
             },
         );
-        self.inner
-            .tasks
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(id.clone(), task.clone());
-        let _ = self.inner.updates.send(task);
+        self.inner.tasks.put(task);
         self.spawn(id);
         Ok(())
     }
@@ -139,12 +140,7 @@ impl Scheduler {
     pub fn restore(&self, task: Task) {
         let id = task.spec.id.clone();
         let resume = task.is_resumable();
-        self.inner
-            .tasks
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(id.clone(), task.clone());
-        let _ = self.inner.updates.send(task);
+        self.inner.tasks.put(task);
         if resume {
             self.spawn(id);
         }
@@ -161,12 +157,7 @@ impl Scheduler {
     }
 
     pub fn task(&self, id: &str) -> Option<Task> {
-        self.inner
-            .tasks
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(id)
-            .cloned()
+        self.inner.tasks.get(id)
     }
 
     /// Stops the task at the next step boundary (a wait is left at once: it
@@ -269,7 +260,6 @@ impl Scheduler {
                 change,
             },
         )
-        .map(|_| ())
     }
 
     /// Stops every running task where it is (the journal keeps it running:
@@ -362,27 +352,45 @@ impl Scheduler {
     /// stops the change: nothing happens that the journal does not know,
     /// and the task is shown failed (in this process only) with the reason,
     /// so that nobody waits for it.
-    fn record(&self, id: &str, event: TaskEvent) -> Result<Task, String> {
+    fn record(&self, id: &str, event: TaskEvent) -> Result<(), String> {
         let at = now_ms();
+        let _writing = self
+            .inner
+            .writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let spec = self.task_spec(id).ok_or_else(|| format!("no task {id}"))?;
+        let journaled = self.inner.journal.record_for(&spec, at, &event);
         let mut tasks = self
             .inner
             .tasks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let task = tasks.get_mut(id).ok_or_else(|| format!("no task {id}"))?;
-        if let Err(e) = self.inner.journal.record_for(&task.spec, at, &event) {
+        if let Err(e) = journaled {
             let error = format!(
                 "stopped: the journal cannot be written ({e}); nothing more was done. Free the disk or fix the data dir, then resume with `cutover tasks --wait`"
             );
             tracing::error!(task = id, "{error}");
             let step = task.next_step;
             task.apply(at, &TaskEvent::Failed { step, error });
-            let _ = self.inner.updates.send(task.clone());
+            drop(tasks);
+            self.inner.tasks.changed(id, Changed::State);
             return Err(e);
         }
         task.apply(at, &event);
-        let _ = self.inner.updates.send(task.clone());
-        Ok(task.clone())
+        drop(tasks);
+        self.inner.tasks.changed(id, Changed::State);
+        Ok(())
+    }
+
+    fn task_spec(&self, id: &str) -> Option<TaskSpec> {
+        self.inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id)
+            .map(|t| t.spec.clone())
     }
 
     /// A panic inside a task (a bug, or a hostile journal line) fails that
@@ -411,7 +419,8 @@ impl Scheduler {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(task) = tasks.get_mut(id) {
             task.transfer = Some(transfer);
-            let _ = self.inner.updates.send(task.clone());
+            drop(tasks);
+            self.inner.tasks.changed(id, Changed::Progress);
         }
     }
 
@@ -423,7 +432,8 @@ impl Scheduler {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(task) = tasks.get_mut(id) {
             task.progress = progress;
-            let _ = self.inner.updates.send(task.clone());
+            drop(tasks);
+            self.inner.tasks.changed(id, Changed::Progress);
         }
     }
 

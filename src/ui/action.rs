@@ -4,7 +4,7 @@
 
 use super::dns_board::DnsSnapshot;
 use crate::cutover::PlanChoices;
-use crate::migrate::{Task, TaskSpec};
+use crate::migrate::{TaskChange, TaskSpec};
 use crate::model::{Kind, Resource, Side};
 use std::time::Duration;
 use tui_input::InputRequest;
@@ -111,8 +111,9 @@ pub enum Action {
         took: Duration,
     },
     Dialog(DialogKey),
-    /// A copy task changed (the scheduler sends the whole task each time).
-    TaskChanged(Box<Task>),
+    /// A copy task changed: which, and what; the task itself is read
+    /// from the shared store (`App::tasks`).
+    TaskChanged(TaskChange),
     /// Where a record's DNS cutover stands, read after a change or on start.
     DnsStatus {
         topic: String,

@@ -286,7 +286,10 @@ impl App {
             }
             Action::ScrollAt { column, row, lines } => self.scroll_at(column, row, lines),
             Action::ClickAt { column, row } => self.click_at(column, row),
-            Action::Tick => self.spinner = self.spinner.wrapping_add(1),
+            Action::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                return self.missed_task_changes();
+            }
             Action::Listed {
                 side,
                 kind,
@@ -300,7 +303,7 @@ impl App {
                 }
             }
             Action::Dialog(key) => return self.dialog(key),
-            Action::TaskChanged(task) => return self.task_changed(*task),
+            Action::TaskChanged(change) => return self.task_changed(change),
             a
             @ (Action::DnsStatus { .. } | Action::DnsProgress { .. } | Action::DnsDone { .. }) => {
                 return self.dns_report(a)

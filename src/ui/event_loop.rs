@@ -12,7 +12,7 @@ use crate::cloud::{spawn_listings, Listed, Regions};
 use crate::cutover::{DnsCutover, SystemClock};
 use crate::journal::Journal;
 use crate::journal_follow::Follower;
-use crate::migrate::{Caps, Scheduler, Task, TaskThreads};
+use crate::migrate::{Caps, Scheduler, Task, TaskStore, TaskThreads, CHANGES_BOUND};
 use crate::model::Kind;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
@@ -44,12 +44,12 @@ pub struct Setup {
 /// How often a follower looks at the journal's length.
 const FOLLOW_EVERY: Duration = Duration::from_millis(400);
 
-/// Reads what the writing process adds to the journal and hands on the
-/// tasks it changed (of the current pair), off the UI task.
+/// Reads what the writing process adds to the journal and puts the tasks
+/// it changed (of the current pair) in the store, off the UI task.
 fn spawn_follower(
     (mut follower, mut threads): (Follower, TaskThreads),
     pair: (String, String),
-    tasks: tokio::sync::mpsc::UnboundedSender<Task>,
+    tasks: TaskStore,
 ) {
     tokio::task::spawn_blocking(move || loop {
         std::thread::sleep(FOLLOW_EVERY);
@@ -58,13 +58,11 @@ fn spawn_follower(
             threads = TaskThreads::default();
         }
         for task in threads.add(&grown.entries) {
-            if (&task.spec.source_region, &task.spec.target_region) == (&pair.0, &pair.1)
-                && tasks.send(task).is_err()
-            {
-                return;
+            if (&task.spec.source_region, &task.spec.target_region) == (&pair.0, &pair.1) {
+                tasks.put(task);
             }
         }
-        if tasks.is_closed() {
+        if tasks.unheard() {
             return;
         }
     });
@@ -78,7 +76,10 @@ const WHEEL: i32 = 3;
 pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Listed>();
     let (actions_tx, mut actions) = unbounded_channel::<Action>();
-    let (task_tx, mut task_changes) = unbounded_channel::<Task>();
+    // The tasks pane reads the tasks from this store when it draws; the
+    // scheduler (or the follower) tells which task changed.
+    let (store, mut task_changes) = TaskStore::with_changes(CHANGES_BOUND);
+    app.tasks.share(store.clone());
     let regions = setup.regions;
     let mut notes = setup.notes;
     match setup.list_when {
@@ -93,11 +94,11 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
         }
     }
     if let Some(follow) = setup.follow {
-        spawn_follower(follow, setup.pair.clone(), task_tx.clone());
+        spawn_follower(follow, setup.pair.clone(), store.clone());
     }
     // In --read-only no scheduler exists: replayed tasks are only shown.
     let scheduler = (!app.read_only()).then(|| {
-        let s = Scheduler::new(regions.clone(), setup.journal.clone(), setup.caps, task_tx);
+        let s = Scheduler::new(regions.clone(), setup.journal.clone(), setup.caps, store);
         for task in setup.restore {
             s.restore(task);
         }
@@ -151,7 +152,7 @@ pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Re
                 result: listed.result.map_err(|e| e.to_string()),
                 took: listed.took,
             }),
-            Some(task) = task_changes.recv() => Some(Action::TaskChanged(Box::new(task))),
+            Some(change) = task_changes.recv() => Some(Action::TaskChanged(change)),
             Some(action) = actions.recv() => Some(action),
             Some(text) = next_note(&mut notes) => Some(Action::Note(text)),
         };

@@ -12,7 +12,7 @@ impl App {
                 .map_or(0, |r| super::views::details::lines(r, &self.theme).len()),
             Mode::Help { .. } => super::views::help::lines(self).len(),
             // Errors are long: count the rows they wrap to.
-            Mode::TaskHistory { .. } => self.tasks.selected().map_or(0, |t| {
+            Mode::TaskHistory { .. } => self.tasks.read().selected().map_or(0, |t| {
                 super::views::wrapped_rows(
                     self.size,
                     &super::views::task_history::lines(t, &self.theme),

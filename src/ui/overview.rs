@@ -51,8 +51,9 @@ impl App {
                 partial: 0,
                 left: 0,
             };
+            let tasks = self.tasks.read();
             for r in self.inventory.resources(Side::Source, kind) {
-                match copy_state(r, self.tasks.task_for(&r.id)) {
+                match copy_state(r, tasks.task_for(&r.id)) {
                     CopyState::Copied => t.copied += 1,
                     CopyState::Copying(_) | CopyState::Queued | CopyState::Paused => t.copying += 1,
                     CopyState::Failed => t.failed += 1,

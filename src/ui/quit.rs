@@ -31,9 +31,8 @@ impl App {
         let running = |t: &&crate::migrate::Task| {
             matches!(t.state, TaskState::Running { .. } | TaskState::Queued)
         };
-        let (buckets, aws): (Vec<_>, Vec<_>) = self
-            .tasks
-            .tasks
+        let tasks = self.tasks.read();
+        let (buckets, aws): (Vec<_>, Vec<_>) = tasks
             .iter()
             .filter(running)
             .partition(|t| t.spec.kind == CopyKind::Bucket);

@@ -1,9 +1,11 @@
-//! The copy tasks as the cockpit knows them: the latest copy of each task
-//! the scheduler sent (or the journal replayed), in the order they began,
-//! with throughput samples of bucket copies kept for the sparkline.
+//! The copy tasks as the cockpit knows them: their order on the board, the
+//! cursor, and throughput samples of bucket copies for the sparkline. The
+//! tasks themselves are read from the shared store when drawn; the board
+//! hears which task changed, not the task.
 
-use crate::migrate::{Task, TaskState, Transfer};
-use std::collections::{HashMap, HashSet, VecDeque};
+use crate::migrate::{Changed, Task, TaskChange, TaskState, TaskStore, Transfer};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::{MutexGuard, PoisonError};
 
 /// Samples kept per bucket task: about as many as a sparkline shows.
 pub const SAMPLES: usize = 120;
@@ -48,14 +50,22 @@ impl TransferSamples {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+/// The tasks pane's own state; the tasks themselves stay in the shared
+/// store (the scheduler's, or the follower's) and are read when drawn.
+#[derive(Default)]
 pub struct TaskBoard {
-    pub tasks: Vec<Task>,
+    store: TaskStore,
+    /// Task ids in the order they began.
+    order: Vec<String>,
+    /// Task id -> its position in `order`.
+    positions: HashMap<String, usize>,
+    /// Source id -> position of the newest task copying it.
+    by_source: HashMap<String, usize>,
+    /// Tasks last heard finished, so that an end is said once.
+    finished: HashSet<String>,
     pub samples: HashMap<String, TransferSamples>,
     pub cursor: usize,
     pub offset: usize,
-    /// Source id -> position of the newest task copying it.
-    by_source: HashMap<String, usize>,
     /// Tasks asked to pause that have not yet said they are paused.
     pub pausing: HashSet<String>,
 }
@@ -73,39 +83,43 @@ pub struct Tally {
     pub ready_to_promote: usize,
 }
 
-impl TaskBoard {
-    /// A task's newest state replaces its older one; a new task goes last.
-    pub fn update(&mut self, task: Task) {
-        if let Some(t) = task.transfer {
-            self.samples
-                .entry(task.spec.id.clone())
-                .or_default()
-                .push(t);
-        }
-        if !matches!(task.state, TaskState::Running { .. } | TaskState::Queued) {
-            self.pausing.remove(&task.spec.id);
-        }
-        match self.tasks.iter().position(|t| t.spec.id == task.spec.id) {
-            Some(at) => self.tasks[at] = task,
-            None => {
-                let at = self.tasks.len();
-                for id in &task.spec.source_ids {
-                    self.by_source.insert(id.clone(), at);
-                }
-                self.tasks.push(task);
-            }
-        }
+/// The board's tasks as they stand, read under the store's lock: take it
+/// for one frame (or one decision) and let it go.
+pub struct Tasks<'a> {
+    tasks: MutexGuard<'a, BTreeMap<String, Task>>,
+    board: &'a TaskBoard,
+}
+
+impl Tasks<'_> {
+    pub fn len(&self) -> usize {
+        self.board.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.board.order.is_empty()
+    }
+
+    /// The task at this row.
+    pub fn get(&self, row: usize) -> Option<&Task> {
+        self.tasks.get(self.board.order.get(row)?)
+    }
+
+    /// In the order they began.
+    pub fn iter(&self) -> impl Iterator<Item = &Task> {
+        self.board.order.iter().filter_map(|id| self.tasks.get(id))
+    }
+
+    pub fn selected(&self) -> Option<&Task> {
+        self.get(self.board.cursor)
     }
 
     /// The newest task copying this source resource.
     pub fn task_for(&self, source_id: &str) -> Option<&Task> {
-        self.by_source.get(source_id).map(|&at| &self.tasks[at])
+        self.get(*self.board.by_source.get(source_id)?)
     }
 
-    /// Tasks that want the operator: failed, paused, or done with warnings.
     pub fn needing_attention(&self) -> usize {
-        self.tasks
-            .iter()
+        self.iter()
             .filter(|t| {
                 matches!(t.state, TaskState::Failed { .. } | TaskState::Paused { .. })
                     || (t.state == TaskState::Done && !t.warnings.is_empty())
@@ -113,27 +127,9 @@ impl TaskBoard {
             .count()
     }
 
-    pub fn selected(&self) -> Option<&Task> {
-        self.tasks.get(self.cursor)
-    }
-
-    pub fn move_cursor(&mut self, by: i64, page: usize) {
-        let last = self.tasks.len().saturating_sub(1) as i64;
-        self.cursor = (self.cursor as i64)
-            .saturating_add(by)
-            .clamp(0, last.max(0)) as usize;
-        let page = page.max(1);
-        self.offset = self.offset.min(self.tasks.len().saturating_sub(page));
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + page.max(1) {
-            self.offset = self.cursor + 1 - page.max(1);
-        }
-    }
-
     pub fn tally(&self) -> Tally {
         let mut t = Tally::default();
-        for task in &self.tasks {
+        for task in self.iter() {
             match task.state {
                 TaskState::Running { .. } => t.running += 1,
                 TaskState::Queued => t.queued += 1,
@@ -145,6 +141,97 @@ impl TaskBoard {
             }
         }
         t
+    }
+}
+
+impl TaskBoard {
+    /// The store the tasks are read from.
+    pub fn store(&self) -> &TaskStore {
+        &self.store
+    }
+
+    /// Reads from `store` from now on (the scheduler's or the follower's),
+    /// handing it the tasks known so far (those replayed from the journal).
+    pub fn share(&mut self, store: TaskStore) {
+        let known = std::mem::take(&mut *self.store.lock().unwrap_or_else(PoisonError::into_inner));
+        store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(known);
+        self.store = store;
+    }
+
+    pub fn read(&self) -> Tasks<'_> {
+        Tasks {
+            tasks: self.store.lock().unwrap_or_else(PoisonError::into_inner),
+            board: self,
+        }
+    }
+
+    /// Rows on the board.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Takes a change the store told: a new task goes last, a bucket copy's
+    /// transfer becomes a sample. Returns the task when this change ended
+    /// it (it was on the board, not finished, and now is).
+    pub fn heard(&mut self, change: &TaskChange) -> Option<Task> {
+        let tasks = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let task = tasks.get(&change.id)?;
+        let id = &task.spec.id;
+        let new = !self.positions.contains_key(id);
+        if new {
+            let at = self.order.len();
+            for source in &task.spec.source_ids {
+                self.by_source.insert(source.clone(), at);
+            }
+            self.positions.insert(id.clone(), at);
+            self.order.push(id.clone());
+        }
+        if let Some(t) = task.transfer {
+            self.samples.entry(id.clone()).or_default().push(t);
+        }
+        if change.what == Changed::Progress {
+            return None;
+        }
+        if !matches!(task.state, TaskState::Running { .. } | TaskState::Queued) {
+            self.pausing.remove(id);
+        }
+        if !task.state.is_finished() {
+            self.finished.remove(id);
+            return None;
+        }
+        let ended = self.finished.insert(id.clone()) && !new;
+        ended.then(|| task.clone())
+    }
+
+    /// Tasks that want the operator: failed, paused, or done with warnings.
+    pub fn needing_attention(&self) -> usize {
+        self.read().needing_attention()
+    }
+
+    pub fn move_cursor(&mut self, by: i64, page: usize) {
+        let len = self.order.len();
+        let last = len.saturating_sub(1) as i64;
+        self.cursor = (self.cursor as i64)
+            .saturating_add(by)
+            .clamp(0, last.max(0)) as usize;
+        let page = page.max(1);
+        self.offset = self.offset.min(len.saturating_sub(page));
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + page {
+            self.offset = self.cursor + 1 - page;
+        }
+    }
+
+    pub fn tally(&self) -> Tally {
+        self.read().tally()
     }
 }
 

@@ -7,19 +7,23 @@ use super::app::{App, Mode};
 use super::confirm::Confirm;
 use super::layout::page_height;
 use super::state::Level;
-use crate::migrate::{CopyKind, Task, TaskState};
+use crate::migrate::{Changed, CopyKind, Task, TaskChange, TaskState};
 use crate::model::Kind;
 
 impl App {
-    pub(super) fn task_changed(&mut self, task: Task) -> Vec<Effect> {
-        let just_ended = task.state.is_finished()
-            && self
-                .tasks
-                .tasks
-                .iter()
-                .any(|t| t.spec.id == task.spec.id && !t.state.is_finished());
+    /// A task changed: the board hears which; the task is read from the
+    /// store, and only when this change ended it is anything said.
+    pub(super) fn task_changed(&mut self, change: TaskChange) -> Vec<Effect> {
+        let rows = self.tasks.len();
+        let Some(task) = self.tasks.heard(&change) else {
+            // Progress alone moves no task from one COPY state to another.
+            if change.what == Changed::State || self.tasks.len() != rows {
+                self.recount();
+            }
+            return Vec::new();
+        };
         let mut effects = Vec::new();
-        if just_ended {
+        {
             let level = match task.state {
                 TaskState::Failed { .. } => Level::Error,
                 _ if !task.warnings.is_empty() => Level::Warn,
@@ -40,9 +44,17 @@ impl App {
                 effects = self.refresh_kinds(kinds_made_by(task.spec.kind));
             }
         }
-        self.tasks.update(task);
         self.recount();
         effects
+    }
+
+    /// State changes the full channel could not carry (see `TaskStore::take_missed`).
+    pub(super) fn missed_task_changes(&mut self) -> Vec<Effect> {
+        let missed = self.tasks.store().take_missed();
+        missed
+            .into_iter()
+            .flat_map(|change| self.task_changed(change))
+            .collect()
     }
 
     /// Tasks rebuilt from the journal at start, shown as they were left.
@@ -50,7 +62,9 @@ impl App {
         let unfinished = tasks.iter().filter(|t| t.is_resumable()).count();
         let count = tasks.len();
         for task in tasks {
-            self.tasks.update(task);
+            let change = TaskChange::state(&task.spec.id);
+            self.tasks.store().put(task);
+            self.tasks.heard(&change);
         }
         self.recount();
         if count > 0 {
@@ -89,7 +103,7 @@ impl App {
             Command::Top => self.tasks.move_cursor(i64::MIN / 2, page),
             Command::Bottom => self.tasks.move_cursor(i64::MAX / 2, page),
             Command::Details => {
-                if self.tasks.selected().is_some() {
+                if !self.tasks.is_empty() {
                     self.mode = Mode::TaskHistory { scroll: 0 };
                 }
             }
@@ -120,7 +134,7 @@ impl App {
             self.note(Level::Info, text);
             return Vec::new();
         }
-        let Some(task) = self.tasks.selected().cloned() else {
+        let Some(task) = self.tasks.read().selected().cloned() else {
             self.note(Level::Info, "no copy tasks yet");
             return Vec::new();
         };

@@ -578,6 +578,20 @@ pub fn running_image() -> Task {
     t
 }
 
+/// A task as the scheduler leaves it: in the cockpit's store, then told
+/// (which task, what changed), as the event loop does.
+pub fn told(
+    a: &mut App,
+    task: Task,
+    what: cutover::migrate::Changed,
+) -> Vec<cutover::ui::action::Effect> {
+    let id = task.spec.id.clone();
+    a.tasks.store().put(task);
+    a.update(cutover::ui::action::Action::TaskChanged(
+        cutover::migrate::TaskChange { id, what },
+    ))
+}
+
 /// A bucket copy in its object step; `transfer` is filled by the caller.
 pub fn bucket_task() -> Task {
     task_from(

@@ -158,6 +158,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     header_cells.extend(keep.iter().map(|&c| Cell::from(cols[c].title)));
     let header = Row::new(header_cells).style(t.header);
 
+    let tasks = app.tasks.read();
     let rows = window
         .iter()
         .zip(&rows_text)
@@ -168,7 +169,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
             let is_cursor = focused && state.offset + n == state.cursor;
             let mut cells = vec![Cell::from(if selected { "●" } else { " " }).style(t.selected)];
             if with_status {
-                let state = copy_state(r, app.tasks.task_for(&r.id));
+                let state = copy_state(r, tasks.task_for(&r.id));
                 // On the cursor row the row's colours win: red on blue is unreadable.
                 let style = if is_cursor {
                     Style::new()
@@ -217,9 +218,9 @@ fn bucket_totals_from_listing(
     list: &[crate::model::Resource],
     rows: &mut [Vec<String>],
 ) {
+    let tasks = app.tasks.read();
     for (text, &i) in rows.iter_mut().zip(window) {
-        let listed = app
-            .tasks
+        let listed = tasks
             .task_for(&list[i].id)
             .and_then(|t| t.transfer)
             .filter(|t| t.listing_done);

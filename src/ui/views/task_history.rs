@@ -73,7 +73,8 @@ pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
-    let Some(task) = app.tasks.selected() else {
+    let tasks = app.tasks.read();
+    let Some(task) = tasks.selected() else {
         return;
     };
     let lines = lines(task, &app.theme);

@@ -3,7 +3,7 @@
 //! sparkline and ETA, or any other task's steps and error.
 
 use super::super::app::App;
-use super::super::task_board::{bytes_text, TransferSamples};
+use super::super::task_board::{bytes_text, Tasks, TransferSamples};
 use super::super::theme::Theme;
 use super::fit;
 use crate::cutover::clock::countdown;
@@ -138,7 +138,9 @@ fn step_text(task: &Task) -> String {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let tally = app.tasks.tally();
+    // The tasks as they stand now, read once for the frame.
+    let tasks = app.tasks.read();
+    let tally = tasks.tally();
     let mut summary = format!(
         " Copy tasks · {} running · {} queued · {} done · {} failed ",
         tally.running, tally.queued, tally.done, tally.failed
@@ -158,7 +160,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .title(Line::from(Span::styled(summary, t.header)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.tasks.tasks.is_empty() {
+    if tasks.is_empty() {
         let text = format!(
             "no copy tasks yet: select source rows ({}), then {} copies them",
             app.keymap.keys_of(crate::ui::action::Command::ToggleSelect),
@@ -168,22 +170,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(2), Constraint::Length(TASK_DETAIL_LINES)]).areas(inner);
-    draw_table(frame, table_area, app);
-    if let Some(task) = app.tasks.selected() {
+    draw_table(frame, table_area, app, &tasks);
+    if let Some(task) = tasks.selected() {
         draw_detail(frame, detail_area, app, task);
     }
 }
 
-fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
+fn draw_table(frame: &mut Frame, area: Rect, app: &App, tasks: &Tasks) {
     let t = &app.theme;
     let now_ms = crate::journal::unix_ms((app.clock)());
     let page = area.height.saturating_sub(1) as usize;
     let what_width = (area.width as usize)
         .saturating_sub(16 + 22 + 24 + 8 + 18 + 5)
         .max(12);
-    let rows = app
-        .tasks
-        .tasks
+    let rows = tasks
         .iter()
         .enumerate()
         .skip(app.tasks.offset)
