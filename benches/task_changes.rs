@@ -99,6 +99,7 @@ fn transfer(report: u64) -> Transfer {
         objects_done: report * 10,
         bytes_done: report * 10_000,
         objects_skipped: 0,
+        restoring: 0,
         elapsed_ms: report * 250,
     }
 }

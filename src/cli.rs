@@ -78,8 +78,6 @@ impl GlobalArgs {
 // Parsed once per run: the size of the copy flags costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
-// Parsed once at start-up and matched once: its size costs nothing.
-#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// List both estates (headless): every kind, with counterparts
     Inventory(InventoryArgs),

@@ -69,12 +69,11 @@ fn bucket_spec(from: &str, to: &str, bucket: BucketOptions) -> TaskSpec {
 }
 
 fn scheduler(regions: &Regions) -> Scheduler {
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     Scheduler::new(
         regions.clone(),
         Arc::new(common::MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     )
 }
 

@@ -52,12 +52,11 @@ fn spec(kind: CopyKind, ids: &[&str], options: CopyOptions) -> TaskSpec {
 
 async fn setup() -> (Regions, Scheduler) {
     let regions = regions_at(&server().endpoint(), sandbox_keys()).await;
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let scheduler = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     (regions, scheduler)
 }

@@ -530,8 +530,7 @@ async fn a_launch_whose_journal_entry_was_lost_is_adopted_not_launched_twice() {
     let task_id = format!("{}-crash", s.instance);
     let spec = relaunch_spec(&task_id, &s.instance, &subnet, &s.groups, &copies);
     let journal = Arc::new(MemoryJournal::default());
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let scheduler = Scheduler::new(regions.clone(), journal.clone(), Caps::default(), tx);
+    let scheduler = Scheduler::new(regions.clone(), journal.clone(), Caps::default(), Default::default());
     scheduler.submit(spec).unwrap();
     scheduler.settled().await;
     let first = scheduler.task(&task_id).unwrap();
@@ -562,12 +561,11 @@ async fn a_launch_whose_journal_entry_was_lost_is_adopted_not_launched_twice() {
         .unwrap();
     let replayed = Task::replay(events[..=cut].iter().map(|(at, e)| (*at, e))).unwrap();
     assert_eq!(replayed.state, TaskState::Running { step: run_step });
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let resumed = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     resumed.restore(replayed);
     resumed.settled().await;
@@ -605,12 +603,11 @@ async fn a_task_whose_dependency_failed_fails_with_the_reason_and_makes_nothing(
         &[],
     );
     relaunch.options.needs = vec![key_task.id.clone()];
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let scheduler = Scheduler::new(
         regions.clone(),
         Arc::new(MemoryJournal::default()),
         Caps::default(),
-        tx,
+        Default::default(),
     );
     // In plan order (what is needed first); the dependent must not run.
     scheduler.submit(key_task.clone()).unwrap();
