@@ -640,3 +640,23 @@ async fn a_task_whose_dependency_failed_fails_with_the_reason_and_makes_nothing(
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_batch_instance_relaunches_cleanly() {
+    let f = seeded();
+    let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
+    let batch = f.seeded.instances["batch"][0].clone();
+    let home = common::temp_home("sandbox-relaunch");
+    let o = tokio::task::block_in_place(|| {
+        run_cli(&home, &["copy", "--ids", &batch, "--yes", "--wait"])
+    });
+    let text = said(&o);
+    assert!(o.status.success(), "{text}");
+    let launched = instances_tagged(&regions.target.ec2, SOURCE_ID_TAG, &batch).await;
+    assert_eq!(launched.len(), 1, "{text}");
+    assert_eq!(launched[0].key_name(), Some("shop-deploy"));
+    assert_eq!(
+        launched[0].state().and_then(|s| s.name()),
+        Some(&t::InstanceStateName::Running)
+    );
+}

@@ -35,6 +35,7 @@ pub fn columns(kind: Kind) -> &'static [Column] {
             col!("AZ", 12, 4),
             col!("PRIVATE IP", 15, 3),
             col!("PUBLIC IP", 15, 3),
+            col!("LAUNCH", 44, 4),
         ],
         Kind::Image => &[
             col!("NAME", 32, 0),
@@ -216,6 +217,12 @@ pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
             i.availability_zone.clone(),
             opt(&i.private_ip),
             opt(&i.public_ip),
+            // Source rows: what the target holds of it; target rows: which launch it is.
+            match r.tags.get(crate::model::launch::LAUNCH_TAG) {
+                Some(which) => format!("{which} launch"),
+                None if r.region == points.source_region() => points.launch_of(&r.id),
+                None => "-".into(),
+            },
         ],
         Details::Image(i) => vec![
             r.name.clone(),

@@ -11,6 +11,8 @@ pub struct PointIndex {
     target_region: String,
     source_ips: HashSet<String>,
     target_ips: HashSet<String>,
+    /// Source instance id -> what the target holds of it, in words.
+    launches: std::collections::HashMap<String, String>,
 }
 
 impl PointIndex {
@@ -37,7 +39,21 @@ impl PointIndex {
             target_region: inv.target_region().to_string(),
             source_ips: ips(Side::Source),
             target_ips: ips(Side::Target),
+            launches: launches(inv),
         }
+    }
+
+    pub fn source_region(&self) -> &str {
+        &self.source_region
+    }
+
+    /// The LAUNCH cell of a source instance: not launched, a test launch,
+    /// or the cutover launch with its new address.
+    pub fn launch_of(&self, source_instance: &str) -> String {
+        self.launches
+            .get(source_instance)
+            .cloned()
+            .unwrap_or_else(|| "not launched".into())
     }
 
     /// Source, Target, or Global when the record points at both (a weighted
@@ -88,6 +104,35 @@ impl PointIndex {
     }
 }
 
+/// Launches in the target, by the source instance they relaunch; the
+/// cutover launch wins over a test launch.
+fn launches(inv: &Inventory) -> std::collections::HashMap<String, String> {
+    use crate::model::launch::TEST_OF_TAG;
+    let mut found = std::collections::HashMap::new();
+    let live = inv
+        .resources(Side::Target, Kind::Instance)
+        .iter()
+        .filter(|r| !matches!(r.state.as_str(), "terminated" | "shutting-down"));
+    for r in live {
+        let Details::Instance(i) = &r.details else {
+            continue;
+        };
+        if let Some(of) = r.source_id() {
+            let ip = i.public_ip.as_ref().or(i.private_ip.as_ref());
+            let text = match ip {
+                Some(ip) => format!("launched {} {ip}", r.id),
+                None => format!("launched {}", r.id),
+            };
+            found.insert(of.to_string(), text);
+        } else if let Some(of) = r.tags.get(TEST_OF_TAG) {
+            found
+                .entry(of.clone())
+                .or_insert_with(|| format!("test {}", r.id));
+        }
+    }
+    found
+}
+
 /// The address inside an EC2 public host name:
 /// "ec2-54-1-2-3.compute-1.amazonaws.com" -> "54.1.2.3" (us-east-1 names
 /// carry no region, so the address is the only clue).
@@ -112,5 +157,51 @@ mod host_tests {
         );
         assert_eq!(super::ec2_host_ip("ec2-x.example.com"), None);
         assert_eq!(super::ec2_host_ip("shop.example.com"), None);
+    }
+}
+
+#[cfg(test)]
+mod launch_tests {
+    use super::*;
+    use crate::model::launch::TEST_OF_TAG;
+    use crate::model::resource::{Instance, SOURCE_ID_TAG};
+    use crate::model::BucketNaming;
+
+    fn target(id: &str, tag: &str, of: &str, ip: Option<&str>) -> Resource {
+        Resource::new(
+            "eu-west-1",
+            Kind::Instance,
+            id,
+            Details::Instance(Instance {
+                private_ip: ip.map(str::to_string),
+                ..Default::default()
+            }),
+        )
+        .with_state("running")
+        .with_tags([(tag.to_string(), of.to_string())].into())
+    }
+
+    #[test]
+    fn a_source_instance_says_whether_and_where_it_was_launched() {
+        let mut inv = Inventory::new(
+            "us-east-1",
+            "eu-west-1",
+            BucketNaming::default(),
+            &[Kind::Instance],
+        );
+        inv.apply(
+            Side::Target,
+            Kind::Instance,
+            Ok(vec![
+                target("i-test", TEST_OF_TAG, "i-a", None),
+                target("i-new", SOURCE_ID_TAG, "i-a", Some("10.0.1.9")),
+                target("i-t2", TEST_OF_TAG, "i-b", None),
+                target("i-old", SOURCE_ID_TAG, "i-c", None).with_state("terminated"),
+            ]),
+        );
+        let points = PointIndex::build(&inv);
+        assert_eq!(points.launch_of("i-a"), "launched i-new 10.0.1.9");
+        assert_eq!(points.launch_of("i-b"), "test i-t2");
+        assert_eq!(points.launch_of("i-c"), "not launched");
     }
 }

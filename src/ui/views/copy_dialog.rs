@@ -72,6 +72,12 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
             Span::raw(format!("{} → {}", spec.what(), made(spec))),
         ]));
     }
+    for note in &planned.notes {
+        out.push(Line::from(vec![
+            Span::styled("  = ", t.dim),
+            Span::raw(note.clone()),
+        ]));
+    }
     if !planned.refused.is_empty() {
         out.push(Line::default());
         out.push(Line::from(Span::styled(
