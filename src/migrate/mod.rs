@@ -3,6 +3,7 @@
 
 mod bucket;
 mod bucket_archived;
+mod bucket_batch;
 mod bucket_listing;
 mod bucket_options;
 mod bucket_versions;
@@ -23,7 +24,7 @@ mod task;
 mod wait;
 
 pub use bucket::deletions_preview;
-pub use bucket_options::{Archived, BucketOptions, RestoreTier, Versions};
+pub use bucket_options::{Archived, BatchOptions, BucketOptions, RestoreTier, Versions};
 pub use events::TaskEvent;
 pub use journal_link::{of_pair, tasks_from, TaskThreads};
 pub use landing::{survey, LandingZone, Picks, Survey};
