@@ -225,6 +225,12 @@ pub struct CopyArgs {
     /// IAM role S3 assumes to replicate (`--replicate`), or that S3 Batch Operations assumes
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
+    /// Hand the bucket's object copy to S3 Batch Operations: the manifest (and the job's report) go to this bucket; needs --role-arn
+    #[arg(long, value_name = "BUCKET", requires = "role_arn")]
+    pub batch_manifest_bucket: Option<String>,
+    /// With --batch-manifest-bucket: use this S3 Inventory report (s3://BUCKET/KEY/manifest.json) as the job's manifest
+    #[arg(long, value_name = "S3_URL", requires = "batch_manifest_bucket")]
+    pub inventory_manifest: Option<String>,
     /// Restore a DB instance with this id from the copied DB snapshot
     #[arg(long, value_name = "DB_ID")]
     pub restore_as: Option<String>,

@@ -54,6 +54,9 @@ pub struct S3Settings {
     pub concurrency: Option<usize>,
     /// Parts of one large object copied at once.
     pub part_concurrency: Option<usize>,
+    /// Objects past which a bucket copy suggests S3 Batch Operations
+    /// (default 10,000,000).
+    pub batch_threshold: Option<u64>,
 }
 
 /// How many copies run at once, per kind.
@@ -265,6 +268,7 @@ fn s3_tuning(s: &S3Settings) -> Result<crate::migrate::S3Tuning, String> {
             .unwrap_or(d.part_size),
         concurrency: s.concurrency.unwrap_or(d.concurrency),
         part_concurrency: s.part_concurrency.unwrap_or(d.part_concurrency),
+        batch_threshold: s.batch_threshold.unwrap_or(d.batch_threshold),
     };
     if t.multipart_threshold > 5120 * MIB {
         return Err("[s3] multipart_threshold_mib is above 5120: CopyObject copies at most 5 GiB in one request".into());

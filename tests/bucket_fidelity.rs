@@ -60,6 +60,7 @@ fn bucket_spec(from: &str, to: &str, bucket: BucketOptions) -> TaskSpec {
                 part_size: 5 * MIB,
                 concurrency: 8,
                 part_concurrency: 2,
+                ..Default::default()
             },
             bucket,
             ..Default::default()

@@ -34,6 +34,9 @@ fn iam_actions(operation: &str) -> Vec<&str> {
         ],
         "s3:HeadObject" => vec!["s3:GetObject"],
         "s3:DeleteObjects" => vec!["s3:DeleteObject"],
+        "s3:UploadPart" => vec!["s3:PutObject"],
+        // The Batch Operations job runs as the operator's role.
+        "s3:CreateJob" => vec!["s3:CreateJob", "iam:PassRole"],
         "s3:GetBucketReplication" => vec!["s3:GetReplicationConfiguration"],
         // S3 assumes the operator's role: passing it needs iam:PassRole.
         "s3:PutBucketReplication" => vec!["s3:PutReplicationConfiguration", "iam:PassRole"],

@@ -30,6 +30,7 @@ fn small_parts() -> S3Tuning {
         part_size: 5 * MIB,
         concurrency: 16,
         part_concurrency: 3,
+        ..Default::default()
     }
 }
 

@@ -61,6 +61,9 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub rds: aws_sdk_rds::Client,
     pub route53: aws_sdk_route53::Client,
+    /// What the clients were built from, for clients made on demand (S3
+    /// Control for Batch Operations).
+    pub sdk_config: aws_types::SdkConfig,
 }
 
 /// Checks the region, finds credentials (failing fast with what to do), and
@@ -87,8 +90,9 @@ impl Clients {
                 self.rds.config().to_builder().region(r.clone()).build(),
             ),
             route53: aws_sdk_route53::Client::from_conf(
-                self.route53.config().to_builder().region(r).build(),
+                self.route53.config().to_builder().region(r.clone()).build(),
             ),
+            sdk_config: self.sdk_config.to_builder().region(r).build(),
         }
     }
 }
@@ -147,6 +151,7 @@ pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
         s3: aws_sdk_s3::Client::from_conf(s3_conf),
         rds: aws_sdk_rds::Client::new(&conf),
         route53: aws_sdk_route53::Client::new(&conf),
+        sdk_config: conf.clone(),
     })
 }
 

@@ -3,7 +3,9 @@
 
 use crate::cli::CopyArgs;
 use crate::cloud::Regions;
-use crate::migrate::{deletions_preview, Archived, BucketOptions, TaskSpec, Versions};
+use crate::migrate::{
+    deletions_preview, Archived, BatchOptions, BucketOptions, TaskSpec, Versions,
+};
 
 pub fn options(args: &CopyArgs) -> anyhow::Result<BucketOptions> {
     let options = BucketOptions {
@@ -12,11 +14,23 @@ pub fn options(args: &CopyArgs) -> anyhow::Result<BucketOptions> {
         restore_tier: args.restore_tier,
         delete: args.delete,
         replicate_role: args.replicate.then(|| args.role_arn.clone()).flatten(),
+        batch: args
+            .batch_manifest_bucket
+            .as_ref()
+            .map(|bucket| BatchOptions {
+                manifest_bucket: bucket.clone(),
+                inventory_manifest: args.inventory_manifest.clone(),
+                role_arn: args.role_arn.clone().unwrap_or_default(),
+            }),
     };
     if let Some(why) = options.refusal() {
         anyhow::bail!("nothing started: {why}");
     }
-    if let Some(role) = &options.replicate_role {
+    let roles = options
+        .replicate_role
+        .iter()
+        .chain(options.batch.iter().map(|b| &b.role_arn));
+    for role in roles {
         if !role.starts_with("arn:") || !role.contains(":role/") {
             anyhow::bail!("nothing started: --role-arn {role} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
         }
@@ -43,6 +57,16 @@ pub async fn plan_lines(regions: &Regions, spec: &TaskSpec) -> anyhow::Result<Ve
     if let Some(role) = &o.replicate_role {
         lines.push(format!(
             "then S3 Replication with {role} (versioning turned on in both buckets)"
+        ));
+    }
+    if let Some(b) = &o.batch {
+        lines.push(format!(
+            "objects copied by an S3 Batch Operations job in {} (role {}; manifest {}), then verified here",
+            spec.target_region,
+            b.role_arn,
+            b.inventory_manifest
+                .clone()
+                .unwrap_or_else(|| format!("written to s3://{}/cutover/{}/manifest.csv", b.manifest_bucket, spec.id))
         ));
     }
     if o.delete {

@@ -178,6 +178,12 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
             Some(Some(object)) => {
                 t.objects_listed += 1;
                 t.bytes_listed += object.size;
+                if t.objects_listed == tuning.batch_threshold.max(1) {
+                    resumed_notes.push(format!(
+                        "{from} has more than {} objects: for buckets this size, S3 Batch Operations copies faster (cancel, then copy again with --batch-manifest-bucket BUCKET --role-arn ARN; [s3] batch_threshold sets this)",
+                        tuning.batch_threshold
+                    ));
+                }
                 let passed = options.delete.then_some(&mut gone);
                 if existing
                     .seek_noting(&object.key, passed)

@@ -60,11 +60,30 @@ pub struct BucketOptions {
     /// Set up S3 Replication after the copy, with this IAM role.
     #[serde(default)]
     pub replicate_role: Option<String>,
+    /// Hand the object copy to S3 Batch Operations.
+    #[serde(default)]
+    pub batch: Option<BatchOptions>,
+}
+
+/// `--batch-manifest-bucket` (and `--inventory-manifest`) with `--role-arn`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchOptions {
+    /// Where cutover writes the manifest, and the job its report.
+    pub manifest_bucket: String,
+    /// An S3 Inventory report's manifest.json (`s3://bucket/key`) instead
+    /// of a manifest cutover lists and writes.
+    #[serde(default)]
+    pub inventory_manifest: Option<String>,
+    /// The role S3 Batch Operations assumes.
+    pub role_arn: String,
 }
 
 impl BucketOptions {
     /// Why these options cannot go together, said for the operator.
     pub fn refusal(&self) -> Option<&'static str> {
+        if self.batch.is_some() && self.versions == Versions::All {
+            return Some("S3 Batch Operations copies current objects: give --versions current with --batch-manifest-bucket");
+        }
         if self.delete && self.versions == Versions::All {
             return Some("--delete works with --versions current: with all versions, the copy keeps the history of deleted keys as the source does (delete markers)");
         }

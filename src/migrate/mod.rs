@@ -3,6 +3,7 @@
 
 mod bucket;
 mod bucket_archived;
+mod bucket_batch;
 mod bucket_listing;
 mod bucket_options;
 mod bucket_versions;
@@ -29,7 +30,7 @@ mod volume;
 mod wait;
 
 pub use bucket::deletions_preview;
-pub use bucket_options::{Archived, BucketOptions, RestoreTier, Versions};
+pub use bucket_options::{Archived, BatchOptions, BucketOptions, RestoreTier, Versions};
 pub use db_prepare::{make_replicas, needs_survey, prepare as prepare_db, DbPrep};
 pub use events::TaskEvent;
 pub use journal_link::{of_pair, tasks_from, TaskThreads};

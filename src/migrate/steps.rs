@@ -221,6 +221,8 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         Step::CopyObjects => super::bucket::copy_objects(ctx).await,
         Step::VerifyObjects => super::bucket::verify(ctx).await,
         Step::Replicate => super::bucket::replicate(ctx).await,
+        Step::BatchCopy => super::bucket_batch::hand_off(ctx).await,
+        Step::WaitBatch => super::bucket_batch::wait(ctx).await,
         Step::SnapshotDb => super::rds::snapshot_instance(ctx).await,
         Step::WaitDbSnapshot => super::rds::wait_source_snapshot(ctx).await,
         Step::CopyDbSnapshot => super::rds::copy_snapshot(ctx).await,

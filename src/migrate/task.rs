@@ -121,6 +121,13 @@ pub struct S3Tuning {
     pub concurrency: usize,
     /// Parts of one object copied at once.
     pub part_concurrency: usize,
+    /// Objects past which a bucket copy suggests S3 Batch Operations.
+    #[serde(default = "default_batch_threshold")]
+    pub batch_threshold: u64,
+}
+
+fn default_batch_threshold() -> u64 {
+    10_000_000
 }
 
 impl Default for S3Tuning {
@@ -130,6 +137,7 @@ impl Default for S3Tuning {
             part_size: 512 * 1024 * 1024,
             concurrency: 64,
             part_concurrency: 8,
+            batch_threshold: default_batch_threshold(),
         }
     }
 }
@@ -256,6 +264,9 @@ pub enum Step {
     Replicate,
     /// AMIs, when asked: the source image's launch permissions on the copy.
     CarryLaunchPermissions,
+    /// Manifest and CreateJob of an S3 Batch Operations copy.
+    BatchCopy,
+    WaitBatch,
 }
 
 impl Step {
@@ -310,6 +321,8 @@ impl Step {
             Step::RetireEarlierLaunch => "terminate the earlier launch",
             Step::Replicate => "set up replication",
             Step::CarryLaunchPermissions => "carry the launch permissions",
+            Step::BatchCopy => "hand the copy to S3 Batch Operations",
+            Step::WaitBatch => "wait for the Batch Operations job",
         }
     }
 
@@ -330,6 +343,7 @@ impl Step {
                 | Step::WaitInstanceImage
                 | Step::WaitInstanceCopy
                 | Step::WaitRunning
+                | Step::WaitBatch
         )
     }
 }
@@ -362,14 +376,18 @@ impl TaskSpec {
             CopyKind::Snapshot => vec![CopySnapshot, WaitCopy, TagCopy],
             CopyKind::KeyPair => vec![ImportKey],
             CopyKind::SecurityGroups => vec![CreateGroups, AddRules],
-            CopyKind::Bucket if self.options.bucket.replicate_role.is_some() => vec![
-                CreateBucket,
-                CarrySettings,
-                CopyObjects,
-                VerifyObjects,
-                Replicate,
-            ],
-            CopyKind::Bucket => vec![CreateBucket, CarrySettings, CopyObjects, VerifyObjects],
+            CopyKind::Bucket => {
+                let mut steps = vec![CreateBucket, CarrySettings];
+                match self.options.bucket.batch {
+                    Some(_) => steps.extend([BatchCopy, WaitBatch]),
+                    None => steps.push(CopyObjects),
+                }
+                steps.push(VerifyObjects);
+                if self.options.bucket.replicate_role.is_some() {
+                    steps.push(Replicate);
+                }
+                steps
+            }
             CopyKind::DbInstance | CopyKind::DbSnapshot => {
                 let restore = self.options.restore.as_ref();
                 // The landing zone comes first: the snapshot copy names its

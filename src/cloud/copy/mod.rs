@@ -2,6 +2,7 @@
 //! (and the task id) so a re-run finds it instead of making a second one.
 
 pub mod archive;
+pub mod batch;
 pub mod bucket;
 pub mod bucket_policy;
 pub mod bucket_settings;
