@@ -97,6 +97,18 @@ pub enum Command {
     Check(CheckArgs),
     /// Open or close the migration window: its clock measures the RTO
     Window(WindowArgs),
+    /// Delete what copies and test launches left behind (lists first; --yes deletes)
+    Cleanup {
+        /// Instances launched to test copies (`cutover launch --test`)
+        #[arg(long)]
+        test_launches: bool,
+        /// Snapshots and images copies made in the source on the way (see `cutover report`)
+        #[arg(long)]
+        leftovers: bool,
+        /// Delete them; without it, only list them
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

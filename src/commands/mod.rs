@@ -1,6 +1,8 @@
 //! What each command does, on top of config, cloud and model.
 
 mod check;
+mod cleanup;
+mod cleanup_leftovers;
 mod copy;
 mod copy_db;
 mod db;
@@ -33,6 +35,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Db(args)) => db::run(&load_settings(&flags)?, &args).await,
         Some(Command::Check(args)) => check::run(&load_settings(&flags)?, &args).await,
         Some(Command::Window(args)) => window::run(&flags, args.command),
+        Some(Command::Cleanup {
+            test_launches,
+            leftovers,
+            yes,
+        }) => cleanup::run(&load_settings(&flags)?, test_launches, leftovers, yes).await,
         Some(Command::Dns(args)) => {
             let settings = load_settings(&flags)?;
             dns::run(&settings, &args.command).await

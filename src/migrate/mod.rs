@@ -9,6 +9,7 @@ mod events;
 mod groups;
 mod journal_link;
 mod landing;
+pub mod leftover;
 mod network;
 mod plan;
 mod rds;
