@@ -99,15 +99,15 @@ pub enum Command {
     Check(CheckArgs),
     /// Open or close the migration window: its clock measures the RTO
     Window(WindowArgs),
-    /// Remove what a migration leaves behind: test launches (lists them first)
+    /// Delete what copies and test launches left behind (lists first; --yes deletes)
     Cleanup {
         /// Terminate the test launches (instances tagged cutover:launch=test) in the target
         #[arg(long)]
         test_launches: bool,
-        /// What failed or cancelled copies left in the target
+        /// Snapshots and images copies made in the source on the way (see `cutover report`)
         #[arg(long)]
         leftovers: bool,
-        /// Do it (without it, only list what would go)
+        /// Delete them; without it, only list them
         #[arg(long)]
         yes: bool,
     },

@@ -199,7 +199,7 @@ pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
     let left = left_behind(tasks);
     if !left.is_empty() {
         out.push_str("\n## Left behind, still costing money\n\n");
-        out.push_str("Delete each once nothing needs it:\n\n");
+        out.push_str("Delete each once nothing needs it (`cutover cleanup --leftovers` deletes those in the source):\n\n");
         for l in &left {
             out.push_str(&format!(
                 "- {} `{}` in {} ({}, task `{}`): `{}`\n",

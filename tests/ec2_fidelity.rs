@@ -432,3 +432,67 @@ async fn launch_permissions_follow_the_ami_when_asked() {
     let copy = task.copies()[ami2.as_str()].clone();
     assert!(launchers(&regions.target.ec2, &copy).await.is_empty());
 }
+
+async fn snapshot_exists(client: &aws_sdk_ec2::Client, id: &str) -> bool {
+    match client.describe_snapshots().snapshot_ids(id).send().await {
+        Ok(out) => !out.snapshots().is_empty(),
+        Err(e) => {
+            let code = aws_sdk_ec2::error::ProvideErrorMetadata::code(&e).map(String::from);
+            assert_eq!(code.as_deref(), Some("InvalidSnapshot.NotFound"), "{e:?}");
+            false
+        }
+    }
+}
+
+#[test]
+fn the_source_snapshot_of_a_volume_copy_is_a_leftover_that_cleanup_deletes() {
+    let home = common::temp_home("ec2-leftovers");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (regions, _) = rt.block_on(setup());
+    let vol = rt.block_on(gp3_volume(&regions, &unique("scratch"), false));
+
+    let o = cli(
+        &home,
+        &["copy", "--ids", &vol, "--yes", "--wait", "--output", "json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let snaps = rt.block_on(snapshots_of(&regions.source.ec2, &vol));
+    let [snap] = snaps.as_slice() else {
+        panic!("one source snapshot: {snaps:?}")
+    };
+    let tasks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = tasks[0]["notes"].to_string();
+    assert!(
+        notes.contains(&format!("left in us-east-1: EBS snapshot {snap}")),
+        "the task's notes say so: {notes}"
+    );
+    let report = cli(&home, &["report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(report["left_behind"][0]["id"], snap.as_str(), "{report}");
+
+    // Listed first; nothing deleted without --yes.
+    let o = cli(&home, &["cleanup", "--leftovers"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(listed.contains(snap.as_str()), "{listed}");
+    assert!(stderr(&o).contains("pass --yes"), "{}", stderr(&o));
+    assert!(rt.block_on(snapshot_exists(&regions.source.ec2, snap)));
+
+    let o = cli(&home, &["--read-only", "cleanup", "--leftovers", "--yes"]);
+    assert!(!o.status.success(), "read-only refuses");
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert!(rt.block_on(snapshot_exists(&regions.source.ec2, snap)));
+
+    let o = cli(&home, &["cleanup", "--leftovers", "--yes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("deleted EBS snapshot {snap}")));
+    assert!(
+        !rt.block_on(snapshot_exists(&regions.source.ec2, snap)),
+        "gone from the source"
+    );
+    let report = cli(&home, &["report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(report["left_behind"], serde_json::json!([]), "{report}");
+    let o = cli(&home, &["cleanup", "--leftovers"]);
+    assert!(stderr(&o).contains("No leftovers"), "{}", stderr(&o));
+}

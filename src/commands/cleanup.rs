@@ -1,5 +1,5 @@
-//! `cutover cleanup`: removes what a migration leaves behind, one kind of
-//! leftover per flag, each listed before anything goes.
+//! `cutover cleanup`: deletes what the move left behind, one kind per flag,
+//! each listing first and deleting only with --yes.
 
 use crate::config::Settings;
 use std::process::ExitCode;
@@ -12,11 +12,18 @@ pub async fn run(
 ) -> anyhow::Result<ExitCode> {
     if !test_launches && !leftovers {
         anyhow::bail!(
-            "say what to clean up: --test-launches (test instances in the target) or --leftovers"
+            "name what to clean up: --leftovers (snapshots and images copies made in the source) or --test-launches (test instances in the target)"
         );
     }
+    let mut code = ExitCode::SUCCESS;
     if leftovers {
-        anyhow::bail!("--leftovers is not built yet in this version: nothing was changed");
+        code = super::cleanup_leftovers::run(settings, yes).await?;
     }
-    super::cleanup_launches::run(settings, yes).await
+    if test_launches {
+        let launches = super::cleanup_launches::run(settings, yes).await?;
+        if launches != ExitCode::SUCCESS {
+            code = launches;
+        }
+    }
+    Ok(code)
 }

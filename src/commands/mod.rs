@@ -3,6 +3,7 @@
 mod check;
 mod cleanup;
 mod cleanup_launches;
+mod cleanup_leftovers;
 mod copy;
 mod copy_bucket;
 mod copy_db;

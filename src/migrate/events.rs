@@ -29,6 +29,15 @@ pub enum TaskEvent {
     Warning {
         text: String,
     },
+    /// Something the copy made on the way that stays (a source snapshot):
+    /// journaled as it is made, so that cleanup can find it.
+    Leftover {
+        leftover: super::leftover::Leftover,
+    },
+    /// `cutover cleanup --leftovers` deleted it (or found it gone).
+    LeftoverRemoved {
+        id: String,
+    },
     Paused {
         step: usize,
     },
@@ -101,6 +110,20 @@ impl Task {
             TaskEvent::Warning { text } => {
                 self.warnings.push(text.clone());
                 format!("warning: {text}")
+            }
+            TaskEvent::Leftover { leftover } => {
+                let note = leftover.note();
+                if !self.leftovers.iter().any(|l| l.id == leftover.id) {
+                    self.leftovers.push(leftover.clone());
+                    self.notes.push(note.clone());
+                }
+                note
+            }
+            TaskEvent::LeftoverRemoved { id } => {
+                self.leftovers.retain(|l| &l.id != id);
+                let line = format!("leftover {id} deleted by `cutover cleanup --leftovers`");
+                self.notes.push(line.clone());
+                line
             }
             TaskEvent::Paused { step } => {
                 self.state = TaskState::Paused { step: *step };

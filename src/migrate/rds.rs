@@ -61,6 +61,12 @@ pub async fn snapshot_instance(ctx: &StepContext<'_>) -> Result<StepResult, Clou
         }
     }
     let mut r = StepResult::default();
+    r.leftovers.push(super::leftover::Leftover::new(
+        &ctx.spec.source_region,
+        super::leftover::LeftoverKind::DbSnapshot,
+        &id,
+        "taken of the source DB instance to copy it",
+    ));
     r.outputs.insert("snapshot".into(), id);
     Ok(r)
 }

@@ -573,6 +573,9 @@ impl Scheduler {
                     for text in done.warnings {
                         let _ = self.record(id, TaskEvent::Warning { text });
                     }
+                    for leftover in done.leftovers {
+                        let _ = self.record(id, TaskEvent::Leftover { leftover });
+                    }
                     if self
                         .record(
                             id,

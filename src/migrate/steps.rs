@@ -37,6 +37,8 @@ pub struct StepResult {
     /// The step stopped early for a pause: it is not done, and runs again
     /// on resume (copying only what is missing).
     pub interrupted: bool,
+    /// What it made that stays after the task (journaled before its outputs).
+    pub leftovers: Vec<super::leftover::Leftover>,
 }
 
 impl StepResult {
@@ -144,8 +146,18 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         }
         Step::SnapshotVolume => {
             let vol = ctx.source_id();
+            let leftover = |id: &str| {
+                super::leftover::Leftover::new(
+                    &spec.source_region,
+                    super::leftover::LeftoverKind::EbsSnapshot,
+                    id,
+                    "taken of the source volume to copy it",
+                )
+            };
             if let Some(found) = snapshot::find_tagged(source, TASK_ID_TAG, &spec.id).await? {
-                return Ok(StepResult::default().output("snapshot", found));
+                let mut done = StepResult::default().output("snapshot", &found);
+                done.leftovers.push(leftover(&found));
+                return Ok(done);
             }
             // Refused before the first write: a bad target AZ, an encrypted
             // volume without a target key.
@@ -163,7 +175,9 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
                 &copy::copy_tags(vol, &spec.id),
             )
             .await?;
-            Ok(StepResult::default().output("snapshot", snap))
+            let mut done = StepResult::default().output("snapshot", &snap);
+            done.leftovers.push(leftover(&snap));
+            Ok(done)
         }
         Step::WaitSnapshot => {
             wait_snapshot(ctx, source, ctx.output("snapshot")?).await?;

@@ -544,6 +544,8 @@ pub struct Task {
     /// What the copy left out that the operator must act on; a task done
     /// with any of these is "done with warnings".
     pub warnings: Vec<String>,
+    /// What it made on the way that stays until cleaned up.
+    pub leftovers: Vec<super::leftover::Leftover>,
     pub created_ms: u64,
     pub finished_ms: Option<u64>,
 }
@@ -560,6 +562,7 @@ impl Task {
             history: Vec::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
+            leftovers: Vec::new(),
             created_ms,
             finished_ms: None,
         }

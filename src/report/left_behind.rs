@@ -1,8 +1,9 @@
-//! What the copies made on the way that still costs money: the snapshot of
-//! a source volume or DB instance taken to copy it, and in the target the
-//! snapshot copy a volume or DB instance was made from. Each with the
-//! command that deletes it, once the operator has checked it is no longer
-//! needed.
+//! What the copies made on the way that still costs money: the leftovers
+//! the tasks journaled in the source (the snapshot of a volume or DB
+//! instance taken to copy it; `cutover cleanup --leftovers` deletes them),
+//! and in the target the snapshot copy a volume or DB instance was made
+//! from. Each with the command that deletes it, once the operator has
+//! checked it is no longer needed.
 
 use crate::migrate::{CopyKind, Task, TaskState};
 use serde::Serialize;
@@ -14,7 +15,7 @@ pub struct LeftBehind {
     /// "EBS snapshot", "DB snapshot".
     pub what: &'static str,
     pub id: String,
-    pub why: &'static str,
+    pub why: String,
     pub delete: String,
 }
 
@@ -24,7 +25,7 @@ fn ebs(task: &Task, region: &str, id: &str, why: &'static str) -> LeftBehind {
         region: region.to_string(),
         what: "EBS snapshot",
         id: id.to_string(),
-        why,
+        why: why.to_string(),
         delete: format!("aws ec2 delete-snapshot --region {region} --snapshot-id {id}"),
     }
 }
@@ -35,29 +36,34 @@ fn rds(task: &Task, region: &str, id: &str, why: &'static str) -> LeftBehind {
         region: region.to_string(),
         what: "DB snapshot",
         id: id.to_string(),
-        why,
+        why: why.to_string(),
         delete: format!(
             "aws rds delete-db-snapshot --region {region} --db-snapshot-identifier {id}"
         ),
     }
 }
 
-/// Intermediate snapshots named in the tasks' outputs. A cancelled task's
-/// undo already removed what it could (its note says what stays).
+/// The leftovers the tasks journaled (not yet cleaned up), and the
+/// target snapshots volumes and DB instances were made from. A cancelled
+/// task's undo already removed what it could in the target.
 pub fn left_behind(tasks: &[Task]) -> Vec<LeftBehind> {
     let mut out = Vec::new();
     for t in tasks {
+        out.extend(t.leftovers.iter().map(|l| LeftBehind {
+            task_id: t.spec.id.clone(),
+            region: l.region.clone(),
+            what: l.kind.label(),
+            id: l.id.clone(),
+            why: l.why.clone(),
+            delete: l.delete_command(),
+        }));
         if matches!(t.state, TaskState::Cancelled { .. }) {
             continue;
         }
-        let (source, target) = (&t.spec.source_region, &t.spec.target_region);
-        let snapshot = t.outputs.get("snapshot");
+        let target = &t.spec.target_region;
         let copy = t.outputs.get("copy");
         match t.spec.kind {
             CopyKind::Volume => {
-                if let Some(id) = snapshot {
-                    out.push(ebs(t, source, id, "taken of the source volume to copy it"));
-                }
                 if let (Some(id), Some(_)) = (copy, &t.spec.options.target_az) {
                     out.push(ebs(
                         t,
@@ -68,14 +74,6 @@ pub fn left_behind(tasks: &[Task]) -> Vec<LeftBehind> {
                 }
             }
             CopyKind::DbInstance | CopyKind::DbSnapshot => {
-                if let (Some(id), CopyKind::DbInstance) = (snapshot, t.spec.kind) {
-                    out.push(rds(
-                        t,
-                        source,
-                        id,
-                        "taken of the source DB instance to copy it",
-                    ));
-                }
                 if let (Some(id), Some(_)) = (copy, &t.spec.options.restore) {
                     out.push(rds(
                         t,
@@ -94,6 +92,7 @@ pub fn left_behind(tasks: &[Task]) -> Vec<LeftBehind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::migrate::leftover::{Leftover, LeftoverKind};
     use crate::migrate::{CopyOptions, TaskEvent, TaskSpec};
 
     fn volume_task(target_az: Option<&str>) -> Task {
@@ -114,6 +113,13 @@ mod tests {
         let outputs = [("snapshot", "snap-s1"), ("copy", "snap-t1")]
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .into();
+        let leftover = Leftover::new(
+            "us-east-1",
+            LeftoverKind::EbsSnapshot,
+            "snap-s1",
+            "taken of the source volume to copy it",
+        );
+        t.apply(1, &TaskEvent::Leftover { leftover });
         t.apply(1, &TaskEvent::StepDone { step: 0, outputs });
         t.apply(2, &TaskEvent::Done);
         t
@@ -137,5 +143,14 @@ mod tests {
         assert!(md.contains(&left[0].delete), "{md}");
         assert_eq!(json["left_behind"][0]["delete"], left[0].delete.as_str());
         assert_eq!(json["tasks"][0]["state"], "done");
+
+        let mut cleaned = volume_task(None);
+        cleaned.apply(
+            3,
+            &TaskEvent::LeftoverRemoved {
+                id: "snap-s1".into(),
+            },
+        );
+        assert!(left_behind(&[cleaned]).is_empty(), "cleaned up: gone");
     }
 }
