@@ -299,6 +299,8 @@ impl App {
                 return self.dns_report(a)
             }
             Action::JobFailed(text) => self.note(Level::Error, text),
+            Action::JobSaid(text) => self.note(Level::Info, text),
+            Action::DbSubnetGroups(result) => self.db_subnet_groups(result),
         }
         Vec::new()
     }
@@ -322,7 +324,7 @@ impl App {
             }
         }
         match c {
-            Command::Copy => self.open_copy_dialog(),
+            Command::Copy => return self.open_copy_dialog(),
             Command::ToggleTasks => self.show_tasks = !self.show_tasks,
             Command::PauseTask | Command::ResumeTask | Command::CancelTask | Command::RetryTask => {
                 return self.task_control(c)

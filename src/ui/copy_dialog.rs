@@ -5,8 +5,9 @@
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
+use super::copy_dialog_db::{DbChoices, DB_PATHS, MULTI_AZ};
 use super::state::Level;
-use crate::migrate::{plan, CopyOptions, Plan, RestoreOptions, S3Tuning};
+use crate::migrate::{needs_survey, plan, CopyOptions, Plan, S3Tuning};
 use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
 use tui_input::Input;
 
@@ -24,6 +25,14 @@ pub enum CopyField {
     RestoreAs,
     /// VPC clone: source AZ -> target AZ, `us-east-1a=eu-west-1b,...`.
     AzMap,
+    /// DB instance: snapshot + restore, or a read replica.
+    DbPath,
+    /// Where the new DB instance lands.
+    SubnetGroup,
+    ParameterGroup,
+    OptionGroup,
+    DbSecurityGroups,
+    MultiAz,
 }
 
 impl CopyField {
@@ -35,7 +44,21 @@ impl CopyField {
             CopyField::BucketName => "bucket name",
             CopyField::RestoreAs => "restore DB as (optional)",
             CopyField::AzMap => "AZ map (SRC=DST,...; empty: by position)",
+            CopyField::DbPath => "DB moves by",
+            CopyField::SubnetGroup => "DB subnet group",
+            CopyField::ParameterGroup => "DB parameter group",
+            CopyField::OptionGroup => "option group",
+            CopyField::DbSecurityGroups => "security groups",
+            CopyField::MultiAz => "Multi-AZ",
         }
+    }
+
+    /// Fields chosen with ←→ rather than typed.
+    pub fn is_choice(self) -> bool {
+        matches!(
+            self,
+            CopyField::TargetVpc | CopyField::DbPath | CopyField::SubnetGroup | CopyField::MultiAz
+        )
     }
 }
 
@@ -57,6 +80,7 @@ pub struct CopyDialog {
     pub restore: Input,
     pub az_map: Input,
     pub s3: S3Tuning,
+    pub db: DbChoices,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -70,28 +94,77 @@ impl CopyDialog {
 
     /// Whether the focused field takes typed text (so `y` is a letter).
     pub fn wants_text(&self) -> bool {
-        self.focused().is_some_and(|f| f != CopyField::TargetVpc)
+        self.focused().is_some_and(|f| !f.is_choice())
+    }
+
+    /// A choice field's options and the one chosen.
+    pub fn choices(&self, field: CopyField) -> Option<(Vec<String>, usize)> {
+        Some(match field {
+            CopyField::TargetVpc => (
+                self.vpcs.iter().map(|(_, text)| text.clone()).collect(),
+                self.vpc,
+            ),
+            CopyField::DbPath => (
+                DB_PATHS.iter().map(|s| s.to_string()).collect(),
+                usize::from(self.db.replica),
+            ),
+            CopyField::SubnetGroup => (self.db.subnet_group_choices(), self.db.subnet_group),
+            CopyField::MultiAz => (
+                MULTI_AZ.iter().map(|s| s.to_string()).collect(),
+                self.db.multi_az,
+            ),
+            _ => return None,
+        })
+    }
+
+    fn choose(&mut self, field: CopyField, by: i32) {
+        let Some((options, at)) = self.choices(field) else {
+            return;
+        };
+        let next = (at as i32 + by).rem_euclid(options.len().max(1) as i32) as usize;
+        match field {
+            CopyField::TargetVpc => self.vpc = next,
+            CopyField::DbPath => self.db.replica = next == 1,
+            CopyField::SubnetGroup => self.db.subnet_group = next,
+            CopyField::MultiAz => self.db.multi_az = next,
+            _ => {}
+        }
+    }
+
+    /// The label of a field as this selection reads it.
+    pub fn label(&self, field: CopyField) -> &'static str {
+        match field {
+            CopyField::KmsKey if !self.db.encrypted.is_empty() => "KMS key id (required)",
+            CopyField::RestoreAs if self.db.replica => "replica name (optional)",
+            other => other.label(),
+        }
     }
 
     pub fn input(&self, field: CopyField) -> Option<&Input> {
         match field {
-            CopyField::TargetVpc => None,
             CopyField::KmsKey => Some(&self.kms),
             CopyField::TargetAz => Some(&self.az),
             CopyField::BucketName => Some(&self.bucket),
             CopyField::RestoreAs => Some(&self.restore),
             CopyField::AzMap => Some(&self.az_map),
+            CopyField::ParameterGroup => Some(&self.db.parameter_group),
+            CopyField::OptionGroup => Some(&self.db.option_group),
+            CopyField::DbSecurityGroups => Some(&self.db.security_groups),
+            _ => None,
         }
     }
 
     fn input_mut(&mut self, field: CopyField) -> Option<&mut Input> {
         match field {
-            CopyField::TargetVpc => None,
             CopyField::KmsKey => Some(&mut self.kms),
             CopyField::TargetAz => Some(&mut self.az),
             CopyField::BucketName => Some(&mut self.bucket),
             CopyField::RestoreAs => Some(&mut self.restore),
             CopyField::AzMap => Some(&mut self.az_map),
+            CopyField::ParameterGroup => Some(&mut self.db.parameter_group),
+            CopyField::OptionGroup => Some(&mut self.db.option_group),
+            CopyField::DbSecurityGroups => Some(&mut self.db.security_groups),
+            _ => None,
         }
     }
 
@@ -104,10 +177,7 @@ impl CopyDialog {
             target_bucket: has(CopyField::BucketName)
                 .then(|| self.bucket.value().trim().to_string()),
             s3: self.s3,
-            restore: optional(&self.restore).map(|instance_id| RestoreOptions {
-                instance_id,
-                ..Default::default()
-            }),
+            restore: self.db.restore(optional(&self.restore)),
             az_map: optional(&self.az_map),
         }
     }
@@ -153,7 +223,7 @@ impl App {
         picked
     }
 
-    pub fn open_copy_dialog(&mut self) {
+    pub fn open_copy_dialog(&mut self) -> Vec<Effect> {
         let picked = self.copy_candidates();
         if picked.is_empty() {
             let key = |c| self.keymap.keys_of(c);
@@ -168,7 +238,8 @@ impl App {
                     key(super::action::Command::ToggleSelect)
                 )
             };
-            return self.note(Level::Warn, why);
+            self.note(Level::Warn, why);
+            return Vec::new();
         }
         let has = |kind| picked.iter().any(|(k, _)| *k == kind);
         let buckets: Vec<&String> = picked
@@ -199,8 +270,19 @@ impl App {
         if buckets.len() == 1 {
             fields.push(CopyField::BucketName);
         }
-        if has(Kind::DbInstance) || has(Kind::DbSnapshot) {
-            fields.push(CopyField::RestoreAs);
+        let makes_db = has(Kind::DbInstance) || has(Kind::DbSnapshot);
+        if has(Kind::DbInstance) {
+            fields.push(CopyField::DbPath);
+        }
+        if makes_db {
+            fields.extend([
+                CopyField::RestoreAs,
+                CopyField::SubnetGroup,
+                CopyField::ParameterGroup,
+                CopyField::OptionGroup,
+                CopyField::DbSecurityGroups,
+                CopyField::MultiAz,
+            ]);
         }
         if has(Kind::Vpc) {
             fields.push(CopyField::AzMap);
@@ -211,6 +293,7 @@ impl App {
             .unwrap_or_default();
         let (vpcs, vpc) = self.target_vpc_choices();
         let stamp = crate::journal::unix_ms((self.clock)());
+        let encrypted = self.encrypted_sources(&picked);
         self.mode = Mode::CopyDialog(Box::new(CopyDialog {
             picked,
             stamp,
@@ -224,7 +307,52 @@ impl App {
             restore: Input::default(),
             az_map: Input::new(self.az_map.clone().unwrap_or_default()),
             s3: self.s3_tuning,
+            db: DbChoices {
+                encrypted,
+                ..Default::default()
+            },
         }));
+        // The target's subnet groups, read in the background for the choice.
+        if makes_db {
+            vec![Effect::ReadDbSubnetGroups]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Picked DB sources that are encrypted (their copies need a key).
+    fn encrypted_sources(&self, picked: &[(Kind, String)]) -> Vec<String> {
+        picked
+            .iter()
+            .filter(|(kind, id)| {
+                self.inventory
+                    .resources(Side::Source, *kind)
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .is_some_and(|r| match &r.details {
+                        Details::DbInstance(d) => d.encrypted,
+                        Details::DbSnapshot(d) => d.encrypted,
+                        Details::DbClusterSnapshot(d) => d.encrypted,
+                        _ => false,
+                    })
+            })
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+
+    /// The target's DB subnet groups arrived: the dialog offers them.
+    pub(super) fn db_subnet_groups(&mut self, result: Result<Vec<String>, String>) {
+        match result {
+            Ok(names) => {
+                if let Mode::CopyDialog(d) = &mut self.mode {
+                    d.db.subnet_groups = Some(names);
+                }
+            }
+            Err(e) => self.note(
+                Level::Warn,
+                format!("cannot read the target's DB subnet groups: {e}"),
+            ),
+        }
     }
 
     /// The target's VPCs, the default one chosen.
@@ -270,7 +398,9 @@ impl App {
                     .find(|r| &r.id == id)
             })
             .collect();
-        plan(&resources, &self.inventory, &d.options(), d.stamp)
+        let mut planned = plan(&resources, &self.inventory, &d.options(), d.stamp);
+        d.db.apply(&mut planned.tasks);
+        planned
     }
 
     pub(super) fn copy_dialog_key(
@@ -291,9 +421,10 @@ impl App {
             DialogKey::PrevField if n > 0 => {
                 d.focus = Some(d.focus.map_or(n - 1, |i| (i + n - 1) % n));
             }
-            DialogKey::Choose(by) if d.focused() == Some(CopyField::TargetVpc) => {
-                let len = d.vpcs.len() as i32;
-                d.vpc = (d.vpc as i32 + by).rem_euclid(len.max(1)) as usize;
+            DialogKey::Choose(by) if d.focused().is_some_and(CopyField::is_choice) => {
+                if let Some(field) = d.focused() {
+                    d.choose(field, by);
+                }
             }
             DialogKey::Choose(by) if n > 0 => {
                 let key = if by > 0 {
@@ -322,6 +453,13 @@ impl App {
             );
             return Vec::new();
         }
+        let kms = optional(&d.kms);
+        let target = self.inventory.target_region().to_string();
+        if let Some(why) = d.db.refusal(kms.as_deref(), &target) {
+            self.note(Level::Warn, format!("{why}; or esc"));
+            self.mode = Mode::CopyDialog(d);
+            return Vec::new();
+        }
         if let Some(e) = d.az_map_error().or_else(|| d.bucket_error()) {
             self.note(Level::Warn, format!("{e}: fix the name, or esc"));
             self.mode = Mode::CopyDialog(d);
@@ -337,7 +475,17 @@ impl App {
             return Vec::new();
         }
         let count = planned.tasks.len();
-        let effects = self.gate("copies", vec![Effect::StartCopies(planned.tasks)]);
+        // A new DB instance's landing zone is surveyed (and bad input
+        // refused) in the background before anything starts.
+        let start = if planned.tasks.iter().any(needs_survey) {
+            Effect::StartDbCopies {
+                tasks: planned.tasks,
+                no_subnet_group: d.db.no_subnet_group(),
+            }
+        } else {
+            Effect::StartCopies(planned.tasks)
+        };
+        let effects = self.gate("copies", vec![start]);
         for (kind, id) in &d.picked {
             if let Some(k) = self.kinds.get_mut(kind) {
                 k.selected.remove(&(Side::Source, id.clone()));
