@@ -136,3 +136,48 @@ fn the_subnet_groups_failing_to_read_is_said() {
     assert!(said.contains("DB subnet groups: AccessDenied"), "{said}");
     assert!(matches!(a.mode, Mode::CopyDialog(_)));
 }
+
+#[test]
+fn a_replica_in_sync_is_counted_ready_to_promote_with_its_status() {
+    use cutover::migrate::{Step, TaskEvent};
+    let spec = spec("orders-db-1", CopyKind::DbReplica, "orders-db", "orders-db");
+    let promote = spec
+        .steps()
+        .iter()
+        .position(|s| *s == Step::PromoteReplica)
+        .unwrap();
+    let mut events: Vec<TaskEvent> = (0..promote)
+        .flat_map(|step| {
+            let mut outputs = std::collections::BTreeMap::new();
+            if step == promote - 1 {
+                outputs.insert(
+                    "replication".to_string(),
+                    "available; read replication: replicating; lag not reported".to_string(),
+                );
+            }
+            [
+                TaskEvent::StepStarted { step },
+                TaskEvent::StepDone { step, outputs },
+            ]
+        })
+        .collect();
+    events.push(TaskEvent::AwaitingPromote { step: promote });
+    let task = task_from(spec, events, 60);
+    assert!(task.ready_to_promote());
+    let mut a = app(140, 30);
+    a.load_tasks(vec![task]);
+    let parts = a.overview_parts();
+    assert!(
+        parts
+            .iter()
+            .any(|p| p.starts_with("1 DB replica ready to promote")),
+        "{parts:?}"
+    );
+    chars(&mut a, "t");
+    let shown = screen(&a);
+    assert!(shown.contains("replicating"), "{shown}");
+    assert!(
+        shown.contains("replica: available; read replication: replicating"),
+        "{shown}"
+    );
+}
