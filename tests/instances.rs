@@ -530,7 +530,12 @@ async fn a_launch_whose_journal_entry_was_lost_is_adopted_not_launched_twice() {
     let task_id = format!("{}-crash", s.instance);
     let spec = relaunch_spec(&task_id, &s.instance, &subnet, &s.groups, &copies);
     let journal = Arc::new(MemoryJournal::default());
-    let scheduler = Scheduler::new(regions.clone(), journal.clone(), Caps::default(), Default::default());
+    let scheduler = Scheduler::new(
+        regions.clone(),
+        journal.clone(),
+        Caps::default(),
+        Default::default(),
+    );
     scheduler.submit(spec).unwrap();
     scheduler.settled().await;
     let first = scheduler.task(&task_id).unwrap();

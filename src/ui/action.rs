@@ -138,6 +138,10 @@ pub enum Action {
     /// Progress of work outside the cockpit (the sandbox seeding its
     /// objects in the background), for the message line.
     Note(String),
+    /// A background job says how it went (worded for a person).
+    JobSaid(String),
+    /// The target's DB subnet groups, for the copy dialog.
+    DbSubnetGroups(Result<Vec<String>, String>),
 }
 
 /// Work the event loop must start on the app's behalf: the app itself
@@ -149,6 +153,14 @@ pub enum Effect {
     /// List these kinds again on their sides.
     Refresh(Vec<Kind>),
     StartCopies(Vec<TaskSpec>),
+    /// Copies that make DB instances: each landing zone is surveyed and bad
+    /// input refused first; none starts unless all pass.
+    StartDbCopies {
+        tasks: Vec<TaskSpec>,
+        no_subnet_group: bool,
+    },
+    /// Read the target's DB subnet groups (for the copy dialog).
+    ReadDbSubnetGroups,
     PauseTask(String),
     ResumeTask(String),
     CancelTask(String),

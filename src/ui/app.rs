@@ -312,6 +312,8 @@ impl App {
             Action::Checked(result) => self.checked(result.map(|r| *r)),
             Action::Window(result) => self.window_changed(result),
             Action::Note(text) => self.note(Level::Info, text),
+            Action::JobSaid(text) => self.note(Level::Info, text),
+            Action::DbSubnetGroups(result) => self.db_subnet_groups(result),
         }
         Vec::new()
     }
@@ -335,7 +337,7 @@ impl App {
             }
         }
         match c {
-            Command::Copy => self.open_copy_dialog(),
+            Command::Copy => return self.open_copy_dialog(),
             Command::ToggleTasks => self.show_tasks = !self.show_tasks,
             Command::PauseTask | Command::ResumeTask | Command::CancelTask | Command::RetryTask => {
                 return self.task_control(c)

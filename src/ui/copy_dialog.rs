@@ -5,9 +5,10 @@
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
+use super::copy_dialog_db::{DbChoices, DB_PATHS, MULTI_AZ};
 use super::state::Level;
 use crate::migrate::{
-    plan, referenced_groups, Archived, BucketOptions, CopyOptions, Plan, RestoreOptions, S3Tuning,
+    needs_survey, plan, referenced_groups, Archived, BucketOptions, CopyOptions, Plan, S3Tuning,
     Versions,
 };
 use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
@@ -31,6 +32,14 @@ pub enum CopyField {
     Versions,
     /// Buckets: `skip` or `restore` archived objects.
     Archived,
+    /// DB instance: snapshot + restore, or a read replica.
+    DbPath,
+    /// Where the new DB instance lands.
+    SubnetGroup,
+    ParameterGroup,
+    OptionGroup,
+    DbSecurityGroups,
+    MultiAz,
 }
 
 impl CopyField {
@@ -44,6 +53,12 @@ impl CopyField {
             CopyField::AzMap => "AZ map (SRC=DST,...; empty: by position)",
             CopyField::Versions => "versions (current / all)",
             CopyField::Archived => "archived objects (skip / restore)",
+            CopyField::DbPath => "DB moves by",
+            CopyField::SubnetGroup => "DB subnet group",
+            CopyField::ParameterGroup => "DB parameter group",
+            CopyField::OptionGroup => "option group",
+            CopyField::DbSecurityGroups => "security groups",
+            CopyField::MultiAz => "Multi-AZ",
         }
     }
 }
@@ -73,6 +88,7 @@ pub struct CopyDialog {
     pub zones: Vec<String>,
     /// 0: no volume; i: `zones[i - 1]`.
     pub zone: usize,
+    pub db: DbChoices,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -97,9 +113,58 @@ impl CopyDialog {
             .map(String::as_str)
     }
 
+    /// A choice field's options and the one chosen.
+    pub fn choices(&self, field: CopyField) -> Option<(Vec<String>, usize)> {
+        Some(match field {
+            CopyField::TargetVpc => (
+                self.vpcs.iter().map(|(_, text)| text.clone()).collect(),
+                self.vpc,
+            ),
+            CopyField::DbPath => (
+                DB_PATHS.iter().map(|s| s.to_string()).collect(),
+                usize::from(self.db.replica),
+            ),
+            CopyField::SubnetGroup => (self.db.subnet_group_choices(), self.db.subnet_group),
+            CopyField::MultiAz => (
+                MULTI_AZ.iter().map(|s| s.to_string()).collect(),
+                self.db.multi_az,
+            ),
+            CopyField::TargetAz if !self.zones.is_empty() => (
+                std::iter::once("no volume".to_string())
+                    .chain(self.zones.iter().cloned())
+                    .collect(),
+                self.zone,
+            ),
+            _ => return None,
+        })
+    }
+
+    fn choose(&mut self, field: CopyField, by: i32) {
+        let Some((options, at)) = self.choices(field) else {
+            return;
+        };
+        let next = (at as i32 + by).rem_euclid(options.len().max(1) as i32) as usize;
+        match field {
+            CopyField::TargetVpc => self.vpc = next,
+            CopyField::DbPath => self.db.replica = next == 1,
+            CopyField::SubnetGroup => self.db.subnet_group = next,
+            CopyField::MultiAz => self.db.multi_az = next,
+            CopyField::TargetAz => self.zone = next,
+            _ => {}
+        }
+    }
+
+    /// The label of a field as this selection reads it.
+    pub fn label(&self, field: CopyField) -> &'static str {
+        match field {
+            CopyField::KmsKey if !self.db.encrypted.is_empty() => "KMS key id (required)",
+            CopyField::RestoreAs if self.db.replica => "replica name (optional)",
+            other => other.label(),
+        }
+    }
+
     pub fn input(&self, field: CopyField) -> Option<&Input> {
         match field {
-            CopyField::TargetVpc => None,
             CopyField::TargetAz if !self.zones.is_empty() => None,
             CopyField::KmsKey => Some(&self.kms),
             CopyField::TargetAz => Some(&self.az),
@@ -108,12 +173,15 @@ impl CopyDialog {
             CopyField::AzMap => Some(&self.az_map),
             CopyField::Versions => Some(&self.versions),
             CopyField::Archived => Some(&self.archived),
+            CopyField::ParameterGroup => Some(&self.db.parameter_group),
+            CopyField::OptionGroup => Some(&self.db.option_group),
+            CopyField::DbSecurityGroups => Some(&self.db.security_groups),
+            _ => None,
         }
     }
 
     fn input_mut(&mut self, field: CopyField) -> Option<&mut Input> {
         match field {
-            CopyField::TargetVpc => None,
             CopyField::TargetAz if !self.zones.is_empty() => None,
             CopyField::KmsKey => Some(&mut self.kms),
             CopyField::TargetAz => Some(&mut self.az),
@@ -122,6 +190,10 @@ impl CopyDialog {
             CopyField::AzMap => Some(&mut self.az_map),
             CopyField::Versions => Some(&mut self.versions),
             CopyField::Archived => Some(&mut self.archived),
+            CopyField::ParameterGroup => Some(&mut self.db.parameter_group),
+            CopyField::OptionGroup => Some(&mut self.db.option_group),
+            CopyField::DbSecurityGroups => Some(&mut self.db.security_groups),
+            _ => None,
         }
     }
 
@@ -138,10 +210,7 @@ impl CopyDialog {
             target_bucket: has(CopyField::BucketName)
                 .then(|| self.bucket.value().trim().to_string()),
             s3: self.s3,
-            restore: optional(&self.restore).map(|instance_id| RestoreOptions {
-                instance_id,
-                ..Default::default()
-            }),
+            restore: self.db.restore(optional(&self.restore)),
             az_map: optional(&self.az_map),
             bucket: BucketOptions {
                 versions: self.versions.value().trim().parse().unwrap_or_default(),
@@ -202,7 +271,7 @@ impl App {
         picked
     }
 
-    pub fn open_copy_dialog(&mut self) {
+    pub fn open_copy_dialog(&mut self) -> Vec<Effect> {
         let picked = self.copy_candidates();
         if picked.is_empty() {
             let key = |c| self.keymap.keys_of(c);
@@ -217,7 +286,8 @@ impl App {
                     key(super::action::Command::ToggleSelect)
                 )
             };
-            return self.note(Level::Warn, why);
+            self.note(Level::Warn, why);
+            return Vec::new();
         }
         let has = |kind| picked.iter().any(|(k, _)| *k == kind);
         let buckets: Vec<&String> = picked
@@ -251,8 +321,19 @@ impl App {
         if !buckets.is_empty() {
             fields.extend([CopyField::Versions, CopyField::Archived]);
         }
-        if has(Kind::DbInstance) || has(Kind::DbSnapshot) {
-            fields.push(CopyField::RestoreAs);
+        let makes_db = has(Kind::DbInstance) || has(Kind::DbSnapshot);
+        if has(Kind::DbInstance) {
+            fields.push(CopyField::DbPath);
+        }
+        if makes_db {
+            fields.extend([
+                CopyField::RestoreAs,
+                CopyField::SubnetGroup,
+                CopyField::ParameterGroup,
+                CopyField::OptionGroup,
+                CopyField::DbSecurityGroups,
+                CopyField::MultiAz,
+            ]);
         }
         if has(Kind::Vpc) {
             fields.push(CopyField::AzMap);
@@ -263,6 +344,7 @@ impl App {
             .unwrap_or_default();
         let (vpcs, vpc) = self.target_vpc_choices();
         let stamp = crate::journal::unix_ms((self.clock)());
+        let encrypted = self.encrypted_sources(&picked);
         self.mode = Mode::CopyDialog(Box::new(CopyDialog {
             picked,
             stamp,
@@ -280,7 +362,52 @@ impl App {
             s3: self.s3_tuning,
             zones: self.target_zones(),
             zone: 0,
+            db: DbChoices {
+                encrypted,
+                ..Default::default()
+            },
         }));
+        // The target's subnet groups, read in the background for the choice.
+        if makes_db {
+            vec![Effect::ReadDbSubnetGroups]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Picked DB sources that are encrypted (their copies need a key).
+    fn encrypted_sources(&self, picked: &[(Kind, String)]) -> Vec<String> {
+        picked
+            .iter()
+            .filter(|(kind, id)| {
+                self.inventory
+                    .resources(Side::Source, *kind)
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .is_some_and(|r| match &r.details {
+                        Details::DbInstance(d) => d.encrypted,
+                        Details::DbSnapshot(d) => d.encrypted,
+                        Details::DbClusterSnapshot(d) => d.encrypted,
+                        _ => false,
+                    })
+            })
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+
+    /// The target's DB subnet groups arrived: the dialog offers them.
+    pub(super) fn db_subnet_groups(&mut self, result: Result<Vec<String>, String>) {
+        match result {
+            Ok(names) => {
+                if let Mode::CopyDialog(d) = &mut self.mode {
+                    d.db.subnet_groups = Some(names);
+                }
+            }
+            Err(e) => self.note(
+                Level::Warn,
+                format!("cannot read the target's DB subnet groups: {e}"),
+            ),
+        }
     }
 
     /// The target's AZs its listing shows (where its subnets and volumes
@@ -346,7 +473,9 @@ impl App {
                     .find(|r| &r.id == id)
             })
             .collect();
-        plan(&resources, &self.inventory, &d.options(), d.stamp)
+        let mut planned = plan(&resources, &self.inventory, &d.options(), d.stamp);
+        d.db.apply(&mut planned.tasks);
+        planned
     }
 
     pub(super) fn copy_dialog_key(
@@ -367,15 +496,10 @@ impl App {
             DialogKey::PrevField if n > 0 => {
                 d.focus = Some(d.focus.map_or(n - 1, |i| (i + n - 1) % n));
             }
-            DialogKey::Choose(by) if d.focused() == Some(CopyField::TargetVpc) => {
-                let len = d.vpcs.len() as i32;
-                d.vpc = (d.vpc as i32 + by).rem_euclid(len.max(1)) as usize;
-            }
-            DialogKey::Choose(by)
-                if d.focused() == Some(CopyField::TargetAz) && !d.zones.is_empty() =>
-            {
-                let len = d.zones.len() as i32 + 1;
-                d.zone = (d.zone as i32 + by).rem_euclid(len) as usize;
+            DialogKey::Choose(by) if d.focused().is_some_and(|f| d.choices(f).is_some()) => {
+                if let Some(field) = d.focused() {
+                    d.choose(field, by);
+                }
             }
             DialogKey::Choose(by) if n > 0 => {
                 let key = if by > 0 {
@@ -436,6 +560,13 @@ impl App {
             );
             return Vec::new();
         }
+        let kms = optional(&d.kms);
+        let target = self.inventory.target_region().to_string();
+        if let Some(why) = d.db.refusal(kms.as_deref(), &target) {
+            self.note(Level::Warn, format!("{why}; or esc"));
+            self.mode = Mode::CopyDialog(d);
+            return Vec::new();
+        }
         if let Some(e) = d
             .az_map_error()
             .or_else(|| d.bucket_error())
@@ -455,7 +586,17 @@ impl App {
             return Vec::new();
         }
         let count = planned.tasks.len();
-        let effects = self.gate("copies", vec![Effect::StartCopies(planned.tasks)]);
+        // A new DB instance's landing zone is surveyed (and bad input
+        // refused) in the background before anything starts.
+        let start = if planned.tasks.iter().any(needs_survey) {
+            Effect::StartDbCopies {
+                tasks: planned.tasks,
+                no_subnet_group: d.db.no_subnet_group(),
+            }
+        } else {
+            Effect::StartCopies(planned.tasks)
+        };
+        let effects = self.gate("copies", vec![start]);
         for (kind, id) in &d.picked {
             if let Some(k) = self.kinds.get_mut(kind) {
                 k.selected.remove(&(Side::Source, id.clone()));

@@ -7,7 +7,7 @@ use super::dns_board::DnsSnapshot;
 use crate::cloud::{spawn_listings, Listed, Regions};
 use crate::cutover::progress::topic;
 use crate::cutover::{DnsCutover, DnsError};
-use crate::migrate::Scheduler;
+use crate::migrate::{prepare_db, Picks, Scheduler, TaskSpec};
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Jobs {
@@ -32,6 +32,19 @@ impl Jobs {
                     let id = spec.id.clone();
                     self.on_scheduler(&id, |s| s.submit(spec));
                 }
+            }
+            Effect::StartDbCopies {
+                tasks,
+                no_subnet_group,
+            } => self.start_db_copies(tasks, no_subnet_group),
+            Effect::ReadDbSubnetGroups => {
+                let (target, actions) = (self.regions.target.clone(), self.actions.clone());
+                tokio::spawn(async move {
+                    let result = crate::cloud::copy::rds_landing::subnet_group_names(&target)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = actions.send(Action::DbSubnetGroups(result));
+                });
             }
             Effect::PauseTask(id) => self.on_scheduler(&id, |s| {
                 s.pause(&id);
@@ -124,6 +137,47 @@ impl Jobs {
                 });
             }
         }
+    }
+
+    /// Surveys each new DB instance's landing zone, then starts every task,
+    /// or none when one is refused (nothing is made before the refusal).
+    fn start_db_copies(&self, mut tasks: Vec<TaskSpec>, no_subnet_group: bool) {
+        let Some(scheduler) = self.scheduler.clone() else {
+            let _ = self
+                .actions
+                .send(Action::JobFailed("read-only: copy tasks do not run".into()));
+            return;
+        };
+        let (regions, actions) = (self.regions.clone(), self.actions.clone());
+        tokio::spawn(async move {
+            let picks = Picks {
+                subnets: Vec::new(),
+                no_subnet_group,
+            };
+            let prep = match prepare_db(&regions, &mut tasks, &picks).await {
+                Ok(prep) => prep,
+                Err(e) => {
+                    let _ = actions.send(Action::JobFailed(format!("nothing started: {e}")));
+                    return;
+                }
+            };
+            if !prep.to_replace.is_empty() {
+                let _ = actions.send(Action::JobFailed(format!(
+                    "nothing started: {} exists in the target; pick another name, or rename it out of the way with `cutover copy --replace` (a typed confirmation)",
+                    prep.to_replace.join(", ")
+                )));
+                return;
+            }
+            for line in prep.lines {
+                let _ = actions.send(Action::JobSaid(line));
+            }
+            for spec in tasks {
+                let id = spec.id.clone();
+                if let Err(e) = scheduler.submit(spec) {
+                    let _ = actions.send(Action::JobFailed(format!("task {id}: {e}")));
+                }
+            }
+        });
     }
 
     fn on_scheduler(&self, id: &str, f: impl FnOnce(&Scheduler) -> Result<(), String>) {

@@ -98,6 +98,14 @@ impl App {
                 self.keymap.keys_of(super::action::Command::ToggleTasks)
             ));
         }
+        let ready = self.tasks.tally().ready_to_promote;
+        if ready > 0 {
+            parts.push(format!(
+                "{ready} DB replica{} ready to promote ({} in tasks)",
+                if ready == 1 { "" } else { "s" },
+                self.keymap.keys_of(super::action::Command::ResumeTask)
+            ));
+        }
         for c in self.cutovers_in_flight() {
             let when = match &c.next_safe {
                 Some(t) => format!("next safe {t}"),

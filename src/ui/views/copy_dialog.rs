@@ -5,7 +5,7 @@
 use super::super::app::App;
 use super::super::copy_dialog::{CopyDialog, CopyField};
 use super::wrapped_popup_area;
-use crate::migrate::{CopyKind, TaskSpec};
+use crate::migrate::{needs_survey, CopyKind, TaskSpec};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
@@ -53,6 +53,15 @@ fn made(spec: &TaskSpec) -> String {
         },
         CopyKind::DbClusterSnapshot => format!("a DB cluster snapshot copy{kms}"),
         CopyKind::Instance => crate::migrate::relaunch::describe(spec),
+    }
+}
+
+/// What an empty field stands for.
+fn unset(field: CopyField) -> &'static str {
+    match field {
+        CopyField::ParameterGroup | CopyField::OptionGroup => "the source's (made when missing)",
+        CopyField::DbSecurityGroups => "the copies of the source's (ids, comma-separated)",
+        _ => "-",
     }
 }
 
@@ -107,6 +116,23 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
             ]));
         }
     }
+    if planned.tasks.iter().any(needs_survey) {
+        out.push(Line::from(Span::styled(
+            "    the DB landing zone is read and checked first; a refusal starts nothing",
+            t.dim,
+        )));
+    }
+    if planned.tasks.iter().any(|s| s.kind == CopyKind::DbReplica) {
+        let keys = |c| app.keymap.keys_of(c);
+        out.push(Line::from(Span::styled(
+            format!(
+                "    the replica stays replicating until you promote it ({} tasks, {} on the task)",
+                keys(crate::ui::action::Command::ToggleTasks),
+                keys(crate::ui::action::Command::ResumeTask)
+            ),
+            t.dim,
+        )));
+    }
     let mut cursor = None;
     if !d.fields.is_empty() {
         out.push(Line::default());
@@ -115,35 +141,28 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
     for (i, field) in d.fields.iter().enumerate() {
         let focused = d.focus == Some(i);
         let marker = Span::styled(if focused { "▶ " } else { "  " }, t.accent);
-        let label = Span::styled(format!("{:>24}  ", field.label()), t.dim);
-        let value = match d.input(*field) {
-            Some(input) => {
+        let label = Span::styled(format!("{:>24}  ", d.label(*field)), t.dim);
+        let value = match (d.input(*field), d.choices(*field)) {
+            (Some(input), _) => {
                 if focused {
                     cursor = Some((out.len(), 28 + input.visual_cursor()));
                 }
                 let v = input.value();
                 if v.is_empty() && !focused {
-                    Span::styled("-", t.dim)
+                    Span::styled(unset(*field), t.dim)
                 } else {
                     Span::raw(v.to_string())
                 }
             }
-            None if *field == CopyField::TargetAz => {
-                let picked = d.picked_zone().unwrap_or("- (no volume)");
-                let of = format!("  ←→ of {}", d.zones.join(" "));
-                Span::raw(format!(
-                    "{picked}{}",
-                    if focused { of } else { String::new() }
-                ))
-            }
-            None => {
-                let (_, text) = &d.vpcs[d.vpc];
-                let of = format!("  ←→ {}/{}", d.vpc + 1, d.vpcs.len());
+            (None, Some((options, at))) => {
+                let text = options.get(at).cloned().unwrap_or_default();
+                let of = format!("  ←→ {}/{}", at + 1, options.len());
                 Span::raw(format!(
                     "{text}{}",
                     if focused { of } else { String::new() }
                 ))
             }
+            (None, None) => Span::raw(""),
         };
         out.push(Line::from(vec![marker, label, value]));
         if *field == CopyField::BucketName {

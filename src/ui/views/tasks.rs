@@ -300,6 +300,14 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
             t.accent,
         )));
     }
+    if task.spec.kind == CopyKind::DbReplica {
+        if let Some(line) = task.outputs.get("replication") {
+            lines.push(Line::from(Span::styled(
+                format!("replica: {line} (lag is CloudWatch's ReplicaLag: not read)"),
+                t.accent,
+            )));
+        }
+    }
     if let Some(note) = task.notes.last() {
         lines.push(Line::from(Span::styled(format!("note: {note}"), t.dim)));
     }
