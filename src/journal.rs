@@ -77,6 +77,9 @@ pub enum JournalError {
     /// Another process writes this journal.
     #[error(transparent)]
     Locked(#[from] crate::journal_lock::LockError),
+    /// Opened read-only (`--read-only`, or following another writer).
+    #[error("read-only: nothing was written to the journal {}; run without --read-only to change anything", path.display())]
+    ReadOnly { path: PathBuf },
 }
 
 impl JournalError {
@@ -116,6 +119,9 @@ pub struct Journal {
     file: Mutex<Option<File>>,
     /// Taken before the first write (or up front by `lock_for_writing`).
     lock: Mutex<Option<Arc<WriterLock>>>,
+    /// Every write is refused (`JournalError::ReadOnly`): whatever is built
+    /// on this journal (scheduler, DNS engine) cannot change anything.
+    read_only: bool,
 }
 
 impl Journal {
@@ -124,13 +130,45 @@ impl Journal {
             path: path.to_path_buf(),
             file: Mutex::new(None),
             lock: Mutex::new(None),
+            read_only: false,
         }
+    }
+
+    /// A journal that can be read and followed, never written or locked.
+    pub fn read_only_at(path: &Path) -> Self {
+        Journal {
+            read_only: true,
+            ..Journal::at(path)
+        }
+    }
+
+    /// `read_only_at` when `read_only`, else `at`.
+    pub fn open(path: &Path, read_only: bool) -> Self {
+        if read_only {
+            Journal::read_only_at(path)
+        } else {
+            Journal::at(path)
+        }
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn refuse_if_read_only(&self) -> Result<(), JournalError> {
+        if self.read_only {
+            return Err(JournalError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Takes the one-writer lock now, so a command refuses before it does
     /// anything rather than at its first write. Returns the lock (its
     /// `took_over` names a dead holder it replaced, the first time).
     pub fn lock_for_writing(&self) -> Result<Arc<WriterLock>, JournalError> {
+        self.refuse_if_read_only()?;
         let mut slot = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(lock) = slot.as_ref() {
             return Ok(lock.clone());
@@ -147,6 +185,7 @@ impl Journal {
     /// Writes one entry and returns only once it is on disk.
     #[allow(clippy::expect_used)] // each expect states the invariant it relies on
     pub fn append(&self, entry: &Entry) -> Result<(), JournalError> {
+        self.refuse_if_read_only()?;
         let mut line =
             serde_json::to_string(entry).map_err(|e| JournalError::Encode(e.to_string()))?;
         line.push('\n');
@@ -253,6 +292,24 @@ mod tests {
     enum Event {
         Intent { step: u32 },
         Outcome { change_id: String },
+    }
+
+    #[test]
+    fn a_read_only_journal_refuses_every_write_and_still_reads() {
+        let (_dir, path) = temp("read-only");
+        let t = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let entry = Entry::new(t, "dns", "dns:Z1:www.", &Event::Intent { step: 1 }).unwrap();
+        Journal::at(&path).append(&entry).unwrap();
+        let j = Journal::read_only_at(&path);
+        assert!(matches!(
+            j.append(&entry),
+            Err(JournalError::ReadOnly { .. })
+        ));
+        assert!(matches!(
+            j.lock_for_writing(),
+            Err(JournalError::ReadOnly { .. })
+        ));
+        assert_eq!(j.replay().unwrap().entries.len(), 1, "nothing added");
     }
 
     #[test]

@@ -184,7 +184,11 @@ async fn engine(settings: &Settings) -> anyhow::Result<DnsCutover> {
     let route53 = cloud::connect(&settings.source)
         .await
         .context("cannot open the source region")?;
-    let journal = Arc::new(Journal::at(&settings.paths.journal_file));
+    // In --read-only the engine itself refuses every write.
+    let journal = Arc::new(Journal::open(
+        &settings.paths.journal_file,
+        settings.read_only,
+    ));
     let regions = (
         settings.source.region.clone(),
         settings.target.region.clone(),

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 pub fn run(flags: &FlagSettings, command: WindowCommand) -> anyhow::Result<ExitCode> {
     let paths = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
-    let journal = Journal::at(&paths.journal_file);
+    let journal = Journal::open(&paths.journal_file, flags.read_only);
     let clock = SystemClock;
     match command {
         WindowCommand::Open | WindowCommand::Close if flags.read_only => {

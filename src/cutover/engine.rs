@@ -377,6 +377,7 @@ impl DnsCutover {
         changes: &[crate::cloud::dns_change::RecordChange],
         what: &str,
     ) -> Result<String, DnsError> {
+        self.may_write()?;
         let topic = topic(&plan.zone_id, &plan.record_name);
         let comment = format!("cutover: {} {what}", plan.record_name);
         let change_id =
@@ -483,7 +484,18 @@ impl DnsCutover {
         Ok((sets, state))
     }
 
+    /// Every write (journal, Route 53 change, health check) passes here
+    /// first: an engine on a read-only journal refuses them all, so no
+    /// command has to remember to.
+    pub(super) fn may_write(&self) -> Result<(), DnsError> {
+        if self.journal.is_read_only() {
+            return Err(DnsError::ReadOnly);
+        }
+        Ok(())
+    }
+
     pub(super) fn write(&self, topic: &str, event: &DnsEvent) -> Result<(), DnsError> {
+        self.may_write()?;
         Ok(self
             .journal
             .append(&Entry::new(self.clock.now(), KIND, topic, event)?)?)

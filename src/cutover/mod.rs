@@ -11,6 +11,8 @@ pub mod guards;
 pub mod health;
 pub mod plan;
 pub mod progress;
+#[cfg(test)]
+mod read_only_tests;
 mod repair;
 pub mod states;
 pub mod target_value;
@@ -53,4 +55,7 @@ pub enum DnsError {
     /// The target's health check says it is not answering: the step waits.
     #[error("{0}")]
     Held(String),
+    /// The engine was built on a read-only journal: it reads, never writes.
+    #[error("read-only: nothing was changed in Route 53 or the journal; run without --read-only to change DNS")]
+    ReadOnly,
 }

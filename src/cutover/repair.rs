@@ -244,6 +244,7 @@ impl DnsCutover {
         plan: &mut DnsPlan,
         spec: &HealthCheckSpec,
     ) -> Result<String, DnsError> {
+        self.may_write()?;
         let (ip, host) = match &plan.target {
             Answer::Values(v) if plan.record_type == "CNAME" => (None, v.first().cloned()),
             Answer::Values(v) => (v.first().cloned(), None),

@@ -25,6 +25,10 @@ impl TaskJournal for Journal {
     fn record_for(&self, spec: &TaskSpec, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
         self.append_copy(topic(spec), at_ms, event)
     }
+
+    fn read_only(&self) -> bool {
+        self.is_read_only()
+    }
 }
 
 impl Journal {

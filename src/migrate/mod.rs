@@ -40,7 +40,7 @@ pub use network::preview::{preview as network_preview, NetworkPreview};
 pub use plan::{not_copyable, plan, Plan};
 pub use references::{missing_references, referenced_groups, MissingReference};
 pub use replica::{refusal as replica_refusal, replication_line};
-pub use scheduler::{now_ms, Caps, Scheduler, TaskJournal};
+pub use scheduler::{now_ms, Caps, Scheduler, SchedulerError, TaskJournal};
 pub use steps::{run_step, StepContext, StepResult};
 pub use store::{Changed, TaskChange, TaskStore, CHANGES_BOUND};
 pub use task::{

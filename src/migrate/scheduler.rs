@@ -21,6 +21,29 @@ pub trait TaskJournal: Send + Sync {
     fn record_for(&self, spec: &TaskSpec, at_ms: u64, event: &TaskEvent) -> Result<(), String> {
         self.record(&spec.id, at_ms, event)
     }
+
+    /// Opened read-only: the scheduler then refuses every change
+    /// (`SchedulerError::ReadOnly`) and runs nothing.
+    fn read_only(&self) -> bool {
+        false
+    }
+}
+
+/// Why the scheduler did not do what it was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchedulerError {
+    /// Built on a read-only journal: nothing is journaled, nothing runs.
+    #[error("read-only: copy tasks are shown, not started or changed; run without --read-only to act on them")]
+    ReadOnly,
+    /// The task is not in a state for this (the sentence says what to do).
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<String> for SchedulerError {
+    fn from(why: String) -> Self {
+        SchedulerError::Refused(why)
+    }
 }
 
 /// Concurrent tasks per kind. AWS allows 20 concurrent snapshot copies into
@@ -111,11 +134,12 @@ impl Scheduler {
     }
 
     /// Journals and starts a new task.
-    pub fn submit(&self, spec: TaskSpec) -> Result<(), String> {
+    pub fn submit(&self, spec: TaskSpec) -> Result<(), SchedulerError> {
+        self.may_write()?;
         let at = now_ms();
         let id = spec.id.clone();
         if self.task(&id).is_some() {
-            return Err(format!("task {id} exists already"));
+            return Err(format!("task {id} exists already").into());
         }
         self.inner.journal.record_for(
             &spec,
@@ -136,10 +160,12 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Takes a task rebuilt from the journal; runs it again if it was running.
+    /// Takes a task rebuilt from the journal; runs it again if it was
+    /// running (unless read-only).
     pub fn restore(&self, task: Task) {
         let id = task.spec.id.clone();
-        let resume = task.is_resumable();
+        // Read-only: shown as the journal left it, not run.
+        let resume = task.is_resumable() && self.may_write().is_ok();
         self.inner.tasks.put(task);
         if resume {
             self.spawn(id);
@@ -166,7 +192,8 @@ impl Scheduler {
         self.control(id, Control::Pause);
     }
 
-    pub fn resume(&self, id: &str) -> Result<(), String> {
+    pub fn resume(&self, id: &str) -> Result<(), SchedulerError> {
+        self.may_write()?;
         let paused = matches!(
             self.task(id).map(|t| t.state),
             Some(TaskState::Paused { .. })
@@ -181,7 +208,8 @@ impl Scheduler {
     }
 
     /// Stops the task and undoes what can be undone (see `cancel::undo`).
-    pub fn cancel(&self, id: &str) -> Result<(), String> {
+    pub fn cancel(&self, id: &str) -> Result<(), SchedulerError> {
+        self.may_write()?;
         let running = self
             .inner
             .controls
@@ -195,7 +223,7 @@ impl Scheduler {
         // Not running (queued before a restart, paused, failed): undo here.
         let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
         if !task.state.can_cancel() {
-            return Err(format!("task {id} is already {}", task.state.name()));
+            return Err(format!("task {id} is already {}", task.state.name()).into());
         }
         let this = self.clone();
         let id = id.to_string();
@@ -208,13 +236,15 @@ impl Scheduler {
 
     /// The operator confirmed that writes to the source have stopped: the
     /// replica task goes on to promote (and, if asked, the reverse replica).
-    pub fn promote(&self, id: &str, reverse_replica: bool) -> Result<(), String> {
+    pub fn promote(&self, id: &str, reverse_replica: bool) -> Result<(), SchedulerError> {
+        self.may_write()?;
         let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
         if !task.ready_to_promote() {
             return Err(format!(
                 "task {id} is {}, not a read replica waiting for its promote",
                 task.state_name()
-            ));
+            )
+            .into());
         }
         self.record(id, TaskEvent::PromoteConfirmed { reverse_replica })?;
         self.spawn(id.to_string());
@@ -222,7 +252,8 @@ impl Scheduler {
     }
 
     /// Runs a failed task again from the step that failed.
-    pub fn retry(&self, id: &str) -> Result<(), String> {
+    pub fn retry(&self, id: &str) -> Result<(), SchedulerError> {
+        self.may_write()?;
         match self.task(id).map(|t| t.state) {
             Some(TaskState::Failed { .. }) => {
                 self.record(id, TaskEvent::Retried)?;
@@ -232,34 +263,46 @@ impl Scheduler {
             Some(other) => Err(format!(
                 "task {id} is {}, only failed tasks are retried",
                 other.name()
-            )),
-            None => Err(format!("no task {id}")),
+            )
+            .into()),
+            None => Err(format!("no task {id}").into()),
         }
     }
 
     /// Changes a failed or paused task's options (see `edit::set_option`)
     /// before it runs again.
-    pub fn edit(&self, id: &str, spec: TaskSpec, change: String) -> Result<(), String> {
+    pub fn edit(&self, id: &str, spec: TaskSpec, change: String) -> Result<(), SchedulerError> {
+        self.may_write()?;
         match self.task(id).map(|t| t.state) {
             Some(TaskState::Failed { .. } | TaskState::Paused { .. }) => {}
             Some(other) => {
                 return Err(format!(
                     "task {id} is {}: only failed or paused tasks can be changed",
                     other.name()
-                ))
+                )
+                .into())
             }
-            None => return Err(format!("no task {id}")),
+            None => return Err(format!("no task {id}").into()),
         }
         if spec.id != id {
-            return Err(format!("task {id} cannot become task {}", spec.id));
+            return Err(format!("task {id} cannot become task {}", spec.id).into());
         }
-        self.record(
+        Ok(self.record(
             id,
             TaskEvent::Edited {
                 spec: Box::new(spec),
                 change,
             },
-        )
+        )?)
+    }
+
+    /// Every change passes here first: a scheduler on a read-only journal
+    /// refuses them all, so no caller has to remember to.
+    fn may_write(&self) -> Result<(), SchedulerError> {
+        if self.inner.journal.read_only() {
+            return Err(SchedulerError::ReadOnly);
+        }
+        Ok(())
     }
 
     /// Stops every running task where it is (the journal keeps it running:

@@ -7,7 +7,7 @@ use super::dns_board::DnsSnapshot;
 use crate::cloud::{spawn_listings, Listed, Regions};
 use crate::cutover::progress::topic;
 use crate::cutover::{DnsCutover, DnsError};
-use crate::migrate::{prepare_db, Picks, Scheduler, TaskSpec};
+use crate::migrate::{prepare_db, Picks, Scheduler, SchedulerError, TaskSpec};
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Jobs {
@@ -180,10 +180,10 @@ impl Jobs {
         });
     }
 
-    fn on_scheduler(&self, id: &str, f: impl FnOnce(&Scheduler) -> Result<(), String>) {
+    fn on_scheduler(&self, id: &str, f: impl FnOnce(&Scheduler) -> Result<(), SchedulerError>) {
         let result = match &self.scheduler {
             Some(s) => f(s),
-            None => Err("read-only: copy tasks do not run".into()),
+            None => Err(SchedulerError::ReadOnly),
         };
         if let Err(e) = result {
             let _ = self

@@ -110,6 +110,13 @@ pub async fn run(
         }
     }
     let following = header.follower_of.is_some();
+    // Read-only (asked, or following another writer): the journal itself
+    // refuses writes, and with it the DNS engine built on it.
+    let journal = if header.read_only {
+        crate::journal::Journal::read_only_at(&settings.paths.journal_file)
+    } else {
+        journal
+    };
     let mut app = App::new(inventory, header, keymap, theme);
     app.s3_tuning = settings.s3_tuning;
     app.sandbox = sandbox;
