@@ -9,6 +9,7 @@ mod events;
 mod groups;
 mod journal_link;
 mod landing;
+pub mod left_out;
 mod network;
 mod plan;
 mod rds;

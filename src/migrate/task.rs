@@ -431,6 +431,9 @@ pub struct Task {
     /// What the copy left out that the operator must act on; a task done
     /// with any of these is "done with warnings".
     pub warnings: Vec<String>,
+    /// The step each warning came from (same order as `warnings`), so a
+    /// retry of what was left out forgets only the warnings it re-checks.
+    pub warning_steps: Vec<usize>,
     pub created_ms: u64,
     pub finished_ms: Option<u64>,
 }
@@ -447,6 +450,7 @@ impl Task {
             history: Vec::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
+            warning_steps: Vec::new(),
             created_ms,
             finished_ms: None,
         }
