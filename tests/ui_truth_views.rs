@@ -179,5 +179,9 @@ fn done_with_warnings_says_what_was_left_out_and_how_to_fix_it() {
     chars(&mut a, "t");
     let s = screen(&a);
     assert!(s.contains("done with warnings"), "{s}");
+    assert!(
+        s.contains("· 0 done · 0 failed · 1 done with warnings"),
+        "the title does not count it as done: {s}"
+    );
     insta::assert_snapshot!(s);
 }

@@ -85,3 +85,63 @@ fn the_window_key_is_refused_in_read_only_and_a_journal_error_is_said() {
     assert!(last.text.starts_with("window: a window is already open"));
     assert_eq!(a.unread_errors, 1);
 }
+
+fn done_with_warning(
+    id: &str,
+    kind: cutover::migrate::CopyKind,
+    warn_at: usize,
+) -> cutover::migrate::Task {
+    use cutover::migrate::TaskEvent;
+    let mut s = spec(id, kind, "sg-0a1", "web");
+    if kind == cutover::migrate::CopyKind::Vpc {
+        s.source_ids = vec!["vpc-s".into(), "sg-0s1".into()];
+    }
+    let steps = s.steps().len();
+    let mut events = Vec::new();
+    for step in 0..steps {
+        events.push(TaskEvent::StepStarted { step });
+        if step == warn_at {
+            events.push(TaskEvent::Warning {
+                text: "left out: see the fix".into(),
+            });
+        }
+        events.push(TaskEvent::StepDone {
+            step,
+            outputs: Default::default(),
+        });
+    }
+    events.push(TaskEvent::Done);
+    task_from(s, events, 5)
+}
+
+#[test]
+fn r_on_done_with_warnings_retries_rules_left_out_and_says_what_to_do_otherwise() {
+    use cutover::migrate::CopyKind;
+    let mut a = app(120, 20);
+    a.load_tasks(vec![
+        done_with_warning("a-groups", CopyKind::SecurityGroups, 1),
+        done_with_warning("b-routes", CopyKind::Vpc, 4),
+    ]);
+    press(&mut a, 't');
+    let effects = press(&mut a, 'R');
+    assert_eq!(effects, [Effect::RetryLeftOut("a-groups".into())]);
+    let said = &a.messages.back().unwrap().text;
+    assert_eq!(
+        said,
+        "a-groups: retrying what was left out, from \"add the rules\""
+    );
+
+    press(&mut a, 'j');
+    assert!(press(&mut a, 'R').is_empty());
+    let said = &a.messages.back().unwrap().text;
+    assert!(
+        said.starts_with(
+            "b-routes is done with warnings: what it left out has no copy to wait for"
+        ) && said.ends_with("by hand (enter shows them)"),
+        "{said}"
+    );
+
+    a.header.read_only = true;
+    press(&mut a, 'k');
+    assert!(press(&mut a, 'R').is_empty(), "read-only refuses the retry");
+}

@@ -47,6 +47,12 @@ pub enum TaskEvent {
         error: String,
     },
     Retried,
+    /// A task done with warnings runs again from `step` to carry what it
+    /// left out (rules whose referenced groups now exist); the warnings
+    /// from that step on are forgotten, and said again if still true.
+    RetryLeftOut {
+        step: usize,
+    },
     /// The operator changed the task's options before it runs again.
     Edited {
         spec: Box<TaskSpec>,
@@ -109,6 +115,7 @@ impl Task {
             }
             TaskEvent::Warning { text } => {
                 self.warnings.push(text.clone());
+                self.warning_steps.push(self.next_step);
                 format!("warning: {text}")
             }
             TaskEvent::Leftover { leftover } => {
@@ -146,6 +153,22 @@ impl Task {
                     "retry from step {}: {}",
                     self.next_step + 1,
                     label(self.next_step)
+                )
+            }
+            TaskEvent::RetryLeftOut { step } => {
+                self.state = TaskState::Queued;
+                self.next_step = *step;
+                self.finished_ms = None;
+                let kept: Vec<(String, usize)> = std::mem::take(&mut self.warnings)
+                    .into_iter()
+                    .zip(std::mem::take(&mut self.warning_steps))
+                    .filter(|(_, at)| at < step)
+                    .collect();
+                (self.warnings, self.warning_steps) = kept.into_iter().unzip();
+                format!(
+                    "retry what was left out, from step {}: {}",
+                    step + 1,
+                    label(*step)
                 )
             }
             TaskEvent::Edited { spec, change } => {

@@ -94,6 +94,13 @@ pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
         k.strip_prefix("target:")
             .map(|s| (s.to_string(), v.clone()))
     }));
+    // Groups copied since the task was planned (by another task): a rule
+    // naming one is carried now instead of left out.
+    if let Some(vpc) = ctx.outputs.get("target_vpc") {
+        for (source_id, copy) in sg::copies_in(target, vpc).await? {
+            copies.entry(source_id).or_insert(copy);
+        }
+    }
     let mut result = StepResult::default();
     for src in sg::groups(source, group_ids(spec)).await? {
         let g = details(&src)?;
@@ -111,7 +118,15 @@ pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
                 }
                 let (mapped, notes) = remap(rule, &copies, &src.id, &spec.target_region);
                 result.warnings.extend(notes);
-                if let Some(mapped) = mapped {
+                let Some(mapped) = mapped else { continue };
+                if ctx.started_before {
+                    // Run before (a retry of what was left out, a crash):
+                    // part of the rule is there, and AWS refuses a whole
+                    // call for one grant already there; one grant a call.
+                    for grant in grants(&mapped) {
+                        sg::authorize(target, &new, direction, &grant).await?;
+                    }
+                } else {
                     sg::authorize(target, &new, direction, &mapped).await?;
                 }
             }
@@ -121,6 +136,44 @@ pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
         }
     }
     Ok(result)
+}
+
+/// The rule split into one rule per grant (CIDR, group, prefix list).
+fn grants(rule: &Rule) -> Vec<Rule> {
+    let bare = Rule {
+        cidrs: vec![],
+        ipv6_cidrs: vec![],
+        prefix_lists: vec![],
+        groups: vec![],
+        ..rule.clone()
+    };
+    let one = |f: &dyn Fn(&mut Rule)| {
+        let mut r = bare.clone();
+        f(&mut r);
+        r
+    };
+    let mut out = Vec::new();
+    out.extend(
+        rule.cidrs
+            .iter()
+            .map(|c| one(&|r| r.cidrs = vec![c.clone()])),
+    );
+    out.extend(
+        rule.ipv6_cidrs
+            .iter()
+            .map(|c| one(&|r| r.ipv6_cidrs = vec![c.clone()])),
+    );
+    out.extend(
+        rule.prefix_lists
+            .iter()
+            .map(|p| one(&|r| r.prefix_lists = vec![p.clone()])),
+    );
+    out.extend(
+        rule.groups
+            .iter()
+            .map(|g| one(&|r| r.groups = vec![g.clone()])),
+    );
+    out
 }
 
 fn default_egress() -> Rule {
@@ -214,6 +267,24 @@ mod tests {
         let (mapped, notes) = remap(&only_unknown, &copies, "sg-db", "eu-west-1");
         assert_eq!(mapped, None, "a rule with nothing left is not added");
         assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn a_rule_splits_into_one_rule_per_grant() {
+        let rule = Rule {
+            protocol: "tcp".into(),
+            from_port: Some(5432),
+            to_port: Some(5432),
+            cidrs: vec!["10.0.0.0/8".into()],
+            groups: vec!["sg-A".into(), "sg-B".into()],
+            ..Default::default()
+        };
+        let split = grants(&rule);
+        assert_eq!(split.len(), 3);
+        assert!(split
+            .iter()
+            .all(|r| r.grant_count() == 1 && r.ports() == "tcp 5432"));
+        assert_eq!(split[2].groups, ["sg-B"]);
     }
 
     #[test]

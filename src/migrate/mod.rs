@@ -15,6 +15,7 @@ mod events;
 mod groups;
 mod journal_link;
 mod landing;
+pub mod left_out;
 pub mod leftover;
 mod needs;
 mod network;

@@ -269,6 +269,16 @@ impl Scheduler {
         }
     }
 
+    /// Runs a task done with warnings again from the step that left
+    /// something out which can now be carried (see `left_out`).
+    pub fn retry_left_out(&self, id: &str) -> Result<(), String> {
+        let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
+        let step = super::left_out::retry_step(&task)?;
+        self.record(id, TaskEvent::RetryLeftOut { step })?;
+        self.spawn(id.to_string());
+        Ok(())
+    }
+
     /// Changes a failed or paused task's options (see `edit::set_option`)
     /// before it runs again.
     pub fn edit(&self, id: &str, spec: TaskSpec, change: String) -> Result<(), SchedulerError> {

@@ -546,6 +546,9 @@ pub struct Task {
     pub warnings: Vec<String>,
     /// What it made on the way that stays until cleaned up.
     pub leftovers: Vec<super::leftover::Leftover>,
+    /// The step each warning came from (same order as `warnings`), so a
+    /// retry of what was left out forgets only the warnings it re-checks.
+    pub warning_steps: Vec<usize>,
     pub created_ms: u64,
     pub finished_ms: Option<u64>,
 }
@@ -563,6 +566,7 @@ impl Task {
             notes: Vec::new(),
             warnings: Vec::new(),
             leftovers: Vec::new(),
+            warning_steps: Vec::new(),
             created_ms,
             finished_ms: None,
         }

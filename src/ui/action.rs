@@ -165,6 +165,8 @@ pub enum Effect {
     ResumeTask(String),
     CancelTask(String),
     RetryTask(String),
+    /// Run a task done with warnings again for what it left out.
+    RetryLeftOut(String),
     /// Re-read the record from Route 53, check the plan, journal it, make step 1.
     DnsStart {
         zone_id: String,

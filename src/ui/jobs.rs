@@ -54,6 +54,7 @@ impl Jobs {
             Effect::PromoteReplica(id) => self.on_scheduler(&id, |s| s.promote(&id, false)),
             Effect::CancelTask(id) => self.on_scheduler(&id, |s| s.cancel(&id)),
             Effect::RetryTask(id) => self.on_scheduler(&id, |s| s.retry(&id)),
+            Effect::RetryLeftOut(id) => self.on_scheduler(&id, |s| s.retry_left_out(&id)),
             Effect::DnsStart {
                 zone_id,
                 record,

@@ -173,7 +173,11 @@ pub const COMMANDS: &[(&str, Command, &str)] = &[
         Command::CancelTask,
         "tasks: cancel the task (asks first)",
     ),
-    ("retry", Command::RetryTask, "tasks: retry a failed task"),
+    (
+        "retry",
+        Command::RetryTask,
+        "tasks: retry a failed task, or what a task done with warnings left out",
+    ),
     (
         "dns_plan",
         Command::DnsPlan,

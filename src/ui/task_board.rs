@@ -76,7 +76,10 @@ pub struct Tally {
     pub running: usize,
     pub queued: usize,
     pub paused: usize,
+    /// Done with nothing left out.
     pub done: usize,
+    /// Done, but something was left out: never counted as done.
+    pub done_with_warnings: usize,
     pub failed: usize,
     pub cancelled: usize,
     /// Read replicas in sync, waiting for `cutover db promote`.
@@ -135,6 +138,7 @@ impl Tasks<'_> {
                 TaskState::Queued => t.queued += 1,
                 TaskState::Paused { .. } if task.ready_to_promote() => t.ready_to_promote += 1,
                 TaskState::Paused { .. } => t.paused += 1,
+                TaskState::Done if !task.warnings.is_empty() => t.done_with_warnings += 1,
                 TaskState::Done => t.done += 1,
                 TaskState::Failed { .. } => t.failed += 1,
                 TaskState::Cancelled { .. } => t.cancelled += 1,

@@ -177,11 +177,29 @@ impl App {
             }
             (Command::ResumeTask, _) => self.cannot(&id, state, "only paused tasks resume"),
             (Command::RetryTask, TaskState::Done) if !task.warnings.is_empty() => {
-                let why = format!(
-                    "each warning says its fix ({} shows them); a retry of what was left out is not built yet",
-                    self.keymap.keys_of(Command::Details)
-                );
-                self.cannot(&id, state, &why)
+                match crate::migrate::left_out::retry_step(&task) {
+                    Ok(step) => {
+                        let effects = self.gate(
+                            &format!("retrying what {id} left out"),
+                            vec![Effect::RetryLeftOut(id.clone())],
+                        );
+                        if !effects.is_empty() {
+                            let label = task.spec.steps()[step].label();
+                            self.note(
+                                Level::Info,
+                                format!("{id}: retrying what was left out, from \"{label}\""),
+                            );
+                        }
+                        effects
+                    }
+                    Err(why) => {
+                        let why = format!(
+                            "{why} ({} shows them)",
+                            self.keymap.keys_of(Command::Details)
+                        );
+                        self.cannot(&id, state, &why)
+                    }
+                }
             }
             (Command::RetryTask, _) => self.cannot(&id, state, "only failed tasks are retried"),
             _ => self.cannot(&id, state, "it has ended"),

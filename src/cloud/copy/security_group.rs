@@ -44,6 +44,27 @@ pub async fn group_named(
         .map(|g| ec2::security_group(&c.region, g)))
 }
 
+/// source group id -> its copy, for the groups in `vpc_id` that cutover
+/// made (tagged with their source id).
+pub async fn copies_in(
+    c: &Clients,
+    vpc_id: &str,
+) -> Result<std::collections::BTreeMap<String, String>, CloudError> {
+    let out = c
+        .ec2
+        .describe_security_groups()
+        .filters(t::Filter::builder().name("vpc-id").values(vpc_id).build())
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeSecurityGroups"))?;
+    Ok(out
+        .security_groups()
+        .iter()
+        .map(|g| ec2::security_group(&c.region, g))
+        .filter_map(|r| Some((r.source_id()?.to_string(), r.id.clone())))
+        .collect())
+}
+
 pub async fn default_vpc(c: &Clients) -> Result<Option<String>, CloudError> {
     let out = c
         .ec2

@@ -22,6 +22,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.error.add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
+    if let Some(opened) = app.window_opened {
+        // The window's clock (the RTO so far), also near the front: at 80
+        // columns the end of the line is cut.
+        let elapsed = (app.clock)().duration_since(opened).unwrap_or_default();
+        spans.push(Span::styled(
+            format!(" window {} ", crate::cutover::clock::countdown(elapsed)),
+            t.accent.add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
     spans.extend([
         Span::raw(" source "),
         Span::styled(h.source_region.clone(), t.header),
@@ -38,14 +47,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 if app.unread_errors == 1 { "" } else { "s" }
             ),
             t.error,
-        ));
-    }
-    if let Some(opened) = app.window_opened {
-        // The window's clock: the RTO so far.
-        let elapsed = (app.clock)().duration_since(opened).unwrap_or_default();
-        spans.push(Span::styled(
-            format!("  window {}", crate::cutover::clock::countdown(elapsed)),
-            t.accent,
         ));
     }
     if let Some(url) = &h.endpoint {

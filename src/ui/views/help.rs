@@ -69,8 +69,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
-    let lines = lines(app);
-    let area = popup_area(frame.area(), lines.len());
+    let area = popup_area(frame.area(), lines(app).len());
+    // Cut with … at the border, never mid-word without a mark.
+    let inner = area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines(app)
+        .into_iter()
+        .map(|l| super::fit_line(l, inner))
+        .collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.focused_border)

@@ -23,6 +23,7 @@ pub use tasks::TASK_DETAIL_LINES;
 
 use super::app::{App, Mode};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -102,6 +103,30 @@ pub fn fit(s: &str, width: usize) -> String {
     let mut t: String = s.chars().take(width - 1).collect();
     t.push('…');
     t
+}
+
+/// A line cut to `width` columns, the cut marked with `…` (styles kept).
+pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.content.chars().count();
+        if w < left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        // This span reaches the edge: its end becomes the ellipsis.
+        spans.push(ratatui::text::Span::styled(
+            fit(&span.content, left),
+            span.style,
+        ));
+        break;
+    }
+    Line::from(spans).style(line.style)
 }
 
 /// A dialog: cleared area, bordered block, wrapped lines, and the text

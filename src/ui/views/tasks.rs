@@ -145,6 +145,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         " Copy tasks · {} running · {} queued · {} done · {} failed ",
         tally.running, tally.queued, tally.done, tally.failed
     );
+    if tally.done_with_warnings > 0 {
+        summary.push_str(&format!(
+            "· {} done with warnings ",
+            tally.done_with_warnings
+        ));
+    }
     if tally.ready_to_promote > 0 {
         summary.push_str(&format!("· {} ready to promote ", tally.ready_to_promote));
     }

@@ -1,0 +1,150 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+//! A security-group copy done with warnings (a rule names a group not
+//! copied) is retried for what it left out once that group has a copy: the
+//! rules step runs again, the rule lands whole (its CIDR grant, already
+//! there, does not stop the new group grant), and the warning goes.
+
+mod common;
+
+use aws_sdk_ec2::types as ec2;
+use common::{regions_at, stop_at_exit, MemoryJournal};
+use cutover::migrate::{Caps, CopyKind, CopyOptions, Scheduler, Task, TaskSpec, TaskState};
+use cutover::sandbox::{sandbox_keys, MotoServer};
+use std::sync::Arc;
+
+fn server() -> &'static MotoServer {
+    static SERVER: std::sync::OnceLock<MotoServer> = std::sync::OnceLock::new();
+    SERVER.get_or_init(|| {
+        let s = MotoServer::start(None).unwrap_or_else(|e| panic!("{e}"));
+        stop_at_exit(s.pid());
+        s
+    })
+}
+
+fn spec(id: &str, group: &str) -> TaskSpec {
+    TaskSpec {
+        id: id.into(),
+        kind: CopyKind::SecurityGroups,
+        source_ids: vec![group.into()],
+        names: Default::default(),
+        source_region: "us-east-1".into(),
+        target_region: "eu-west-1".into(),
+        options: CopyOptions::default(),
+        known_copies: Default::default(),
+    }
+}
+
+async fn until_settled(s: &Scheduler, id: &str) -> Task {
+    s.settled().await;
+    s.task(id).unwrap()
+}
+
+#[tokio::test]
+async fn rules_left_out_land_once_their_group_is_copied() {
+    let regions = regions_at(&server().endpoint(), sandbox_keys()).await;
+    let src = &regions.source.ec2;
+    let vpc = src
+        .describe_vpcs()
+        .send()
+        .await
+        .unwrap()
+        .vpcs()
+        .iter()
+        .find(|v| v.is_default() == Some(true))
+        .and_then(|v| v.vpc_id().map(str::to_string))
+        .expect("moto has a default VPC");
+    let make = |name: &'static str| {
+        let vpc = vpc.clone();
+        async move {
+            src.create_security_group()
+                .group_name(name)
+                .description(name)
+                .vpc_id(vpc)
+                .send()
+                .await
+                .unwrap()
+                .group_id()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let db = make("retry-left-out-db").await;
+    let app = make("retry-left-out-app").await;
+    // One rule, two grants: a CIDR (always carried) and the app group.
+    src.authorize_security_group_ingress()
+        .group_id(&db)
+        .ip_permissions(
+            ec2::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(5432)
+                .to_port(5432)
+                .ip_ranges(ec2::IpRange::builder().cidr_ip("10.9.0.0/16").build())
+                .user_id_group_pairs(ec2::UserIdGroupPair::builder().group_id(&app).build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let journal = Arc::new(MemoryJournal::default());
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let s = Scheduler::new(regions.clone(), journal.clone(), Caps::default(), tx);
+    s.submit(spec("left-out-db", &db)).unwrap();
+    let first = until_settled(&s, "left-out-db").await;
+    assert_eq!(
+        first.state_name(),
+        "done with warnings",
+        "{:#?}",
+        first.history
+    );
+    assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+    assert!(first.warnings[0].contains(&app));
+
+    // Nothing to carry yet is not refused: the rule is just left out again.
+    s.submit(spec("left-out-app", &app)).unwrap();
+    let app_task = until_settled(&s, "left-out-app").await;
+    assert_eq!(app_task.state, TaskState::Done, "{:#?}", app_task.history);
+    let app_copy = app_task.copies()[&app].clone();
+
+    s.retry_left_out("left-out-db").unwrap();
+    let again = until_settled(&s, "left-out-db").await;
+    assert_eq!(again.state_name(), "done", "{:#?}", again.history);
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+
+    let db_copy = again.copies()[&db].clone();
+    let got = regions
+        .target
+        .ec2
+        .describe_security_groups()
+        .group_ids(&db_copy)
+        .send()
+        .await
+        .unwrap();
+    let grants: Vec<(Vec<String>, Vec<String>)> = got.security_groups()[0]
+        .ip_permissions()
+        .iter()
+        .filter(|p| p.from_port() == Some(5432))
+        .map(|p| {
+            (
+                p.ip_ranges()
+                    .iter()
+                    .filter_map(|r| r.cidr_ip().map(str::to_string))
+                    .collect(),
+                p.user_id_group_pairs()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_string))
+                    .collect(),
+            )
+        })
+        .collect();
+    let cidrs: Vec<&String> = grants.iter().flat_map(|(c, _)| c).collect();
+    let groups: Vec<&String> = grants.iter().flat_map(|(_, g)| g).collect();
+    assert_eq!(cidrs, [&"10.9.0.0/16".to_string()], "{grants:?}");
+    assert_eq!(groups, [&app_copy], "the app group's copy is granted now");
+
+    // A second retry has nothing left out to carry.
+    assert!(s
+        .retry_left_out("left-out-db")
+        .unwrap_err()
+        .contains("only a task done with warnings"));
+}
