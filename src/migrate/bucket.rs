@@ -152,6 +152,43 @@ fn same(a: &ObjectEntry, b: &ObjectEntry) -> bool {
     a.size == b.size && (a.etag == b.etag || a.is_multipart() || b.is_multipart())
 }
 
+/// Counts one copy that ended.
+fn settle(
+    t: &mut Transfer,
+    failures: &mut Vec<String>,
+    object: ObjectEntry,
+    copied: Result<(), CloudError>,
+) {
+    match copied {
+        Ok(()) => {
+            t.objects_done += 1;
+            t.bytes_done += object.size;
+        }
+        Err(e) => failures.push(format!("{}: {e}", object.key)),
+    }
+}
+
+/// Awaits `work` (a listing page) while the copies in flight go on ending:
+/// without this, every page fetched stalls them all for a round trip.
+async fn meanwhile<T, S>(
+    work: impl std::future::Future<Output = T>,
+    in_flight: &mut S,
+    t: &mut Transfer,
+    failures: &mut Vec<String>,
+) -> T
+where
+    S: futures::Stream<Item = (ObjectEntry, Result<(), CloudError>)> + Unpin,
+{
+    let mut work = std::pin::pin!(work);
+    loop {
+        tokio::select! {
+            biased;
+            out = &mut work => return out,
+            Some((object, copied)) = in_flight.next() => settle(t, failures, object, copied),
+        }
+    }
+}
+
 pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
@@ -182,14 +219,7 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
         // no multipart upload is left open.
         if !t.listing_done && (ctx.pause_requested)() {
             while let Some((object, copied)) = in_flight.next().await {
-                let object: ObjectEntry = object;
-                match copied {
-                    Ok(()) => {
-                        t.objects_done += 1;
-                        t.bytes_done += object.size;
-                    }
-                    Err(e) => failures.push(format!("{}: {e}", object.key)),
-                }
+                settle(&mut t, &mut failures, object, copied);
             }
             interrupted = true;
             break;
@@ -197,16 +227,20 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
         let next = if in_flight.len() >= tuning.concurrency.max(1) {
             None
         } else {
-            Some(listing.next().await?)
+            Some(meanwhile(listing.next(), &mut in_flight, &mut t, &mut failures).await?)
         };
         match next {
             Some(Some(object)) => {
                 t.objects_listed += 1;
                 t.bytes_listed += object.size;
-                if existing
-                    .seek(&object.key)
-                    .await?
-                    .is_some_and(|there| same(&object, &there))
+                if meanwhile(
+                    existing.seek(&object.key),
+                    &mut in_flight,
+                    &mut t,
+                    &mut failures,
+                )
+                .await?
+                .is_some_and(|there| same(&object, &there))
                 {
                     t.objects_done += 1;
                     t.objects_skipped += 1;
@@ -243,13 +277,7 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
         if in_flight.len() >= tuning.concurrency.max(1) || (t.listing_done && !in_flight.is_empty())
         {
             if let Some((object, copied)) = in_flight.next().await {
-                match copied {
-                    Ok(()) => {
-                        t.objects_done += 1;
-                        t.bytes_done += object.size;
-                    }
-                    Err(e) => failures.push(format!("{}: {e}", object.key)),
-                }
+                settle(&mut t, &mut failures, object, copied);
             }
             if t.listing_done && in_flight.is_empty() {
                 break;
