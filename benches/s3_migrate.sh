@@ -12,7 +12,15 @@
 #      SKIP_CONCURRENT=1 (moto only: same as SERVERS=moto),
 #      SKIP_INSTALL=1 (fail instead of installing what is missing),
 #      TOOLS_DIR (where s3s-fs and LocalStack are installed, /tmp/s3bench-tools),
-#      KEEP=1 (keep the temp dir with logs).
+#      KEEP=1 (keep the temp dir with logs),
+#      TUNING (defaults: every tool as it comes, cutover's own settings,
+#      `aws s3 sync` 10 requests in flight, rclone 4 transfers / 8 checkers;
+#      same: CONCURRENCY in flight and 8 MiB parts for every tool),
+#      LATENCY_MS (40: every copy also runs through benches/latency_proxy.py,
+#      which adds that much before each request, as a region's round trip
+#      does; 0: direct only).
+# Each run prints objects/s, client CPU (user+sys) per 1,000 objects and the
+# client's peak RSS, measured with /usr/bin/time.
 # Servers: moto_server (serialises requests); s3s-fs (crates.io, Rust, fully
 # concurrent, but no bucket tagging/versioning/settings APIs, so cutover
 # cannot run on it: its row says why); LocalStack (PyPI localstack-core, run
@@ -26,7 +34,9 @@ LARGE_MIB=${LARGE_MIB:-20}
 PORT=${PORT:-}
 CONCURRENCY=${CONCURRENCY:-64}
 SKIP_CONCURRENT=${SKIP_CONCURRENT:-0}
-SERVERS=${SERVERS:-moto s3s-fs localstack}
+SERVERS=${SERVERS:-moto localstack}
+TUNING=${TUNING:-defaults}
+LATENCY_MS=${LATENCY_MS:-40}
 [[ $SKIP_CONCURRENT == 1 ]] && SERVERS=moto
 SKIP_INSTALL=${SKIP_INSTALL:-0}
 TOOLS_DIR=${TOOLS_DIR:-/tmp/s3bench-tools}
@@ -239,6 +249,12 @@ multipart_threshold_mib = 8
 part_size_mib = 8
 concurrency = $CONCURRENCY
 EOF
+cat >"$WORK/aws-config-defaults" <<EOF
+[default]
+region = us-east-1
+s3 =
+    addressing_style = path
+EOF
 cat >"$WORK/aws-config" <<EOF
 [default]
 region = us-east-1
@@ -250,13 +266,15 @@ s3 =
     multipart_chunksize = 8MB
 EOF
 
-record() { # tool server what objects bytes seconds
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"
-    python3 -c '
-import sys
-tool, server, what, n, b, s = sys.argv[1:]
-n, b, s = int(n), int(b), float(s)
-print(f"   {tool} ({what}) on {server}: {n} objects, {b/2**20:.1f} MiB in {s:.2f} s")' "$@" >&2
+# Runs a client under /usr/bin/time: its wall time, CPU and peak RSS go to $TIMES.
+TIMES=$WORK/times
+timed() { /usr/bin/time -f '%e %U %S %M' -o "$TIMES" "$@"; }
+
+record() { # tool server what objects bytes  (the figures of the last `timed`)
+    local wall user sys rss
+    read -r wall user sys rss <"$TIMES"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$wall" "$(python3 -c "print($user + $sys)")" "$rss" >>"$RESULTS"
+    echo "   $1 ($3) on $2: $4 objects in $wall s, CPU $user+$sys s, peak RSS $((rss / 1024)) MiB" >&2
 }
 
 check_copy() { # server endpoint dst label
@@ -265,25 +283,25 @@ check_copy() { # server endpoint dst label
 }
 
 run_cutover() { # server endpoint dst home label
-    local server=$1 ep=$2 dst=$3 home=$4 label=$5
+    local server=$1 ep=$2 dst=$3 home=$4 label=$5 direct
+    direct=$(endpoint_of "$server")
     mkdir -p "$home"
     local -a env=(HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config"
         XDG_STATE_HOME="$home/state")
     if [[ $server == moto ]]; then
-        env+=(AWS_ENDPOINT_URL="$MOTO")
+        env+=(AWS_ENDPOINT_URL="$ep")
     else
-        # `cutover copy` reads the whole inventory (EC2, RDS, S3) before it
-        # starts, and an S3-only server fails the EC2 and RDS calls: send
-        # those to moto with the SDK's per-service endpoint variables. (Not
+        # A bucket copy calls S3 only; should anything else be called, it
+        # goes to moto through the SDK's per-service endpoint variables. (Not
         # AWS_ENDPOINT_URL: cutover passes that to the SDK as an explicit
         # endpoint, which beats AWS_ENDPOINT_URL_S3. Without it, S3 on an IP
         # endpoint is still path-style by the SDK's endpoint rules.)
         env+=(AWS_ENDPOINT_URL_EC2="$MOTO" AWS_ENDPOINT_URL_RDS="$MOTO"
             AWS_ENDPOINT_URL_ROUTE_53="$MOTO" AWS_ENDPOINT_URL_S3="$ep")
     fi
-    local t0 t1
-    t0=$(now)
-    env "${env[@]}" "$CUTOVER" --source us-east-1 --target eu-west-1 --config "$WORK/cutover.toml" \
+    local -a config=()
+    [[ $TUNING == same ]] && config=(--config "$WORK/cutover.toml")
+    timed env "${env[@]}" "$CUTOVER" --source us-east-1 --target eu-west-1 "${config[@]}" \
         copy --ids "$SRC" --target-bucket "$dst" --yes --wait >"$LOGS/cutover-$label-$server.log" 2>&1 || {
         if [[ $server == s3s-fs ]]; then # expected: see the header
             local why
@@ -295,43 +313,41 @@ run_cutover() { # server endpoint dst home label
         fi
         tail -30 "$LOGS/cutover-$label-$server.log" >&2; die "cutover ($label) on $server failed"
     }
-    t1=$(now)
-    check_copy "$server" "$ep" "$dst" "cutover ($label)"
-    local skipped
-    skipped=$(grep -o 'skipped=[0-9]*' "$LOGS/cutover-$label-$server.log" | tail -1 | cut -d= -f2)
-    record cutover "$server" "$label, ${skipped:-?} skipped" "$SRC_COUNT" "$SRC_BYTES" "$(elapsed "$t0" "$t1")"
+    check_copy "$server" "$direct" "$dst" "cutover ($label)"
+    record cutover "$server$VIA" "$label" "$SRC_COUNT" "$SRC_BYTES"
 }
 
 run_aws() {
-    local server=$1 ep=$2 dst=$3 t0 t1
-    [[ $(s3py exists "$ep" "$dst") == no ]] || die "$dst already exists"
-    s3py mkbucket "$ep" "$dst" eu-west-1
-    t0=$(now)
-    AWS_CONFIG_FILE="$WORK/aws-config" aws s3 sync "s3://$SRC" "s3://$dst" --endpoint-url "$ep" \
+    local server=$1 ep=$2 dst=$3 direct
+    direct=$(endpoint_of "$server")
+    [[ $(s3py exists "$direct" "$dst") == no ]] || die "$dst already exists"
+    s3py mkbucket "$direct" "$dst" eu-west-1
+    local config=$WORK/aws-config
+    [[ $TUNING == same ]] || config=$WORK/aws-config-defaults
+    AWS_CONFIG_FILE="$config" timed aws s3 sync "s3://$SRC" "s3://$dst" --endpoint-url "$ep" \
         --region eu-west-1 --only-show-errors >"$LOGS/aws-$server.log" 2>&1 \
         || { tail -30 "$LOGS/aws-$server.log" >&2; die "aws s3 sync on $server failed"; }
-    t1=$(now)
-    check_copy "$server" "$ep" "$dst" "aws s3 sync"
-    record "aws s3 sync" "$server" copy "$SRC_COUNT" "$SRC_BYTES" "$(elapsed "$t0" "$t1")"
+    check_copy "$server" "$direct" "$dst" "aws s3 sync"
+    record "aws s3 sync" "$server$VIA" copy "$SRC_COUNT" "$SRC_BYTES"
 }
 
 run_rclone() {
-    local server=$1 ep=$2 dst=$3 t0 t1
-    [[ $(s3py exists "$ep" "$dst") == no ]] || die "$dst already exists"
-    s3py mkbucket "$ep" "$dst" eu-west-1
-    t0=$(now)
+    local server=$1 ep=$2 dst=$3 direct
+    direct=$(endpoint_of "$server")
+    [[ $(s3py exists "$direct" "$dst") == no ]] || die "$dst already exists"
+    s3py mkbucket "$direct" "$dst" eu-west-1
+    local -a tuning=()
+    [[ $TUNING == same ]] && tuning=(--transfers "$CONCURRENCY" --checkers "$CONCURRENCY" --s3-copy-cutoff 8M)
     # rclone's AWS SDK fails on AWS_CA_BUNDLE with its own HTTP transport ("LoadCustomCABundleError").
-    env -u AWS_CA_BUNDLE RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT="$ep" \
+    timed env -u AWS_CA_BUNDLE RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT="$ep" \
     RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \
     RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
     RCLONE_CONFIG_BENCH_REGION=us-east-1 RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true \
-        rclone copy "bench:$SRC" "bench:$dst" --config /dev/null \
-        --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" --s3-copy-cutoff 8M \
+        rclone copy "bench:$SRC" "bench:$dst" --config /dev/null "${tuning[@]}" \
         --s3-no-check-bucket --log-level ERROR >"$LOGS/rclone-$server.log" 2>&1 \
         || { tail -30 "$LOGS/rclone-$server.log" >&2; die "rclone copy on $server failed"; }
-    t1=$(now)
-    check_copy "$server" "$ep" "$dst" "rclone copy"
-    record "rclone copy" "$server" copy "$SRC_COUNT" "$SRC_BYTES" "$(elapsed "$t0" "$t1")"
+    check_copy "$server" "$direct" "$dst" "rclone copy"
+    record "rclone copy" "$server$VIA" copy "$SRC_COUNT" "$SRC_BYTES"
 }
 
 # ---------------------------------------------------------------- runs
@@ -344,14 +360,26 @@ for server in $SERVERS; do
     s3py seed "$ep" "$SRC" "$N" "$LARGE" "$LARGE_MIB" || die "seeding $server failed"
     read -r SRC_COUNT SRC_BYTES < <(s3py stats "$ep" "$SRC")
     echo "   seeded $SRC_COUNT objects, $SRC_BYTES bytes in $(elapsed "$t0" "$(now)") s" >&2
-    say "$server: copies ($CONCURRENCY in flight, multipart above 8 MiB in 8 MiB parts)"
-    # The same copy again into the now-full target, with a fresh journal:
-    # every object is already equal and skipped ("sync" semantics).
-    if run_cutover "$server" "$ep" bench-dst-cutover "$WORK/home-cutover-$server" copy; then
-        run_cutover "$server" "$ep" bench-dst-cutover "$WORK/home-rerun-$server" "re-run"
-    fi
-    run_aws "$server" "$ep" bench-dst-aws
-    run_rclone "$server" "$ep" bench-dst-rclone
+    for via in direct latency; do
+        VIA='' run_ep=$ep
+        if [[ $via == latency ]]; then
+            [[ $LATENCY_MS == 0 ]] && continue
+            VIA=" +${LATENCY_MS}ms"
+            lport=$(free_port)
+            python3 "$ROOT/benches/latency_proxy.py" "$lport" "${ep##*:}" "$LATENCY_MS" >"$LOGS/proxy-$server.log" 2>&1 &
+            PIDS+=($!)
+            wait_up "http://127.0.0.1:$lport/" "$!" || die "the latency proxy did not start"
+            run_ep=http://127.0.0.1:$lport
+        fi
+        say "$server$VIA: copies (tuning: $TUNING)"
+        # The same copy again into the now-full target, with a fresh journal:
+        # every object is already equal and skipped ("sync" semantics).
+        if run_cutover "$server" "$run_ep" "bench-dst-cutover-$via" "$WORK/home-cutover-$server-$via" copy; then
+            run_cutover "$server" "$run_ep" "bench-dst-cutover-$via" "$WORK/home-rerun-$server-$via" "re-run"
+        fi
+        run_aws "$server" "$run_ep" "bench-dst-aws-$via"
+        run_rclone "$server" "$run_ep" "bench-dst-rclone-$via"
+    done
 done
 
 # ---------------------------------------------------------------- table
@@ -359,14 +387,17 @@ say "results ($(nproc) cores, $(date -u +%Y-%m-%d))"
 python3 - "$RESULTS" <<'EOF'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-head = ("tool", "server", "run", "objects", "MiB", "seconds", "objects/s", "MiB/s")
+head = ("tool", "server", "run", "objects", "seconds", "objects/s", "CPU s/1000 obj", "peak RSS MiB")
 out = [head]
-for tool, server, what, n, b, s in rows:
+for row in rows:
+    tool, server, what, n = row[:4]
     if n == "-":
-        out.append((tool, server, what, "-", "-", "-", "-", "-"))
+        out.append((tool, server, what) + ("-",) * 5)
         continue
-    n, mib, s = int(n), int(b) / 2**20, float(s)
-    out.append((tool, server, what, str(n), f"{mib:.1f}", f"{s:.2f}", f"{n/s:.0f}", f"{mib/s:.1f}"))
+    wall, cpu, rss = float(row[5]), float(row[6]), int(row[7])
+    n = int(n)
+    out.append((tool, server, what, str(n), f"{wall:.2f}", f"{n / wall:.0f}",
+                f"{cpu / n * 1000:.2f}", f"{rss / 1024:.0f}"))
 w = [max(len(r[i]) for r in out) for i in range(len(head))]
 for i, r in enumerate(out):
     print("  ".join(c.ljust(w[j]) if j < 3 else c.rjust(w[j]) for j, c in enumerate(r)))
