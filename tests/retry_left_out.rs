@@ -87,8 +87,12 @@ async fn rules_left_out_land_once_their_group_is_copied() {
         .unwrap();
 
     let journal = Arc::new(MemoryJournal::default());
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let s = Scheduler::new(regions.clone(), journal.clone(), Caps::default(), tx);
+    let s = Scheduler::new(
+        regions.clone(),
+        journal.clone(),
+        Caps::default(),
+        Default::default(),
+    );
     s.submit(spec("left-out-db", &db)).unwrap();
     let first = until_settled(&s, "left-out-db").await;
     assert_eq!(
@@ -146,5 +150,6 @@ async fn rules_left_out_land_once_their_group_is_copied() {
     assert!(s
         .retry_left_out("left-out-db")
         .unwrap_err()
+        .to_string()
         .contains("only a task done with warnings"));
 }

@@ -271,7 +271,8 @@ impl Scheduler {
 
     /// Runs a task done with warnings again from the step that left
     /// something out which can now be carried (see `left_out`).
-    pub fn retry_left_out(&self, id: &str) -> Result<(), String> {
+    pub fn retry_left_out(&self, id: &str) -> Result<(), SchedulerError> {
+        self.may_write()?;
         let task = self.task(id).ok_or_else(|| format!("no task {id}"))?;
         let step = super::left_out::retry_step(&task)?;
         self.record(id, TaskEvent::RetryLeftOut { step })?;
