@@ -130,7 +130,7 @@ impl CopyDialog {
                 self.db.multi_az,
             ),
             CopyField::TargetAz if !self.zones.is_empty() => (
-                std::iter::once("no volume".to_string())
+                std::iter::once("- (no volume)".to_string())
                     .chain(self.zones.iter().cloned())
                     .collect(),
                 self.zone,

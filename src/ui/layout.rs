@@ -78,6 +78,7 @@ pub fn add_header_lines(areas: &mut Areas, lines: u16) {
     let lines = lines.min(room);
     areas.header.height += lines;
     areas.kinds.y += lines;
+    areas.overview.y += lines;
     for pane in &mut areas.panes {
         pane.y += lines;
         pane.height -= lines;
