@@ -142,6 +142,9 @@ pub enum Action {
     JobSaid(String),
     /// The target's DB subnet groups, for the copy dialog.
     DbSubnetGroups(Result<Vec<String>, String>),
+    /// A VPC clone's whole plan read for the copy dialog: (VPC id, plan
+    /// or why it cannot be made).
+    NetworkPreview(String, Result<crate::migrate::NetworkPreview, String>),
 }
 
 /// Work the event loop must start on the app's behalf: the app itself
@@ -161,6 +164,8 @@ pub enum Effect {
     },
     /// Read the target's DB subnet groups (for the copy dialog).
     ReadDbSubnetGroups,
+    /// Read a VPC clone's whole plan (for the copy dialog).
+    PreviewNetwork(Box<TaskSpec>),
     PauseTask(String),
     ResumeTask(String),
     CancelTask(String),

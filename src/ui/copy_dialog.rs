@@ -8,8 +8,8 @@ use super::app::{App, Mode};
 use super::copy_dialog_db::{DbChoices, DB_PATHS, MULTI_AZ};
 use super::state::Level;
 use crate::migrate::{
-    needs_survey, plan, referenced_groups, Archived, BucketOptions, CopyOptions, Plan, S3Tuning,
-    Versions,
+    needs_survey, plan, referenced_groups, Archived, BucketOptions, CopyKind, CopyOptions,
+    NetworkPreview, Plan, S3Tuning, Versions,
 };
 use crate::model::{check_bucket_name, Details, Kind, Resource, Side};
 use tui_input::Input;
@@ -89,6 +89,11 @@ pub struct CopyDialog {
     /// 0: no volume; i: `zones[i - 1]`.
     pub zone: usize,
     pub db: DbChoices,
+    /// Each VPC clone's whole plan, read in the background when the dialog
+    /// opens (absent while it is read).
+    pub networks: std::collections::BTreeMap<String, Result<NetworkPreview, String>>,
+    /// The AZ map those plans were read with.
+    pub networks_az_map: String,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -366,12 +371,32 @@ impl App {
                 encrypted,
                 ..Default::default()
             },
+            networks: Default::default(),
+            networks_az_map: self.az_map.clone().unwrap_or_default(),
         }));
+        let mut effects = Vec::new();
         // The target's subnet groups, read in the background for the choice.
         if makes_db {
-            vec![Effect::ReadDbSubnetGroups]
-        } else {
-            Vec::new()
+            effects.push(Effect::ReadDbSubnetGroups);
+        }
+        // A network clone's whole plan (AZ map, new NAT addresses, routes
+        // that will not follow, overlaps) needs reads: made in the background.
+        if let Mode::CopyDialog(d) = &self.mode {
+            effects.extend(
+                self.copy_plan(d)
+                    .tasks
+                    .into_iter()
+                    .filter(|t| t.kind == CopyKind::Vpc)
+                    .map(|t| Effect::PreviewNetwork(Box::new(t))),
+            );
+        }
+        effects
+    }
+
+    /// A VPC clone's plan arrived: shown in the dialog if it is still open.
+    pub(super) fn network_preview(&mut self, vpc: String, result: Result<NetworkPreview, String>) {
+        if let Mode::CopyDialog(d) = &mut self.mode {
+            d.networks.insert(vpc, result);
         }
     }
 

@@ -46,6 +46,16 @@ impl Jobs {
                     let _ = actions.send(Action::DbSubnetGroups(result));
                 });
             }
+            Effect::PreviewNetwork(spec) => {
+                let (regions, actions) = (self.regions.clone(), self.actions.clone());
+                tokio::spawn(async move {
+                    let vpc = spec.source_ids.first().cloned().unwrap_or_default();
+                    let result = crate::migrate::network_preview(&regions, &spec)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = actions.send(Action::NetworkPreview(vpc, result));
+                });
+            }
             Effect::PauseTask(id) => self.on_scheduler(&id, |s| {
                 s.pause(&id);
                 Ok(())

@@ -65,6 +65,46 @@ fn unset(field: CopyField) -> &'static str {
     }
 }
 
+/// A VPC clone's whole plan under its task, as read in the background.
+fn network_lines(app: &App, d: &CopyDialog, spec: &TaskSpec, out: &mut Vec<Line<'static>>) {
+    let t = &app.theme;
+    let vpc = spec
+        .source_ids
+        .first()
+        .map(String::as_str)
+        .unwrap_or_default();
+    match d.networks.get(vpc) {
+        None => out.push(Line::from(Span::styled(
+            "      reading the network's plan …",
+            t.dim,
+        ))),
+        Some(Err(e)) => out.push(Line::from(vec![
+            Span::styled("      ✗ ", t.error),
+            Span::raw(format!("nothing will be made: {e}")),
+        ])),
+        Some(Ok(p)) => {
+            for line in &p.lines {
+                out.push(Line::from(vec![
+                    Span::styled("      + ", t.copied),
+                    Span::raw(line.clone()),
+                ]));
+            }
+            for warning in &p.warnings {
+                out.push(Line::from(vec![
+                    Span::styled("      ! ", t.differs),
+                    Span::raw(warning.clone()),
+                ]));
+            }
+            if d.az_map.value().trim() != d.networks_az_map.trim() {
+                out.push(Line::from(Span::styled(
+                    "      (read with the AZ map as the dialog opened; the task checks the map before anything is made)",
+                    t.dim,
+                )));
+            }
+        }
+    }
+}
+
 /// The dialog's lines, and the line of the focused text field (for the cursor).
 fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
     let t = &app.theme;
@@ -80,6 +120,9 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
             Span::styled(format!("{:<17}", spec.kind.label()), t.accent),
             Span::raw(format!("{} → {}", spec.what(), made(spec))),
         ]));
+        if spec.kind == CopyKind::Vpc {
+            network_lines(app, d, spec, &mut out);
+        }
     }
     for note in &planned.notes {
         out.push(Line::from(vec![
