@@ -82,3 +82,30 @@ fn a_plan_that_cannot_hold_says_nothing_will_be_made() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_short_window_counts_the_pieces_and_keeps_the_warnings() {
+    let mut inv = estate();
+    inv.apply(Side::Source, Kind::Vpc, Ok(vec![shop_vpc()]));
+    let mut a = app_with(inv, 80, 24);
+    a.switch_kind(Kind::Vpc);
+    chars(&mut a, "c");
+    a.update(Action::NetworkPreview(
+        "vpc-shop".into(),
+        Ok(NetworkPreview {
+            lines: vec!["subnet a".into(), "subnet b".into(), "IGW".into()],
+            warnings: vec!["pcx route not made".into()],
+        }),
+    ));
+    let shown = screen(&a);
+    assert!(
+        shown.contains("+ 3 pieces; a taller window lists them"),
+        "{shown}"
+    );
+    assert!(!shown.contains("subnet a"), "{shown}");
+    assert!(shown.contains("! pcx route not made"), "{shown}");
+    assert!(
+        shown.contains("1 task(s) will start"),
+        "the confirmation stays on screen: {shown}"
+    );
+}

@@ -65,48 +65,68 @@ fn unset(field: CopyField) -> &'static str {
     }
 }
 
-/// A VPC clone's whole plan under its task, as read in the background.
-fn network_lines(app: &App, d: &CopyDialog, spec: &TaskSpec, out: &mut Vec<Line<'static>>) {
+/// A VPC clone's whole plan under its task, as read in the background; in
+/// a short window its pieces are counted and only the warnings listed.
+fn network_lines(
+    app: &App,
+    d: &CopyDialog,
+    spec: &TaskSpec,
+    tall: bool,
+    out: &mut Vec<Line<'static>>,
+) {
     let t = &app.theme;
     let vpc = spec
         .source_ids
         .first()
         .map(String::as_str)
         .unwrap_or_default();
-    match d.networks.get(vpc) {
-        None => out.push(Line::from(Span::styled(
-            "      reading the network's plan …",
-            t.dim,
-        ))),
-        Some(Err(e)) => out.push(Line::from(vec![
-            Span::styled("      ✗ ", t.error),
-            Span::raw(format!("nothing will be made: {e}")),
-        ])),
-        Some(Ok(p)) => {
-            for line in &p.lines {
-                out.push(Line::from(vec![
-                    Span::styled("      + ", t.copied),
-                    Span::raw(line.clone()),
-                ]));
-            }
-            for warning in &p.warnings {
-                out.push(Line::from(vec![
-                    Span::styled("      ! ", t.differs),
-                    Span::raw(warning.clone()),
-                ]));
-            }
-            if d.az_map.value().trim() != d.networks_az_map.trim() {
-                out.push(Line::from(Span::styled(
-                    "      (read with the AZ map as the dialog opened; the task checks the map before anything is made)",
-                    t.dim,
-                )));
-            }
+    let plan = match d.networks.get(vpc) {
+        None => {
+            out.push(Line::from(Span::styled(
+                "      reading the network's plan …",
+                t.dim,
+            )));
+            return;
         }
+        Some(Err(e)) => {
+            out.push(Line::from(vec![
+                Span::styled("      ✗ ", t.error),
+                Span::raw(format!("nothing will be made: {e}")),
+            ]));
+            return;
+        }
+        Some(Ok(plan)) => plan,
+    };
+    let made: Vec<String> = if tall {
+        plan.lines.clone()
+    } else {
+        vec![format!(
+            "{} pieces; a taller window lists them (or `cutover copy --ids {vpc}`)",
+            plan.lines.len()
+        )]
+    };
+    for line in made {
+        out.push(Line::from(vec![
+            Span::styled("      + ", t.copied),
+            Span::raw(line),
+        ]));
+    }
+    for warning in &plan.warnings {
+        out.push(Line::from(vec![
+            Span::styled("      ! ", t.differs),
+            Span::raw(warning.clone()),
+        ]));
+    }
+    if d.az_map.value().trim() != d.networks_az_map.trim() {
+        out.push(Line::from(Span::styled(
+            "      (read with the AZ map as the dialog opened; the task checks the map before anything is made)",
+            t.dim,
+        )));
     }
 }
 
 /// The dialog's lines, and the line of the focused text field (for the cursor).
-fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+fn lines(app: &App, d: &CopyDialog, tall: bool) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
     let t = &app.theme;
     let planned = app.copy_plan(d);
     let target = app.inventory.target_region().to_string();
@@ -121,7 +141,7 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
             Span::raw(format!("{} → {}", spec.what(), made(spec))),
         ]));
         if spec.kind == CopyKind::Vpc {
-            network_lines(app, d, spec, &mut out);
+            network_lines(app, d, spec, tall, &mut out);
         }
     }
     for note in &planned.notes {
@@ -240,7 +260,10 @@ fn lines(app: &App, d: &CopyDialog) -> (Vec<Line<'static>>, Option<(usize, usize
 }
 
 pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
-    let (lines, cursor) = lines(app, d);
+    // A network plan is long: in a short window its pieces are counted, so
+    // the options and the confirmation stay on screen.
+    let tall = frame.area().height >= 40;
+    let (lines, cursor) = lines(app, d, tall);
     let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
         .borders(Borders::ALL)
