@@ -101,24 +101,29 @@ pub fn describe(
     }
     for t in &net.route_tables {
         p.lines.push(format!(
-            "route table {}{}: {} routes, {} subnets",
+            "route table {}{}: {}, {}",
             t.id,
             if t.main { " (main)" } else { "" },
-            t.routes.len(),
-            t.subnet_ids.len()
+            counted(t.routes.len(), "route"),
+            counted(t.subnet_ids.len(), "subnet")
         ));
     }
     for a in &net.acls {
         let entries = a.entries.iter().filter(|e| !e.is_catch_all()).count();
         p.lines.push(format!(
-            "network ACL {}{}: {entries} entries, {} subnets",
+            "network ACL {}{}: {}, {}",
             a.id,
             if a.default {
                 " (default: entries applied to the clone's default ACL)"
             } else {
                 ""
             },
-            a.subnet_ids.len()
+            if entries == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{entries} entries")
+            },
+            counted(a.subnet_ids.len(), "subnet")
         ));
     }
     for e in &net.endpoints {
@@ -154,5 +159,14 @@ fn on(b: bool) -> &'static str {
         "on"
     } else {
         "off"
+    }
+}
+
+/// "1 route", "3 routes": the preview is read by a person.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
