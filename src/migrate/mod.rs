@@ -9,6 +9,7 @@ mod bucket_options;
 mod bucket_versions;
 mod cancel;
 mod cluster;
+pub mod compact;
 mod db_prepare;
 pub mod edit;
 mod events;
