@@ -480,3 +480,41 @@ fn a_crash_mid_compaction_leaves_the_old_journal_and_the_next_one_goes_through()
     assert_eq!(after.len(), history.len() - 16);
     assert_eq!(of_topic(&after, "b").len(), 6);
 }
+
+/// Figures for the README (not a timed assertion): how long a compaction
+/// of a journal past the default size takes, and what it keeps.
+/// `cargo test --test journal_compact -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn measure_a_compaction_past_the_default_size() {
+    let home = temp_home("compact-measure");
+    let path = journal_path(&home);
+    let mut n = 0u64;
+    let mut batch = Vec::new();
+    while std::fs::metadata(&path).map_or(0, |m| m.len()) < cutover::journal::DEFAULT_COMPACT_PAST {
+        for _ in 0..200 {
+            n += 1;
+            batch.extend(finished_with_retries(&format!("t{n}"), 1000 * n));
+            if n % 10 == 0 {
+                batch.extend(unfinished(&format!("u{n}"), 1000 * n + 500));
+            }
+        }
+        write_lines(&path, &batch);
+        batch.clear();
+    }
+    let journal = cutover::migrate::compact::compacting(Journal::at(&path), u64::MAX);
+    let started = std::time::Instant::now();
+    let done = journal.compact().unwrap().unwrap();
+    let took = started.elapsed();
+    let started = std::time::Instant::now();
+    let read = cutover::journal::replay(&path).unwrap().entries.len();
+    println!(
+        "{n} tasks: {} -> {} bytes, {} -> {} entries, compaction {:.2?}, a fresh read after {:.2?} ({read} entries)",
+        done.bytes_before,
+        done.bytes_after,
+        done.entries_before,
+        done.entries_after,
+        took,
+        started.elapsed()
+    );
+}
