@@ -1,10 +1,14 @@
 //! "Target as of": the time of the data a copy holds, so the operator sees
 //! the RPO a cutover would have now and which copies need a final sync.
-//! From the journal alone: a copy that snapshotted its source knows when;
-//! a copy of an existing snapshot or AMI holds the source's own time, which
-//! only AWS knows (its StartTime / creation date).
+//! From the journal alone, no AWS call: a copy that snapshotted its source
+//! knows when it started; a copy of an existing AMI, snapshot or DB
+//! snapshot holds the source's own time, which the step that read the
+//! source recorded (`SOURCE_TIME`); a read replica, and a bucket with S3
+//! Replication, are live.
 
-use crate::migrate::{CopyKind, Step, Task, TaskState};
+use crate::migrate::{
+    CopyKind, Step, Task, TaskState, PROMOTE_CONFIRMED, REPLICATING, SOURCE_TIME,
+};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -12,10 +16,23 @@ use serde::Serialize;
 pub enum AsOf {
     /// Data as of this time (ms since the epoch), and what it is the time of.
     At { at_ms: u64, basis: &'static str },
-    /// The source's own snapshot time: read it in AWS.
+    /// Writes to the source follow to the target as they happen; `status`
+    /// is what the replication said when last read.
+    Live { basis: &'static str, status: String },
+    /// Copied by a cutover that did not record the source's time.
     SourceTime { basis: &'static str },
     /// Nothing copied yet, or not data at all.
     NotApplicable,
+}
+
+impl AsOf {
+    /// The "which is" words of the report and the cockpit.
+    pub fn basis(&self) -> &'static str {
+        match self {
+            AsOf::At { basis, .. } | AsOf::Live { basis, .. } | AsOf::SourceTime { basis } => basis,
+            AsOf::NotApplicable => "",
+        }
+    }
 }
 
 /// The step whose start dates the data the copy holds, per kind.
@@ -28,27 +45,31 @@ fn dating_step(kind: CopyKind) -> Option<(Step, &'static str)> {
     }
 }
 
+/// What the source's own time is called, per kind that copies an existing
+/// source as it is.
+fn source_time_basis(kind: CopyKind) -> Option<&'static str> {
+    match kind {
+        CopyKind::Image => Some("the source AMI's CreationDate"),
+        CopyKind::Snapshot => Some("the source snapshot's StartTime"),
+        CopyKind::DbSnapshot => Some("the source DB snapshot's SnapshotCreateTime"),
+        _ => None,
+    }
+}
+
 pub fn target_as_of(task: &Task) -> AsOf {
+    if let Some(live) = live(task) {
+        return live;
+    }
     if task.state != TaskState::Done {
         return AsOf::NotApplicable;
     }
-    match task.spec.kind {
-        CopyKind::Image => {
-            return AsOf::SourceTime {
-                basis: "the source AMI's creation date",
-            }
-        }
-        CopyKind::Snapshot => {
-            return AsOf::SourceTime {
-                basis: "the source snapshot's StartTime",
-            }
-        }
-        CopyKind::DbSnapshot => {
-            return AsOf::SourceTime {
-                basis: "the source DB snapshot's creation time",
-            }
-        }
-        _ => {}
+    if let Some(basis) = source_time_basis(task.spec.kind) {
+        return match task.outputs.get(SOURCE_TIME).and_then(|t| t.parse().ok()) {
+            Some(at_ms) => AsOf::At { at_ms, basis },
+            None => AsOf::SourceTime {
+                basis: "the source's own time, not recorded by the cutover that copied it",
+            },
+        };
     }
     let Some((step, basis)) = dating_step(task.spec.kind) else {
         return AsOf::NotApplicable;
@@ -68,6 +89,45 @@ pub fn target_as_of(task: &Task) -> AsOf {
             basis,
         })
         .unwrap_or(AsOf::NotApplicable)
+}
+
+/// A replica in sync (until its promote, after which the data is as of
+/// the moment the operator said writes stopped), or a bucket whose new
+/// writes S3 Replication carries.
+fn live(task: &Task) -> Option<AsOf> {
+    match task.spec.kind {
+        CopyKind::DbReplica => {
+            if let Some(at_ms) = task
+                .outputs
+                .get(PROMOTE_CONFIRMED)
+                .and_then(|t| t.parse().ok())
+            {
+                return Some(AsOf::At {
+                    at_ms,
+                    basis: "the promote (writes to the source had stopped)",
+                });
+            }
+            let status = task.outputs.get("replication")?;
+            if matches!(
+                task.state,
+                TaskState::Failed { .. } | TaskState::Cancelled { .. }
+            ) {
+                return None;
+            }
+            Some(AsOf::Live {
+                basis: "a read replica",
+                status: status.clone(),
+            })
+        }
+        CopyKind::Bucket if task.state == TaskState::Done => {
+            let to = task.outputs.get(REPLICATING)?;
+            Some(AsOf::Live {
+                basis: "S3 Replication (objects written before it were copied)",
+                status: format!("replication rule set, to {to}"),
+            })
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -147,11 +207,12 @@ mod tests {
                 basis: "the start of the last completed sync"
             }
         );
-        assert_eq!(
-            target_as_of(&run_all(CopyKind::Snapshot, None)),
-            AsOf::SourceTime {
-                basis: "the source snapshot's StartTime"
-            }
+        assert!(
+            matches!(
+                target_as_of(&run_all(CopyKind::Snapshot, None)),
+                AsOf::SourceTime { .. }
+            ),
+            "a copy journaled without the source's time says it was not recorded"
         );
         assert!(matches!(
             target_as_of(&run_all(CopyKind::Image, None)),
@@ -173,5 +234,43 @@ mod tests {
             )),
             AsOf::NotApplicable
         );
+    }
+
+    #[test]
+    fn a_recorded_source_time_dates_a_copy_and_replicas_are_live_until_promoted() {
+        let mut snap = run_all(CopyKind::Snapshot, None);
+        snap.outputs.insert(SOURCE_TIME.into(), "1234".into());
+        assert_eq!(
+            target_as_of(&snap),
+            AsOf::At {
+                at_ms: 1234,
+                basis: "the source snapshot's StartTime"
+            }
+        );
+        let mut replica = task(
+            CopyKind::DbReplica,
+            &[(5_000, TaskEvent::StepStarted { step: 0 })],
+        );
+        assert_eq!(target_as_of(&replica), AsOf::NotApplicable, "not made yet");
+        replica
+            .outputs
+            .insert("replication".into(), "available; lag not reported".into());
+        assert_eq!(
+            target_as_of(&replica),
+            AsOf::Live {
+                basis: "a read replica",
+                status: "available; lag not reported".into()
+            }
+        );
+        replica
+            .outputs
+            .insert(PROMOTE_CONFIRMED.into(), "7000".into());
+        assert!(matches!(
+            target_as_of(&replica),
+            AsOf::At { at_ms: 7000, .. }
+        ));
+        let mut bucket = run_all(CopyKind::Bucket, None);
+        bucket.outputs.insert(REPLICATING.into(), "b-eu".into());
+        assert!(matches!(target_as_of(&bucket), AsOf::Live { .. }));
     }
 }

@@ -41,6 +41,16 @@ pub struct FileSettings {
     /// How bucket objects are copied.
     #[serde(default)]
     pub s3: S3Settings,
+    /// The journal file.
+    #[serde(default)]
+    pub journal: JournalSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalSettings {
+    /// Past this size (MiB) the writer compacts the journal (default 64).
+    pub compact_past_mib: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -147,6 +157,8 @@ pub struct Settings {
     pub s3_tuning: crate::migrate::S3Tuning,
     /// `[copy] az_map`: the default AZ map of network clones.
     pub az_map: Option<String>,
+    /// `[journal] compact_past_mib`, in bytes.
+    pub journal_compact_past: u64,
     pub paths: Paths,
     /// AWS_PROFILE, shown in the header when no profile was named.
     pub ambient_profile: Option<String>,
@@ -229,6 +241,12 @@ impl Settings {
                 }
                 None => None,
             },
+            journal_compact_past: file
+                .journal
+                .compact_past_mib
+                .map_or(crate::journal::DEFAULT_COMPACT_PAST, |mib| {
+                    mib * 1024 * 1024
+                }),
             paths,
             ambient_profile: env.profile.clone(),
         })
@@ -364,7 +382,8 @@ fn check_ranges(file: &FileSettings) -> Result<(), (&'static str, String)> {
     within("part_concurrency", wide(s.part_concurrency), 1, 64)?;
     within("concurrency", wide(s.concurrency), 1, 1024)?;
     within("max_image_copies", wide(c.max_image_copies), 1, 100)?;
-    within("max_snapshot_copies", wide(c.max_snapshot_copies), 1, 20)
+    within("max_snapshot_copies", wide(c.max_snapshot_copies), 1, 20)?;
+    within("compact_past_mib", file.journal.compact_past_mib, 1, 65_536)
 }
 
 #[cfg(test)]

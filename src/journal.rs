@@ -5,6 +5,9 @@
 //! replay tells exactly what was asked and what is known to have happened.
 
 use crate::journal_lock::WriterLock;
+pub use compact::{scratch_path, Compacted, Compaction, Policy, DEFAULT_COMPACT_PAST};
+
+mod compact;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
@@ -122,6 +125,8 @@ pub struct Journal {
     /// Every write is refused (`JournalError::ReadOnly`): whatever is built
     /// on this journal (scheduler, DNS engine) cannot change anything.
     read_only: bool,
+    /// Set by `compacting`: the writer rewrites the file past a size.
+    compaction: Mutex<Option<Compaction>>,
 }
 
 impl Journal {
@@ -131,7 +136,16 @@ impl Journal {
             file: Mutex::new(None),
             lock: Mutex::new(None),
             read_only: false,
+            compaction: Mutex::new(None),
         }
+    }
+
+    /// Compacts with `policy` whenever an append takes the file past
+    /// `past_bytes` (see `compact`).
+    pub fn compacting(self, past_bytes: u64, policy: Policy) -> Self {
+        *self.compaction.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Compaction::new(past_bytes, policy));
+        self
     }
 
     /// A journal that can be read and followed, never written or locked.
@@ -214,6 +228,7 @@ impl Journal {
             *slot = None;
             return Err(write_err(e));
         }
+        self.compact_if_due(before + line.len() as u64, &mut slot);
         Ok(())
     }
 

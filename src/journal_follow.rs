@@ -1,17 +1,24 @@
 //! Following a journal as it grows: each poll reads only the bytes added
 //! since the last one and returns the whole lines among them. A process
 //! that does not hold the lock (a follower cockpit) sees the writer's
-//! tasks this way without re-reading the file.
+//! tasks this way without re-reading the file. A compaction replaces the
+//! file (a new inode, renamed over the old): the follower keeps the file
+//! it read open, so it can tell the one at the path is another one even if
+//! the new one is already longer, and then reads the new one from its start.
 
 use crate::journal::{Entry, JournalError};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
 pub struct Follower {
     path: PathBuf,
     offset: u64,
+    /// The file read last, held open so its inode cannot be reused by a
+    /// later file while we compare against it.
+    reading: Option<(File, (u64, u64))>,
     /// The start of a line whose end has not been written yet.
     partial: Vec<u8>,
 }
@@ -32,6 +39,7 @@ impl Follower {
         Follower {
             path: path.to_path_buf(),
             offset: 0,
+            reading: None,
             partial: Vec::new(),
         }
     }
@@ -47,14 +55,17 @@ impl Follower {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Grown::default()),
             Err(e) => return Err(read_err(e)),
         };
-        let len = file.metadata().map_err(read_err)?.len();
+        let meta = file.metadata().map_err(read_err)?;
+        let (len, identity) = (meta.len(), (meta.dev(), meta.ino()));
         let mut grown = Grown::default();
-        if len < self.offset {
+        let replaced = self.reading.as_ref().is_some_and(|(_, id)| *id != identity);
+        if replaced || len < self.offset {
             grown.restarted = true;
             self.offset = 0;
             self.partial.clear();
         }
         if len == self.offset {
+            self.reading = Some((file, identity));
             return Ok(grown);
         }
         file.seek(SeekFrom::Start(self.offset)).map_err(read_err)?;
@@ -64,6 +75,7 @@ impl Follower {
             .read_to_end(&mut bytes)
             .map_err(read_err)?;
         self.offset += read as u64;
+        self.reading = Some((file, identity));
         let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         self.partial = bytes.split_off(whole);
         for line in bytes.split(|&b| b == b'\n') {

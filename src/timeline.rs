@@ -156,6 +156,7 @@ fn as_of_markdown(t: &Timeline) -> String {
                 clock_time(UNIX_EPOCH + Duration::from_millis(*at_ms)),
                 *basis,
             ),
+            AsOf::Live { basis, status } => (format!("live ({status})"), *basis),
             AsOf::SourceTime { basis } => ("the source's time".to_string(), *basis),
             AsOf::NotApplicable => continue,
         };

@@ -24,3 +24,12 @@ pub use fetch::{list, spawn_listings, Listed, Regions};
 pub use preflight::read_facts;
 pub use regions::check_region;
 pub use s3::location_region;
+
+/// An AWS time as written in a description ("2026-11-30T12:00:00.000Z"),
+/// in milliseconds since the Unix epoch; None if it does not parse.
+pub fn time_ms(text: &str) -> Option<u64> {
+    let t =
+        aws_smithy_types::DateTime::from_str(text, aws_smithy_types::date_time::Format::DateTime)
+            .ok()?;
+    u64::try_from(t.to_millis().ok()?).ok()
+}

@@ -166,7 +166,10 @@ async fn promote(settings: &Settings, a: &DbPromoteArgs) -> anyhow::Result<ExitC
         eprintln!("Nothing done: pass --yes once writes in the source have stopped (the journal records when you confirmed).");
         return Ok(ExitCode::SUCCESS);
     }
-    let journal = Arc::new(Journal::at(&settings.paths.journal_file));
+    let journal = Arc::new(crate::migrate::compact::compacting(
+        Journal::at(&settings.paths.journal_file),
+        settings.journal_compact_past,
+    ));
     let (store, rx) = crate::migrate::TaskStore::with_changes(crate::migrate::CHANGES_BOUND);
     let scheduler = Scheduler::new(regions, journal, settings.copy_caps, store);
     let id = task.spec.id.clone();

@@ -185,9 +185,9 @@ async fn engine(settings: &Settings) -> anyhow::Result<DnsCutover> {
         .await
         .context("cannot open the source region")?;
     // In --read-only the engine itself refuses every write.
-    let journal = Arc::new(Journal::open(
-        &settings.paths.journal_file,
-        settings.read_only,
+    let journal = Arc::new(crate::migrate::compact::compacting(
+        Journal::open(&settings.paths.journal_file, settings.read_only),
+        settings.journal_compact_past,
     ));
     let regions = (
         settings.source.region.clone(),

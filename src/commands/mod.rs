@@ -84,7 +84,10 @@ pub fn journal_is_locked(e: &anyhow::Error) -> bool {
 pub fn journal_for_writing(
     settings: &Settings,
 ) -> anyhow::Result<std::sync::Arc<crate::journal::Journal>> {
-    let journal = crate::journal::Journal::at(&settings.paths.journal_file);
+    let journal = crate::migrate::compact::compacting(
+        crate::journal::Journal::at(&settings.paths.journal_file),
+        settings.journal_compact_past,
+    );
     let lock = journal.lock_for_writing()?;
     if let Some(dead) = &lock.took_over {
         eprintln!("cutover: took over the journal lock of {dead}, which is no longer running");

@@ -28,6 +28,8 @@ pub struct DnsCutover {
     /// Route 53 is global: either region's clients will do.
     pub(super) route53: Clients,
     pub(super) journal: Arc<Journal>,
+    /// The journal's DNS entries, read once and then followed.
+    pub(super) followed: super::followed::FollowedDns,
     pub(super) clock: Arc<dyn Clock>,
     /// (source, target) region names: the SetIdentifiers of the pair.
     pub(super) regions: (String, String),
@@ -75,6 +77,7 @@ impl DnsCutover {
         DnsCutover {
             health: Arc::new(Route53Health(route53.clone())),
             route53,
+            followed: super::followed::FollowedDns::new(journal.path()),
             journal,
             clock,
             regions,
@@ -141,7 +144,7 @@ impl DnsCutover {
 
     /// The cutover of this record as the journal tells it; None if never planned.
     pub fn load(&self, zone_id: &str, record: &str) -> Result<Option<Progress>, DnsError> {
-        let replay = self.journal.replay()?;
+        let replay = self.followed.replay()?;
         let topic = topic(zone_id, record);
         let events: Vec<(SystemTime, DnsEvent)> = replay
             .topic(&topic)
@@ -171,7 +174,7 @@ impl DnsCutover {
 
     /// Every cutover the journal holds, one per record.
     pub fn all(&self) -> Result<Vec<Progress>, DnsError> {
-        Ok(super::progress::all_cutovers(&self.journal.replay()?)
+        Ok(super::progress::all_cutovers(&self.followed.replay()?)
             .into_values()
             .collect())
     }

@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod clock;
 mod engine;
+mod followed;
 pub mod guards;
 pub mod health;
 pub mod plan;

@@ -96,3 +96,33 @@ async fn the_same_engine_writes_when_the_journal_may_be_written() {
     engine.adopt(&plan()).unwrap();
     assert_eq!(Journal::at(&path).replay().unwrap().entries.len(), 1);
 }
+
+/// The engine reads the journal once and then only what was added: its
+/// own lines, lines of other writers, and the whole file again after a
+/// compaction replaced it.
+#[tokio::test]
+async fn the_engine_follows_the_journal_across_a_compaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let journal = crate::migrate::compact::compacting(Journal::at(&path), u64::MAX);
+    let engine = engine(journal).await;
+    assert!(engine.load("Z1", "www.shop.example.com").unwrap().is_none());
+    engine.adopt(&plan()).unwrap();
+    let planned = engine.load("Z1", "www.shop.example.com").unwrap().unwrap();
+    assert_eq!(planned.done, 0);
+    // Another copy task's lines, then a compaction (a new file, shorter).
+    let other = crate::journal::Entry::new(
+        std::time::SystemTime::now(),
+        "copy",
+        "copy:us-east-1>eu-west-1:t1",
+        &serde_json::json!({"event": "resumed"}),
+    )
+    .unwrap();
+    for _ in 0..50 {
+        engine.journal.append(&other).unwrap();
+    }
+    engine.journal.compact().unwrap().unwrap();
+    let again = engine.load("Z1", "www.shop.example.com").unwrap().unwrap();
+    assert_eq!(again.plan, planned.plan, "the plan survives, read once");
+    assert_eq!(engine.all().unwrap().len(), 1);
+}

@@ -93,10 +93,10 @@ impl Task {
                 self.next_step = step + 1;
                 self.progress = None;
                 // Lists (e.g. every archived key left out) go to the report, not
-                // the history line.
+                // the history line; so does the source's time ("target as of").
                 let made: Vec<String> = outputs
                     .iter()
-                    .filter(|(k, _)| !k.ends_with("_keys"))
+                    .filter(|(k, _)| !k.ends_with("_keys") && *k != super::task::SOURCE_TIME)
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect();
                 format!(

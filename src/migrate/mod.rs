@@ -9,6 +9,7 @@ mod bucket_options;
 mod bucket_versions;
 mod cancel;
 mod cluster;
+pub mod compact;
 mod db_prepare;
 pub mod edit;
 mod events;
@@ -46,7 +47,7 @@ pub use steps::{run_step, StepContext, StepResult};
 pub use store::{Changed, TaskChange, TaskStore, CHANGES_BOUND};
 pub use task::{
     CopyKind, CopyOptions, LaunchOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec,
-    TaskState, Transfer,
+    TaskState, Transfer, PROMOTE_CONFIRMED, REPLICATING, SOURCE_TIME,
 };
 pub use volume::preflight as volume_preflight;
 pub use wait::{Backoff, Poll};

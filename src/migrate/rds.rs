@@ -141,6 +141,7 @@ pub async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
         )));
     }
     let mut r = StepResult::default();
+    r.outputs.extend(super::steps::source_time(&found));
     // The copy keeps the snapshot's identifier: pairing matches on it.
     match rds::db_snapshot(&ctx.regions.target, &snap).await? {
         Some(existing) if existing.source_id() == Some(snap.as_str()) => r.notes.push(format!("adopted {snap}, copied earlier")),

@@ -59,6 +59,20 @@ impl StepResult {
     }
 }
 
+/// The time of the source's data, as the step that read it found it: an
+/// AMI's CreationDate, a snapshot's StartTime, a DB snapshot's
+/// SnapshotCreateTime. Recorded so the report needs no AWS call.
+pub(super) fn source_time(r: &crate::model::Resource) -> Option<(String, String)> {
+    let text = match &r.details {
+        Details::Image(d) => d.created.as_deref(),
+        Details::Snapshot(d) => d.started.as_deref(),
+        Details::DbSnapshot(d) => d.created.as_deref(),
+        _ => None,
+    }?;
+    let ms = crate::cloud::time_ms(text)?;
+    Some((super::task::SOURCE_TIME.to_string(), ms.to_string()))
+}
+
 pub(super) fn missing(what: &str) -> CloudError {
     CloudError::Setup(format!(
         "{what} is gone: it may have been deleted since the task started"
@@ -109,7 +123,9 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
             let new = image::copy_image(target, &copy).await?;
             // Tag at once: the tag is how a re-run finds this copy.
             copy::tag(target, &[&new], &copy::copy_tags(id, &spec.id)).await?;
-            Ok(StepResult::default()
+            let mut done = StepResult::default();
+            done.outputs.extend(source_time(&src));
+            Ok(done
                 .output(ctx.target_key(), new)
                 .note(if spec.options.launch_permissions {
                     "product codes are not copied; launch permissions follow once the copy is available"
@@ -142,7 +158,10 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
                 .ok_or_else(|| missing(ctx.source_id()))?;
             let new = ctx.output(&ctx.target_key())?;
             copy::tag(target, &[new], &copy::user_tags(&src.tags)).await?;
-            Ok(StepResult::default())
+            // An adopted copy skipped the read above: the time is read here.
+            let mut done = StepResult::default();
+            done.outputs.extend(source_time(&src));
+            Ok(done)
         }
         Step::SnapshotVolume => {
             let vol = ctx.source_id();
@@ -214,17 +233,16 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
             Ok(StepResult::default())
         }
         Step::TagCopy => {
-            let tags = match spec.kind {
-                super::CopyKind::Volume => snapshot::volume(source, ctx.source_id())
-                    .await?
-                    .map(|v| v.tags),
-                _ => snapshot::snapshot(source, ctx.source_id())
-                    .await?
-                    .map(|s| s.tags),
+            let read = match spec.kind {
+                super::CopyKind::Volume => snapshot::volume(source, ctx.source_id()).await?,
+                _ => snapshot::snapshot(source, ctx.source_id()).await?,
             }
             .ok_or_else(|| missing(ctx.source_id()))?;
-            copy::tag(target, &[ctx.output("copy")?], &copy::user_tags(&tags)).await?;
-            Ok(StepResult::default())
+            copy::tag(target, &[ctx.output("copy")?], &copy::user_tags(&read.tags)).await?;
+            // A snapshot copy holds the source snapshot's data: its StartTime.
+            let mut done = StepResult::default();
+            done.outputs.extend(source_time(&read));
+            Ok(done)
         }
         Step::CreateVolume => super::volume::create_volume(ctx).await,
         Step::ImportKey => import_key(ctx).await,

@@ -518,6 +518,10 @@ impl TaskState {
 
 /// Output set when the operator confirmed a replica's promote (ms).
 pub const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
+/// The time of the data a copy of an existing AMI, snapshot or DB snapshot
+/// holds (its CreationDate, StartTime or SnapshotCreateTime), in ms since
+/// the epoch: recorded by the step that read the source, for "target as of".
+pub const SOURCE_TIME: &str = "source_time_ms";
 /// Output of a bucket copy whose source now replicates to it.
 pub const REPLICATING: &str = "replicating";
 /// Output set when the promote asked for a reverse replica in the source.

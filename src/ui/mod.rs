@@ -82,7 +82,10 @@ pub async fn run(
     );
     // One writer per journal: if another process holds it, this cockpit
     // follows that one read-only instead of running the same tasks twice.
-    let journal = crate::journal::Journal::at(&settings.paths.journal_file);
+    let journal = crate::migrate::compact::compacting(
+        crate::journal::Journal::at(&settings.paths.journal_file),
+        settings.journal_compact_past,
+    );
     let mut header = Header::from_settings(&settings);
     let mut lock_note = None;
     if !settings.read_only {

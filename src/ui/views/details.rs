@@ -199,7 +199,16 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
             .find(|x| x.id == id)
             .map(|x| x.name.clone())
     };
-    let lines = lines_named(r, &app.theme, &names);
+    let mut lines = lines_named(r, &app.theme, &names);
+    // The time of the data its copy holds: the RPO if the cutover were now.
+    let as_of = app
+        .tasks
+        .read()
+        .task_for(&r.id)
+        .and_then(super::task_history::as_of_text);
+    if let Some(when) = as_of {
+        lines.insert(5, field(&app.theme, "target as of", when));
+    }
     let area = popup_area(frame.area(), lines.len());
     super::draw_scrolling_popup(
         frame,

@@ -18,6 +18,22 @@ fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
     ])
 }
 
+/// "Target as of": the time of the data the copy holds (the RPO if the
+/// cutover were now), or "live" for a replica with its status.
+pub fn as_of_text(task: &Task) -> Option<String> {
+    use crate::as_of::{target_as_of, AsOf};
+    let found = target_as_of(task);
+    let when = match &found {
+        AsOf::At { at_ms, .. } => {
+            crate::cutover::clock::clock_time(UNIX_EPOCH + Duration::from_millis(*at_ms))
+        }
+        AsOf::Live { status, .. } => format!("live ({status})"),
+        AsOf::SourceTime { .. } => "the source's time".into(),
+        AsOf::NotApplicable => return None,
+    };
+    Some(format!("{when}: {}", found.basis()))
+}
+
 pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
     let at = |ms: u64| clock_text(UNIX_EPOCH + Duration::from_millis(ms));
     let spec = &task.spec;
@@ -40,6 +56,9 @@ pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
     ];
     for (source, target) in task.copies() {
         out.push(field(t, "made", format!("{source} → {target}")));
+    }
+    if let Some(when) = as_of_text(task) {
+        out.push(field(t, "as of", when));
     }
     if let TaskState::Failed { error, .. } = &task.state {
         out.push(Line::default());
