@@ -343,6 +343,27 @@ pub async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<String> {
     said
 }
 
+/// Old public IP -> new, as finished cutover launches recorded them (the
+/// DNS plan suggests the new one for a record answering the old).
+pub fn moved_addresses<'a>(
+    tasks: impl IntoIterator<Item = &'a super::task::Task>,
+) -> std::collections::BTreeMap<String, String> {
+    tasks
+        .into_iter()
+        .filter(|t| {
+            t.spec.kind == super::task::CopyKind::Instance
+                && t.state == super::task::TaskState::Done
+                && !t.spec.options.launch.test_launch
+        })
+        .flat_map(|t| {
+            t.outputs.iter().filter_map(|(k, v)| {
+                k.strip_prefix("public_ip:")
+                    .map(|old| (old.to_string(), v.clone()))
+            })
+        })
+        .collect()
+}
+
 /// What a relaunch task makes, in words (the plan and the copy dialog).
 pub fn describe(spec: &super::task::TaskSpec) -> String {
     let l = &spec.options.launch;
