@@ -12,7 +12,8 @@ pub fn launch_options(args: &CopyArgs) -> LaunchOptions {
         reboot: args.reboot,
         test_launch: args.test_launch,
         target_subnet: args.target_subnet.clone(),
-        replace: args.replace,
+        // A test launch leaves the cutover launch alone, --replace or not.
+        replace: args.replace && !args.test_launch,
     }
 }
 

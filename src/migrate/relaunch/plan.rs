@@ -105,7 +105,7 @@ pub fn relaunch<'a>(
     }
     let (Some(vpc_id), Some(subnet_id)) = (&d.vpc_id, &d.subnet_id) else {
         return Outcome::Refused(format!(
-            "{id} is in no VPC subnet: relaunch it with --target-subnet"
+            "{id} is in no VPC subnet: pick a target subnet for it (the copy dialog, or --target-subnet)"
         ));
     };
     let Some(vpc) = find(inventory, Kind::Vpc, vpc_id) else {
@@ -116,7 +116,7 @@ pub fn relaunch<'a>(
     let default = matches!(&vpc.details, Details::Vpc(v) if v.is_default);
     match &vpc.counterpart {
         None if default => Outcome::Refused(format!(
-            "{id} is in the default VPC and {} has none: relaunch it with --target-subnet",
+            "{id} is in the default VPC and {} has none: pick a target subnet for it (the copy dialog, or --target-subnet)",
             inventory.target_region()
         )),
         None => {
@@ -133,7 +133,7 @@ pub fn relaunch<'a>(
                     Outcome::Relaunch(plan)
                 }
                 None => Outcome::Refused(format!(
-                    "{id}: its subnet {subnet_id} has no counterpart in {copy}: relaunch it with --target-subnet, or clone the VPC again"
+                    "{id}: its subnet {subnet_id} has no counterpart in {copy}: pick a target subnet for it (the copy dialog, or --target-subnet), or clone the VPC again"
                 )),
             }
         }
