@@ -407,8 +407,8 @@ async fn an_instance_relaunches_with_its_groups_key_network_and_a_new_elastic_ip
     let text = said(&o);
     assert!(
         text.contains(&format!(
-            "target value {new_ip} (suggested: {} is the Elastic IP",
-            s.public_ip
+            "target value {new_ip} (suggested: {} is the Elastic IP of {}",
+            s.public_ip, s.instance
         )),
         "{text}"
     );
