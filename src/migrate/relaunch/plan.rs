@@ -15,6 +15,8 @@ pub struct Relaunch<'a> {
     pub needs: Vec<&'a Resource>,
     /// source id -> target id of what the target already holds.
     pub known: BTreeMap<String, String>,
+    /// The earlier cutover launch `--replace` terminates once the new one runs.
+    pub replaces: Option<String>,
 }
 
 /// What becomes of one selected instance.
@@ -74,6 +76,9 @@ pub fn relaunch<'a>(
         instance,
         needs: Vec::new(),
         known: BTreeMap::new(),
+        replaces: earlier_launch(instance, inventory)
+            .filter(|_| launch.replace && !launch.test_launch)
+            .map(|e| e.id.clone()),
     };
     let take = |r: &'a Resource, plan: &mut Relaunch<'a>| match &r.counterpart {
         Some(copy) => {
@@ -337,6 +342,10 @@ mod tests {
         };
         let p = plan(&[&instance], &inv, &replace, 1);
         assert_eq!(p.tasks.last().map(|t| t.kind), Some(CopyKind::Instance));
+        assert_eq!(
+            p.notes,
+            ["i-web is launched anew, then its earlier cutover launch i-T in eu-west-1 is TERMINATED (--replace)"]
+        );
 
         let gone = web().with_state("terminated");
         let p = plan(&[&gone], &estate(true), &CopyOptions::default(), 1);
