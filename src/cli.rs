@@ -431,9 +431,9 @@ pub struct DnsRecordArgs {
 pub struct DnsPlanArgs {
     #[command(flatten)]
     pub at: DnsRecordArgs,
-    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias
+    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias [default: the new address of the relaunched instance whose address the record answers with]
     #[arg(long, value_name = "VALUE")]
-    pub target_value: String,
+    pub target_value: Option<String>,
     /// TTLs to lower through, in seconds; stages at or above the current TTL are skipped [default: 3600,300,60]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub ttl_stages: Option<String>,

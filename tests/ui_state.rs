@@ -506,6 +506,19 @@ fn dns_plan_dialog_starts_step_one_and_refuses_in_read_only() {
     let mut a = app_with(estate_with_shop(), 120, 30);
     cursor_on_record(&mut a, "shop.acme.example.");
     chars(&mut a, "d");
+    // The record answers prod-web-1's address: its relaunch's is put in.
+    let Mode::DnsPlan(d) = &a.mode else {
+        panic!("the plan dialog: {:?}", a.mode);
+    };
+    assert_eq!(d.target.value(), "63.0.0.1");
+    let shown = screen(&a);
+    assert!(
+        shown.contains("suggested: 54.0.0.1 is i-0a1's public IP; its relaunch i-9f1"),
+        "{shown}"
+    );
+    for _ in 0.."63.0.0.1".len() {
+        a.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    }
     assert!(
         a.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
             .is_empty(),

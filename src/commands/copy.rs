@@ -63,7 +63,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
         launch: super::copy_instances::launch_options(args),
         ..Default::default()
     };
-    let picked_az = super::copy_instances::check_target_subnet(&regions, &mut options).await?;
+    super::copy_instances::check_target_subnet(&regions, &mut options).await?;
     let mut planned = plan(&selected, &inventory, &options, now_ms());
     if !planned.refused.is_empty() {
         let why: Vec<String> = planned
@@ -76,9 +76,7 @@ pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCod
             why.join("\n")
         );
     }
-    let why =
-        super::copy_instances::refused(&regions, &inventory, &planned.tasks, picked_az.as_deref())
-            .await?;
+    let why = super::copy_instances::refused(&regions, &planned.tasks).await?;
     if !why.is_empty() {
         anyhow::bail!("nothing started:\n  {}", why.join("\n  "));
     }

@@ -207,8 +207,21 @@ async fn plan(
 ) -> anyhow::Result<ExitCode> {
     let health_check = choices.health_check.as_ref();
     let at = resolve(engine, &args.at).await?;
+    let target_value = match &args.target_value {
+        Some(value) => value.clone(),
+        None => match super::dns_suggest::suggested_value(settings, &at.zone_id, &at.record).await? {
+            Some(s) => {
+                println!("target value {} (suggested: {})", s.value, s.why);
+                s.value
+            }
+            None => anyhow::bail!(
+                "give --target-value: {} answers with no address of a relaunched instance, so there is nothing to suggest",
+                at.record
+            ),
+        },
+    };
     let mut plan = engine
-        .propose(&at.zone_id, &at.record, &args.target_value, choices)
+        .propose(&at.zone_id, &at.record, &target_value, choices)
         .await?;
     print_plan(&plan);
     if let Some(spec) = health_check {

@@ -12,6 +12,7 @@ mod copy_reads;
 mod db;
 mod dns;
 mod dns_print;
+mod dns_suggest;
 mod inventory;
 mod logging;
 mod paths;

@@ -16,6 +16,7 @@ pub mod progress;
 mod read_only_tests;
 mod repair;
 pub mod states;
+pub mod suggest;
 pub mod target_value;
 #[cfg(test)]
 mod tests;

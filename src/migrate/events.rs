@@ -86,12 +86,14 @@ impl Task {
                 self.state = TaskState::Running { step: *step };
                 self.next_step = *step;
                 self.progress = None;
+                self.status = None;
                 format!("step {}: {}", step + 1, label(*step))
             }
             TaskEvent::StepDone { step, outputs } => {
                 self.outputs.extend(outputs.clone());
                 self.next_step = step + 1;
                 self.progress = None;
+                self.status = None;
                 // Lists (e.g. every archived key left out) go to the report, not
                 // the history line; so does the source's time ("target as of").
                 let made: Vec<String> = outputs

@@ -55,6 +55,13 @@ pub fn plan<'a>(
     for r in selected.iter().filter(|r| r.kind == Kind::Instance) {
         match relaunch::relaunch(r, inventory, options) {
             relaunch::Outcome::Relaunch(p) => {
+                if let Some(earlier) = &p.replaces {
+                    result.notes.push(format!(
+                        "{} is launched anew, then its earlier cutover launch {earlier} in {} is TERMINATED (--replace)",
+                        r.id,
+                        inventory.target_region()
+                    ));
+                }
                 for n in &p.needs {
                     if !selection.iter().any(|s| s.id == n.id) {
                         selection.push(n);

@@ -491,6 +491,19 @@ impl Scheduler {
         }
     }
 
+    fn set_status(&self, id: &str, status: String) {
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(task) = tasks.get_mut(id) {
+            task.status = Some(status);
+            drop(tasks);
+            self.inner.tasks.changed(id, Changed::Progress);
+        }
+    }
+
     fn spawn(&self, id: String) {
         let (tx, rx) = watch::channel(Control::Run);
         self.inner
@@ -585,6 +598,8 @@ impl Scheduler {
             let progress = move |p: Option<u8>| this.set_progress(&task_id, p);
             let (this, task_id) = (self.clone(), id.to_string());
             let transfer = move |t| this.set_transfer(&task_id, t);
+            let (this, task_id) = (self.clone(), id.to_string());
+            let status = move |s: String| this.set_status(&task_id, s);
             let watching = control.clone();
             let pause_requested = move || *watching.borrow() == Control::Pause;
             let ctx = StepContext {
@@ -593,6 +608,7 @@ impl Scheduler {
                 spec: &task.spec,
                 outputs: &task.outputs,
                 progress: &progress,
+                status: &status,
                 transfer: &transfer,
                 started_before,
             };

@@ -16,6 +16,8 @@ pub struct StepContext<'a> {
     /// What earlier steps produced.
     pub outputs: &'a BTreeMap<String, String>,
     pub progress: &'a (dyn Fn(Option<u8>) + Send + Sync),
+    /// What AWS says of a wait, in words, for the tasks pane.
+    pub status: &'a (dyn Fn(String) + Send + Sync),
     /// Objects and bytes of a bucket copy.
     pub transfer: &'a (dyn Fn(super::task::Transfer) + Send + Sync),
     /// The operator asked to pause: a long step stops at its next safe
@@ -47,7 +49,7 @@ impl StepResult {
         self
     }
 
-    fn note(mut self, text: impl Into<String>) -> Self {
+    pub fn note(mut self, text: impl Into<String>) -> Self {
         self.notes.push(text.into());
         self
     }
@@ -285,6 +287,7 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         | Step::MakeLaunchTemplate
         | Step::RunInstance
         | Step::WaitRunning
+        | Step::WaitStatusChecks
         | Step::AttachElasticIp
         | Step::RetireEarlierLaunch => super::relaunch::run(ctx, step).await,
     }

@@ -258,6 +258,8 @@ pub enum Step {
     MakeLaunchTemplate,
     RunInstance,
     WaitRunning,
+    /// EC2's instance and system status checks `ok` (bounded).
+    WaitStatusChecks,
     AttachElasticIp,
     RetireEarlierLaunch,
     /// S3 Replication from the source bucket to its copy (`--replicate`).
@@ -317,6 +319,7 @@ impl Step {
             Step::MakeLaunchTemplate => "make the launch template",
             Step::RunInstance => "launch the instance",
             Step::WaitRunning => "wait until it runs",
+            Step::WaitStatusChecks => "wait for the status checks",
             Step::AttachElasticIp => "give it a new Elastic IP",
             Step::RetireEarlierLaunch => "terminate the earlier launch",
             Step::Replicate => "set up replication",
@@ -343,6 +346,7 @@ impl Step {
                 | Step::WaitInstanceImage
                 | Step::WaitInstanceCopy
                 | Step::WaitRunning
+                | Step::WaitStatusChecks
                 | Step::WaitBatch
         )
     }
@@ -441,6 +445,7 @@ impl TaskSpec {
                     MakeLaunchTemplate,
                     RunInstance,
                     WaitRunning,
+                    WaitStatusChecks,
                     AttachElasticIp,
                 ];
                 if self.options.launch.replace {
@@ -539,6 +544,9 @@ pub struct Task {
     pub outputs: BTreeMap<String, String>,
     /// AWS's own progress of the running wait, when it gives one (0-100).
     pub progress: Option<u8>,
+    /// What AWS says of the running wait, in words ("instance status
+    /// initializing, system status ok"); not journaled, like `progress`.
+    pub status: Option<String>,
     /// Objects and bytes of a running bucket copy.
     pub transfer: Option<Transfer>,
     /// What happened, in order, with times (ms since the epoch).
@@ -565,6 +573,7 @@ impl Task {
             next_step: 0,
             outputs: BTreeMap::new(),
             progress: None,
+            status: None,
             transfer: None,
             history: Vec::new(),
             notes: Vec::new(),

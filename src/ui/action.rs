@@ -142,6 +142,8 @@ pub enum Action {
     JobSaid(String),
     /// The target's DB subnet groups, for the copy dialog.
     DbSubnetGroups(Result<Vec<String>, String>),
+    /// The target's subnets, for a relaunch in the copy dialog.
+    TargetSubnets(Result<Vec<super::copy_dialog_instance::SubnetChoice>, String>),
     /// A VPC clone's whole plan read for the copy dialog: (VPC id, plan
     /// or why it cannot be made).
     NetworkPreview(String, Result<crate::migrate::NetworkPreview, String>),
@@ -162,8 +164,16 @@ pub enum Effect {
         tasks: Vec<TaskSpec>,
         no_subnet_group: bool,
     },
+    /// Copies with relaunches: the AWS-side checks run first (and the DB
+    /// survey, when the plan makes a DB instance); none starts unless all pass.
+    StartRelaunches {
+        tasks: Vec<TaskSpec>,
+        no_subnet_group: bool,
+    },
     /// Read the target's DB subnet groups (for the copy dialog).
     ReadDbSubnetGroups,
+    /// Read the target's subnets (for a relaunch in the copy dialog).
+    ReadTargetSubnets,
     /// Read a VPC clone's whole plan (for the copy dialog).
     PreviewNetwork(Box<TaskSpec>),
     PauseTask(String),

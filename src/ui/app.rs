@@ -314,6 +314,7 @@ impl App {
             Action::Note(text) => self.note(Level::Info, text),
             Action::JobSaid(text) => self.note(Level::Info, text),
             Action::DbSubnetGroups(result) => self.db_subnet_groups(result),
+            Action::TargetSubnets(result) => self.target_subnets(result),
             Action::NetworkPreview(vpc, result) => self.network_preview(vpc, result),
         }
         Vec::new()

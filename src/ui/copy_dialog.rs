@@ -5,8 +5,13 @@
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
+use super::confirm::Confirm;
 use super::copy_dialog_db::{DbChoices, DB_PATHS, MULTI_AZ};
+use super::copy_dialog_instance::{
+    LaunchChoices, SubnetChoice, LAUNCH_KINDS, REBOOTS, REPLACE_WORD,
+};
 use super::state::Level;
+use crate::migrate::relaunch::prepare::relaunches;
 use crate::migrate::{
     needs_survey, plan, referenced_groups, Archived, BucketOptions, CopyKind, CopyOptions,
     NetworkPreview, Plan, S3Tuning, Versions,
@@ -40,6 +45,15 @@ pub enum CopyField {
     OptionGroup,
     DbSecurityGroups,
     MultiAz,
+    /// Instances: the cutover launch or a test launch.
+    LaunchKind,
+    /// Instances: reboot for a consistent image.
+    Reboot,
+    /// Instances: where they land (the copy of their subnet, or one of
+    /// the target's).
+    TargetSubnet,
+    /// Instances with a cutover launch already: adopt it or replace it.
+    Replace,
 }
 
 impl CopyField {
@@ -59,6 +73,10 @@ impl CopyField {
             CopyField::OptionGroup => "option group",
             CopyField::DbSecurityGroups => "security groups",
             CopyField::MultiAz => "Multi-AZ",
+            CopyField::LaunchKind => "launch",
+            CopyField::Reboot => "image",
+            CopyField::TargetSubnet => "target subnet",
+            CopyField::Replace => "earlier cutover launch",
         }
     }
 }
@@ -94,6 +112,7 @@ pub struct CopyDialog {
     pub networks: std::collections::BTreeMap<String, Result<NetworkPreview, String>>,
     /// The AZ map those plans were read with.
     pub networks_az_map: String,
+    pub launch: LaunchChoices,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -140,6 +159,19 @@ impl CopyDialog {
                     .collect(),
                 self.zone,
             ),
+            CopyField::LaunchKind => (
+                LAUNCH_KINDS.iter().map(|s| s.to_string()).collect(),
+                usize::from(self.launch.test_launch),
+            ),
+            CopyField::Reboot => (
+                REBOOTS.iter().map(|s| s.to_string()).collect(),
+                usize::from(self.launch.reboot),
+            ),
+            CopyField::TargetSubnet => (self.launch.subnet_choices(), self.launch.subnet),
+            CopyField::Replace => (
+                self.launch.replace_choices(),
+                usize::from(self.launch.replace),
+            ),
             _ => return None,
         })
     }
@@ -155,6 +187,10 @@ impl CopyDialog {
             CopyField::SubnetGroup => self.db.subnet_group = next,
             CopyField::MultiAz => self.db.multi_az = next,
             CopyField::TargetAz => self.zone = next,
+            CopyField::LaunchKind => self.launch.test_launch = next == 1,
+            CopyField::Reboot => self.launch.reboot = next == 1,
+            CopyField::TargetSubnet => self.launch.subnet = next,
+            CopyField::Replace => self.launch.replace = next == 1,
             _ => {}
         }
     }
@@ -204,8 +240,17 @@ impl CopyDialog {
 
     pub fn options(&self) -> CopyOptions {
         let has = |f| self.fields.contains(&f);
+        // Groups copied for a relaunch go to the picked subnet's VPC, unless
+        // groups picked on their own name a VPC.
+        let subnet_vpc = self.launch.picked_subnet().map(|s| s.vpc_id.clone());
+        let picked_vpc = self.vpcs.get(self.vpc).and_then(|(id, _)| id.clone());
         CopyOptions {
-            target_vpc: self.vpcs.get(self.vpc).and_then(|(id, _)| id.clone()),
+            target_vpc: if has(CopyField::TargetVpc) {
+                picked_vpc
+            } else {
+                subnet_vpc.or(picked_vpc)
+            },
+            launch: self.launch.options(),
             kms_key_id: optional(&self.kms),
             target_az: if self.zones.is_empty() {
                 optional(&self.az)
@@ -343,6 +388,18 @@ impl App {
         if has(Kind::Vpc) {
             fields.push(CopyField::AzMap);
         }
+        let relaunches = has(Kind::Instance);
+        let earlier = self.earlier_launches(&picked);
+        if relaunches {
+            fields.extend([
+                CopyField::LaunchKind,
+                CopyField::Reboot,
+                CopyField::TargetSubnet,
+            ]);
+            if !earlier.is_empty() {
+                fields.push(CopyField::Replace);
+            }
+        }
         let bucket = buckets
             .first()
             .map(|b| self.inventory.bucket_copy_name(b))
@@ -373,11 +430,19 @@ impl App {
             },
             networks: Default::default(),
             networks_az_map: self.az_map.clone().unwrap_or_default(),
+            launch: LaunchChoices {
+                earlier,
+                ..Default::default()
+            },
         }));
         let mut effects = Vec::new();
         // The target's subnet groups, read in the background for the choice.
         if makes_db {
             effects.push(Effect::ReadDbSubnetGroups);
+        }
+        // The target's subnets, read in the background for the relaunch.
+        if relaunches {
+            effects.push(Effect::ReadTargetSubnets);
         }
         // A network clone's whole plan (AZ map, new NAT addresses, routes
         // that will not follow, overlaps) needs reads: made in the background.
@@ -398,6 +463,40 @@ impl App {
         if let Mode::CopyDialog(d) = &mut self.mode {
             d.networks.insert(vpc, result);
         }
+    }
+
+    /// The target's subnets arrived: the relaunch may land in one.
+    pub(super) fn target_subnets(&mut self, result: Result<Vec<SubnetChoice>, String>) {
+        match result {
+            Ok(list) => {
+                if let Mode::CopyDialog(d) = &mut self.mode {
+                    d.launch.subnets = Some(list);
+                }
+            }
+            Err(e) => self.note(
+                Level::Warn,
+                format!("cannot read the target's subnets: {e}; the relaunch lands in the copy of its subnet"),
+            ),
+        }
+    }
+
+    /// (picked instance, its cutover launch in the target) where the
+    /// target holds one (running or stopped).
+    fn earlier_launches(&self, picked: &[(Kind, String)]) -> Vec<(String, String)> {
+        let target = self.inventory.resources(Side::Target, Kind::Instance);
+        picked
+            .iter()
+            .filter(|(kind, _)| *kind == Kind::Instance)
+            .filter_map(|(_, id)| {
+                target
+                    .iter()
+                    .find(|t| {
+                        t.source_id() == Some(id.as_str())
+                            && !matches!(t.state.as_str(), "terminated" | "shutting-down")
+                    })
+                    .map(|t| (id.clone(), t.id.clone()))
+            })
+            .collect()
     }
 
     /// Picked DB sources that are encrypted (their copies need a key).
@@ -611,9 +710,19 @@ impl App {
             return Vec::new();
         }
         let count = planned.tasks.len();
-        // A new DB instance's landing zone is surveyed (and bad input
-        // refused) in the background before anything starts.
-        let start = if planned.tasks.iter().any(needs_survey) {
+        let replaces = planned
+            .tasks
+            .iter()
+            .any(|t| t.kind == CopyKind::Instance && t.options.launch.replace);
+        // A relaunch is checked with AWS, and a new DB instance's landing
+        // zone surveyed (bad input refused), in the background before
+        // anything starts.
+        let start = if relaunches(&planned.tasks) {
+            Effect::StartRelaunches {
+                tasks: planned.tasks,
+                no_subnet_group: d.db.no_subnet_group(),
+            }
+        } else if planned.tasks.iter().any(needs_survey) {
             Effect::StartDbCopies {
                 tasks: planned.tasks,
                 no_subnet_group: d.db.no_subnet_group(),
@@ -621,12 +730,25 @@ impl App {
         } else {
             Effect::StartCopies(planned.tasks)
         };
-        let effects = self.gate("copies", vec![start]);
         for (kind, id) in &d.picked {
             if let Some(k) = self.kinds.get_mut(kind) {
                 k.selected.remove(&(Side::Source, id.clone()));
             }
         }
+        if replaces {
+            // Terminating a running instance asks for the word.
+            let target = self.inventory.target_region().to_string();
+            self.ask(
+                Confirm::new(
+                    format!("replace the cutover launch ({count} task(s))"),
+                    d.launch.replace_lines(&target),
+                    vec![start],
+                )
+                .typing(REPLACE_WORD),
+            );
+            return Vec::new();
+        }
+        let effects = self.gate("copies", vec![start]);
         self.note(
             Level::Info,
             format!(

@@ -56,6 +56,9 @@ pub struct DnsDialog {
     pub weights: Input,
     /// Optional: tcp:PORT, http:PORT/PATH or https:PORT/PATH.
     pub health_check: Input,
+    /// The relaunched instance's new address, when the record answers
+    /// with a source instance's: put in the target field as it opens.
+    pub suggested: Option<crate::cutover::suggest::Suggestion>,
 }
 
 impl DnsDialog {
@@ -184,18 +187,34 @@ impl App {
         }
         let candidates =
             crate::cutover::target_value::known_targets(&self.inventory, &rec.record_type);
+        let moved = crate::migrate::relaunch::moved_addresses(self.tasks.read().iter());
+        let suggested = crate::cutover::suggest::suggest(
+            &self.inventory,
+            &rec.record_type,
+            &rec.values,
+            &moved,
+        );
+        let picked = suggested
+            .as_ref()
+            .and_then(|s| candidates.iter().position(|(v, _)| *v == s.value));
         let dialog = DnsDialog {
             zone_id: rec.zone_id.clone(),
             zone_name: rec.zone_name.clone(),
             record_name: r.name.clone(),
             record_type: rec.record_type.clone(),
             candidates,
-            picked: None,
+            picked,
             focus: 0,
-            target: Input::default(),
+            target: Input::new(
+                suggested
+                    .as_ref()
+                    .map(|s| s.value.clone())
+                    .unwrap_or_default(),
+            ),
             ttl_stages: Input::new(list_text(&DEFAULT_TTL_STAGES)),
             weights: Input::new(list_text(&DEFAULT_WEIGHTS)),
             health_check: Input::default(),
+            suggested,
         };
         self.mode = Mode::DnsPlan(Box::new(dialog));
     }

@@ -3,11 +3,14 @@
 //! reports back as an `Action`; nothing here awaits.
 
 use super::action::{Action, Effect};
+use super::copy_dialog_instance::SubnetChoice;
 use super::dns_board::DnsSnapshot;
 use crate::cloud::{spawn_listings, Listed, Regions};
 use crate::cutover::progress::topic;
 use crate::cutover::{DnsCutover, DnsError};
-use crate::migrate::{prepare_db, Picks, Scheduler, SchedulerError, TaskSpec};
+use crate::migrate::relaunch::prepare::{refusals as relaunch_refusals, relaunches};
+use crate::migrate::{prepare_db, CopyKind, Picks, Scheduler, SchedulerError, TaskSpec};
+use crate::model::{Details, Resource};
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Jobs {
@@ -36,7 +39,21 @@ impl Jobs {
             Effect::StartDbCopies {
                 tasks,
                 no_subnet_group,
-            } => self.start_db_copies(tasks, no_subnet_group),
+            }
+            | Effect::StartRelaunches {
+                tasks,
+                no_subnet_group,
+            } => self.start_checked_copies(tasks, no_subnet_group),
+            Effect::ReadTargetSubnets => {
+                let (target, actions) = (self.regions.target.clone(), self.actions.clone());
+                tokio::spawn(async move {
+                    let result = crate::cloud::list(&target, crate::model::Kind::Subnet)
+                        .await
+                        .map(|list| list.iter().filter_map(subnet_choice).collect())
+                        .map_err(|e| e.to_string());
+                    let _ = actions.send(Action::TargetSubnets(result));
+                });
+            }
             Effect::ReadDbSubnetGroups => {
                 let (target, actions) = (self.regions.target.clone(), self.actions.clone());
                 tokio::spawn(async move {
@@ -150,9 +167,10 @@ impl Jobs {
         }
     }
 
-    /// Surveys each new DB instance's landing zone, then starts every task,
-    /// or none when one is refused (nothing is made before the refusal).
-    fn start_db_copies(&self, mut tasks: Vec<TaskSpec>, no_subnet_group: bool) {
+    /// Checks each relaunch with AWS (the CLI's refusals) and surveys each
+    /// new DB instance's landing zone, then starts every task, or none when
+    /// one is refused (nothing is made before the refusal).
+    fn start_checked_copies(&self, mut tasks: Vec<TaskSpec>, no_subnet_group: bool) {
         let Some(scheduler) = self.scheduler.clone() else {
             let _ = self
                 .actions
@@ -161,6 +179,32 @@ impl Jobs {
         };
         let (regions, actions) = (self.regions.clone(), self.actions.clone());
         tokio::spawn(async move {
+            if relaunches(&tasks) {
+                match relaunch_refusals(&regions, &tasks).await {
+                    Ok(why) if why.is_empty() => {
+                        let n = tasks
+                            .iter()
+                            .filter(|t| t.kind == CopyKind::Instance)
+                            .count();
+                        let _ = actions.send(Action::JobSaid(format!(
+                            "{n} relaunch(es) checked with AWS (state, root device, Marketplace codes, instance type offered, subnet, Elastic IP room): nothing refuses them"
+                        )));
+                    }
+                    Ok(why) => {
+                        for line in why {
+                            let _ =
+                                actions.send(Action::JobFailed(format!("nothing started: {line}")));
+                        }
+                        return;
+                    }
+                    Err(e) => {
+                        let _ = actions.send(Action::JobFailed(format!(
+                            "nothing started: the relaunch could not be checked: {e}"
+                        )));
+                        return;
+                    }
+                }
+            }
             let picks = Picks {
                 subnets: Vec::new(),
                 no_subnet_group,
@@ -228,6 +272,26 @@ impl Jobs {
             read_status(&engine, &zone_id, &record, &actions).await;
         });
     }
+}
+
+/// A target subnet as the relaunch choice shows it.
+fn subnet_choice(r: &Resource) -> Option<SubnetChoice> {
+    let Details::Subnet(s) = &r.details else {
+        return None;
+    };
+    let name = if r.name.is_empty() || r.name == r.id {
+        String::new()
+    } else {
+        format!(" {}", r.name)
+    };
+    Some(SubnetChoice {
+        id: r.id.clone(),
+        vpc_id: s.vpc_id.clone(),
+        label: format!(
+            "{} {} {}{name} ({})",
+            r.id, s.cidr, s.availability_zone, s.vpc_id
+        ),
+    })
 }
 
 /// With `--auto-rollback` on the plan: rolls back a target that turned

@@ -11,6 +11,7 @@ pub mod columns;
 pub mod confirm;
 pub mod copy_dialog;
 pub mod copy_dialog_db;
+pub mod copy_dialog_instance;
 pub mod copy_state;
 pub mod dns_board;
 pub mod dns_dialog;

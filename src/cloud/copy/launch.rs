@@ -353,3 +353,125 @@ pub async fn elastic_ip_room(c: &Clients) -> Result<Option<usize>, CloudError> {
         .len();
     Ok(Some(quota.saturating_sub(used)))
 }
+
+/// What EC2's status checks say of a running instance: `ok`,
+/// `initializing`, `impaired`, `insufficient-data` or `not-applicable`,
+/// with the failed details ("reachability failed").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusChecks {
+    pub instance: String,
+    pub system: String,
+    pub failed: Vec<String>,
+}
+
+/// The status checks of `id` (DescribeInstanceStatus); None while AWS has
+/// no status for it yet.
+pub async fn status_checks(c: &Clients, id: &str) -> Result<Option<StatusChecks>, CloudError> {
+    let out = c
+        .ec2
+        .describe_instance_status()
+        .instance_ids(id)
+        .include_all_instances(true)
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeInstanceStatus"))?;
+    let Some(s) = out
+        .instance_statuses()
+        .iter()
+        .find(|s| s.instance_id() == Some(id))
+    else {
+        return Ok(None);
+    };
+    let word = |summary: Option<&t::InstanceStatusSummary>| {
+        summary
+            .and_then(|x| x.status())
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default()
+    };
+    let failed = [
+        ("instance", s.instance_status()),
+        ("system", s.system_status()),
+    ]
+    .into_iter()
+    .flat_map(|(which, summary)| {
+        summary
+            .map(|x| x.details().to_vec())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d.status().is_some_and(|v| v.as_str() != "passed"))
+            .map(move |d| {
+                format!(
+                    "{which} {} {}",
+                    d.name().map(|n| n.as_str()).unwrap_or("check"),
+                    d.status().map(|v| v.as_str()).unwrap_or_default()
+                )
+            })
+    })
+    .collect();
+    Ok(Some(StatusChecks {
+        instance: word(s.instance_status()),
+        system: word(s.system_status()),
+        failed,
+    }))
+}
+
+/// An Elastic IP cutover made: allocation id, public IP, association id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MadeAddress {
+    pub allocation_id: String,
+    pub public_ip: String,
+    pub association_id: Option<String>,
+}
+
+/// Every address carrying `key=value`.
+pub async fn addresses_tagged(
+    c: &Clients,
+    key: &str,
+    value: &str,
+) -> Result<Vec<MadeAddress>, CloudError> {
+    let out = c
+        .ec2
+        .describe_addresses()
+        .filters(tag_filter(key, value))
+        .send()
+        .await
+        .map_err(sdk("ec2:DescribeAddresses"))?;
+    Ok(out
+        .addresses()
+        .iter()
+        .filter_map(|a| {
+            Some(MadeAddress {
+                allocation_id: a.allocation_id()?.to_string(),
+                public_ip: a.public_ip().unwrap_or_default().to_string(),
+                association_id: owned(a.association_id()),
+            })
+        })
+        .collect())
+}
+
+/// Gives an Elastic IP back: disassociated first (AWS refuses to release
+/// an address still in use), then released.
+pub async fn release_address(c: &Clients, address: &MadeAddress) -> Result<(), CloudError> {
+    if let Some(association) = &address.association_id {
+        let gone = c
+            .ec2
+            .disassociate_address()
+            .association_id(association)
+            .send()
+            .await;
+        // Already disassociated (its instance went): go on to the release.
+        if let Err(e) = gone {
+            let e = sdk("ec2:DisassociateAddress")(e);
+            if !e.code().is_some_and(|c| c.contains("NotFound")) {
+                return Err(e);
+            }
+        }
+    }
+    c.ec2
+        .release_address()
+        .allocation_id(&address.allocation_id)
+        .send()
+        .await
+        .map_err(sdk("ec2:ReleaseAddress"))?;
+    Ok(())
+}

@@ -3,9 +3,14 @@
 //! a launch template translated to target ids, the instance, a new Elastic
 //! IP. Every step first finds what an earlier run of it made.
 
+mod address;
 pub mod checks;
 pub mod plan;
+pub mod prepare;
+pub mod status;
 mod translate;
+
+pub use address::public_ip_key;
 
 use super::steps::{StepContext, StepResult};
 use super::task::Step;
@@ -39,7 +44,8 @@ pub async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, CloudE
         Step::MakeLaunchTemplate => make_template(ctx).await,
         Step::RunInstance => run_instance(ctx).await,
         Step::WaitRunning => wait_running(ctx).await,
-        Step::AttachElasticIp => attach_eip(ctx).await,
+        Step::WaitStatusChecks => status::wait_status_checks(ctx).await,
+        Step::AttachElasticIp => address::attach(ctx).await,
         Step::RetireEarlierLaunch => retire(ctx).await,
         other => Err(CloudError::Setup(format!(
             "internal: {} is not a relaunch step",
@@ -277,39 +283,6 @@ async fn wait_running(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     Ok(done)
 }
 
-async fn attach_eip(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
-    let (source, target) = (&ctx.regions.source, &ctx.regions.target);
-    let mut done = StepResult::default();
-    let id = source_id(ctx);
-    let Some((old_allocation, old_ip)) = instance::elastic_ip(source, id).await? else {
-        return Ok(done);
-    };
-    if ctx.spec.options.launch.test_launch {
-        done.notes.push(format!(
-            "test launch: no Elastic IP (the source holds {old_ip})"
-        ));
-        return Ok(done);
-    }
-    let new_instance = output(ctx, LAUNCHED)?;
-    let (allocation, ip) = match launch::address_tagged(target, TASK_ID_TAG, &ctx.spec.id).await? {
-        Some(found) => found,
-        None => {
-            // The source-id tag pairs the new address with the old one.
-            let tags = copy::copy_tags(&old_allocation, &ctx.spec.id);
-            launch::allocate_address(target, &tags).await?
-        }
-    };
-    launch::associate_address(target, &allocation, &new_instance).await?;
-    done.notes.push(format!(
-        "new public IP {ip} (Elastic IP {allocation}) on {new_instance}; the source's was {old_ip}: point DNS at the new one (the DNS plan offers it)"
-    ));
-    done.outputs.insert(ELASTIC_IP.into(), allocation.clone());
-    done.outputs.insert(PUBLIC_IP.into(), ip);
-    done.outputs
-        .insert(format!("target:{old_allocation}"), allocation);
-    Ok(done)
-}
-
 async fn retire(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let target = &ctx.regions.target;
     let ours = output(ctx, LAUNCHED)?;
@@ -331,22 +304,24 @@ async fn retire(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     Ok(done)
 }
 
-/// Cancel: what a relaunch made goes, the instance first.
+/// Cancel: what a relaunch made goes: the new Elastic IP first (an idle
+/// one is billed), then the instance, the template, the images; the lines
+/// say what stays.
 pub async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<String> {
     let target = &regions.target;
-    let mut said = Vec::new();
+    let mut said = address::release_made(target, &task.spec.id).await;
     let adopted = task.notes.iter().any(|n| n.contains("already in"));
-    if let Some(id) = task.outputs.get(LAUNCHED).filter(|_| !adopted) {
-        match launch::terminate(target, std::slice::from_ref(id)).await {
-            Ok(()) => said.push(format!("terminated {id}")),
-            Err(e) => said.push(format!("could not terminate {id}: {e}")),
+    if let Some(id) = task.outputs.get(LAUNCHED) {
+        if adopted {
+            said.push(format!(
+                "{id} stays: it was an earlier launch this task adopted"
+            ));
+        } else {
+            match launch::terminate(target, std::slice::from_ref(id)).await {
+                Ok(()) => said.push(format!("terminated {id}")),
+                Err(e) => said.push(format!("could not terminate {id}: {e}")),
+            }
         }
-    }
-    if let Some(eip) = task.outputs.get(ELASTIC_IP) {
-        said.push(format!(
-            "the Elastic IP {eip} stays allocated in {} (release it if unwanted: it costs money unattached)",
-            target.region
-        ));
     }
     if let Some(lt) = task.outputs.get(LAUNCH_TEMPLATE) {
         match launch::delete_template(target, lt).await {
@@ -358,7 +333,7 @@ pub async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<String> {
         if let Some(ami) = task.outputs.get(key) {
             match image::deregister(c, ami).await {
                 Ok(()) => said.push(format!(
-                    "deregistered {ami} in {} (its snapshots stay)",
+                    "deregistered {ami} in {} (its snapshots stay: delete them if unwanted)",
                     c.region
                 )),
                 Err(e) => said.push(format!("could not deregister {ami}: {e}")),
@@ -366,6 +341,27 @@ pub async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<String> {
         }
     }
     said
+}
+
+/// Old public IP -> new, as finished cutover launches recorded them (the
+/// DNS plan suggests the new one for a record answering the old).
+pub fn moved_addresses<'a>(
+    tasks: impl IntoIterator<Item = &'a super::task::Task>,
+) -> std::collections::BTreeMap<String, String> {
+    tasks
+        .into_iter()
+        .filter(|t| {
+            t.spec.kind == super::task::CopyKind::Instance
+                && t.state == super::task::TaskState::Done
+                && !t.spec.options.launch.test_launch
+        })
+        .flat_map(|t| {
+            t.outputs.iter().filter_map(|(k, v)| {
+                k.strip_prefix("public_ip:")
+                    .map(|old| (old.to_string(), v.clone()))
+            })
+        })
+        .collect()
 }
 
 /// What a relaunch task makes, in words (the plan and the copy dialog).

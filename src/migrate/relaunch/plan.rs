@@ -15,6 +15,8 @@ pub struct Relaunch<'a> {
     pub needs: Vec<&'a Resource>,
     /// source id -> target id of what the target already holds.
     pub known: BTreeMap<String, String>,
+    /// The earlier cutover launch `--replace` terminates once the new one runs.
+    pub replaces: Option<String>,
 }
 
 /// What becomes of one selected instance.
@@ -74,6 +76,9 @@ pub fn relaunch<'a>(
         instance,
         needs: Vec::new(),
         known: BTreeMap::new(),
+        replaces: earlier_launch(instance, inventory)
+            .filter(|_| launch.replace && !launch.test_launch)
+            .map(|e| e.id.clone()),
     };
     let take = |r: &'a Resource, plan: &mut Relaunch<'a>| match &r.counterpart {
         Some(copy) => {
@@ -105,7 +110,7 @@ pub fn relaunch<'a>(
     }
     let (Some(vpc_id), Some(subnet_id)) = (&d.vpc_id, &d.subnet_id) else {
         return Outcome::Refused(format!(
-            "{id} is in no VPC subnet: relaunch it with --target-subnet"
+            "{id} is in no VPC subnet: pick a target subnet for it (the copy dialog, or --target-subnet)"
         ));
     };
     let Some(vpc) = find(inventory, Kind::Vpc, vpc_id) else {
@@ -116,7 +121,7 @@ pub fn relaunch<'a>(
     let default = matches!(&vpc.details, Details::Vpc(v) if v.is_default);
     match &vpc.counterpart {
         None if default => Outcome::Refused(format!(
-            "{id} is in the default VPC and {} has none: relaunch it with --target-subnet",
+            "{id} is in the default VPC and {} has none: pick a target subnet for it (the copy dialog, or --target-subnet)",
             inventory.target_region()
         )),
         None => {
@@ -133,7 +138,7 @@ pub fn relaunch<'a>(
                     Outcome::Relaunch(plan)
                 }
                 None => Outcome::Refused(format!(
-                    "{id}: its subnet {subnet_id} has no counterpart in {copy}: relaunch it with --target-subnet, or clone the VPC again"
+                    "{id}: its subnet {subnet_id} has no counterpart in {copy}: pick a target subnet for it (the copy dialog, or --target-subnet), or clone the VPC again"
                 )),
             }
         }
@@ -337,6 +342,10 @@ mod tests {
         };
         let p = plan(&[&instance], &inv, &replace, 1);
         assert_eq!(p.tasks.last().map(|t| t.kind), Some(CopyKind::Instance));
+        assert_eq!(
+            p.notes,
+            ["i-web is launched anew, then its earlier cutover launch i-T in eu-west-1 is TERMINATED (--replace)"]
+        );
 
         let gone = web().with_state("terminated");
         let p = plan(&[&gone], &estate(true), &CopyOptions::default(), 1);

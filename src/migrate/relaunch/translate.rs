@@ -39,7 +39,7 @@ pub async fn subnet(ctx: &StepContext<'_>, src: &SourceInstance) -> Result<Strin
     }
     let Some(source) = &src.subnet_id else {
         return Err(CloudError::Setup(format!(
-            "{} is in no subnet (EC2-Classic?): relaunch it with --target-subnet",
+            "{} is in no subnet (EC2-Classic?): pick a target subnet for it (the copy dialog, or --target-subnet)",
             src.id
         )));
     };

@@ -135,7 +135,9 @@ impl Pace {
             .made
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        made.retain(|_, (_, at)| now.duration_since(*at) < self.window);
+        // Instances stay twice the window: their status checks initialize
+        // after they run.
+        made.retain(|_, (_, at)| now.duration_since(*at) < self.window * 2);
         for id in texts(body, slow.id_tag()) {
             made.entry((call.region.clone(), id)).or_insert((slow, now));
         }
@@ -160,6 +162,20 @@ impl Pace {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out: Option<String> = None;
+        if call.action == "DescribeInstanceStatus" {
+            // Status checks initialize for a window after the instance runs.
+            let checks = |id: &str| {
+                let (kind, at) = made.get(&(call.region.clone(), id.to_string()))?;
+                (*kind == Slow::Instance && now.duration_since(*at) < self.window * 2).then(|| {
+                    let initializing = "<status>initializing</status>".to_string();
+                    Edit {
+                        state: initializing.clone(),
+                        extra: vec![("systemStatus", initializing)],
+                    }
+                })
+            };
+            out = edit(body, "instanceId", "instanceStatus", checks);
+        }
         for slow in ALL {
             let current = out.as_deref().unwrap_or(body);
             let pick = |id: &str| {
@@ -252,6 +268,35 @@ mod tests {
         assert!(out.contains("<Status>PENDING</Status>"));
         assert_eq!(
             pace.rewrite(&get, insync, t0 + Duration::from_secs(6)),
+            None
+        );
+    }
+
+    #[test]
+    fn status_checks_initialize_after_the_instance_runs() {
+        let pace = Pace::new(Duration::from_secs(4));
+        let t0 = Instant::now();
+        pace.learn(
+            &call("ec2", "eu-west-1", "RunInstances"),
+            "<instancesSet><item><instanceId>i-1</instanceId></item></instancesSet>",
+            t0,
+        );
+        let status = call("ec2", "eu-west-1", "DescribeInstanceStatus");
+        let answer = "<instanceStatusSet><item><instanceId>i-1</instanceId>\
+            <instanceState><code>16</code><name>running</name></instanceState>\
+            <systemStatus><status>ok</status></systemStatus>\
+            <instanceStatus><status>ok</status></instanceStatus></item></instanceStatusSet>";
+        let out = pace
+            .rewrite(&status, answer, t0 + Duration::from_secs(5))
+            .unwrap();
+        assert!(
+            out.contains("<systemStatus><status>initializing</status></systemStatus>")
+                && out.contains("<instanceStatus><status>initializing</status></instanceStatus>")
+                && out.contains("<name>running</name>"),
+            "running, checks initializing: {out}"
+        );
+        assert_eq!(
+            pace.rewrite(&status, answer, t0 + Duration::from_secs(9)),
             None
         );
     }

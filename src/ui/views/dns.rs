@@ -83,6 +83,18 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
             ));
         }
         out.push(Line::from(spans));
+        if field == DnsField::Target {
+            if let Some(s) = d
+                .suggested
+                .as_ref()
+                .filter(|s| s.value == input.value().trim())
+            {
+                out.push(Line::from(Span::styled(
+                    format!("{:>22}suggested: {}", "", s.why),
+                    t.accent,
+                )));
+            }
+        }
     }
     out.push(Line::default());
     match d.preview(&app.inventory) {

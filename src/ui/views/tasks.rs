@@ -281,6 +281,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
         })
         .collect();
     lines.push(Line::from(chain));
+    if let (TaskState::Running { .. }, Some(status)) = (&task.state, &task.status) {
+        lines.push(Line::from(Span::styled(
+            format!("AWS says: {}", crate::model::printable(status)),
+            t.accent,
+        )));
+    }
     match &task.state {
         TaskState::Failed { error, .. } => {
             lines.push(Line::from(Span::styled(
