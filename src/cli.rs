@@ -431,9 +431,12 @@ pub struct DnsRecordArgs {
 pub struct DnsPlanArgs {
     #[command(flatten)]
     pub at: DnsRecordArgs,
-    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias
-    #[arg(long, value_name = "VALUE")]
-    pub target_value: String,
+    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias [with --source-set: the other set's value]
+    #[arg(long, value_name = "VALUE", required_unless_present = "source_set")]
+    pub target_value: Option<String>,
+    /// The record is already a weighted pair: the SetIdentifier of the set that is the source (the other set is the target); the plan starts from the weights Route 53 holds
+    #[arg(long, value_name = "SET-ID")]
+    pub source_set: Option<String>,
     /// TTLs to lower through, in seconds; stages at or above the current TTL are skipped [default: 3600,300,60]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub ttl_stages: Option<String>,

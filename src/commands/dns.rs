@@ -176,6 +176,7 @@ fn choices(args: &DnsPlanArgs) -> anyhow::Result<PlanChoices> {
             .map(HealthCheckSpec::parse)
             .transpose()?,
         auto_rollback: args.auto_rollback,
+        source_set: args.source_set.clone(),
     })
 }
 
@@ -207,8 +208,9 @@ async fn plan(
 ) -> anyhow::Result<ExitCode> {
     let health_check = choices.health_check.as_ref();
     let at = resolve(engine, &args.at).await?;
+    let target_value = args.target_value.as_deref().unwrap_or_default();
     let mut plan = engine
-        .propose(&at.zone_id, &at.record, &args.target_value, choices)
+        .propose(&at.zone_id, &at.record, target_value, choices)
         .await?;
     print_plan(&plan);
     if let Some(spec) = health_check {
@@ -227,9 +229,19 @@ async fn plan(
         let id = engine.attach_health_check(&mut plan, spec).await?;
         println!("  health check {id} created");
     }
-    engine.adopt(&plan)?;
-    let outcome = engine.step(&at.zone_id, &plan.record_name, false).await?;
-    print_outcome(engine, &at.zone_id, &at.record, &outcome)
+    match engine.begin(&plan).await? {
+        Some(outcome) => print_outcome(engine, &at.zone_id, &at.record, &outcome),
+        None => {
+            println!(
+                "Journaled. {} is already a weighted pair: nothing was written to Route 53; make the first step with `cutover dns step --yes`.",
+                plan.record_name
+            );
+            if let Some(progress) = engine.load(&at.zone_id, &plan.record_name)? {
+                print_progress(&progress, SystemTime::now());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// The warning for a target value the target region does not hold (a typo,

@@ -18,6 +18,7 @@ pub mod states;
 pub mod target_value;
 #[cfg(test)]
 mod tests;
+pub mod weighted_start;
 
 use crate::cloud::CloudError;
 use crate::journal::JournalError;

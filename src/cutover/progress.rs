@@ -309,6 +309,30 @@ impl Progress {
         self.next_safe_at().and_then(|t| remaining(t, now))
     }
 
+    /// `finish` applies: every step done, all traffic on the target, and
+    /// not yet one simple record.
+    pub fn may_finish(&self) -> bool {
+        use super::plan::Side;
+        let on_target = match self.state {
+            RecordState::Weighted { weights, .. } => weights.source == 0,
+            RecordState::Simple { side, .. } => side == Side::Target,
+        };
+        self.closed.is_none()
+            && self.pending.is_none()
+            && self.done >= self.plan.steps.len()
+            && on_target
+            && !matches!(self.state, RecordState::Simple { .. })
+    }
+
+    /// `abort` applies: all traffic on the source (a rollback, or a plan
+    /// not stepped yet), and not yet the source's simple record.
+    pub fn may_abort(&self) -> bool {
+        self.closed.is_none()
+            && self.pending.is_none()
+            && answers_only_source(self.state)
+            && self.state != self.plan.source_simple()
+    }
+
     /// What a rollback would write: 100/0, keeping the current TTL; None
     /// when the record already answers only the source.
     pub fn rollback_to(&self) -> Option<RecordState> {
@@ -325,6 +349,14 @@ impl Progress {
             } => None,
             _ => Some(to),
         }
+    }
+}
+
+/// True when the record sends every answer to the source.
+pub fn answers_only_source(state: RecordState) -> bool {
+    match state {
+        RecordState::Simple { side, .. } => side == super::plan::Side::Source,
+        RecordState::Weighted { weights, .. } => weights.target == 0 && weights.source > 0,
     }
 }
 
