@@ -232,8 +232,13 @@ async fn plan(
     match engine.begin(&plan).await? {
         Some(outcome) => print_outcome(engine, &at.zone_id, &at.record, &outcome),
         None => {
+            let next = if plan.steps.is_empty() {
+                "it already sends everything to the target: `cutover dns finish --yes` collapses it to one simple record"
+            } else {
+                "make the first step with `cutover dns step --yes`"
+            };
             println!(
-                "Journaled. {} is already a weighted pair: nothing was written to Route 53; make the first step with `cutover dns step --yes`.",
+                "Journaled. {} is already a weighted pair: nothing was written to Route 53; {next}.",
                 plan.record_name
             );
             if let Some(progress) = engine.load(&at.zone_id, &plan.record_name)? {

@@ -212,6 +212,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pair_already_on_the_target_has_no_steps_and_may_only_finish() {
+        use super::super::progress::Progress;
+        let mut sets = beta(60);
+        sets[0].weight = Some(0);
+        sets[1].weight = Some(100);
+        let p = plan(&sets, "", "us-east-1").unwrap();
+        assert!(p.steps.is_empty());
+        let progress = Progress::new(p);
+        assert!(progress.may_finish() && !progress.may_abort());
+
+        let progress = Progress::new(plan(&beta(60), "", "us-east-1").unwrap());
+        assert!(
+            progress.may_abort() && !progress.may_finish(),
+            "all on the source: abort collapses it to the source's simple record"
+        );
+        assert!(!progress.in_flight(), "nothing made yet");
+    }
+
+    #[test]
     fn the_start_weights_are_route53s_even_when_mixed() {
         let sets = vec![
             set("blue", 70, 60, "192.0.2.10"),
