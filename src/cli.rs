@@ -452,8 +452,8 @@ pub struct DnsPlanArgs {
     /// Create a Route 53 health check of the target (tcp:PORT, http:PORT/PATH or https:PORT/PATH), attach it to the target's set, and hold each shift while it fails
     #[arg(long, value_name = "SPEC")]
     pub health_check: Option<String>,
-    /// Roll back on its own when the target's health check fails after a shift (needs --health-check)
-    #[arg(long, requires = "health_check")]
+    /// Roll back on its own when the target's health check fails after a shift (needs --health-check, or a --source-set pair whose target set has one)
+    #[arg(long)]
     pub auto_rollback: bool,
     /// TTL to restore at the end, in seconds [default: the record's TTL before the cutover]
     #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]

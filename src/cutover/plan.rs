@@ -154,6 +154,14 @@ impl DnsPlan {
         if let Some(p) = &pair {
             check_pair_target(&name, p, &target, choices)?;
         }
+        if choices.auto_rollback && choices.health_check.is_none() && !target_health_check_of(&pair)
+        {
+            return Err(DnsError::Invalid(
+                "--auto-rollback needs a health check of the target to watch: give --health-check \
+                 (e.g. https:443/health), or plan a --source-set pair whose target set has one"
+                    .into(),
+            ));
+        }
         let (set_ids, target_health_check) = match &pair {
             Some(p) => (
                 (
@@ -177,8 +185,7 @@ impl DnsPlan {
             steps: vec![],
             source_health_check: current.health_check_id.clone(),
             target_health_check,
-            auto_rollback: choices.auto_rollback
-                && (choices.health_check.is_some() || target_health_check_of(&pair)),
+            auto_rollback: choices.auto_rollback,
             weighted_start: pair.map(|p| WeightedStart {
                 weights: p.weights,
                 sets: p.sets,

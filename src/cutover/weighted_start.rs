@@ -231,6 +231,33 @@ mod tests {
     }
 
     #[test]
+    fn auto_rollback_watches_the_target_sets_own_health_check() {
+        let found = |sets: &[RecordSet], auto_rollback: bool| {
+            let found = Found {
+                zone_id: "Z1",
+                zone_name: "shop.example.com.",
+                record_name: "beta.shop.example.com",
+                at_name: sets,
+                public_zone: true,
+            };
+            let choices = PlanChoices {
+                source_set: Some("us-east-1".into()),
+                auto_rollback,
+                ..Default::default()
+            };
+            DnsPlan::build(&found, ("a", "b"), "", &choices)
+        };
+        let e = found(&beta(60), true).unwrap_err().to_string();
+        assert!(e.contains("--auto-rollback needs a health check"), "{e}");
+        let mut sets = beta(60);
+        sets[1].health_check_id = Some("hc-eu".into());
+        let p = found(&sets, true).unwrap();
+        assert_eq!(p.target_health_check.as_deref(), Some("hc-eu"));
+        assert!(p.auto_rollback);
+        assert_eq!(p.state_of(&sets), Some(p.start()), "kept on the target set");
+    }
+
+    #[test]
     fn the_start_weights_are_route53s_even_when_mixed() {
         let sets = vec![
             set("blue", 70, 60, "192.0.2.10"),
