@@ -313,3 +313,56 @@ fn the_plan_dialog_on_a_weighted_record_picks_its_source_set() {
         last_said(&a)
     );
 }
+
+#[test]
+fn a_plan_from_a_weighted_record_is_in_flight_before_its_first_step() {
+    use cutover::cloud::dns_change::RecordSet;
+    use cutover::cutover::plan::Found;
+    use cutover::cutover::{DnsPlan, PlanChoices};
+    let set = |id: &str, weight: i64, value: &str| RecordSet {
+        name: "www.acme.example.".into(),
+        record_type: "A".into(),
+        ttl: Some(300),
+        set_identifier: Some(id.into()),
+        weight: Some(weight),
+        values: vec![value.into()],
+        alias: None,
+        health_check_id: None,
+    };
+    let at_name = [
+        set("us-east-1", 100, "54.0.0.1"),
+        set("eu-west-1", 0, "63.0.0.1"),
+    ];
+    let found = Found {
+        zone_id: "Z1",
+        zone_name: "acme.example.",
+        record_name: "www.acme.example.",
+        at_name: &at_name,
+        public_zone: true,
+    };
+    let choices = PlanChoices {
+        source_set: Some("us-east-1".into()),
+        ..Default::default()
+    };
+    let plan = DnsPlan::build(&found, (SRC, DST), "", &choices).unwrap();
+    let topic = cutover::cutover::progress::topic("Z1", "www.acme.example.");
+    let mut a = app_with(estate_with_shop(), 80, 24);
+    a.load_cutovers([(topic, Progress::new(plan))].into());
+    assert_eq!(
+        a.dns_in_flight().len(),
+        1,
+        "a header line: live weights from the start"
+    );
+    cursor_on_record(&mut a, "www.acme.example.");
+    assert_eq!(
+        a.cursor_dns_keys(),
+        DnsKeys {
+            plan: true,
+            step: true,
+            abort: true,
+            ..Default::default()
+        },
+        "re-planned while nothing is made; at 100/0 there is nothing to roll back"
+    );
+    assert!(footer(&a).contains("q quit"), "{}", footer(&a));
+}

@@ -293,9 +293,16 @@ impl Progress {
     }
 
     /// In flight: a step made and not closed by finish or abort (a
-    /// completed cutover still holds the weighted pair).
+    /// completed cutover still holds the weighted pair), or a plan from a
+    /// weighted record: it holds live weights from the start.
     pub fn in_flight(&self) -> bool {
-        self.closed.is_none() && (self.pending.is_some() || self.done > 0)
+        self.closed.is_none()
+            && (self.pending.is_some() || self.done > 0 || self.plan.weighted_start.is_some())
+    }
+
+    /// A new plan may replace this one: nothing made yet, or closed.
+    pub fn may_replan(&self) -> bool {
+        self.pending.is_none() && (self.done == 0 || self.closed.is_some())
     }
 
     /// When the next step is safe: once every answer cached from before

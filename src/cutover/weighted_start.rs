@@ -227,7 +227,10 @@ mod tests {
             progress.may_abort() && !progress.may_finish(),
             "all on the source: abort collapses it to the source's simple record"
         );
-        assert!(!progress.in_flight(), "nothing made yet");
+        assert!(
+            progress.in_flight() && progress.may_replan(),
+            "live weights from the start, and nothing made yet"
+        );
     }
 
     #[test]

@@ -33,12 +33,15 @@ pub fn dns_keys(view: Option<&DnsView>) -> DnsKeys {
         return DnsKeys::default();
     }
     DnsKeys {
-        // A cutover in flight is finished, aborted or rolled back, not replanned.
-        plan: !p.in_flight(),
+        // A cutover under way or complete is finished, aborted or rolled
+        // back, not replanned.
+        plan: p.may_replan(),
         step: !view.drift && p.next_step().is_some(),
         // The emergency path stays in sight while a cutover is in flight:
         // Route 53 may hold more than the journal knows.
-        rollback: view.drift || p.in_flight() || p.rollback_to().is_some(),
+        rollback: view.drift
+            || (p.closed.is_none() && (p.done > 0 || p.pending.is_some()))
+            || p.rollback_to().is_some(),
         adopt: view.drift,
         finish: !view.drift && p.may_finish(),
         abort: !view.drift && p.may_abort(),

@@ -214,7 +214,7 @@ impl App {
             return;
         };
         if let Some(view) = self.dns.get(&super::dns_board::topic_of(r)) {
-            if view.progress.as_ref().is_some_and(|p| p.in_flight()) {
+            if view.progress.as_ref().is_some_and(|p| !p.may_replan()) {
                 use super::action::Command;
                 let text = format!(
                     "a cutover of {} is in flight: {} makes the next step, {} rolls back, {} finishes a \
