@@ -431,9 +431,12 @@ pub struct DnsRecordArgs {
 pub struct DnsPlanArgs {
     #[command(flatten)]
     pub at: DnsRecordArgs,
-    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias [default: the new address of the relaunched instance whose address the record answers with]
+    /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias [default: with --source-set the other set's value; otherwise the new address of the relaunched instance whose address the record answers with]
     #[arg(long, value_name = "VALUE")]
     pub target_value: Option<String>,
+    /// The record is already a weighted pair: the SetIdentifier of the set that is the source (the other set is the target); the plan starts from the weights Route 53 holds
+    #[arg(long, value_name = "SET-ID")]
+    pub source_set: Option<String>,
     /// TTLs to lower through, in seconds; stages at or above the current TTL are skipped [default: 3600,300,60]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub ttl_stages: Option<String>,
@@ -449,8 +452,8 @@ pub struct DnsPlanArgs {
     /// Create a Route 53 health check of the target (tcp:PORT, http:PORT/PATH or https:PORT/PATH), attach it to the target's set, and hold each shift while it fails
     #[arg(long, value_name = "SPEC")]
     pub health_check: Option<String>,
-    /// Roll back on its own when the target's health check fails after a shift (needs --health-check)
-    #[arg(long, requires = "health_check")]
+    /// Roll back on its own when the target's health check fails after a shift (needs --health-check, or a --source-set pair whose target set has one)
+    #[arg(long)]
     pub auto_rollback: bool,
     /// TTL to restore at the end, in seconds [default: the record's TTL before the cutover]
     #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]

@@ -20,7 +20,7 @@ pub fn check(input: &Input, f: &mut Findings) {
                 "record-health-check",
                 Some(&r.id),
                 format!("{} has health check {hc}: it probes the source's endpoint", r.name),
-                Some("create a health check for the target's endpoint and attach it to the target's weighted record".into()),
+                Some("it stays on the source's set; `cutover dns plan --health-check https:443/PATH` makes one for the target's answer and attaches it to the target's set".into()),
             );
         }
         if rec.weight.is_some() {
@@ -33,7 +33,10 @@ pub fn check(input: &Input, f: &mut Findings) {
                     r.name,
                     rec.set_identifier.as_deref().unwrap_or("?")
                 ),
-                Some("check that the set is cutover's own pair, or plan the shift by hand".into()),
+                Some(format!(
+                    "if it is not an earlier cutover's pair (`cutover dns status`), plan from it by naming its source set: `cutover dns plan --zone {} --record {} --source-set SET-ID`",
+                    rec.zone_name, r.name
+                )),
             );
         }
         if let Some(ttl) = rec.ttl {

@@ -176,6 +176,7 @@ fn choices(args: &DnsPlanArgs) -> anyhow::Result<PlanChoices> {
             .map(HealthCheckSpec::parse)
             .transpose()?,
         auto_rollback: args.auto_rollback,
+        source_set: args.source_set.clone(),
     })
 }
 
@@ -207,9 +208,11 @@ async fn plan(
 ) -> anyhow::Result<ExitCode> {
     let health_check = choices.health_check.as_ref();
     let at = resolve(engine, &args.at).await?;
-    let target_value = match &args.target_value {
-        Some(value) => value.clone(),
-        None => match super::dns_suggest::suggested_value(settings, &at.zone_id, &at.record).await? {
+    let target_value = match (&args.target_value, &args.source_set) {
+        (Some(value), _) => value.clone(),
+        // With --source-set an empty value means the other set's own value.
+        (None, Some(_)) => String::new(),
+        (None, None) => match super::dns_suggest::suggested_value(settings, &at.zone_id, &at.record).await? {
             Some(s) => {
                 println!("target value {} (suggested: {})", s.value, s.why);
                 s.value
@@ -240,9 +243,24 @@ async fn plan(
         let id = engine.attach_health_check(&mut plan, spec).await?;
         println!("  health check {id} created");
     }
-    engine.adopt(&plan)?;
-    let outcome = engine.step(&at.zone_id, &plan.record_name, false).await?;
-    print_outcome(engine, &at.zone_id, &at.record, &outcome)
+    match engine.begin(&plan).await? {
+        Some(outcome) => print_outcome(engine, &at.zone_id, &at.record, &outcome),
+        None => {
+            let next = if plan.steps.is_empty() {
+                "it already sends everything to the target: `cutover dns finish --yes` collapses it to one simple record"
+            } else {
+                "make the first step with `cutover dns step --yes`"
+            };
+            println!(
+                "Journaled. {} is already a weighted pair: nothing was written to Route 53; {next}.",
+                plan.record_name
+            );
+            if let Some(progress) = engine.load(&at.zone_id, &plan.record_name)? {
+                print_progress(&progress, SystemTime::now());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// The warning for a target value the target region does not hold (a typo,

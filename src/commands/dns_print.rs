@@ -14,6 +14,12 @@ pub fn print_plan(plan: &DnsPlan) {
         plan.record_name, plan.record_type, plan.zone_id, plan.zone_name
     );
     println!("  now:    {}  ({})", plan.source, plan.start());
+    if let Some(start) = &plan.weighted_start {
+        println!(
+            "  from:   the weighted pair Route 53 holds: {} (the plan makes no pair of its own)",
+            crate::cutover::batch::describe_sets(&start.sets)
+        );
+    }
     println!(
         "  target: {}  (SetIdentifiers {} / {})",
         plan.target, plan.source_region, plan.target_region

@@ -142,6 +142,20 @@ impl DnsCutover {
         )
     }
 
+    /// Journals the plan and makes its first step when that step makes the
+    /// pair (no traffic moves). A plan from a record that is already a
+    /// weighted pair is only journaled: its first step may move traffic, so
+    /// it waits for the operator's `step`. None when nothing was written to
+    /// Route 53.
+    pub async fn begin(&self, plan: &DnsPlan) -> Result<Option<Outcome>, DnsError> {
+        self.adopt(plan)?;
+        if plan.weighted_start.is_some() {
+            return Ok(None);
+        }
+        let outcome = self.step(&plan.zone_id, &plan.record_name, false).await?;
+        Ok(Some(outcome))
+    }
+
     /// The cutover of this record as the journal tells it; None if never planned.
     pub fn load(&self, zone_id: &str, record: &str) -> Result<Option<Progress>, DnsError> {
         let replay = self.followed.replay()?;
@@ -316,7 +330,7 @@ impl DnsCutover {
         if found != Some(progress.state) {
             return Err(DnsError::Drift(format!(
                 "{}. Forward steps wait until you choose: take Route 53's state as the cutover's \
-                 (`cutover dns adopt --yes`, A in the cockpit), or roll back (`cutover dns rollback --yes`, b)",
+                 (`cutover dns adopt --yes`, o in the cockpit), or roll back (`cutover dns rollback --yes`, b)",
                 differs(progress, found, &actual)
             )));
         }

@@ -20,6 +20,7 @@ pub mod suggest;
 pub mod target_value;
 #[cfg(test)]
 mod tests;
+pub mod weighted_start;
 
 use crate::cloud::CloudError;
 use crate::journal::JournalError;

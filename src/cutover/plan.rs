@@ -1,8 +1,11 @@
 //! The DNS plan: which record moves to which value, and the steps that get
 //! it there: make the simple record a weighted pair, lower the TTL in
-//! stages, shift the weights, restore the TTL, optionally collapse.
+//! stages, shift the weights, restore the TTL, optionally collapse. A
+//! record that is already a weighted pair starts from the weights it holds
+//! (`weighted_start`).
 
 use super::guards;
+use super::weighted_start::{self, WeightedStart};
 use super::DnsError;
 use crate::cloud::dns_change::RecordSet;
 use serde::{Deserialize, Serialize};
@@ -60,6 +63,9 @@ pub struct PlanChoices {
     pub health_check: Option<super::health::HealthCheckSpec>,
     /// Roll back on its own when that health check fails after a shift.
     pub auto_rollback: bool,
+    /// The record is already a weighted pair: this set is the source, the
+    /// other one the target, and the plan starts from their weights.
+    pub source_set: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +75,8 @@ pub struct DnsPlan {
     /// Fully qualified, lower case, trailing dot.
     pub record_name: String,
     pub record_type: String,
-    /// SetIdentifiers of the pair: the region names.
+    /// SetIdentifiers of the pair: the region names, or the sets' own ids
+    /// when the plan starts from a weighted record.
     pub source_region: String,
     pub target_region: String,
     pub source: Answer,
@@ -87,6 +94,10 @@ pub struct DnsPlan {
     /// Roll back on its own when the target turns unhealthy after a shift.
     #[serde(default)]
     pub auto_rollback: bool,
+    /// Set when the record was already a weighted pair: the plan starts
+    /// from what Route 53 held then, and makes no pair of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_start: Option<WeightedStart>,
 }
 
 /// The record the plan starts from, as found in Route 53.
@@ -111,7 +122,14 @@ impl DnsPlan {
         choices: &PlanChoices,
     ) -> Result<Self, DnsError> {
         let name = guards::name_in_zone(found.record_name, found.zone_name)?;
-        let current = simple_record(&name, found.at_name)?;
+        let pair = match choices.source_set.as_deref() {
+            Some(id) => Some(weighted_start::pick_pair(&name, found.at_name, id)?),
+            None => None,
+        };
+        let current = match &pair {
+            Some(p) => p.source,
+            None => simple_record(&name, found.at_name)?,
+        };
         guards::check_no_cname_mix(&name, &current.record_type, found.at_name)?;
         let source = answer_of(current);
         let rules = super::target_value::Rules {
@@ -120,28 +138,61 @@ impl DnsPlan {
             public_zone: found.public_zone,
             allow_private: choices.allow_private,
         };
-        let target = super::target_value::parse_target(&source, target, rules)?;
+        let target = match &pair {
+            // No value given: the target set's own, checked like a typed one.
+            Some(p) if target.trim().is_empty() => {
+                super::target_value::parse_target(&source, &answer_text(p.target), rules)?;
+                answer_of(p.target)
+            }
+            _ => super::target_value::parse_target(&source, target, rules)?,
+        };
         if target == source {
             return Err(DnsError::Invalid(format!(
                 "{name} already answers {target}: nothing to move; give the target region's value"
             )));
         }
+        if let Some(p) = &pair {
+            check_pair_target(&name, p, &target, choices)?;
+        }
+        if choices.auto_rollback && choices.health_check.is_none() && !target_health_check_of(&pair)
+        {
+            return Err(DnsError::Invalid(
+                "--auto-rollback needs a health check of the target to watch: give --health-check \
+                 (e.g. https:443/health), or plan a --source-set pair whose target set has one"
+                    .into(),
+            ));
+        }
+        let (set_ids, target_health_check) = match &pair {
+            Some(p) => (
+                (
+                    p.source.set_identifier.clone().unwrap_or_default(),
+                    p.target.set_identifier.clone().unwrap_or_default(),
+                ),
+                p.target.health_check_id.clone(),
+            ),
+            None => ((regions.0.to_string(), regions.1.to_string()), None),
+        };
         let mut plan = DnsPlan {
             zone_id: found.zone_id.to_string(),
             zone_name: found.zone_name.to_string(),
             record_name: name,
             record_type: current.record_type.clone(),
-            source_region: regions.0.to_string(),
-            target_region: regions.1.to_string(),
+            source_region: set_ids.0,
+            target_region: set_ids.1,
             source,
             target,
             original_ttl: current.ttl,
             steps: vec![],
             source_health_check: current.health_check_id.clone(),
-            target_health_check: None,
-            auto_rollback: choices.auto_rollback && choices.health_check.is_some(),
+            target_health_check,
+            auto_rollback: choices.auto_rollback,
+            weighted_start: pair.map(|p| WeightedStart {
+                weights: p.weights,
+                sets: p.sets,
+            }),
         };
-        plan.steps = lay_out_steps(current.ttl, choices)?;
+        let start_weights = plan.weighted_start.as_ref().map(|w| w.weights);
+        plan.steps = lay_out_steps(current.ttl, start_weights, choices)?;
         for state in std::iter::once(plan.start()).chain(plan.steps.iter().map(|s| s.after)) {
             guards::check_group(&plan.sets_for(state))?;
         }
@@ -159,6 +210,17 @@ impl DnsPlan {
     pub const MIXED_WARNING: &'static str = "mixed weights send live traffic to BOTH regions at once: only safe when the application serves writes from both (one database, or replicated both ways)";
 
     pub fn start(&self) -> RecordState {
+        match &self.weighted_start {
+            Some(w) => RecordState::Weighted {
+                ttl: self.original_ttl,
+                weights: w.weights,
+            },
+            None => self.source_simple(),
+        }
+    }
+
+    /// The source's simple record at the TTL it had: where `abort` ends.
+    pub fn source_simple(&self) -> RecordState {
         RecordState::Simple {
             side: Side::Source,
             ttl: self.original_ttl,
@@ -252,14 +314,19 @@ impl DnsPlan {
                 }
             }
         }
-        let same = |state: &RecordState| {
-            let mut want = self.sets_for(*state);
-            let mut have = actual.to_vec();
-            want.sort_by(|a, b| a.set_identifier.cmp(&b.set_identifier));
-            have.sort_by(|a, b| a.set_identifier.cmp(&b.set_identifier));
-            want == have
+        let sorted = |sets: &[RecordSet]| {
+            let mut sets = sets.to_vec();
+            sets.sort_by(|a, b| a.set_identifier.cmp(&b.set_identifier));
+            sets
         };
-        candidates.into_iter().find(same)
+        let have = sorted(actual);
+        let same = |state: &RecordState| sorted(&self.sets_for(*state)) == have;
+        candidates.into_iter().find(same).or_else(|| {
+            // The pair as it was found, before the first step set the
+            // target's value or health check the plan's way.
+            let start = self.weighted_start.as_ref()?;
+            (sorted(&start.sets) == have).then(|| self.start())
+        })
     }
 }
 
@@ -272,10 +339,55 @@ fn simple_record<'a>(name: &str, at_name: &'a [RecordSet]) -> Result<&'a RecordS
         ))),
         [one] if one.set_identifier.is_none() => Ok(one),
         _ => Err(DnsError::Invalid(format!(
-            "{name} is already a weighted or multi-set record ({} sets): cutover starts from one simple \
-             record; if an earlier cutover made it, use `cutover dns status`, else make it simple first",
-            candidates.len()
+            "{name} is already a weighted or multi-set record ({} sets: {}): name the set that is the \
+             source with --source-set (the plan starts from the weights Route 53 holds); if an earlier \
+             cutover made it, use `cutover dns status`",
+            candidates.len(),
+            candidates
+                .iter()
+                .map(|s| s.set_identifier.as_deref().unwrap_or("(simple)"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
+    }
+}
+
+/// A pair's target may take a new value only while it has no traffic, and
+/// keeps the health check it has.
+fn check_pair_target(
+    name: &str,
+    pair: &weighted_start::Pair,
+    target: &Answer,
+    choices: &PlanChoices,
+) -> Result<(), DnsError> {
+    let id = pair.target.set_identifier.as_deref().unwrap_or_default();
+    if *target != answer_of(pair.target) && pair.weights.target > 0 {
+        return Err(DnsError::Invalid(format!(
+            "the target set '{id}' of {name} answers {} with weight {}: giving it another value would move \
+             live traffic at once; leave out the target value to keep its own, or set its weight to 0 first",
+            answer_of(pair.target),
+            pair.weights.target
+        )));
+    }
+    if let (Some(hc), Some(_)) = (&pair.target.health_check_id, &choices.health_check) {
+        return Err(DnsError::Invalid(format!(
+            "the target set '{id}' of {name} already has health check {hc}: cutover reads that one before \
+             each shift; leave out the health check"
+        )));
+    }
+    Ok(())
+}
+
+fn target_health_check_of(pair: &Option<weighted_start::Pair>) -> bool {
+    pair.as_ref()
+        .is_some_and(|p| p.target.health_check_id.is_some())
+}
+
+/// An answer as the operator types it: values, or HOSTEDZONEID:dns-name.
+fn answer_text(s: &RecordSet) -> String {
+    match &s.alias {
+        Some(a) => format!("{}:{}", a.hosted_zone_id, a.dns_name),
+        None => s.values.join(","),
     }
 }
 
@@ -286,8 +398,11 @@ fn answer_of(s: &RecordSet) -> Answer {
     }
 }
 
+/// The steps from the record's TTL and, for a record already weighted,
+/// the weights it holds (then no pair is made and TTL stages keep them).
 fn lay_out_steps(
     current_ttl: Option<i64>,
+    start_weights: Option<Weights>,
     choices: &PlanChoices,
 ) -> Result<Vec<PlannedStep>, DnsError> {
     let weights = match (&choices.weights, choices.gradual) {
@@ -311,13 +426,17 @@ fn lay_out_steps(
         ));
     }
     let mut ttl = current_ttl;
-    let mut steps = vec![PlannedStep {
-        step: DnsStep::MakeWeighted,
-        after: RecordState::Weighted {
-            ttl,
-            weights: Weights::ALL_SOURCE,
-        },
-    }];
+    let held = start_weights.unwrap_or(Weights::ALL_SOURCE);
+    let mut steps = Vec::new();
+    if start_weights.is_none() {
+        steps.push(PlannedStep {
+            step: DnsStep::MakeWeighted,
+            after: RecordState::Weighted {
+                ttl,
+                weights: Weights::ALL_SOURCE,
+            },
+        });
+    }
     // Alias records take their target's TTL: there is nothing to stage.
     if let Some(current) = current_ttl {
         let stages = choices
@@ -328,18 +447,18 @@ fn lay_out_steps(
             ttl = Some(to);
             steps.push(PlannedStep {
                 step: DnsStep::LowerTtl { to },
-                after: RecordState::Weighted {
-                    ttl,
-                    weights: Weights::ALL_SOURCE,
-                },
+                after: RecordState::Weighted { ttl, weights: held },
             });
         }
     }
-    let mut last = Weights::ALL_SOURCE;
+    let mut last = held;
     for to in weights
         .into_iter()
-        .skip_while(|w| *w == Weights::ALL_SOURCE)
+        .skip_while(|w| *w == Weights::ALL_SOURCE || *w == held)
     {
+        if to == last {
+            continue;
+        }
         last = to;
         steps.push(PlannedStep {
             step: DnsStep::ShiftWeights { to },

@@ -293,9 +293,16 @@ impl Progress {
     }
 
     /// In flight: a step made and not closed by finish or abort (a
-    /// completed cutover still holds the weighted pair).
+    /// completed cutover still holds the weighted pair), or a plan from a
+    /// weighted record: it holds live weights from the start.
     pub fn in_flight(&self) -> bool {
-        self.closed.is_none() && (self.pending.is_some() || self.done > 0)
+        self.closed.is_none()
+            && (self.pending.is_some() || self.done > 0 || self.plan.weighted_start.is_some())
+    }
+
+    /// A new plan may replace this one: nothing made yet, or closed.
+    pub fn may_replan(&self) -> bool {
+        self.pending.is_none() && (self.done == 0 || self.closed.is_some())
     }
 
     /// When the next step is safe: once every answer cached from before
@@ -307,6 +314,30 @@ impl Progress {
     /// Time left before the next step is safe; None if it is safe now.
     pub fn wait_left(&self, now: SystemTime) -> Option<Duration> {
         self.next_safe_at().and_then(|t| remaining(t, now))
+    }
+
+    /// `finish` applies: every step done, all traffic on the target, and
+    /// not yet one simple record.
+    pub fn may_finish(&self) -> bool {
+        use super::plan::Side;
+        let on_target = match self.state {
+            RecordState::Weighted { weights, .. } => weights.source == 0,
+            RecordState::Simple { side, .. } => side == Side::Target,
+        };
+        self.closed.is_none()
+            && self.pending.is_none()
+            && self.done >= self.plan.steps.len()
+            && on_target
+            && !matches!(self.state, RecordState::Simple { .. })
+    }
+
+    /// `abort` applies: all traffic on the source (a rollback, or a plan
+    /// not stepped yet), and not yet the source's simple record.
+    pub fn may_abort(&self) -> bool {
+        self.closed.is_none()
+            && self.pending.is_none()
+            && answers_only_source(self.state)
+            && self.state != self.plan.source_simple()
     }
 
     /// What a rollback would write: 100/0, keeping the current TTL; None
@@ -325,6 +356,14 @@ impl Progress {
             } => None,
             _ => Some(to),
         }
+    }
+}
+
+/// True when the record sends every answer to the source.
+pub fn answers_only_source(state: RecordState) -> bool {
+    match state {
+        RecordState::Simple { side, .. } => side == super::plan::Side::Source,
+        RecordState::Weighted { weights, .. } => weights.target == 0 && weights.source > 0,
     }
 }
 

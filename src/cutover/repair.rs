@@ -7,7 +7,7 @@ use super::engine::differs;
 use super::guards;
 use super::health::HealthCheckSpec;
 use super::plan::{Answer, DnsPlan, RecordState, Side, Weights};
-use super::progress::{topic, Action, DnsEvent, Progress};
+use super::progress::{answers_only_source, topic, Action, DnsEvent, Progress};
 use super::{DnsCutover, DnsError, Outcome};
 use crate::cloud::health_check;
 
@@ -220,7 +220,8 @@ impl DnsCutover {
                 if progress.closed.is_some() { " (closed)" } else { "" }
             )));
         }
-        let to = progress.plan.start();
+        // A plan from a weighted record ends here too: one simple record.
+        let to = progress.plan.source_simple();
         if progress.state == to {
             return Err(DnsError::State(format!(
                 "{name} is already the source's simple record: nothing to abort"
@@ -341,13 +342,5 @@ fn target_share(state: RecordState) -> u32 {
                 .checked_div(total)
                 .unwrap_or(0)
         }
-    }
-}
-
-/// True when the record sends every answer to the source.
-fn answers_only_source(state: RecordState) -> bool {
-    match state {
-        RecordState::Simple { side, .. } => side == Side::Source,
-        RecordState::Weighted { weights, .. } => weights.target == 0 && weights.source > 0,
     }
 }

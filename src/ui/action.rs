@@ -53,6 +53,10 @@ pub enum Command {
     DnsRollback,
     /// Take what Route 53 holds as where the cutover stands (after drift).
     DnsAdopt,
+    /// A completed cutover becomes one simple record answering the target.
+    DnsFinish,
+    /// A rolled-back cutover becomes the source's simple record again.
+    DnsAbort,
     /// Open or close the migration window (the RTO clock).
     Window,
 }
@@ -201,6 +205,16 @@ pub enum Effect {
     },
     /// Journal Route 53's state as the cutover's; writes only the journal.
     DnsAdopt {
+        zone_id: String,
+        record: String,
+    },
+    /// Collapse a completed cutover to the target's simple record.
+    DnsFinish {
+        zone_id: String,
+        record: String,
+    },
+    /// Collapse a rolled-back cutover to the source's simple record.
+    DnsAbort {
         zone_id: String,
         record: String,
     },

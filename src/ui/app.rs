@@ -348,6 +348,8 @@ impl App {
             Command::DnsStep => return self.dns_command(false),
             Command::DnsRollback => return self.dns_command(true),
             Command::DnsAdopt => return self.dns_adopt(),
+            Command::DnsFinish => return self.dns_close(true),
+            Command::DnsAbort => return self.dns_close(false),
             Command::Window => self.window_key(),
             Command::Quit => self.ask_to_quit(),
             Command::Help => self.mode = Mode::Help { scroll: 0 },

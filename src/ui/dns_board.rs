@@ -90,6 +90,8 @@ impl App {
             } => (zone_id, record, "making the next step"),
             Effect::DnsRollback { zone_id, record } => (zone_id, record, "rolling back"),
             Effect::DnsAdopt { zone_id, record } => (zone_id, record, "adopting Route 53's state"),
+            Effect::DnsFinish { zone_id, record } => (zone_id, record, "finishing"),
+            Effect::DnsAbort { zone_id, record } => (zone_id, record, "aborting"),
             _ => return,
         };
         let view = self.dns.entry(topic(zone_id, record)).or_default();

@@ -2,7 +2,8 @@
 //! inventory or typed), the TTL stages and weight steps as the CLI writes
 //! them, and the engine's own plan and guards shown live. The preview is
 //! built from the inventory; confirming has the engine read Route 53 again
-//! and check everything before it writes.
+//! and check everything before it writes. A record that is already a
+//! weighted pair gets one more field: which of its sets is the source.
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
@@ -17,6 +18,8 @@ use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DnsField {
+    /// Only for a record that is already a weighted pair.
+    SourceSet,
     Target,
     TtlStages,
     Weights,
@@ -33,6 +36,7 @@ pub const DNS_FIELDS: [DnsField; 4] = [
 impl DnsField {
     pub fn label(self) -> &'static str {
         match self {
+            DnsField::SourceSet => "source set",
             DnsField::Target => "target value",
             DnsField::TtlStages => "TTL stages (s)",
             DnsField::Weights => "weights src/tgt",
@@ -59,15 +63,37 @@ pub struct DnsDialog {
     /// The relaunched instance's new address, when the record answers
     /// with a source instance's: put in the target field as it opens.
     pub suggested: Option<crate::cutover::suggest::Suggestion>,
+    /// The record's weighted sets (id, weight), when it is already a
+    /// weighted pair; empty for a simple record.
+    pub source_sets: Vec<(String, i64)>,
+    /// The picked source set, shown as text in its field.
+    pub source_set: Input,
 }
 
 impl DnsDialog {
+    /// The fields shown: the source set first when the record is weighted.
+    pub fn fields(&self) -> Vec<DnsField> {
+        let mut fields = DNS_FIELDS.to_vec();
+        if !self.source_sets.is_empty() {
+            fields.insert(0, DnsField::SourceSet);
+        }
+        fields
+    }
+
     pub fn focused(&self) -> DnsField {
-        DNS_FIELDS[self.focus % DNS_FIELDS.len()]
+        let fields = self.fields();
+        fields[self.focus % fields.len()]
+    }
+
+    /// The picked source set's id, when the record is weighted.
+    pub fn picked_source_set(&self) -> Option<String> {
+        let id = self.source_set.value().trim();
+        (!self.source_sets.is_empty() && !id.is_empty()).then(|| id.to_string())
     }
 
     pub fn input(&self, field: DnsField) -> &Input {
         match field {
+            DnsField::SourceSet => &self.source_set,
             DnsField::Target => &self.target,
             DnsField::TtlStages => &self.ttl_stages,
             DnsField::Weights => &self.weights,
@@ -84,6 +110,7 @@ impl DnsDialog {
                 "" => None,
                 spec => Some(HealthCheckSpec::parse(spec).map_err(|e| e.to_string())?),
             },
+            source_set: self.picked_source_set(),
             ..Default::default()
         })
     }
@@ -104,7 +131,7 @@ impl DnsDialog {
     /// The plan the engine would make from what the inventory shows.
     pub fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
         let choices = self.choices()?;
-        if self.target.value().trim().is_empty() {
+        if self.target.value().trim().is_empty() && choices.source_set.is_none() {
             return Err(
                 "give the target value: ↑↓ picks one from the target region, or type it".into(),
             );
@@ -156,6 +183,21 @@ fn record_sets_at(inventory: &Inventory, zone_id: &str, name: &str) -> Vec<Recor
         .collect()
 }
 
+/// The weighted sets (id, weight) of one name and type: a plan from them
+/// names its source set.
+fn weighted_sets(
+    inventory: &Inventory,
+    zone_id: &str,
+    name: &str,
+    record_type: &str,
+) -> Vec<(String, i64)> {
+    record_sets_at(inventory, zone_id, name)
+        .into_iter()
+        .filter(|s| s.record_type == record_type)
+        .filter_map(|s| Some((s.set_identifier?, s.weight?)))
+        .collect()
+}
+
 fn list_text<T: ToString>(items: &[T]) -> String {
     items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
 }
@@ -175,12 +217,16 @@ impl App {
             return;
         };
         if let Some(view) = self.dns.get(&super::dns_board::topic_of(r)) {
-            if view.progress.as_ref().is_some_and(|p| p.under_way()) {
+            if view.progress.as_ref().is_some_and(|p| !p.may_replan()) {
+                use super::action::Command;
                 let text = format!(
-                    "a cutover of {} is under way: {} makes the next step, {} rolls back",
+                    "a cutover of {} is in flight: {} makes the next step, {} rolls back, {} finishes a \
+                     completed one, {} aborts a rolled-back one",
                     r.name,
-                    self.keymap.keys_of(super::action::Command::DnsStep),
-                    self.keymap.keys_of(super::action::Command::DnsRollback)
+                    self.keymap.keys_of(Command::DnsStep),
+                    self.keymap.keys_of(Command::DnsRollback),
+                    self.keymap.keys_of(Command::DnsFinish),
+                    self.keymap.keys_of(Command::DnsAbort)
                 );
                 return self.note(Level::Warn, text);
             }
@@ -197,6 +243,15 @@ impl App {
         let picked = suggested
             .as_ref()
             .and_then(|s| candidates.iter().position(|(v, _)| *v == s.value));
+        let source_sets = weighted_sets(&self.inventory, &rec.zone_id, &r.name, &rec.record_type);
+        // The set named after the source region is the likely source.
+        let source = self.inventory.source_region().to_string();
+        let first_pick = source_sets
+            .iter()
+            .find(|(id, _)| *id == source)
+            .or(source_sets.first())
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default();
         let dialog = DnsDialog {
             zone_id: rec.zone_id.clone(),
             zone_name: rec.zone_name.clone(),
@@ -215,12 +270,14 @@ impl App {
             weights: Input::new(list_text(&DEFAULT_WEIGHTS)),
             health_check: Input::default(),
             suggested,
+            source_sets,
+            source_set: Input::new(first_pick),
         };
         self.mode = Mode::DnsPlan(Box::new(dialog));
     }
 
     pub(super) fn dns_dialog_key(&mut self, mut d: Box<DnsDialog>, key: DialogKey) -> Vec<Effect> {
-        let n = DNS_FIELDS.len();
+        let n = d.fields().len();
         match key {
             DialogKey::Cancel => {
                 self.note(Level::Info, "DNS plan closed: nothing written");
@@ -241,10 +298,24 @@ impl App {
                 d.picked = Some(next);
                 d.target = Input::new(d.candidates[next].0.clone());
             }
+            DialogKey::Choose(by) if d.focused() == DnsField::SourceSet => {
+                let ids: Vec<&String> = d.source_sets.iter().map(|(id, _)| id).collect();
+                let at = ids.iter().position(|id| *id == d.source_set.value());
+                let next = match at {
+                    Some(i) => (i as i32 + by).rem_euclid(ids.len() as i32) as usize,
+                    None => 0,
+                };
+                d.source_set = Input::new(ids[next].clone());
+            }
             DialogKey::Choose(by) => d.focus = (d.focus as i32 + by).rem_euclid(n as i32) as usize,
             DialogKey::AddReferenced => {}
             DialogKey::Edit(request) => {
                 let input = match d.focused() {
+                    // Picked with ↑↓ only: a typed set id could name none.
+                    DnsField::SourceSet => {
+                        self.mode = Mode::DnsPlan(d);
+                        return Vec::new();
+                    }
                     DnsField::Target => {
                         d.picked = None;
                         &mut d.target
@@ -269,18 +340,20 @@ impl App {
             self.mode = Mode::DnsPlan(d);
             return Vec::new();
         }
-        let choices = match (d.preview(&self.inventory), d.choices()) {
-            (Ok(_), Ok(choices)) => choices,
+        let (choices, weighted) = match (d.preview(&self.inventory), d.choices()) {
+            (Ok(plan), Ok(choices)) => (choices, plan.weighted_start.is_some()),
             (Err(e), _) | (_, Err(e)) => {
                 self.note(Level::Warn, format!("not started: {e}"));
                 self.mode = Mode::DnsPlan(d);
                 return Vec::new();
             }
         };
-        self.note(
-            Level::Info,
-            format!("{}: journaling the plan and making step 1", d.record_name),
-        );
+        let what = if weighted {
+            "journaling the plan from the weighted pair it holds (nothing written to Route 53)"
+        } else {
+            "journaling the plan and making step 1"
+        };
+        self.note(Level::Info, format!("{}: {what}", d.record_name));
         self.gate(
             "the DNS plan",
             vec![Effect::DnsStart {

@@ -94,8 +94,14 @@ impl Jobs {
                 if let Some(spec) = &choices.health_check {
                     engine.attach_health_check(&mut plan, spec).await?;
                 }
-                engine.adopt(&plan)?;
-                said(engine.step(&zone, &plan.record_name, false).await)
+                match engine.begin(&plan).await? {
+                    Some(outcome) => said(Ok(outcome)),
+                    None => Ok(format!(
+                        "plan journaled from the weighted pair Route 53 holds ({}); nothing written to Route 53: \
+                         the first step waits for you",
+                        plan.start()
+                    )),
+                }
             }),
             Effect::DnsStep {
                 zone_id,
@@ -118,6 +124,16 @@ impl Jobs {
                         p.done,
                         p.plan.steps.len()
                     ))
+                })
+            }
+            Effect::DnsFinish { zone_id, record } => {
+                self.dns_change(&zone_id, &record, |engine, zone, name| async move {
+                    said(engine.finish(&zone, &name).await)
+                })
+            }
+            Effect::DnsAbort { zone_id, record } => {
+                self.dns_change(&zone_id, &record, |engine, zone, name| async move {
+                    said(engine.abort(&zone, &name).await)
                 })
             }
             Effect::WindowOpen | Effect::WindowClose => {

@@ -199,6 +199,16 @@ pub const COMMANDS: &[(&str, Command, &str)] = &[
         "Route 53: after drift, take what Route 53 holds as the cutover's state (asks first)",
     ),
     (
+        "dns_finish",
+        Command::DnsFinish,
+        "Route 53: a completed cutover becomes one simple record answering the target (asks first)",
+    ),
+    (
+        "dns_abort",
+        Command::DnsAbort,
+        "Route 53: a rolled-back cutover becomes the source's simple record again (asks first)",
+    ),
+    (
         "window",
         Command::Window,
         "open / close the migration window: the RTO clock in the header (asks first)",
@@ -245,6 +255,8 @@ fn defaults() -> Vec<(Command, Vec<Key>)> {
         (Command::DnsStep, vec![c('n')]),
         (Command::DnsRollback, vec![c('b')]),
         (Command::DnsAdopt, vec![c('o')]),
+        (Command::DnsFinish, vec![c('f')]),
+        (Command::DnsAbort, vec![c('X')]),
         (Command::Window, vec![c('w')]),
         (Command::Refresh, vec![c('r')]),
         (Command::ToggleLog, vec![c('l')]),

@@ -14,6 +14,7 @@ pub mod copy_dialog_db;
 pub mod copy_dialog_instance;
 pub mod copy_state;
 pub mod dns_board;
+pub mod dns_close;
 pub mod dns_dialog;
 mod event_loop;
 pub mod filter;

@@ -1,6 +1,7 @@
 //! The real binary: `cutover dns ...` end to end, and bad input refused
 //! before anything is written.
 
+use super::safety::{pair, sdk_www};
 use super::*;
 use common::{cutover_command, temp_home};
 
@@ -315,4 +316,51 @@ async fn status_lists_every_cutover_and_zones_go_by_name() {
         .map(|s| s["record"].as_str().unwrap())
         .collect();
     assert_eq!(records, ["app.shop.example.com.", WWW]);
+}
+
+#[tokio::test]
+async fn a_second_process_stepping_the_same_record_refuses_with_who_holds_it() {
+    let sb = sandbox("cli-one-writer").await;
+    let home = temp_home("dns-cli-one-writer");
+    let at = ["--zone", &sb.zone_id, "--record", WWW];
+    let o = cli(
+        &sb,
+        &home,
+        &[&["plan"], &at[..], &["--target-value", TARGET_IP, "--yes"]].concat(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(sdk_www(&sb).await, pair(100, 0, 300));
+
+    // This test process is the other writer, stepping the same record.
+    let held = cutover::journal_lock::acquire(&journal_in(&home)).unwrap();
+    let step = || {
+        cli(
+            &sb,
+            &home,
+            &[&["step"], &at[..], &["--yes", "--force"]].concat(),
+        )
+    };
+    let o = step();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let said = text(&o);
+    assert!(
+        said.contains(&format!(
+            "pid {} on host {}",
+            std::process::id(),
+            cutover::journal_lock::host_name()
+        )) && said.contains(" since 20"),
+        "{said}"
+    );
+    assert_eq!(sdk_www(&sb).await, pair(100, 0, 300));
+    let lines = std::fs::read_to_string(journal_in(&home)).unwrap();
+    assert!(
+        !lines.contains("override"),
+        "the refused step journaled nothing: {lines}"
+    );
+
+    // Once the other writer is gone, the step goes.
+    drop(held);
+    let o = step();
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(sdk_www(&sb).await, pair(100, 0, 60));
 }

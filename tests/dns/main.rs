@@ -10,6 +10,7 @@ mod engine;
 mod health;
 mod lossy;
 mod safety;
+mod weighted;
 
 use common::{regions_at, temp_home};
 use cutover::cloud::dns_change::{self as r53, ChangeAction, RecordChange, RecordSet};

@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 type SdkSet = (Option<String>, Option<i64>, Option<i64>, Vec<String>);
 
 /// Every `www` A set, read with the SDK.
-async fn sdk_www(sb: &Sandbox) -> Vec<SdkSet> {
+pub async fn sdk_www(sb: &Sandbox) -> Vec<SdkSet> {
     let page = sb
         .route53
         .route53
@@ -42,7 +42,7 @@ async fn sdk_www(sb: &Sandbox) -> Vec<SdkSet> {
     out
 }
 
-fn pair(source: i64, target: i64, ttl: i64) -> Vec<SdkSet> {
+pub fn pair(source: i64, target: i64, ttl: i64) -> Vec<SdkSet> {
     vec![
         (
             Some("eu-west-1".into()),

@@ -5,7 +5,7 @@
 
 use super::super::app::App;
 use super::super::dns_board::DnsView;
-use super::super::dns_dialog::{DnsDialog, DnsField, DNS_FIELDS};
+use super::super::dns_dialog::{DnsDialog, DnsField};
 use super::super::theme::Theme;
 use super::wrapped_popup_area;
 use crate::cutover::clock::{clock_time, countdown};
@@ -57,7 +57,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
         t.header,
     ))];
     let mut cursor = None;
-    for field in DNS_FIELDS {
+    for field in d.fields() {
         let focused = d.focused() == field;
         let input = d.input(field);
         if focused {
@@ -68,7 +68,21 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
             Span::styled(format!("{:>18}  ", field.label()), t.dim),
             Span::raw(input.value().to_string()),
         ];
-        if field == DnsField::Target {
+        if field == DnsField::SourceSet {
+            let weight = d
+                .source_sets
+                .iter()
+                .find(|(id, _)| id == input.value())
+                .map_or(0, |(_, w)| *w);
+            spans.push(Span::styled(
+                format!("   (weight {weight}, ↑↓ of {})", d.source_sets.len()),
+                t.dim,
+            ));
+        }
+        if field == DnsField::Target && d.picked_source_set().is_some() && input.value().is_empty()
+        {
+            spans.push(Span::styled("(empty: the other set's value)", t.dim));
+        } else if field == DnsField::Target {
             let hint = match (d.picked, d.candidates.len()) {
                 (_, 0) => "   (type it: nothing in the target inventory fits)".to_string(),
                 (Some(i), n) => format!("   ({}, {} of {n}, ↑↓)", d.candidates[i].1, i + 1),
@@ -77,10 +91,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
             spans.push(Span::styled(hint, t.dim));
         }
         if field == DnsField::HealthCheck && input.value().is_empty() {
-            spans.push(Span::styled(
-                "(optional, e.g. https:443/health or tcp:443)",
-                t.dim,
-            ));
+            spans.push(Span::styled("(optional: https:443/health, tcp:443)", t.dim));
         }
         out.push(Line::from(spans));
         if field == DnsField::Target {
@@ -104,10 +115,13 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
                 Span::raw(format!("now {} → target {}", plan.source, plan.target)),
             ]));
             out.extend(step_lines(&plan, None, t));
-            out.push(Line::from(Span::styled(
-                "Each step waits for INSYNC; the next is offered once resolvers' caches may have expired.",
-                t.dim,
-            )));
+            // Under 30 rows the plan, its warnings and the enter line come first.
+            if app.size.height >= 30 {
+                out.push(Line::from(Span::styled(
+                    "Each step waits for INSYNC; the next is offered once resolvers' caches may have expired.",
+                    t.dim,
+                )));
+            }
             if plan.mixed() {
                 out.push(Line::from(Span::styled(
                     format!("⚠ {}", DnsPlan::MIXED_WARNING),
@@ -121,10 +135,19 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
         Err(e) => out.push(Line::from(Span::styled(format!("✗ {e}"), t.error))),
     }
     out.push(Line::default());
+    let weighted = d.picked_source_set().is_some();
     out.push(if app.read_only() {
         Line::from(Span::styled(
             "READ-ONLY: the plan is shown, not applied. esc closes.",
             t.error,
+        ))
+    } else if weighted {
+        Line::from(Span::styled(
+            format!(
+                "enter journals the plan from the pair Route 53 holds (no Route 53 change; {} steps); esc closes.",
+                app.keymap.keys_of(super::super::action::Command::DnsStep)
+            ),
+            t.accent,
         ))
     } else {
         Line::from(Span::styled(
@@ -148,6 +171,35 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
             " tab fields · ↑↓ pick target · enter start · esc close "
         });
     super::draw_dialog(frame, area, block, lines, cursor);
+}
+
+/// The panel's keys: those that apply to this cutover now, as mapped.
+fn panel_keys(app: &App) -> String {
+    use super::super::action::Command;
+    let dns = app.cursor_dns_keys();
+    let keys: Vec<String> = [
+        (dns.step, Command::DnsStep, "next step"),
+        (dns.rollback, Command::DnsRollback, "roll back"),
+        (dns.adopt, Command::DnsAdopt, "adopt Route 53's state"),
+        (
+            dns.finish,
+            Command::DnsFinish,
+            "finish (simple record → target)",
+        ),
+        (
+            dns.abort,
+            Command::DnsAbort,
+            "abort (simple record → source)",
+        ),
+    ]
+    .into_iter()
+    .filter(|(applies, _, _)| *applies && !app.read_only())
+    .map(|(_, c, what)| format!("{} {what}", app.keymap.keys_of(c)))
+    .collect();
+    if keys.is_empty() {
+        return String::new();
+    }
+    format!(" {} ", keys.join(" · "))
 }
 
 fn next_line(view: &DnsView, p: &Progress, app: &App) -> Line<'static> {
@@ -192,7 +244,7 @@ pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Line::from(Span::styled(title, t.header)))
-        .title_bottom(" n next step · b roll back · o adopt Route 53's state ");
+        .title_bottom(panel_keys(app));
     let mut lines = vec![
         route53_line(view, p, t),
         change_line(view, p, app),

@@ -9,8 +9,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Hints for keys that change AWS: not offered in --read-only.
-const WRITES: [&str; 9] = [
-    "copy", "pause", "resume", "cancel", "retry", "plan", "step", "rollback", "start",
+const WRITES: [&str; 12] = [
+    "copy", "pause", "resume", "cancel", "retry", "plan", "step", "rollback", "adopt", "finish",
+    "abort", "start",
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -28,17 +29,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
         ],
-        Mode::Normal if app.kind == crate::model::Kind::Record => vec![
-            (k(Command::KindPrompt), "kind"),
-            (k(Command::Filter), "filter"),
-            (k(Command::Details), "details"),
-            (k(Command::DnsPlan), "plan"),
-            (k(Command::DnsStep), "step"),
-            (k(Command::DnsRollback), "rollback"),
-            (k(Command::ToggleTasks), "tasks"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-        ],
+        Mode::Normal if app.kind == crate::model::Kind::Record => {
+            // Only the DNS keys that do something for the record under the
+            // cursor: the line stays within 80 columns whatever the state.
+            let dns = app.cursor_dns_keys();
+            let mut hints = vec![
+                (k(Command::KindPrompt), "kind"),
+                (k(Command::Filter), "filter"),
+                (k(Command::Details), "details"),
+            ];
+            for (applies, command, what) in [
+                (dns.plan, Command::DnsPlan, "plan"),
+                (dns.step, Command::DnsStep, "step"),
+                (dns.rollback, Command::DnsRollback, "rollback"),
+                (dns.adopt, Command::DnsAdopt, "adopt"),
+                (dns.finish, Command::DnsFinish, "finish"),
+                (dns.abort, Command::DnsAbort, "abort"),
+            ] {
+                if applies {
+                    hints.push((k(command), what));
+                }
+            }
+            hints.extend([
+                (k(Command::ToggleTasks), "tasks"),
+                (k(Command::Help), "help"),
+                (k(Command::Quit), "quit"),
+            ]);
+            hints
+        }
         Mode::Normal => vec![
             (k(Command::KindPrompt), "kind"),
             (k(Command::Filter), "filter"),
