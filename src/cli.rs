@@ -309,7 +309,8 @@ pub struct TasksArgs {
     /// List every region pair's tasks, not only the current --source/--target's
     #[arg(long)]
     pub all: bool,
-    /// Run failed tasks again and wait until they end: a task id, or `failed` for all of them
+    /// Run failed tasks again and wait until they end: a task id, or `failed` for all of them;
+    /// the id of a task done with warnings retries what it left out
     #[arg(long, value_name = "TASK_ID|failed")]
     pub retry: Option<String>,
     /// Change an option of the retried tasks first, e.g. target-az=eu-west-1b (repeatable)

@@ -185,3 +185,77 @@ fn done_with_warnings_says_what_was_left_out_and_how_to_fix_it() {
     );
     insta::assert_snapshot!(s);
 }
+
+#[test]
+fn bucket_rows_count_objects_while_listing_and_once_verified() {
+    use cutover::model::resource::{Bucket, Details};
+    let mut a = app(140, 11);
+    let mut logs = bucket_task();
+    logs.transfer = Some(transfer(3, 500, 1062, false));
+    a.load_tasks(vec![logs]);
+    a.switch_kind(Kind::Bucket);
+    let s = screen(&a);
+    let row = s.lines().find(|l| l.contains("acme-logs ")).unwrap();
+    assert!(row.contains("1,062…"), "a count so far, not a total: {row}");
+    insta::assert_snapshot!("bucket_rows_listing", s);
+
+    // The copy verified, as the step journals it; its bucket listed in the target.
+    let verified = task_from(
+        spec("acme-logs-1", CopyKind::Bucket, "acme-logs", "acme-logs"),
+        (0..4)
+            .flat_map(|step| {
+                let outputs = match step {
+                    3 => [
+                        (
+                            cutover::migrate::VERIFIED_OBJECTS.to_string(),
+                            "1062".to_string(),
+                        ),
+                        (
+                            cutover::migrate::VERIFIED_BYTES.to_string(),
+                            "5300000".to_string(),
+                        ),
+                    ]
+                    .into(),
+                    _ => Default::default(),
+                };
+                [
+                    TaskEvent::StepStarted { step },
+                    TaskEvent::StepDone { step, outputs },
+                ]
+            })
+            .chain([TaskEvent::Done])
+            .collect(),
+        20,
+    );
+    told(&mut a, verified, cutover::migrate::Changed::State);
+    let copy = |name: &str, objects: Option<u64>| {
+        cutover::model::Resource::new(
+            "eu-west-1",
+            Kind::Bucket,
+            name,
+            Details::Bucket(Bucket {
+                objects,
+                bytes: objects.map(|n| n * 1_500_000),
+                ..Default::default()
+            }),
+        )
+    };
+    a.update(cutover::ui::action::Action::Listed {
+        side: Side::Target,
+        kind: Kind::Bucket,
+        result: Ok(vec![
+            copy("acme-assets-eu-west-1", Some(2400)),
+            copy("acme-logs-eu-west-1", None),
+        ]),
+        took: std::time::Duration::from_millis(5),
+    });
+    let s = screen(&a);
+    let row = s.lines().find(|l| l.contains("acme-logs ")).unwrap();
+    assert_eq!(
+        row.matches("1,062").count(),
+        2,
+        "the source and its copy: {row}"
+    );
+    assert!(!row.contains('…'), "a total now: {row}");
+    insta::assert_snapshot!("bucket_rows_verified", s);
+}

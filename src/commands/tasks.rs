@@ -3,7 +3,7 @@
 use crate::cli::{Output, ReportArgs, ReportFormat, TasksArgs};
 use crate::config::{AwsEnv, FlagSettings, Paths, Settings};
 use crate::journal::replay;
-use crate::migrate::edit::{parse_setting, set_option};
+use crate::migrate::edit::{edit, parse_setting};
 use crate::migrate::{of_pair, tasks_from, Scheduler, Task, TaskState};
 use crate::migrate::{Changed, TaskChange};
 use crate::model::printable;
@@ -61,33 +61,37 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
         .filter(|t| t.is_resumable())
         .map(|t| t.spec.id.clone())
         .collect();
-    let retried = match &args.retry {
+    let (retried, left_out) = match &args.retry {
         Some(which) => to_retry(&tasks, which)?,
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
+    if left_out.is_some() && !args.set.is_empty() {
+        anyhow::bail!(
+            "--set changes a failed task's options; task {} is done with warnings (its retry carries what it left out, with the options it had)",
+            args.retry.as_deref().unwrap_or_default()
+        );
+    }
     // Every change is checked before anything runs: bad input half-applies nothing.
+    let changes = args
+        .set
+        .iter()
+        .map(|s| parse_setting(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     let mut edits = Vec::new();
-    for id in &retried {
-        if args.set.is_empty() {
-            continue;
-        }
-        let mut spec = tasks
+    for id in retried.iter().filter(|_| !changes.is_empty()) {
+        let task = tasks
             .iter()
             .find(|t| &t.spec.id == id)
-            .expect("to_retry names known tasks")
-            .spec
-            .clone();
-        let mut changes = Vec::new();
-        for setting in &args.set {
-            let (key, value) = parse_setting(setting).map_err(anyhow::Error::msg)?;
-            changes.push(
-                set_option(&mut spec, &key, &value)
-                    .map_err(|e| anyhow::anyhow!("task {id}: {e}"))?,
-            );
-        }
-        edits.push((id.clone(), spec, changes.join(", ")));
+            .expect("to_retry names known tasks");
+        let (spec, change) = edit(task, &changes).map_err(anyhow::Error::msg)?;
+        edits.push((id.clone(), spec, change));
     }
-    if ids.is_empty() && retried.is_empty() {
+    let left_out_step = match &left_out {
+        Some(task) => Some(left_out_or_say(task)?),
+        None => None,
+    };
+    if ids.is_empty() && retried.is_empty() && left_out.is_none() {
         print_tasks(&tasks, args.output)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -110,11 +114,24 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
         eprintln!("retrying {id}");
         ids.push(id.clone());
     }
+    if let (Some(task), Some(step)) = (&left_out, left_out_step) {
+        let id = &task.spec.id;
+        scheduler.retry_left_out(id).map_err(anyhow::Error::msg)?;
+        eprintln!(
+            "retrying what {id} left out, from step {}: {}",
+            step + 1,
+            task.spec.steps()[step].label()
+        );
+        ids.push(id.clone());
+    }
     if let Some(code) = follow(&scheduler, rx, &ids, true).await {
         return Ok(stopped(&scheduler, &ids, args.output, code).await);
     }
     let tasks = scheduler.tasks();
     print_tasks(&tasks, args.output)?;
+    if let Some(task) = left_out.and_then(|t| tasks.iter().find(|n| n.spec.id == t.spec.id)) {
+        say_still_left_out(task);
+    }
     let failed: Vec<&str> = tasks
         .iter()
         .filter(|t| ids.contains(&t.spec.id) && matches!(t.state, TaskState::Failed { .. }))
@@ -131,8 +148,9 @@ async fn run_tasks(settings: &Settings, args: &TasksArgs) -> anyhow::Result<Exit
     Ok(ExitCode::FAILURE)
 }
 
-/// The failed tasks `--retry` names: one id, or `failed` for every one.
-fn to_retry(tasks: &[Task], which: &str) -> anyhow::Result<Vec<String>> {
+/// The failed tasks `--retry` names (one id, or `failed` for every one),
+/// or the task done with warnings whose left-out part it names.
+fn to_retry(tasks: &[Task], which: &str) -> anyhow::Result<(Vec<String>, Option<Task>)> {
     let failed = |t: &&Task| matches!(t.state, TaskState::Failed { .. });
     if which == "failed" {
         let ids: Vec<String> = tasks
@@ -143,17 +161,51 @@ fn to_retry(tasks: &[Task], which: &str) -> anyhow::Result<Vec<String>> {
         if ids.is_empty() {
             eprintln!("no failed tasks to retry");
         }
-        return Ok(ids);
+        return Ok((ids, None));
     }
     match tasks.iter().find(|t| t.spec.id == which) {
-        Some(t) if failed(&t) => Ok(vec![t.spec.id.clone()]),
+        Some(t) if failed(&t) => Ok((vec![t.spec.id.clone()], None)),
+        Some(t) if t.state == TaskState::Done && !t.warnings.is_empty() => {
+            Ok((Vec::new(), Some(t.clone())))
+        }
         Some(t) => anyhow::bail!(
-            "task {which} is {}: only failed tasks are retried",
+            "task {which} is {}: only failed tasks, and what a task done with warnings left out, are retried",
             t.state_name()
         ),
         None => anyhow::bail!(
             "no task {which} for this region pair; `cutover tasks --all` lists every task"
         ),
+    }
+}
+
+/// The step a retry of what `task` left out starts from; when nothing of
+/// it can be carried now, says what to add by hand and refuses.
+fn left_out_or_say(task: &Task) -> anyhow::Result<usize> {
+    match crate::migrate::left_out::retry_step(task) {
+        Ok(step) => Ok(step),
+        Err(why) => {
+            say_still_left_out(task);
+            anyhow::bail!(
+                "nothing of what {} left out is retried: {why}",
+                task.spec.id
+            )
+        }
+    }
+}
+
+/// What a task done with warnings still leaves out, each with its fix.
+fn say_still_left_out(task: &Task) {
+    if task.warnings.is_empty() {
+        eprintln!("{}: nothing is left out any more", printable(&task.spec.id));
+        return;
+    }
+    eprintln!(
+        "{}: still left out ({}), each with its fix:",
+        printable(&task.spec.id),
+        task.warnings.len()
+    );
+    for w in &task.warnings {
+        eprintln!("  - {}", printable(w));
     }
 }
 

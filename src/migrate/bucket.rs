@@ -16,6 +16,11 @@ use crate::model::check_bucket_name;
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::{Duration, Instant};
 
+/// Task outputs of a verified bucket copy: its object count and bytes
+/// (the same in both buckets), for the cockpit's bucket rows.
+pub const VERIFIED_OBJECTS: &str = "verified_objects";
+pub const VERIFIED_BYTES: &str = "verified_bytes";
+
 pub(super) fn names<'a>(ctx: &'a StepContext<'_>) -> Result<(&'a str, &'a str), CloudError> {
     let to = ctx
         .spec
@@ -412,6 +417,13 @@ pub async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     result.notes.push(format!(
         "verified: {count} objects, {bytes} bytes, equal in {to}{archived}"
     ));
+    // Journaled with the step: the bucket rows show the counts after a restart too.
+    result
+        .outputs
+        .insert(VERIFIED_OBJECTS.into(), count.to_string());
+    result
+        .outputs
+        .insert(VERIFIED_BYTES.into(), bytes.to_string());
     Ok(result)
 }
 

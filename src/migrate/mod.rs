@@ -32,7 +32,7 @@ mod task;
 mod volume;
 mod wait;
 
-pub use bucket::deletions_preview;
+pub use bucket::{deletions_preview, VERIFIED_BYTES, VERIFIED_OBJECTS};
 pub use bucket_options::{Archived, BatchOptions, BucketOptions, RestoreTier, Versions};
 pub use db_prepare::{make_replicas, needs_survey, prepare as prepare_db, DbPrep};
 pub use events::TaskEvent;

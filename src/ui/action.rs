@@ -45,6 +45,8 @@ pub enum Command {
     ResumeTask,
     CancelTask,
     RetryTask,
+    /// Change a failed task's options, then retry it (the edit dialog).
+    EditTask,
     /// On a Route 53 record: the DNS cutover plan dialog.
     DnsPlan,
     /// The next step of the record's DNS cutover.
@@ -186,6 +188,12 @@ pub enum Effect {
     RetryTask(String),
     /// Run a task done with warnings again for what it left out.
     RetryLeftOut(String),
+    /// Change a failed task's options (checked by `migrate::edit`), then retry it.
+    EditTask {
+        id: String,
+        spec: Box<TaskSpec>,
+        change: String,
+    },
     /// Re-read the record from Route 53, check the plan, journal it, make step 1.
     DnsStart {
         zone_id: String,

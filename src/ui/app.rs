@@ -50,6 +50,8 @@ pub enum Mode {
     Check {
         scroll: u16,
     },
+    /// A failed task's options, changed before its retry.
+    TaskEdit(Box<super::task_edit::TaskEdit>),
 }
 
 pub struct App {
@@ -325,6 +327,7 @@ impl App {
             Mode::CopyDialog(d) => self.copy_dialog_key(d, key),
             Mode::DnsPlan(d) => self.dns_dialog_key(d, key),
             Mode::Confirm(c) => self.confirm_key(c, key),
+            Mode::TaskEdit(d) => self.task_edit_key(d, key),
             other => {
                 self.mode = other;
                 Vec::new()
@@ -344,6 +347,8 @@ impl App {
             Command::PauseTask | Command::ResumeTask | Command::CancelTask | Command::RetryTask => {
                 return self.task_control(c)
             }
+            Command::EditTask if self.show_tasks => self.open_task_edit(),
+            Command::EditTask => return self.task_control(c),
             Command::DnsPlan => self.open_dns_dialog(),
             Command::DnsStep => return self.dns_command(false),
             Command::DnsRollback => return self.dns_command(true),

@@ -285,7 +285,7 @@ pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
         Details::Bucket(b) => vec![
             r.name.clone(),
             b.objects
-                .map(|n| n.to_string())
+                .map(super::views::thousands)
                 .unwrap_or_else(|| "?".into()),
             b.bytes.map(bytes).unwrap_or_else(|| "?".into()),
             b.versioning.clone().unwrap_or_else(|| "off".into()),

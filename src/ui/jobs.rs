@@ -13,6 +13,29 @@ use crate::migrate::{prepare_db, CopyKind, Picks, Scheduler, SchedulerError, Tas
 use crate::model::{Details, Resource};
 use tokio::sync::mpsc::UnboundedSender;
 
+/// An operator's control of one task, on the scheduler; None for an
+/// effect that is not about one task. Public for tests, which carry the
+/// cockpit's effects out on a scheduler of their own.
+pub fn task_effect(s: &Scheduler, effect: Effect) -> Option<Result<(), SchedulerError>> {
+    Some(match effect {
+        Effect::PauseTask(id) => {
+            s.pause(&id);
+            Ok(())
+        }
+        Effect::ResumeTask(id) => s.resume(&id),
+        Effect::PromoteReplica(id) => s.promote(&id, false),
+        Effect::CancelTask(id) => s.cancel(&id),
+        Effect::RetryTask(id) => s.retry(&id),
+        Effect::RetryLeftOut(id) => s.retry_left_out(&id),
+        // The change is journaled before the retry: a crash between the
+        // two resumes the changed task as failed, to be retried.
+        Effect::EditTask { id, spec, change } => {
+            s.edit(&id, *spec, change).and_then(|()| s.retry(&id))
+        }
+        _ => return None,
+    })
+}
+
 pub struct Jobs {
     pub regions: Regions,
     pub listings: UnboundedSender<Listed>,
@@ -73,15 +96,16 @@ impl Jobs {
                     let _ = actions.send(Action::NetworkPreview(vpc, result));
                 });
             }
-            Effect::PauseTask(id) => self.on_scheduler(&id, |s| {
-                s.pause(&id);
-                Ok(())
-            }),
-            Effect::ResumeTask(id) => self.on_scheduler(&id, |s| s.resume(&id)),
-            Effect::PromoteReplica(id) => self.on_scheduler(&id, |s| s.promote(&id, false)),
-            Effect::CancelTask(id) => self.on_scheduler(&id, |s| s.cancel(&id)),
-            Effect::RetryTask(id) => self.on_scheduler(&id, |s| s.retry(&id)),
-            Effect::RetryLeftOut(id) => self.on_scheduler(&id, |s| s.retry_left_out(&id)),
+            Effect::PauseTask(ref id)
+            | Effect::ResumeTask(ref id)
+            | Effect::PromoteReplica(ref id)
+            | Effect::CancelTask(ref id)
+            | Effect::RetryTask(ref id)
+            | Effect::RetryLeftOut(ref id)
+            | Effect::EditTask { ref id, .. } => {
+                let id = id.clone();
+                self.on_scheduler(&id, |s| task_effect(s, effect).unwrap_or(Ok(())))
+            }
             Effect::DnsStart {
                 zone_id,
                 record,

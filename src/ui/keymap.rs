@@ -179,6 +179,11 @@ pub const COMMANDS: &[(&str, Command, &str)] = &[
         "tasks: retry a failed task, or what a task done with warnings left out",
     ),
     (
+        "edit",
+        Command::EditTask,
+        "tasks: change a failed task's options (bucket name, AZ, class, KMS key...), then retry it",
+    ),
+    (
         "dns_plan",
         Command::DnsPlan,
         "Route 53: plan the DNS cutover of the record",
@@ -251,6 +256,7 @@ fn defaults() -> Vec<(Command, Vec<Key>)> {
         (Command::ResumeTask, vec![c('u')]),
         (Command::CancelTask, vec![c('x')]),
         (Command::RetryTask, vec![c('R')]),
+        (Command::EditTask, vec![c('e')]),
         (Command::DnsPlan, vec![c('d')]),
         (Command::DnsStep, vec![c('n')]),
         (Command::DnsRollback, vec![c('b')]),

@@ -30,6 +30,7 @@ impl App {
             Mode::CopyDialog(d) => dialog_key(key, d.wants_text()),
             Mode::DnsPlan(_) => dialog_key(key, true),
             Mode::Confirm(c) => dialog_key(key, c.wants_text()),
+            Mode::TaskEdit(_) => dialog_key(key, true),
             Mode::Details { .. }
             | Mode::Help { .. }
             | Mode::TaskHistory { .. }

@@ -31,6 +31,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.accent.add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
+    // Unread errors near the front too: at 80 columns the end is cut.
+    if app.unread_errors > 0 {
+        spans.push(Span::styled(
+            format!(
+                " {} error{} (:messages) ",
+                app.unread_errors,
+                if app.unread_errors == 1 { "" } else { "s" }
+            ),
+            t.error,
+        ));
+    }
     spans.extend([
         Span::raw(" source "),
         Span::styled(h.source_region.clone(), t.header),
@@ -39,16 +50,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(h.target_region.clone(), t.header),
         Span::styled(format!(" ({})", h.target_profile), t.dim),
     ]);
-    if app.unread_errors > 0 {
-        spans.push(Span::styled(
-            format!(
-                "  {} error{} (:messages)",
-                app.unread_errors,
-                if app.unread_errors == 1 { "" } else { "s" }
-            ),
-            t.error,
-        ));
-    }
     if let Some(url) = &h.endpoint {
         spans.push(Span::styled(format!("  via {url}"), t.dim));
     }
@@ -70,7 +71,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.dim,
         ));
     }
-    let mut lines = vec![Line::from(spans)];
+    // Cut with … at the edge, never mid-word without a mark.
+    let mut lines = vec![super::fit_line(Line::from(spans), area.width as usize)];
     lines.extend(super::dns::header_lines(app));
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -57,6 +57,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     ));
     out.push(key_line("esc".into(), "cancel: nothing is started"));
     out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        "In the edit dialog of a failed task",
+        t.header,
+    )));
+    out.push(key_line(
+        "tab / ↑↓".into(),
+        "next / previous option (the words of `cutover tasks --set`)",
+    ));
+    out.push(key_line(
+        "enter".into(),
+        "change the task and retry it; refused in --read-only",
+    ));
+    out.push(key_line("esc".into(), "close: nothing changes"));
+    out.push(Line::default());
     out.push(Line::from(Span::styled("In a popup", t.header)));
     out.push(key_line("↑↓ pgup pgdn".into(), "scroll"));
     out.push(key_line("esc / q".into(), "close"));

@@ -16,10 +16,11 @@ pub mod messages;
 mod overview;
 mod pane;
 mod status;
+pub mod task_edit;
 pub mod task_history;
 mod tasks;
 
-pub use tasks::TASK_DETAIL_LINES;
+pub use tasks::{thousands, TASK_DETAIL_LINES};
 
 use super::app::{App, Mode};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::CopyDialog(d) => copy_dialog::draw(frame, app, d),
         Mode::DnsPlan(d) => dns::draw_dialog(frame, app, d),
         Mode::Confirm(c) => confirm::draw(frame, app, c),
+        Mode::TaskEdit(d) => task_edit::draw(frame, app, d),
         _ => {}
     }
 }

@@ -143,8 +143,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
             row
         })
         .collect();
-    if kind == Kind::Bucket && side == Side::Source {
-        bucket_totals_from_listing(app, &window, list, &mut rows_text);
+    if kind == Kind::Bucket {
+        bucket_totals_from_copies(app, side, &window, list, &mut rows_text);
     }
     let inner = area.width.saturating_sub(2);
     let status_width = status_width(inner);
@@ -210,23 +210,51 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     frame.render_widget(table, area);
 }
 
-/// A bucket's object count and size, once a copy's listing of it is
-/// complete, where the inventory did not count them.
-fn bucket_totals_from_listing(
+/// A bucket's object count and size where the inventory did not count
+/// them: from the listing a copy of it has read (`1,062…` while it goes
+/// on), or from the verification of a copy that ended (source and copy
+/// alike, also after a restart: the counts are journaled with the step).
+fn bucket_totals_from_copies(
     app: &App,
+    side: Side,
     window: &[usize],
     list: &[crate::model::Resource],
     rows: &mut [Vec<String>],
 ) {
+    use super::tasks::thousands;
+    use crate::migrate::{VERIFIED_BYTES, VERIFIED_OBJECTS};
     let tasks = app.tasks.read();
     for (text, &i) in rows.iter_mut().zip(window) {
-        let listed = tasks
-            .task_for(&list[i].id)
-            .and_then(|t| t.transfer)
-            .filter(|t| t.listing_done);
-        if let Some(t) = listed.filter(|_| text[1] == "?") {
-            text[1] = t.objects_listed.to_string();
-            text[2] = super::super::columns::bytes(t.bytes_listed);
+        if text[1] != "?" {
+            continue;
+        }
+        let id = &list[i].id;
+        let task = match side {
+            Side::Source => tasks.task_for(id),
+            _ => tasks
+                .iter()
+                .find(|t| t.spec.options.target_bucket.as_deref() == Some(id.as_str())),
+        };
+        let Some(task) = task.filter(|t| t.spec.kind == crate::migrate::CopyKind::Bucket) else {
+            continue;
+        };
+        let verified = |key: &str| task.outputs.get(key).and_then(|v| v.parse::<u64>().ok());
+        match (task.transfer, verified(VERIFIED_OBJECTS)) {
+            (Some(t), _) if side == Side::Source && t.listing_done => {
+                text[1] = thousands(t.objects_listed);
+                text[2] = super::super::columns::bytes(t.bytes_listed);
+            }
+            (_, Some(objects)) => {
+                text[1] = thousands(objects);
+                if let Some(b) = verified(VERIFIED_BYTES) {
+                    text[2] = super::super::columns::bytes(b);
+                }
+            }
+            // Still listing: a count so far, not a total.
+            (Some(t), None) if side == Side::Source && t.objects_listed > 0 => {
+                text[1] = format!("{}…", thousands(t.objects_listed));
+            }
+            _ => {}
         }
     }
 }

@@ -186,9 +186,22 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, tasks: &Tasks) {
     let t = &app.theme;
     let now_ms = crate::journal::unix_ms((app.clock)());
     let page = area.height.saturating_sub(1) as usize;
-    let what_width = (area.width as usize)
-        .saturating_sub(16 + 22 + 24 + 8 + 18 + 5)
-        .max(12);
+    let wanted = [
+        Constraint::Length(16),
+        Constraint::Min(12),
+        Constraint::Length(22),
+        Constraint::Length(24),
+        Constraint::Length(8),
+        Constraint::Length(18),
+    ];
+    // The widths the table will have: each cell is cut to its own with
+    // `…`, never mid-word by the table (80 columns cannot hold them all).
+    let w: Vec<usize> = Layout::horizontal(wanted)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
     let rows = tasks
         .iter()
         .enumerate()
@@ -199,12 +212,17 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, tasks: &Tasks) {
             let what = format!("{} → {}", task.spec.what(), target_text(task));
             let what = crate::model::printable(&what);
             let row = Row::new(vec![
-                Cell::from(task.spec.kind.label()),
-                Cell::from(fit(&what, what_width)),
-                Cell::from(fit(&step_text(task), 22)),
-                Cell::from(format!("{} {}", bar(fraction), fit(&words, 13))),
-                Cell::from(elapsed(task, now_ms)),
-                Cell::from(fit(state_words(task, app), 18)).style(if i == app.tasks.cursor {
+                Cell::from(fit(task.spec.kind.label(), w[0])),
+                Cell::from(fit(&what, w[1])),
+                Cell::from(fit(&step_text(task), w[2])),
+                // Narrow: the words ("42%", "1,062 listed…") before the bar.
+                Cell::from(if w[3] > GAUGE_WIDTH + words.chars().count() {
+                    format!("{} {words}", bar(fraction))
+                } else {
+                    fit(&words, w[3])
+                }),
+                Cell::from(fit(&elapsed(task, now_ms), w[4])),
+                Cell::from(fit(state_words(task, app), w[5])).style(if i == app.tasks.cursor {
                     Style::new()
                 } else {
                     task_style(task, t)
@@ -216,23 +234,22 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, tasks: &Tasks) {
                 row
             }
         });
-    let header = Row::new([
+    let titles = [
         "KIND",
         "SOURCE → TARGET",
         "STEP",
         "PROGRESS",
         "ELAPSED",
         "STATE",
-    ])
-    .style(t.header);
-    let widths = [
-        Constraint::Length(16),
-        Constraint::Min(12),
-        Constraint::Length(22),
-        Constraint::Length(24),
-        Constraint::Length(8),
-        Constraint::Length(18),
     ];
+    let header = Row::new(
+        titles
+            .iter()
+            .zip(&w)
+            .map(|(title, &width)| fit(title, width)),
+    )
+    .style(t.header);
+    let widths: Vec<Constraint> = w.iter().map(|&n| Constraint::Length(n as u16)).collect();
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
@@ -253,8 +270,19 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
     let samples = app.tasks.samples.get(&task.spec.id);
     if let (CopyKind::Bucket, Some(s)) = (task.spec.kind, samples) {
         lines.push(Line::from(transfer_text(s)));
+        // A copy that failed part way says why before its throughput.
+        if let TaskState::Failed { error, .. } = &task.state {
+            lines.push(Line::from(Span::styled(
+                format!("error: {}", crate::model::printable(error)),
+                t.error,
+            )));
+            if !app.read_only() {
+                lines.push(Line::from(Span::styled(retry_hint(app, task), t.accent)));
+            }
+        }
+        let rows = lines.len() as u16;
         let [text, spark] =
-            Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+            Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
         frame.render_widget(Paragraph::new(lines), text);
         let data: Vec<u64> = s.rates.iter().copied().collect();
         // The newest samples, as many as fit.
@@ -293,6 +321,9 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
                 format!("error: {}", crate::model::printable(error)),
                 t.error,
             )));
+            if !app.read_only() {
+                lines.push(Line::from(Span::styled(retry_hint(app, task), t.accent)));
+            }
         }
         TaskState::Cancelled { note } => lines.push(Line::from(Span::styled(note.clone(), t.dim))),
         _ => {}
@@ -352,4 +383,20 @@ pub fn transfer_text(s: &TransferSamples) -> String {
         None => {}
     }
     text
+}
+
+/// Under a failed task: the keys that take it up, with the options its
+/// kind can change (the words of `cutover tasks --set`).
+fn retry_hint(app: &App, task: &Task) -> String {
+    use crate::ui::action::Command;
+    let retry = app.keymap.keys_of(Command::RetryTask);
+    let keys = crate::migrate::edit::keys_for(task.spec.kind);
+    if keys.is_empty() {
+        return format!("{retry} retries it from the step that failed");
+    }
+    format!(
+        "{} changes {} then retries; {retry} retries as it is",
+        app.keymap.keys_of(Command::EditTask),
+        keys.join(", ")
+    )
 }
