@@ -1,7 +1,8 @@
 //! The copy dialog: what the selection becomes in the target, the options
-//! that matter to its kinds, and a confirmation. The plan is recomputed
-//! from the dialog's state whenever it is drawn or confirmed, so what the
-//! operator sees is what is submitted.
+//! that matter to its kinds, and a confirmation. The plan is worked out
+//! again whenever its inputs change (a key in the dialog, a listing that
+//! arrives) and kept in the dialog: drawing reads it, confirming submits
+//! it, so what the operator sees is what is submitted.
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
@@ -94,6 +95,9 @@ pub struct CopyDialog {
     pub networks: std::collections::BTreeMap<String, Result<NetworkPreview, String>>,
     /// The AZ map those plans were read with.
     pub networks_az_map: String,
+    /// The plan the dialog stands for with its current options, worked
+    /// out in `update` when they change (`App::replan_copy`), never in draw.
+    pub plan: Plan,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -373,7 +377,9 @@ impl App {
             },
             networks: Default::default(),
             networks_az_map: self.az_map.clone().unwrap_or_default(),
+            plan: Plan::default(),
         }));
+        self.replan_dialogs();
         let mut effects = Vec::new();
         // The target's subnet groups, read in the background for the choice.
         if makes_db {
@@ -383,11 +389,11 @@ impl App {
         // that will not follow, overlaps) needs reads: made in the background.
         if let Mode::CopyDialog(d) = &self.mode {
             effects.extend(
-                self.copy_plan(d)
+                d.plan
                     .tasks
-                    .into_iter()
+                    .iter()
                     .filter(|t| t.kind == CopyKind::Vpc)
-                    .map(|t| Effect::PreviewNetwork(Box::new(t))),
+                    .map(|t| Effect::PreviewNetwork(Box::new(t.clone()))),
             );
         }
         effects
@@ -427,6 +433,7 @@ impl App {
                 if let Mode::CopyDialog(d) = &mut self.mode {
                     d.db.subnet_groups = Some(names);
                 }
+                self.replan_dialogs();
             }
             Err(e) => self.note(
                 Level::Warn,
@@ -486,8 +493,8 @@ impl App {
         (choices, chosen)
     }
 
-    /// The plan the dialog stands for, with its current options.
-    pub fn copy_plan(&self, d: &CopyDialog) -> Plan {
+    /// Works out the plan the dialog stands for, with its current options.
+    fn copy_plan(&self, d: &CopyDialog) -> Plan {
         let resources: Vec<&Resource> = d
             .picked
             .iter()
@@ -542,8 +549,25 @@ impl App {
             }
             _ => {}
         }
+        d.plan = self.copy_plan(&d);
         self.mode = Mode::CopyDialog(d);
         Vec::new()
+    }
+
+    /// Works the open dialog's plan out again after one of its inputs
+    /// changed outside its keys (a listing arrived, a background read).
+    pub(super) fn replan_dialogs(&mut self) {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::CopyDialog(mut d) => {
+                d.plan = self.copy_plan(&d);
+                self.mode = Mode::CopyDialog(d);
+            }
+            Mode::DnsPlan(mut d) => {
+                d.settle(&self.inventory);
+                self.mode = Mode::DnsPlan(d);
+            }
+            other => self.mode = other,
+        }
     }
 
     /// Adds to the dialog's selection the groups that the selected groups'
@@ -601,7 +625,8 @@ impl App {
             self.mode = Mode::CopyDialog(d);
             return Vec::new();
         }
-        let planned = self.copy_plan(&d);
+        // What was shown is what starts.
+        let planned = d.plan.clone();
         if planned.tasks.is_empty() {
             self.note(
                 Level::Warn,

@@ -1,8 +1,9 @@
 //! The DNS plan dialog: a record, the target value (picked from the target
 //! inventory or typed), the TTL stages and weight steps as the CLI writes
 //! them, and the engine's own plan and guards shown live. The preview is
-//! built from the inventory; confirming has the engine read Route 53 again
-//! and check everything before it writes.
+//! built from the inventory when the dialog's fields or the inventory
+//! change (kept in the dialog: drawing only reads it); confirming has the
+//! engine read Route 53 again and check everything before it writes.
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
@@ -56,6 +57,11 @@ pub struct DnsDialog {
     pub weights: Input,
     /// Optional: tcp:PORT, http:PORT/PATH or https:PORT/PATH.
     pub health_check: Input,
+    /// The engine's plan from the fields and the inventory, or why there
+    /// is none; worked out by `settle` when they change.
+    pub planned: Result<DnsPlan, String>,
+    /// The target value is nothing the target region holds (a typo?).
+    pub warning: Option<String>,
 }
 
 impl DnsDialog {
@@ -87,7 +93,7 @@ impl DnsDialog {
 
     /// The shared warning when the target value is nothing the target
     /// region holds (a typo, usually); none for alias targets.
-    pub fn unknown_value_warning(&self, inventory: &Inventory, plan: &DnsPlan) -> Option<String> {
+    fn unknown_value_warning(&self, inventory: &Inventory, plan: &DnsPlan) -> Option<String> {
         if matches!(plan.target, crate::cutover::plan::Answer::Alias(_)) {
             return None;
         }
@@ -98,8 +104,18 @@ impl DnsDialog {
         )
     }
 
+    /// Works out the plan and its warning again from the fields and the
+    /// inventory; called after each change to either.
+    pub(super) fn settle(&mut self, inventory: &Inventory) {
+        self.planned = self.preview(inventory);
+        self.warning = match &self.planned {
+            Ok(plan) => self.unknown_value_warning(inventory, plan),
+            Err(_) => None,
+        };
+    }
+
     /// The plan the engine would make from what the inventory shows.
-    pub fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
+    fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
         let choices = self.choices()?;
         if self.target.value().trim().is_empty() {
             return Err(
@@ -184,7 +200,7 @@ impl App {
         }
         let candidates =
             crate::cutover::target_value::known_targets(&self.inventory, &rec.record_type);
-        let dialog = DnsDialog {
+        let mut dialog = DnsDialog {
             zone_id: rec.zone_id.clone(),
             zone_name: rec.zone_name.clone(),
             record_name: r.name.clone(),
@@ -196,7 +212,10 @@ impl App {
             ttl_stages: Input::new(list_text(&DEFAULT_TTL_STAGES)),
             weights: Input::new(list_text(&DEFAULT_WEIGHTS)),
             health_check: Input::default(),
+            planned: Err(String::new()),
+            warning: None,
         };
+        dialog.settle(&self.inventory);
         self.mode = Mode::DnsPlan(Box::new(dialog));
     }
 
@@ -237,6 +256,7 @@ impl App {
                 input.handle(request);
             }
         }
+        d.settle(&self.inventory);
         self.mode = Mode::DnsPlan(d);
         Vec::new()
     }
@@ -250,9 +270,9 @@ impl App {
             self.mode = Mode::DnsPlan(d);
             return Vec::new();
         }
-        let choices = match (d.preview(&self.inventory), d.choices()) {
-            (Ok(_), Ok(choices)) => choices,
-            (Err(e), _) | (_, Err(e)) => {
+        let choices = match d.planned.clone().and_then(|_| d.choices()) {
+            Ok(choices) => choices,
+            Err(e) => {
                 self.note(Level::Warn, format!("not started: {e}"));
                 self.mode = Mode::DnsPlan(d);
                 return Vec::new();

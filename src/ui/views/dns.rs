@@ -85,13 +85,13 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
         out.push(Line::from(spans));
     }
     out.push(Line::default());
-    match d.preview(&app.inventory) {
+    match &d.planned {
         Ok(plan) => {
             out.push(Line::from(vec![
                 Span::styled("Plan (weights source/target)  ", t.header),
                 Span::raw(format!("now {} → target {}", plan.source, plan.target)),
             ]));
-            out.extend(step_lines(&plan, None, t));
+            out.extend(step_lines(plan, None, t));
             out.push(Line::from(Span::styled(
                 "Each step waits for INSYNC; the next is offered once resolvers' caches may have expired.",
                 t.dim,
@@ -102,7 +102,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
                     t.differs,
                 )));
             }
-            if let Some(w) = d.unknown_value_warning(&app.inventory, &plan) {
+            if let Some(w) = &d.warning {
                 out.push(Line::from(Span::styled(format!("⚠ {w}"), t.differs)));
             }
         }

@@ -138,7 +138,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
                 .map(|c| crate::model::printable(&c).into_owned())
                 .collect();
             if kind == Kind::Record {
-                row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]);
+                row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]).to_string();
             }
             row
         })
