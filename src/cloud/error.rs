@@ -2,6 +2,7 @@
 //! code and message, and what to try.
 
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -33,6 +34,21 @@ pub enum CloudError {
         operation: &'static str,
         token: String,
     },
+    /// An SDK waiter stopped waiting: `what` may still happen later.
+    #[error(
+        "{operation}: {what} did not happen within {waited_secs} s; it may still, look again later"
+    )]
+    WaitTimedOut {
+        operation: &'static str,
+        what: String,
+        waited_secs: u64,
+    },
+    /// An SDK waiter saw a state from which `what` cannot happen.
+    #[error("{operation}: {what} cannot happen: AWS answered with a failure state")]
+    NeverReady {
+        operation: &'static str,
+        what: String,
+    },
     #[error("{0}")]
     Setup(String),
 }
@@ -55,9 +71,13 @@ impl CloudError {
     /// the operator changes something.
     pub fn is_retryable(&self) -> bool {
         match self {
-            CloudError::Unreachable { .. } | CloudError::BadAnswer { .. } => true,
+            CloudError::Unreachable { .. }
+            | CloudError::BadAnswer { .. }
+            | CloudError::WaitTimedOut { .. } => true,
             CloudError::Service { code, .. } => RETRYABLE_CODES.contains(&code.as_str()),
-            CloudError::PagingLoop { .. } | CloudError::Setup(_) => false,
+            CloudError::PagingLoop { .. }
+            | CloudError::NeverReady { .. }
+            | CloudError::Setup(_) => false,
         }
     }
 
@@ -152,6 +172,29 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     move |e| CloudError::from_sdk(operation, e)
+}
+
+/// Maps an SDK waiter's error; `what` says what was waited for, in words.
+pub fn waited<O, E>(
+    operation: &'static str,
+    what: String,
+) -> impl FnOnce(WaiterError<O, E>) -> CloudError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    move |e| match e {
+        WaiterError::OperationFailed(failed) => {
+            CloudError::from_sdk(operation, failed.into_error())
+        }
+        WaiterError::ExceededMaxWait(late) => CloudError::WaitTimedOut {
+            operation,
+            what,
+            waited_secs: late.elapsed().as_secs(),
+        },
+        // A waiter built from a complete request cannot fail to build;
+        // a failure state is the only other end.
+        _ => CloudError::NeverReady { operation, what },
+    }
 }
 
 /// The innermost causes, joined: the SDK's own Display says only "dispatch failure".

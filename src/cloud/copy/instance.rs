@@ -272,35 +272,24 @@ pub async fn subnet(c: &Clients, id: &str) -> Result<Option<(String, String, Str
 /// The instance types offered in an AZ of `c`'s region (or in the region
 /// when `az` is None).
 pub async fn offered_types(c: &Clients, az: Option<&str>) -> Result<Vec<String>, CloudError> {
-    let mut types = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let mut req = c
-            .ec2
-            .describe_instance_type_offerings()
-            .set_next_token(token.clone());
-        req = match az {
-            Some(az) => req
-                .location_type(t::LocationType::AvailabilityZone)
-                .filters(t::Filter::builder().name("location").values(az).build()),
-            None => req.location_type(t::LocationType::Region),
-        };
-        let out = req
-            .send()
-            .await
-            .map_err(sdk("ec2:DescribeInstanceTypeOfferings"))?;
-        types.extend(
-            out.instance_type_offerings()
-                .iter()
-                .filter_map(|o| o.instance_type().map(|t| t.as_str().to_string())),
-        );
-        match out.next_token() {
-            Some(next) if !next.is_empty() && token.as_deref() != Some(next) => {
-                token = Some(next.to_string())
-            }
-            _ => break,
-        }
-    }
+    let req = c.ec2.describe_instance_type_offerings();
+    let req = match az {
+        Some(az) => req
+            .location_type(t::LocationType::AvailabilityZone)
+            .filters(t::Filter::builder().name("location").values(az).build()),
+        None => req.location_type(t::LocationType::Region),
+    };
+    let offerings = req
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk("ec2:DescribeInstanceTypeOfferings"))?;
+    let mut types: Vec<String> = offerings
+        .iter()
+        .filter_map(|o| o.instance_type().map(|t| t.as_str().to_string()))
+        .collect();
     types.sort();
     types.dedup();
     Ok(types)

@@ -27,7 +27,9 @@ impl ObjectEntry {
     }
 }
 
-/// One page of a bucket's listing (keys in UTF-8 binary order).
+/// One page of a bucket's listing (keys in UTF-8 binary order). Paged by
+/// hand, not with the SDK's paginator: the copy starts on each page as it
+/// arrives and shows `N listed…` while the listing goes on.
 pub async fn list_page(
     c: &Clients,
     bucket: &str,
@@ -223,6 +225,8 @@ pub async fn multipart_copy(
 
 /// Aborts every unfinished multipart upload in a bucket (one of ours: a
 /// copy's target), e.g. when cutover is stopped mid-copy. Returns how many.
+/// Paged by hand: the SDK has no paginator for ListMultipartUploads (its
+/// page ends on two markers).
 pub async fn abort_open_uploads(target: &Clients, bucket: &str) -> Result<usize, CloudError> {
     let mut aborted = 0;
     let mut pages = crate::cloud::paging::Pages::new("s3:ListMultipartUploads");

@@ -295,18 +295,18 @@ pub async fn parameter_group_family(c: &Clients, name: &str) -> Result<Option<St
 /// The parameters the user changed (`Source=user`) in a group.
 pub async fn user_parameters(c: &Clients, group: &str) -> Result<Vec<Parameter>, CloudError> {
     const OP: &str = "rds:DescribeDBParameters";
-    crate::cloud::paging::all_pages(OP, |marker| async move {
-        let page = c
-            .rds
-            .describe_db_parameters()
-            .db_parameter_group_name(group)
-            .source("user")
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.parameters()
+    c.rds
+        .describe_db_parameters()
+        .db_parameter_group_name(group)
+        .source("user")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|parameters| {
+            parameters
                 .iter()
                 .filter_map(|p| {
                     Some(Parameter {
@@ -315,11 +315,8 @@ pub async fn user_parameters(c: &Clients, group: &str) -> Result<Vec<Parameter>,
                         dynamic: p.apply_type() != Some("static"),
                     })
                 })
-                .collect(),
-            owned(page.marker()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 /// Parameter names the engine family knows in this region; None when the

@@ -22,7 +22,8 @@ pub struct VersionMarker {
 }
 
 /// One page: versions and delete markers, each in the listing's order
-/// (keys ascending, newest first within a key).
+/// (keys ascending, newest first within a key). Paged by hand: the SDK has
+/// no paginator for ListObjectVersions, and the copy starts on each page.
 pub async fn list_page(
     c: &Clients,
     bucket: &str,

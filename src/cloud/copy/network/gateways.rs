@@ -193,6 +193,26 @@ pub async fn nat_state(c: &Clients, id: &str) -> Result<(String, Option<String>)
     ))
 }
 
+/// How long a NAT gateway's deletion is waited for before the undo says so.
+const NAT_DELETE_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Waits until a NAT gateway is gone (it holds its address and subnet
+/// until then). Nothing shows this wait's progress, so the SDK's waiter
+/// polls (DescribeNatGateways; NatGatewayNotFound also counts as gone).
+pub async fn wait_nat_gateway_deleted(c: &Clients, id: &str) -> Result<(), CloudError> {
+    use aws_sdk_ec2::client::Waiters;
+    c.ec2
+        .wait_until_nat_gateway_deleted()
+        .nat_gateway_ids(id)
+        .wait(NAT_DELETE_WAIT)
+        .await
+        .map(|_| ())
+        .map_err(crate::cloud::error::waited(
+            "ec2:DescribeNatGateways",
+            format!("the deletion of NAT gateway {id} in {}", c.region),
+        ))
+}
+
 pub async fn delete_nat_gateway(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c.ec2.delete_nat_gateway().nat_gateway_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteNatGateway")))
