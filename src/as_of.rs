@@ -28,7 +28,7 @@ fn dating_step(kind: CopyKind) -> Option<(Step, &'static str)> {
     }
 }
 
-pub fn target_as_of(task: &Task) -> AsOf {
+pub(crate) fn target_as_of(task: &Task) -> AsOf {
     if task.state != TaskState::Done {
         return AsOf::NotApplicable;
     }

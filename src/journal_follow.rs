@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
-pub struct Follower {
+pub(crate) struct Follower {
     path: PathBuf,
     offset: u64,
     /// The start of a line whose end has not been written yet.
@@ -18,7 +18,7 @@ pub struct Follower {
 
 /// What one poll found.
 #[derive(Debug, Default)]
-pub struct Grown {
+pub(crate) struct Grown {
     pub entries: Vec<Entry>,
     /// The file got shorter (compacted or replaced): everything known from
     /// it before is void, and `entries` hold it again from the start.
@@ -37,7 +37,7 @@ impl Follower {
     }
 
     /// The lines added since the last poll (all of them the first time).
-    pub fn poll(&mut self) -> Result<Grown, JournalError> {
+    pub(crate) fn poll(&mut self) -> Result<Grown, JournalError> {
         let read_err = |source| JournalError::Read {
             path: self.path.clone(),
             source,

@@ -261,7 +261,7 @@ fn rule(p: &t::IpPermission) -> m::Rule {
     }
 }
 
-pub async fn key_pairs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn key_pairs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeKeyPairs";
     let page = c
         .ec2

@@ -8,7 +8,7 @@ use super::error::CloudError;
 use std::collections::HashSet;
 
 /// The tokens a hand-written paging loop has been given so far.
-pub struct Pages {
+pub(crate) struct Pages {
     operation: &'static str,
     seen: HashSet<String>,
 }

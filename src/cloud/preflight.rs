@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Reads every fact the checks need. A read that fails is noted in
 /// `unread` (and its check says "not checked"), never fatal: a pre-flight
 /// that stops at the first AccessDenied tells the operator nothing.
-pub async fn read_facts(regions: &Regions, wanted: &Wanted) -> Facts {
+pub(crate) async fn read_facts(regions: &Regions, wanted: &Wanted) -> Facts {
     let (s, tg) = (&regions.source, &regions.target);
     let mut facts = Facts::default();
     let mut unread = Vec::new();

@@ -113,7 +113,7 @@ async fn database(c: &Clients, id: &str) -> Result<(DbFacts, Vec<FoundText>), Cl
         .await
         .map_err(sdk("rds:DescribeDBInstances"))?;
     let Some(d) = out.db_instances().first() else {
-        return Err(CloudError::Setup(format!("DB instance {id} not found")));
+        return Err(CloudError::Refused(format!("DB instance {id} not found")));
     };
     let db = DbFacts {
         id: id.to_string(),

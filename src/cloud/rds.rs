@@ -100,7 +100,7 @@ pub(crate) fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
         .with_name(id)
 }
 
-pub async fn db_clusters(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn db_clusters(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBClusters";
     c.rds
         .describe_db_clusters()

@@ -10,11 +10,11 @@ use aws_sdk_route53::types as t;
 use std::collections::HashSet;
 
 /// "/hostedzone/Z123" -> "Z123".
-pub fn bare_zone_id(id: &str) -> &str {
+pub(crate) fn bare_zone_id(id: &str) -> &str {
     id.trim_start_matches("/hostedzone/")
 }
 
-pub async fn hosted_zones(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn hosted_zones(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "route53:ListHostedZones";
     let zones = c
         .route53
@@ -67,7 +67,7 @@ pub async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
 /// across pages. A page that ends inside a weighted set may
 /// repeat records on the next (seen on emulators that omit
 /// NextRecordIdentifier), so records are deduplicated by name, type and set.
-pub async fn zone_records(
+pub(crate) async fn zone_records(
     c: &Clients,
     zone_id: &str,
     zone_name: &str,

@@ -21,7 +21,10 @@ pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
 /// Only the named buckets of this region, with their settings: one
 /// ListBuckets, and detail calls for these names only (a one-bucket copy
 /// must not read every bucket's settings).
-pub async fn buckets_named(c: &Clients, names: &[String]) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn buckets_named(
+    c: &Clients,
+    names: &[String],
+) -> Result<Vec<Resource>, CloudError> {
     buckets_where(c, |name| names.iter().any(|n| n == name)).await
 }
 

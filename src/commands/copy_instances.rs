@@ -11,7 +11,7 @@ use crate::migrate::{CopyKind, CopyOptions, LaunchOptions, TaskSpec};
 use crate::model::resource::Details;
 use crate::model::{Inventory, Kind, Resource, Side};
 
-pub fn launch_options(args: &CopyArgs) -> LaunchOptions {
+pub(crate) fn launch_options(args: &CopyArgs) -> LaunchOptions {
     LaunchOptions {
         reboot: args.reboot,
         test_launch: args.test_launch,
@@ -22,7 +22,7 @@ pub fn launch_options(args: &CopyArgs) -> LaunchOptions {
 
 /// The picked target subnet is in the target region; groups copied for the
 /// relaunch go to its VPC. Errors are sentences for the operator.
-pub async fn check_target_subnet(
+pub(crate) async fn check_target_subnet(
     regions: &Regions,
     options: &mut CopyOptions,
 ) -> anyhow::Result<Option<String>> {

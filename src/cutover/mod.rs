@@ -7,7 +7,7 @@
 pub mod batch;
 pub mod clock;
 mod engine;
-pub mod guards;
+pub(crate) mod guards;
 pub mod health;
 pub mod plan;
 pub mod progress;

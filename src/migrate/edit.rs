@@ -5,7 +5,7 @@
 use super::task::{RestoreOptions, TaskSpec};
 
 /// The keys `set_option` knows, for help and error messages.
-pub const KEYS: [&str; 8] = [
+pub(crate) const KEYS: [&str; 8] = [
     "target-bucket",
     "target-az",
     "target-vpc",
@@ -17,7 +17,7 @@ pub const KEYS: [&str; 8] = [
 ];
 
 /// Splits "key=value".
-pub fn parse_setting(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_setting(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((key, value)) if !key.trim().is_empty() => {
             Ok((key.trim().to_string(), value.trim().to_string()))
@@ -31,7 +31,7 @@ pub fn parse_setting(text: &str) -> Result<(String, String), String> {
 
 /// Sets one option of a task; an empty value clears it. Returns the change
 /// in words, for the task's history.
-pub fn set_option(spec: &mut TaskSpec, key: &str, value: &str) -> Result<String, String> {
+pub(crate) fn set_option(spec: &mut TaskSpec, key: &str, value: &str) -> Result<String, String> {
     let given = (!value.is_empty()).then(|| value.to_string());
     let o = &mut spec.options;
     match key {

@@ -60,7 +60,7 @@ impl StepResult {
 }
 
 pub(super) fn missing(what: &str) -> CloudError {
-    CloudError::Setup(format!(
+    CloudError::Refused(format!(
         "{what} is gone: it may have been deleted since the task started"
     ))
 }
@@ -75,10 +75,9 @@ impl StepContext<'_> {
     }
 
     pub(super) fn output(&self, key: &str) -> Result<&str, CloudError> {
-        self.outputs
-            .get(key)
-            .map(String::as_str)
-            .ok_or_else(|| CloudError::Setup(format!("internal: step output '{key}' is missing")))
+        self.outputs.get(key).map(String::as_str).ok_or_else(|| {
+            CloudError::Internal(format!("internal: step output '{key}' is missing"))
+        })
     }
 }
 
@@ -318,7 +317,7 @@ async fn import_key(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         .await?
         .ok_or_else(|| missing(name))?;
     let material = public_key(&src).ok_or_else(|| {
-        CloudError::Setup(format!("key pair {name} has no public key in {}: AWS keeps it only for keys made after 2021; import it by hand", ctx.spec.source_region))
+        CloudError::Refused(format!("key pair {name} has no public key in {}: AWS keeps it only for keys made after 2021; import it by hand", ctx.spec.source_region))
     })?;
     let same = |a: &str, b: &str| {
         a.split_whitespace()
@@ -332,7 +331,7 @@ async fn import_key(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         };
         match public_key(&existing) {
             Some(k) if same(&k, material) => Ok(Some(StepResult::default().output(ctx.target_key(), name).note(note))),
-            _ => Err(CloudError::Setup(format!(
+            _ => Err(CloudError::Refused(format!(
                 "a key pair named {name} already exists in {} with another public key: delete or rename it there, then retry",
                 ctx.spec.target_region
             ))),

@@ -500,7 +500,7 @@ impl TaskState {
 
     /// Cancel undoes what a task made: anything not done or already
     /// cancelled (a failed task too, to clean up its half).
-    pub fn can_cancel(&self) -> bool {
+    pub(crate) fn can_cancel(&self) -> bool {
         !matches!(self, TaskState::Done | TaskState::Cancelled { .. })
     }
 
@@ -517,11 +517,11 @@ impl TaskState {
 }
 
 /// Output set when the operator confirmed a replica's promote (ms).
-pub const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
+pub(crate) const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
 /// Output of a bucket copy whose source now replicates to it.
-pub const REPLICATING: &str = "replicating";
+pub(crate) const REPLICATING: &str = "replicating";
 /// Output set when the promote asked for a reverse replica in the source.
-pub const REVERSE_REPLICA: &str = "reverse_replica";
+pub(crate) const REVERSE_REPLICA: &str = "reverse_replica";
 
 /// A task as the tasks pane and the report see it.
 #[derive(Debug, Clone, PartialEq)]

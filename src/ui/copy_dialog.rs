@@ -105,17 +105,17 @@ fn optional(input: &Input) -> Option<String> {
 }
 
 impl CopyDialog {
-    pub fn focused(&self) -> Option<CopyField> {
+    pub(crate) fn focused(&self) -> Option<CopyField> {
         self.focus.and_then(|i| self.fields.get(i).copied())
     }
 
     /// Whether the focused field takes typed text (so `y` is a letter).
-    pub fn wants_text(&self) -> bool {
+    pub(crate) fn wants_text(&self) -> bool {
         self.focused().is_some_and(|f| self.input(f).is_some())
     }
 
     /// The volume AZ picked from the target's list (None: no volume).
-    pub fn picked_zone(&self) -> Option<&str> {
+    pub(crate) fn picked_zone(&self) -> Option<&str> {
         self.zone
             .checked_sub(1)
             .and_then(|i| self.zones.get(i))
@@ -231,7 +231,7 @@ impl CopyDialog {
     }
 
     /// Why the typed bucket versions / archived choice cannot be read.
-    pub fn bucket_choice_error(&self) -> Option<String> {
+    pub(crate) fn bucket_choice_error(&self) -> Option<String> {
         if !self.fields.contains(&CopyField::Versions) {
             return None;
         }
@@ -241,7 +241,7 @@ impl CopyDialog {
 
     /// Why the typed AZ map cannot be read, checked as typed (the target's
     /// AZs are checked when the task starts, before anything is made).
-    pub fn az_map_error(&self) -> Option<String> {
+    pub(crate) fn az_map_error(&self) -> Option<String> {
         if !self.fields.contains(&CopyField::AzMap) {
             return None;
         }
@@ -249,7 +249,7 @@ impl CopyDialog {
     }
 
     /// Why the typed bucket name would be refused by S3, checked as typed.
-    pub fn bucket_error(&self) -> Option<String> {
+    pub(crate) fn bucket_error(&self) -> Option<String> {
         if !self.fields.contains(&CopyField::BucketName) {
             return None;
         }
@@ -280,7 +280,7 @@ impl App {
         picked
     }
 
-    pub fn open_copy_dialog(&mut self) -> Vec<Effect> {
+    pub(crate) fn open_copy_dialog(&mut self) -> Vec<Effect> {
         let picked = self.copy_candidates();
         if picked.is_empty() {
             let key = |c| self.keymap.keys_of(c);

@@ -78,7 +78,7 @@ impl DnsView {
 }
 
 /// The journal topic of a record resource.
-pub fn topic_of(r: &Resource) -> String {
+pub(crate) fn topic_of(r: &Resource) -> String {
     match &r.details {
         Details::Record(rec) => topic(&rec.zone_id, &r.name),
         _ => String::new(),
@@ -92,7 +92,7 @@ pub fn cutovers_from(replay: &Replay) -> BTreeMap<String, Progress> {
 
 impl App {
     /// The cutover of the record under the Route 53 cursor, if planned.
-    pub fn cursor_cutover(&self) -> Option<(&Resource, &DnsView)> {
+    pub(crate) fn cursor_cutover(&self) -> Option<(&Resource, &DnsView)> {
         let r = self.cursor_record()?;
         let view = self.dns.get(&topic_of(r))?;
         view.progress.as_ref()?;

@@ -24,7 +24,7 @@ pub enum DnsField {
     HealthCheck,
 }
 
-pub const DNS_FIELDS: [DnsField; 4] = [
+pub(crate) const DNS_FIELDS: [DnsField; 4] = [
     DnsField::Target,
     DnsField::TtlStages,
     DnsField::Weights,
@@ -65,7 +65,7 @@ pub struct DnsDialog {
 }
 
 impl DnsDialog {
-    pub fn focused(&self) -> DnsField {
+    pub(crate) fn focused(&self) -> DnsField {
         DNS_FIELDS[self.focus % DNS_FIELDS.len()]
     }
 
@@ -179,7 +179,7 @@ impl App {
         self.cursor_resource(0).filter(|r| r.kind == Kind::Record)
     }
 
-    pub fn open_dns_dialog(&mut self) {
+    pub(crate) fn open_dns_dialog(&mut self) {
         let Some(r) = self.cursor_record() else {
             let text = format!("{} plans a DNS cutover: go to the Route 53 records (:rec) and put the cursor on an A, AAAA or CNAME record", self.keymap.keys_of(super::action::Command::DnsPlan));
             return self.note(Level::Info, text);

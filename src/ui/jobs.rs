@@ -10,7 +10,7 @@ use crate::cutover::{DnsCutover, DnsError};
 use crate::migrate::{prepare_db, Picks, Scheduler, SchedulerError, TaskSpec};
 use tokio::sync::mpsc::UnboundedSender;
 
-pub struct Jobs {
+pub(crate) struct Jobs {
     pub regions: Regions,
     pub listings: UnboundedSender<Listed>,
     pub actions: UnboundedSender<Action>,
@@ -22,7 +22,7 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    pub fn perform(&self, effect: Effect) {
+    pub(crate) fn perform(&self, effect: Effect) {
         match effect {
             Effect::Refresh(kinds) => {
                 spawn_listings(&self.regions, &kinds, self.listings.clone());

@@ -87,7 +87,11 @@ pub async fn list_page(
 
 /// A delete marker on a key of a versioned bucket: a DeleteObject without
 /// a version id.
-pub async fn put_delete_marker(c: &Clients, bucket: &str, key: &str) -> Result<(), CloudError> {
+pub(crate) async fn put_delete_marker(
+    c: &Clients,
+    bucket: &str,
+    key: &str,
+) -> Result<(), CloudError> {
     c.s3.delete_object()
         .bucket(bucket)
         .key(key)

@@ -8,7 +8,7 @@ use crate::cloud::copy::network::{
 use crate::cloud::{CloudError, Regions};
 use crate::migrate::task::Task;
 
-pub async fn undo(regions: &Regions, task: &Task) -> Vec<String> {
+pub(crate) async fn undo(regions: &Regions, task: &Task) -> Vec<String> {
     let c = &regions.target;
     let id = &task.spec.id;
     let mut deleted = Vec::new();

@@ -123,7 +123,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
     (out, cursor)
 }
 
-pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
+pub(crate) fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
     let (lines, cursor) = dialog_lines(app, d);
     let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
@@ -162,7 +162,7 @@ fn next_line(view: &DnsView, p: &Progress, app: &App) -> Line<'static> {
     }
 }
 
-pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
     let Some((record, view)) = app.cursor_cutover() else {
         return;
     };
@@ -232,7 +232,7 @@ fn route53_line(view: &DnsView, p: &Progress, t: &Theme) -> Line<'static> {
 
 /// One header line per cutover in flight, whatever the view: where it
 /// stands and when the next step is safe.
-pub fn header_lines(app: &App) -> Vec<Line<'static>> {
+pub(crate) fn header_lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let now = (app.clock)();
     app.dns_in_flight()
