@@ -61,7 +61,7 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    pub fn flag_settings(&self) -> FlagSettings {
+    pub(crate) fn flag_settings(&self) -> FlagSettings {
         FlagSettings {
             source: self.source.clone(),
             target: self.target.clone(),

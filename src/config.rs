@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// silently fall back to a default.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileSettings {
+pub(crate) struct FileSettings {
     pub source: Option<String>,
     pub target: Option<String>,
     pub profile: Option<String>,
@@ -55,7 +55,7 @@ pub struct JournalSettings {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct S3Settings {
+pub(crate) struct S3Settings {
     /// Objects above this size (MiB) copy in parts; at most 5120 (CopyObject's limit).
     pub multipart_threshold_mib: Option<u64>,
     /// Part size in MiB (5 to 5120).
@@ -72,7 +72,7 @@ pub struct S3Settings {
 /// How many copies run at once, per kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CopySettings {
+pub(crate) struct CopySettings {
     pub max_image_copies: Option<usize>,
     /// AWS allows 20 concurrent snapshot copies into one region.
     pub max_snapshot_copies: Option<usize>,
@@ -102,7 +102,7 @@ pub struct AwsEnv {
 }
 
 impl AwsEnv {
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         let var = |names: &[&str]| {
             names
                 .iter()
@@ -128,7 +128,7 @@ pub struct Paths {
 
 impl Paths {
     /// The platform's dirs (XDG on Linux), or `--config FILE`.
-    pub fn locate(config_override: Option<&Path>) -> Result<Self, String> {
+    pub(crate) fn locate(config_override: Option<&Path>) -> Result<Self, String> {
         let dirs = ProjectDirs::from("", "", "cutover")
             .ok_or("cannot find a home directory for cutover's files; set HOME")?;
         let data_dir = dirs.data_dir().to_path_buf();
@@ -173,7 +173,7 @@ impl Settings {
         Self::resolve(flags, &file, env, paths)
     }
 
-    pub fn resolve(
+    pub(crate) fn resolve(
         flags: &FlagSettings,
         file: &FileSettings,
         env: &AwsEnv,
@@ -311,9 +311,9 @@ fn first<const N: usize>(options: [&Option<String>; N]) -> Option<String> {
 /// An absent default file is fine; an absent file named with --config is not.
 /// A settings file is a few hundred bytes; anything past this is not one
 /// (`--config /dev/zero` must not read forever).
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
-pub fn read_file(path: &Path, named: bool) -> Result<FileSettings, String> {
+pub(crate) fn read_file(path: &Path, named: bool) -> Result<FileSettings, String> {
     let cannot = |e: std::io::Error| format!("cannot read config file {}: {e}", path.display());
     let file = match std::fs::File::open(path) {
         Ok(f) => f,

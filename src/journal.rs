@@ -57,7 +57,7 @@ impl Entry {
     }
 }
 
-pub fn unix_ms(at: SystemTime) -> u64 {
+pub(crate) fn unix_ms(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
@@ -87,7 +87,7 @@ pub enum JournalError {
 
 impl JournalError {
     /// Another process holds the journal: headless commands exit 3.
-    pub fn is_locked(&self) -> bool {
+    pub(crate) fn is_locked(&self) -> bool {
         matches!(
             self,
             JournalError::Locked(crate::journal_lock::LockError::Held { .. })
@@ -165,7 +165,7 @@ impl Journal {
         }
     }
 
-    pub fn is_read_only(&self) -> bool {
+    pub(crate) fn is_read_only(&self) -> bool {
         self.read_only
     }
 
@@ -181,7 +181,7 @@ impl Journal {
     /// Takes the one-writer lock now, so a command refuses before it does
     /// anything rather than at its first write. Returns the lock (its
     /// `took_over` names a dead holder it replaced, the first time).
-    pub fn lock_for_writing(&self) -> Result<Arc<WriterLock>, JournalError> {
+    pub(crate) fn lock_for_writing(&self) -> Result<Arc<WriterLock>, JournalError> {
         self.refuse_if_read_only()?;
         let mut slot = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(lock) = slot.as_ref() {

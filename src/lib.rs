@@ -6,7 +6,7 @@
 // [lints] denies unwrap everywhere else.)
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod as_of;
+pub(crate) mod as_of;
 pub mod check;
 pub mod cli;
 pub mod cloud;
@@ -14,7 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod cutover;
 pub mod journal;
-pub mod journal_follow;
+pub(crate) mod journal_follow;
 pub mod journal_lock;
 pub mod migrate;
 pub mod model;

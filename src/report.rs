@@ -111,7 +111,7 @@ pub fn json(tasks: &[Task]) -> String {
 }
 
 /// The report as JSON, with the DNS cutovers read from the journal.
-pub fn json_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
+pub(crate) fn json_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
     let moved = moved(tasks);
     let unfinished = tasks
         .iter()
@@ -135,7 +135,7 @@ pub fn markdown(tasks: &[Task]) -> String {
 }
 
 /// The report as markdown: the same content as `json_with`.
-pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
+pub(crate) fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
     let moved = moved(tasks);
     let mut out = String::from("# cutover report\n\n## What moved\n\n");
     if moved.is_empty() {
@@ -224,7 +224,7 @@ pub fn markdown_with(tasks: &[Task], dns: &[DnsCutover]) -> String {
 
 /// A `Mappings: RegionMap:` block: per region, one key per AMI name.
 /// Second-level keys are alphanumeric, as CloudFormation requires.
-pub fn region_map(moved: &[Moved]) -> String {
+pub(crate) fn region_map(moved: &[Moved]) -> String {
     let mut regions: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
     for m in moved.iter().filter(|m| m.kind == CopyKind::Image) {
         let key = mapping_key(&m.name);

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime};
 
 /// The journal topic (and kind) of window events.
-pub const TOPIC: &str = "window";
+pub(crate) const TOPIC: &str = "window";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub enum WindowEvent {
+pub(crate) enum WindowEvent {
     Opened,
     Closed,
 }
@@ -25,7 +25,7 @@ pub struct Window {
 }
 
 impl Window {
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.closed.is_none()
     }
 
@@ -38,7 +38,7 @@ impl Window {
     }
 
     /// The measured RTO, once the window is closed.
-    pub fn rto(&self) -> Option<Duration> {
+    pub(crate) fn rto(&self) -> Option<Duration> {
         let closed = self.closed?;
         Some(closed.duration_since(self.opened).unwrap_or_default())
     }

@@ -13,7 +13,7 @@ use cutover::migrate::{
 };
 use cutover::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 use cutover::model::Details;
-use cutover::sandbox::sandbox_keys;
+use cutover::sandbox::{sandbox_keys, MotoServer};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -396,17 +396,36 @@ async fn cancel_deregisters_the_ami_copy() {
 
 #[tokio::test]
 async fn caps_bound_concurrent_snapshot_copies() {
-    let f = seeded();
-    let regions = regions_at(&f.server.endpoint(), sandbox_keys()).await;
+    // Its own moto_server and snapshots: copying every seeded snapshot would
+    // hand the other tests' snapshots a copy to adopt, so their outcome
+    // would depend on which test ran first.
+    let server = MotoServer::start(None).unwrap();
+    let regions = regions_at(&server.endpoint(), sandbox_keys()).await;
+    let ec2 = &regions.source.ec2;
+    let volume = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(1)
+        .send()
+        .await
+        .unwrap();
+    let mut snapshots = Vec::new();
+    for _ in 0..5 {
+        let snap = ec2
+            .create_snapshot()
+            .volume_id(volume.volume_id().unwrap())
+            .send()
+            .await
+            .unwrap();
+        snapshots.push(snap.snapshot_id().unwrap().to_string());
+    }
     let caps = Caps {
         snapshot_copies: 2,
         ..Caps::default()
     };
     let journal = Arc::new(MemoryJournal::default());
     let s = Scheduler::new(regions, journal.clone(), caps, Default::default());
-    let snapshots = &f.seeded.snapshots;
-    assert!(snapshots.len() > 2, "more copies than the cap of 2");
-    for snap in snapshots {
+    for snap in &snapshots {
         s.submit(spec(CopyKind::Snapshot, &[snap], CopyOptions::default()))
             .unwrap();
     }
@@ -430,6 +449,12 @@ async fn caps_bound_concurrent_snapshot_copies() {
         max_seen = max_seen.max(running.values().filter(|r| **r).count());
     }
     assert_eq!(ended, snapshots.len(), "every copy ended: {events:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|(_, _, e)| matches!(e, TaskEvent::Failed { .. })),
+        "and none failed: {events:?}"
+    );
     // All copies submitted at once: two start together (each awaits moto
     // after journaling its first step), none beyond the cap.
     assert_eq!(

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The default VPCs-per-region quota; EC2 does not report it (Service
 /// Quotas code L-F678F1CE does).
-pub const DEFAULT_VPC_QUOTA: usize = 5;
+pub(crate) const DEFAULT_VPC_QUOTA: usize = 5;
 /// Snapshot copies AWS runs at once into one destination region; more queue.
-pub const SNAPSHOT_COPY_CONCURRENCY: usize = 20;
+pub(crate) const SNAPSHOT_COPY_CONCURRENCY: usize = 20;
 
 pub fn check(input: &Input, f: &mut Findings) {
     az_count(input, f);

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 /// The rate the copy estimate assumes: server-side CopyObject between
 /// regions, cutover's default concurrency. A first sync measures the real one.
-pub const ASSUMED_BYTES_PER_S: u64 = 50 * 1024 * 1024;
-pub const ASSUMED_OBJECTS_PER_S: u64 = 100;
+pub(crate) const ASSUMED_BYTES_PER_S: u64 = 50 * 1024 * 1024;
+pub(crate) const ASSUMED_OBJECTS_PER_S: u64 = 100;
 
 /// Engines that can have a cross-region read replica.
 const REPLICA_ENGINES: [&str; 5] = ["mysql", "mariadb", "postgres", "oracle-ee", "sqlserver-ee"];
@@ -19,7 +19,7 @@ pub fn check(input: &Input, f: &mut Findings) {
 }
 
 /// The copy's duration at the assumed rate: bytes or objects, whichever is slower.
-pub fn copy_estimate(objects: u64, bytes: u64) -> Duration {
+pub(crate) fn copy_estimate(objects: u64, bytes: u64) -> Duration {
     let by_bytes = bytes.div_ceil(ASSUMED_BYTES_PER_S);
     let by_objects = objects.div_ceil(ASSUMED_OBJECTS_PER_S);
     Duration::from_secs(by_bytes.max(by_objects))

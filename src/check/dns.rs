@@ -62,7 +62,7 @@ pub fn check(input: &Input, f: &mut Findings) {
 /// Seconds from the first step of the staged plan to the first weight
 /// shift, waiting out resolvers' caches: after each lowering, the TTL
 /// before it. Mirrors cutover::plan's stages (those below the TTL).
-pub fn ttl_lead_seconds(ttl: i64, stages: &[i64]) -> i64 {
+pub(crate) fn ttl_lead_seconds(ttl: i64, stages: &[i64]) -> i64 {
     let mut held = ttl;
     let mut lead = 0;
     for &stage in stages.iter().filter(|s| **s < ttl) {

@@ -9,7 +9,7 @@ use crate::model::Inventory;
 /// Reads the facts for `selection` and checks the move. Listings that
 /// failed are named as "not checked" (a check that reads nothing must
 /// not say "ready" about it).
-pub async fn check_now(
+pub(crate) async fn check_now(
     regions: &Regions,
     inventory: &Inventory,
     selection: &Selection,

@@ -6,19 +6,19 @@ mod capacity;
 mod copies;
 mod data;
 mod dns;
-pub mod live;
+pub(crate) mod live;
 mod network;
 mod order;
 mod pinned;
 pub mod render;
-pub mod select;
+pub(crate) mod select;
 
 use crate::model::facts::Facts;
 use crate::model::{Inventory, Resource};
 use serde::Serialize;
 
 pub use order::Stage;
-pub use select::{SelectError, Selection};
+pub(crate) use select::Selection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,7 +105,7 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    pub fn is_blocked(&self) -> bool {
+    pub(crate) fn is_blocked(&self) -> bool {
         !self.blockers.is_empty()
     }
 }

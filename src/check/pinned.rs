@@ -10,7 +10,7 @@ pub fn check(input: &Input, f: &mut Findings) {
 }
 
 /// Each mention of the source region in a text, with some context.
-pub fn mentions(text: &str, region: &str) -> Vec<String> {
+pub(crate) fn mentions(text: &str, region: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices(region) {
         let start = text[..at]

@@ -7,7 +7,7 @@ use crate::model::{Details, Inventory, Kind, Resource, Side};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SelectError {
+pub(crate) enum SelectError {
     #[error("nothing to check: give --ids (e.g. --ids i-0abc,shop-assets) or --tag (e.g. --tag app=shop)")]
     Nothing,
     #[error("--tag must be KEY=VALUE (e.g. --tag app=shop), not '{0}'")]
@@ -25,7 +25,7 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Resource> {
+    pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Resource> {
         self.resources.iter().filter(move |r| r.kind == kind)
     }
 
@@ -34,7 +34,7 @@ impl Selection {
     }
 }
 
-pub fn parse_tag(s: &str) -> Result<(String, String), SelectError> {
+pub(crate) fn parse_tag(s: &str) -> Result<(String, String), SelectError> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(SelectError::BadTag(s.to_string())),
@@ -43,7 +43,7 @@ pub fn parse_tag(s: &str) -> Result<(String, String), SelectError> {
 
 /// Resolves ids and a tag against the source inventory, then adds what
 /// the chosen resources depend on.
-pub fn select(
+pub(crate) fn select(
     inv: &Inventory,
     ids: &[String],
     tag: Option<&(String, String)>,

@@ -173,10 +173,10 @@ fn the_selection_brings_what_instances_need() {
     assert_eq!(select::wanted(&sel).image_ids, ["ami-market"]);
     assert_eq!(
         select::select(&inv, &[], None).unwrap_err(),
-        SelectError::Nothing
+        select::SelectError::Nothing
     );
     assert_eq!(
         select::parse_tag("app"),
-        Err(SelectError::BadTag("app".into()))
+        Err(select::SelectError::BadTag("app".into()))
     );
 }

@@ -98,7 +98,7 @@ impl Clients {
 }
 
 pub async fn connect(spec: &RegionSpec) -> Result<Clients, CloudError> {
-    check_region(spec.role, &spec.region, &spec.extra_regions).map_err(CloudError::Setup)?;
+    check_region(spec.role, &spec.region, &spec.extra_regions).map_err(CloudError::Refused)?;
     if let Some(name) = &spec.profile {
         check_profile_exists(name).await?;
     }
@@ -194,7 +194,7 @@ async fn check_profile_exists(name: &str) -> Result<(), CloudError> {
     let profiles = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
         .await
         .map_err(|e| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "cannot read the AWS config files: {}",
                 source_chain(&e)
             ))
@@ -208,7 +208,7 @@ async fn check_profile_exists(name: &str) -> Result<(), CloudError> {
     } else {
         format!("known profiles: {}", known.join(", "))
     };
-    Err(CloudError::Setup(format!(
+    Err(CloudError::Refused(format!(
         "unknown AWS profile '{name}' ({known}); create it with `aws configure --profile {name}` \
          or `aws configure sso`, or pick another with --profile"
     )))
@@ -223,7 +223,7 @@ async fn check_credentials(
         Ok(Ok(_)) => return Ok(()),
         Ok(Err(e)) => e,
         Err(_) => {
-            return Err(CloudError::Setup(format!(
+            return Err(CloudError::Refused(format!(
                 "loading {} credentials took over 30 s; check the network and the profile's SSO or role settings",
                 spec.role
             )))
@@ -233,7 +233,7 @@ async fn check_credentials(
         Some(p) => format!("profile '{p}'"),
         None => "the environment or the default profile".into(),
     };
-    Err(CloudError::Setup(match err {
+    Err(CloudError::Refused(match err {
         CredentialsError::CredentialsNotLoaded(_) => format!(
             "no AWS credentials found for the {} region in {whose}: set AWS_ACCESS_KEY_ID and \
              AWS_SECRET_ACCESS_KEY, or pass --profile NAME (set one up with `aws configure` or `aws sso login`)",

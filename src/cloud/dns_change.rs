@@ -53,7 +53,7 @@ pub async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError>
 }
 
 /// The zone's domain name and whether it is private (VPC-only).
-pub async fn zone_info(c: &Clients, zone_id: &str) -> Result<(String, bool), CloudError> {
+pub(crate) async fn zone_info(c: &Clients, zone_id: &str) -> Result<(String, bool), CloudError> {
     let zone = c
         .route53
         .get_hosted_zone()
@@ -70,7 +70,7 @@ pub async fn zone_info(c: &Clients, zone_id: &str) -> Result<(String, bool), Clo
 
 /// The ids of the hosted zones named `name` (public and private zones may
 /// share a name).
-pub async fn zone_ids_named(c: &Clients, name: &str) -> Result<Vec<String>, CloudError> {
+pub(crate) async fn zone_ids_named(c: &Clients, name: &str) -> Result<Vec<String>, CloudError> {
     let wanted = format!("{}.", name.trim().trim_end_matches('.').to_lowercase());
     Ok(super::route53::hosted_zones(c)
         .await?
@@ -180,11 +180,11 @@ fn sdk_set(s: &RecordSet) -> Result<t::ResourceRecordSet, CloudError> {
 }
 
 fn build_error<E: std::fmt::Display>(op: &'static str) -> impl Fn(E) -> CloudError {
-    move |e| CloudError::Setup(format!("{op}: cannot build the request: {e}"))
+    move |e| CloudError::Internal(format!("{op}: cannot build the request: {e}"))
 }
 
 /// True once Route 53 reports the change INSYNC on all its name servers.
-pub async fn is_insync(c: &Clients, change_id: &str) -> Result<bool, CloudError> {
+pub(crate) async fn is_insync(c: &Clients, change_id: &str) -> Result<bool, CloudError> {
     let answer = c
         .route53
         .get_change()
@@ -201,7 +201,7 @@ pub async fn is_insync(c: &Clients, change_id: &str) -> Result<bool, CloudError>
 /// the waits grow so a slow propagation does not spend the API rate limit
 /// (5 requests/s per account). `on_poll` hears each PENDING answer, with
 /// the time waited so far, so a screen can show it live.
-pub async fn wait_insync(
+pub(crate) async fn wait_insync(
     c: &Clients,
     change_id: &str,
     give_up_after: Duration,
@@ -219,7 +219,7 @@ pub async fn wait_insync(
         on_poll(waited);
         tokio::time::sleep(pause).await;
     }
-    Err(CloudError::Setup(format!(
+    Err(CloudError::StillPending(format!(
         "route53:GetChange: change {change_id} is still PENDING after {}s; it was submitted and \
          will most likely complete: run `cutover dns status` to check it again",
         give_up_after.as_secs()

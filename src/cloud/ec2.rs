@@ -2,7 +2,6 @@
 //! pairs, VPCs, subnets, Elastic IPs.
 
 use super::error::{sdk, CloudError};
-use super::paging::all_pages;
 use super::Clients;
 use crate::model::resource::{self as m, Details, Resource};
 use crate::model::Kind;
@@ -30,23 +29,20 @@ pub(crate) fn owned(s: Option<&str>) -> Option<String> {
 
 pub async fn instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeInstances";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_instances()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        let items = page
-            .reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .map(|i| instance(&c.region, i))
-            .collect();
-        Ok((items, owned(page.next_token())))
-    })
-    .await
+    let reservations = c
+        .ec2
+        .describe_instances()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))?;
+    Ok(reservations
+        .iter()
+        .flat_map(|r| r.instances())
+        .map(|i| instance(&c.region, i))
+        .collect())
 }
 
 fn instance(region: &str, i: &t::Instance) -> Resource {
@@ -90,21 +86,16 @@ fn instance(region: &str, i: &t::Instance) -> Resource {
 
 pub async fn images(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeImages";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_images()
-            .owners("self")
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.images().iter().map(|i| image(&c.region, i)).collect(),
-            owned(page.next_token()),
-        ))
-    })
-    .await
+    c.ec2
+        .describe_images()
+        .owners("self")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|images| images.iter().map(|i| image(&c.region, i)).collect())
 }
 
 pub(crate) fn image(region: &str, i: &t::Image) -> Resource {
@@ -135,23 +126,15 @@ pub(crate) fn image(region: &str, i: &t::Image) -> Resource {
 
 pub async fn volumes(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVolumes";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_volumes()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.volumes()
-                .iter()
-                .map(|v| volume(&c.region, v))
-                .collect(),
-            owned(page.next_token()),
-        ))
-    })
-    .await
+    c.ec2
+        .describe_volumes()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|volumes| volumes.iter().map(|v| volume(&c.region, v)).collect())
 }
 
 pub(crate) fn volume(region: &str, v: &t::Volume) -> Resource {
@@ -181,24 +164,16 @@ pub(crate) fn volume(region: &str, v: &t::Volume) -> Resource {
 
 pub async fn snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSnapshots";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_snapshots()
-            .owner_ids("self")
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.snapshots()
-                .iter()
-                .map(|s| snapshot(&c.region, s))
-                .collect(),
-            owned(page.next_token()),
-        ))
-    })
-    .await
+    c.ec2
+        .describe_snapshots()
+        .owner_ids("self")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|snapshots| snapshots.iter().map(|s| snapshot(&c.region, s)).collect())
 }
 
 pub(crate) fn snapshot(region: &str, s: &t::Snapshot) -> Resource {
@@ -222,23 +197,20 @@ pub(crate) fn snapshot(region: &str, s: &t::Snapshot) -> Resource {
 
 pub async fn security_groups(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSecurityGroups";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_security_groups()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.security_groups()
+    c.ec2
+        .describe_security_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|security_groups| {
+            security_groups
                 .iter()
                 .map(|g| security_group(&c.region, g))
-                .collect(),
-            owned(page.next_token()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 pub(crate) fn security_group(region: &str, g: &t::SecurityGroup) -> Resource {
@@ -289,7 +261,7 @@ fn rule(p: &t::IpPermission) -> m::Rule {
     }
 }
 
-pub async fn key_pairs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn key_pairs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeKeyPairs";
     let page = c
         .ec2
@@ -321,20 +293,15 @@ pub(crate) fn key_pair(region: &str, k: &t::KeyPairInfo) -> Resource {
 
 pub async fn vpcs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVpcs";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_vpcs()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.vpcs().iter().map(|v| vpc(&c.region, v)).collect(),
-            owned(page.next_token()),
-        ))
-    })
-    .await
+    c.ec2
+        .describe_vpcs()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|vpcs| vpcs.iter().map(|v| vpc(&c.region, v)).collect())
 }
 
 fn vpc(region: &str, v: &t::Vpc) -> Resource {
@@ -354,23 +321,15 @@ fn vpc(region: &str, v: &t::Vpc) -> Resource {
 
 pub async fn subnets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSubnets";
-    all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_subnets()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.subnets()
-                .iter()
-                .map(|s| subnet(&c.region, s))
-                .collect(),
-            owned(page.next_token()),
-        ))
-    })
-    .await
+    c.ec2
+        .describe_subnets()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|subnets| subnets.iter().map(|s| subnet(&c.region, s)).collect())
 }
 
 fn subnet(region: &str, s: &t::Subnet) -> Resource {

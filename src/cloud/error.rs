@@ -2,6 +2,7 @@
 //! code and message, and what to try.
 
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -33,8 +34,41 @@ pub enum CloudError {
         operation: &'static str,
         token: String,
     },
+    /// An SDK waiter stopped waiting: `what` may still happen later.
+    #[error(
+        "{operation}: {what} did not happen within {waited_secs} s; it may still, look again later"
+    )]
+    WaitTimedOut {
+        operation: &'static str,
+        what: String,
+        waited_secs: u64,
+    },
+    /// An SDK waiter saw a state from which `what` cannot happen.
+    #[error("{operation}: {what} cannot happen: AWS answered with a failure state")]
+    NeverReady {
+        operation: &'static str,
+        what: String,
+    },
+    /// A rule of cutover's or AWS's refused the request before it was
+    /// made (a name taken, an AZ the target lacks, a missing key, a
+    /// configuration that cannot work): nothing changes until the
+    /// operator does something.
     #[error("{0}")]
-    Setup(String),
+    Refused(String),
+    /// AWS said the resource failed, or will never be ready.
+    #[error("{0}")]
+    Failed(String),
+    /// AWS's answer lacks what the next call needs (an id).
+    #[error("{0}")]
+    Incomplete(String),
+    /// Submitted, and still pending when cutover stopped waiting: it
+    /// will most likely complete, so looking again later is the fix.
+    #[error("{0}")]
+    StillPending(String),
+    /// A request cutover built wrong, or a step run without what an
+    /// earlier step leaves: a defect of cutover, not of the estate.
+    #[error("{0}")]
+    Internal(String),
 }
 
 fn hint_suffix(hint: &Option<&'static str>) -> String {
@@ -53,16 +87,24 @@ impl CloudError {
     /// later: throttling, 5xx, timeouts, lost connections. Everything
     /// else (name taken, not found, invalid, denied) is permanent until
     /// the operator changes something.
-    pub fn is_retryable(&self) -> bool {
+    pub(crate) fn is_retryable(&self) -> bool {
         match self {
-            CloudError::Unreachable { .. } | CloudError::BadAnswer { .. } => true,
+            CloudError::Unreachable { .. }
+            | CloudError::BadAnswer { .. }
+            | CloudError::WaitTimedOut { .. }
+            | CloudError::StillPending(_) => true,
             CloudError::Service { code, .. } => RETRYABLE_CODES.contains(&code.as_str()),
-            CloudError::PagingLoop { .. } | CloudError::Setup(_) => false,
+            CloudError::PagingLoop { .. }
+            | CloudError::NeverReady { .. }
+            | CloudError::Refused(_)
+            | CloudError::Failed(_)
+            | CloudError::Incomplete(_)
+            | CloudError::Internal(_) => false,
         }
     }
 
     /// The error with what kind of failure it is, for a failed task.
-    pub fn for_task(&self) -> String {
+    pub(crate) fn for_task(&self) -> String {
         if self.is_retryable() {
             format!("{self} [transient: AWS was busy or unreachable; retry the task]")
         } else {
@@ -123,7 +165,7 @@ impl CloudError {
                 operation,
                 detail: source_chain(&err),
             },
-            _ => CloudError::Setup(format!("{operation} failed: {}", source_chain(&err))),
+            _ => CloudError::Refused(format!("{operation} failed: {}", source_chain(&err))),
         }
     }
 }
@@ -147,15 +189,38 @@ const RETRYABLE_CODES: &[&str] = &[
 ];
 
 /// For `.map_err(sdk("ec2:DescribeVpcs"))` on any SDK call.
-pub fn sdk<E>(operation: &'static str) -> impl Fn(SdkError<E, Response>) -> CloudError
+pub(crate) fn sdk<E>(operation: &'static str) -> impl Fn(SdkError<E, Response>) -> CloudError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     move |e| CloudError::from_sdk(operation, e)
 }
 
+/// Maps an SDK waiter's error; `what` says what was waited for, in words.
+pub(crate) fn waited<O, E>(
+    operation: &'static str,
+    what: String,
+) -> impl FnOnce(WaiterError<O, E>) -> CloudError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    move |e| match e {
+        WaiterError::OperationFailed(failed) => {
+            CloudError::from_sdk(operation, failed.into_error())
+        }
+        WaiterError::ExceededMaxWait(late) => CloudError::WaitTimedOut {
+            operation,
+            what,
+            waited_secs: late.elapsed().as_secs(),
+        },
+        // A waiter built from a complete request cannot fail to build;
+        // a failure state is the only other end.
+        _ => CloudError::NeverReady { operation, what },
+    }
+}
+
 /// The innermost causes, joined: the SDK's own Display says only "dispatch failure".
-pub fn source_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn source_chain(err: &dyn std::error::Error) -> String {
     let mut parts = vec![err.to_string()];
     let mut cur = err.source();
     while let Some(e) = cur {
@@ -252,7 +317,9 @@ mod tests {
             detail: "connection reset".into(),
         };
         assert!(lost.is_retryable());
-        assert!(!CloudError::Setup("bad name".into()).is_retryable());
+        assert!(!CloudError::Refused("bad name".into()).is_retryable());
+        assert!(CloudError::StillPending("change C1 is still PENDING".into()).is_retryable());
+        assert!(!CloudError::Internal("step output 'ami' is missing".into()).is_retryable());
     }
 
     #[test]

@@ -20,7 +20,7 @@ impl Regions {
     /// The same credentials and endpoint against another pair of regions:
     /// a task journaled for that pair runs there, whatever the current
     /// `--source/--target` are.
-    pub fn for_pair(&self, source: &str, target: &str) -> Regions {
+    pub(crate) fn for_pair(&self, source: &str, target: &str) -> Regions {
         Regions {
             source: self.source.in_region(source),
             target: self.target.in_region(target),

@@ -36,7 +36,7 @@ pub async fn create(
         .request_interval(10)
         .failure_threshold(3)
         .build()
-        .map_err(|e| CloudError::Setup(format!("{OP}: cannot build the request: {e}")))?;
+        .map_err(|e| CloudError::Internal(format!("{OP}: cannot build the request: {e}")))?;
     let answer = c
         .route53
         .create_health_check()

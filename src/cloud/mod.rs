@@ -21,7 +21,7 @@ pub mod seed;
 pub use connect::{connect, Clients, RegionSpec, StaticKeys};
 pub use error::CloudError;
 pub use fetch::{list, spawn_listings, Listed, Regions};
-pub use preflight::read_facts;
+pub(crate) use preflight::read_facts;
 pub use regions::check_region;
 pub use s3::location_region;
 

@@ -1,34 +1,14 @@
-//! Following pagination to the end, and refusing to loop when a service
-//! hands back a token it already gave.
+//! Refusing to loop when a service hands back a token it already gave, for
+//! the listings that page by hand. Listings read whole use the SDK's
+//! paginators (`into_paginator()`), which stop on a repeated token; a loop
+//! is hand-written only where it reports progress as pages arrive, or works
+//! around a named emulator quirk, and it says which.
 
 use super::error::CloudError;
 use std::collections::HashSet;
-use std::future::Future;
 
-/// Calls `fetch` with each page's token until the listing ends. `fetch`
-/// returns the page's items and the next token.
-pub async fn all_pages<T, F, Fut>(
-    operation: &'static str,
-    mut fetch: F,
-) -> Result<Vec<T>, CloudError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), CloudError>>,
-{
-    let mut pages = Pages::new(operation);
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
-        let (items, next) = fetch(token).await?;
-        out.extend(items);
-        match pages.next(next)? {
-            Some(t) => token = Some(t),
-            None => return Ok(out),
-        }
-    }
-}
-
-pub struct Pages {
+/// The tokens a hand-written paging loop has been given so far.
+pub(crate) struct Pages {
     operation: &'static str,
     seen: HashSet<String>,
 }

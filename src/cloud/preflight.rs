@@ -4,7 +4,6 @@
 
 use super::ec2::owned;
 use super::error::{sdk, CloudError};
-use super::paging::all_pages;
 use super::{preflight_data, Clients, Regions};
 use crate::model::facts::FoundText;
 use crate::model::facts::{Facts, ImageFacts, Quotas, RouteFacts, RouteVia, Wanted};
@@ -14,7 +13,7 @@ use std::collections::BTreeMap;
 /// Reads every fact the checks need. A read that fails is noted in
 /// `unread` (and its check says "not checked"), never fatal: a pre-flight
 /// that stops at the first AccessDenied tells the operator nothing.
-pub async fn read_facts(regions: &Regions, wanted: &Wanted) -> Facts {
+pub(crate) async fn read_facts(regions: &Regions, wanted: &Wanted) -> Facts {
     let (s, tg) = (&regions.source, &regions.target);
     let mut facts = Facts::default();
     let mut unread = Vec::new();
@@ -72,28 +71,27 @@ async fn target_azs(c: &Clients) -> Result<Vec<String>, CloudError> {
 
 async fn offered_types(c: &Clients) -> Result<BTreeMap<String, Vec<String>>, CloudError> {
     const OP: &str = "ec2:DescribeInstanceTypeOfferings";
-    let pairs = all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_instance_type_offerings()
-            .location_type(t::LocationType::AvailabilityZone)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        let items = page
-            .instance_type_offerings()
-            .iter()
-            .filter_map(|o| {
-                Some((
-                    o.instance_type()?.as_str().to_string(),
-                    o.location()?.to_string(),
-                ))
-            })
-            .collect();
-        Ok((items, owned(page.next_token())))
-    })
-    .await?;
+    let pairs: Vec<(String, String)> = c
+        .ec2
+        .describe_instance_type_offerings()
+        .location_type(t::LocationType::AvailabilityZone)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|instance_type_offerings| {
+            instance_type_offerings
+                .iter()
+                .filter_map(|o| {
+                    Some((
+                        o.instance_type()?.as_str().to_string(),
+                        o.location()?.to_string(),
+                    ))
+                })
+                .collect()
+        })?;
     let mut offered: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (kind, az) in pairs {
         offered.entry(kind).or_default().push(az);
@@ -195,23 +193,21 @@ async fn routes(c: &Clients, vpc_ids: &[String]) -> Result<Vec<RouteFacts>, Clou
         return Ok(vec![]);
     }
     const OP: &str = "ec2:DescribeRouteTables";
-    let tables = all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_route_tables()
-            .filters(
-                t::Filter::builder()
-                    .name("vpc-id")
-                    .set_values(Some(vpc_ids.to_vec()))
-                    .build(),
-            )
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((page.route_tables().to_vec(), owned(page.next_token())))
-    })
-    .await?;
+    let tables = c
+        .ec2
+        .describe_route_tables()
+        .filters(
+            t::Filter::builder()
+                .name("vpc-id")
+                .set_values(Some(vpc_ids.to_vec()))
+                .build(),
+        )
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))?;
     let mut out = Vec::new();
     for table in &tables {
         for r in table.routes() {
@@ -262,17 +258,15 @@ fn route_via(r: &t::Route) -> (RouteVia, String) {
 /// data decoded), where region names and ARNs hide.
 async fn launch_templates(c: &Clients) -> Result<Vec<FoundText>, CloudError> {
     const OP: &str = "ec2:DescribeLaunchTemplates";
-    let templates = all_pages(OP, |token| async move {
-        let page = c
-            .ec2
-            .describe_launch_templates()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((page.launch_templates().to_vec(), owned(page.next_token())))
-    })
-    .await?;
+    let templates = c
+        .ec2
+        .describe_launch_templates()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))?;
     let mut out = Vec::new();
     for lt in &templates {
         let Some(id) = lt.launch_template_id() else {

@@ -44,7 +44,8 @@ fn is_archived(class: &str) -> bool {
 
 /// Counts a bucket's objects, bytes, archived objects and old versions.
 /// ListObjectVersions sees everything at once; buckets that never had
-/// versioning answer it too, with every object current.
+/// versioning answer it too, with every object current. Paged by hand: the
+/// SDK has no paginator for ListObjectVersions (its page ends on two markers).
 async fn bucket(c: &Clients, name: &str) -> Result<BucketFacts, CloudError> {
     const OP: &str = "s3:ListObjectVersions";
     let mut facts = BucketFacts {
@@ -112,7 +113,7 @@ async fn database(c: &Clients, id: &str) -> Result<(DbFacts, Vec<FoundText>), Cl
         .await
         .map_err(sdk("rds:DescribeDBInstances"))?;
     let Some(d) = out.db_instances().first() else {
-        return Err(CloudError::Setup(format!("DB instance {id} not found")));
+        return Err(CloudError::Refused(format!("DB instance {id} not found")));
     };
     let db = DbFacts {
         id: id.to_string(),

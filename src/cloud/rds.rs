@@ -2,7 +2,6 @@
 
 use super::ec2::{owned, time};
 use super::error::{sdk, CloudError};
-use super::paging::all_pages;
 use super::Clients;
 use crate::model::resource::{self as m, Details, Resource};
 use crate::model::Kind;
@@ -22,23 +21,20 @@ fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
 
 pub async fn db_instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBInstances";
-    all_pages(OP, |marker| async move {
-        let page = c
-            .rds
-            .describe_db_instances()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.db_instances()
+    c.rds
+        .describe_db_instances()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|db_instances| {
+            db_instances
                 .iter()
                 .map(|d| db_instance(&c.region, d))
-                .collect(),
-            owned(page.marker()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 pub(crate) fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
@@ -69,24 +65,21 @@ pub(crate) fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
 
 pub async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBSnapshots";
-    all_pages(OP, |marker| async move {
-        let page = c
-            .rds
-            .describe_db_snapshots()
-            .snapshot_type("manual")
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.db_snapshots()
+    c.rds
+        .describe_db_snapshots()
+        .snapshot_type("manual")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|db_snapshots| {
+            db_snapshots
                 .iter()
                 .map(|s| db_snapshot(&c.region, s))
-                .collect(),
-            owned(page.marker()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 pub(crate) fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
@@ -107,25 +100,22 @@ pub(crate) fn db_snapshot(region: &str, s: &t::DbSnapshot) -> Resource {
         .with_name(id)
 }
 
-pub async fn db_clusters(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn db_clusters(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBClusters";
-    all_pages(OP, |marker| async move {
-        let page = c
-            .rds
-            .describe_db_clusters()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.db_clusters()
+    c.rds
+        .describe_db_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|db_clusters| {
+            db_clusters
                 .iter()
                 .map(|d| db_cluster(&c.region, d))
-                .collect(),
-            owned(page.marker()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 fn db_cluster(region: &str, d: &t::DbCluster) -> Resource {
@@ -161,24 +151,21 @@ fn db_cluster(region: &str, d: &t::DbCluster) -> Resource {
 /// Manual cluster snapshots (automated ones go with their cluster).
 pub async fn db_cluster_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBClusterSnapshots";
-    all_pages(OP, |marker| async move {
-        let page = c
-            .rds
-            .describe_db_cluster_snapshots()
-            .snapshot_type("manual")
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.db_cluster_snapshots()
+    c.rds
+        .describe_db_cluster_snapshots()
+        .snapshot_type("manual")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|db_cluster_snapshots| {
+            db_cluster_snapshots
                 .iter()
                 .map(|s| db_cluster_snapshot(&c.region, s))
-                .collect(),
-            owned(page.marker()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 fn db_cluster_snapshot(region: &str, s: &t::DbClusterSnapshot) -> Resource {

@@ -49,30 +49,18 @@ pub fn check_region(role: &str, name: &str, extra: &[String]) -> Result<(), Stri
     if KNOWN.contains(&name) || extra.iter().any(|e| e == name) {
         return Ok(());
     }
-    let nearest = KNOWN.iter().min_by_key(|k| edit_distance(k, name)).copied();
+    let nearest = KNOWN
+        .iter()
+        .min_by_key(|k| strsim::levenshtein(k, name))
+        .copied();
     let suggestion = match nearest {
-        Some(n) if edit_distance(n, name) <= 3 => format!("did you mean {n}? "),
+        Some(n) if strsim::levenshtein(n, name) <= 3 => format!("did you mean {n}? "),
         _ => String::new(),
     };
     Err(format!(
         "unknown {role} region '{name}': {suggestion}Regions look like us-east-1 or eu-west-1. \
          If it is a region newer than cutover, add it to extra_regions in the config file."
     ))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

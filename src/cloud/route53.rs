@@ -2,7 +2,7 @@
 
 use super::ec2::owned;
 use super::error::{sdk, CloudError};
-use super::paging::{all_pages, Pages};
+use super::paging::Pages;
 use super::Clients;
 use crate::model::resource::{self as m, Details, Resource, GLOBAL_REGION};
 use crate::model::Kind;
@@ -10,28 +10,22 @@ use aws_sdk_route53::types as t;
 use std::collections::HashSet;
 
 /// "/hostedzone/Z123" -> "Z123".
-pub fn bare_zone_id(id: &str) -> &str {
+pub(crate) fn bare_zone_id(id: &str) -> &str {
     id.trim_start_matches("/hostedzone/")
 }
 
-pub async fn hosted_zones(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn hosted_zones(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "route53:ListHostedZones";
-    all_pages(OP, |marker| async move {
-        let page = c
-            .route53
-            .list_hosted_zones()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        let next = if page.is_truncated() {
-            owned(page.next_marker())
-        } else {
-            None
-        };
-        Ok((page.hosted_zones().iter().map(hosted_zone).collect(), next))
-    })
-    .await
+    let zones = c
+        .route53
+        .list_hosted_zones()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))?;
+    Ok(zones.iter().map(hosted_zone).collect())
 }
 
 fn hosted_zone(z: &t::HostedZone) -> Resource {
@@ -68,10 +62,12 @@ pub async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     Ok(out)
 }
 
-/// The record sets of one zone. A page that ends inside a weighted set may
+/// The record sets of one zone, paged by hand: the SDK has no paginator for
+/// ListResourceRecordSets (three start fields), and moto repeats records
+/// across pages. A page that ends inside a weighted set may
 /// repeat records on the next (seen on emulators that omit
 /// NextRecordIdentifier), so records are deduplicated by name, type and set.
-pub async fn zone_records(
+pub(crate) async fn zone_records(
     c: &Clients,
     zone_id: &str,
     zone_name: &str,

@@ -1,9 +1,8 @@
 //! S3 buckets of one region. ListBuckets is account-wide; a bucket belongs
 //! to the region it lives in.
 
-use super::ec2::{owned, time};
+use super::ec2::time;
 use super::error::{sdk, CloudError};
-use super::paging::all_pages;
 use super::Clients;
 use crate::model::resource::{self as m, Details, Resource};
 use crate::model::Kind;
@@ -22,7 +21,10 @@ pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
 /// Only the named buckets of this region, with their settings: one
 /// ListBuckets, and detail calls for these names only (a one-bucket copy
 /// must not read every bucket's settings).
-pub async fn buckets_named(c: &Clients, names: &[String]) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn buckets_named(
+    c: &Clients,
+    names: &[String],
+) -> Result<Vec<Resource>, CloudError> {
     buckets_where(c, |name| names.iter().any(|n| n == name)).await
 }
 
@@ -31,18 +33,16 @@ async fn buckets_where(
     wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "s3:ListBuckets";
-    let all = all_pages(OP, |token| async move {
-        // BucketRegion filters on AWS; where it is ignored, the region check below still holds.
-        let page =
-            c.s3.list_buckets()
-                .bucket_region(&c.region)
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(sdk(OP))?;
-        Ok((page.buckets().to_vec(), owned(page.continuation_token())))
-    })
-    .await?;
+    // BucketRegion filters on AWS; where it is ignored, the region check below still holds.
+    let all =
+        c.s3.list_buckets()
+            .bucket_region(&c.region)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(sdk(OP))?;
     let all = all
         .into_iter()
         .filter(|b| wanted(b.name().unwrap_or_default()));

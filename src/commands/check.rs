@@ -8,7 +8,7 @@ use crate::model::Kind;
 use std::process::ExitCode;
 
 /// Exit code when the check found blockers.
-pub const EXIT_BLOCKED: u8 = 4;
+pub(crate) const EXIT_BLOCKED: u8 = 4;
 
 pub async fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     // Bad input is refused before any AWS call.

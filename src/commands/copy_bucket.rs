@@ -40,7 +40,7 @@ pub fn options(args: &CopyArgs) -> anyhow::Result<BucketOptions> {
 
 /// The lines the plan shows under a bucket task: what it carries, and with
 /// --delete, which keys of the copy would go.
-pub async fn plan_lines(regions: &Regions, spec: &TaskSpec) -> anyhow::Result<Vec<String>> {
+pub(crate) async fn plan_lines(regions: &Regions, spec: &TaskSpec) -> anyhow::Result<Vec<String>> {
     let o = &spec.options.bucket;
     let mut lines = Vec::new();
     lines.push(match o.versions {

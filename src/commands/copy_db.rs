@@ -8,7 +8,7 @@ use crate::migrate::{make_replicas, prepare_db, DbPrep, Picks, RestoreOptions, T
 use std::io::BufRead;
 
 /// What the DB flags ask of a restore (or a replica), before the survey.
-pub fn restore_options(args: &CopyArgs) -> anyhow::Result<Option<RestoreOptions>> {
+pub(crate) fn restore_options(args: &CopyArgs) -> anyhow::Result<Option<RestoreOptions>> {
     let any_db_flag = args.db_instance_class.is_some()
         || args.db_subnet_group.is_some()
         || !args.db_subnets.is_empty()
@@ -45,7 +45,7 @@ pub fn restore_options(args: &CopyArgs) -> anyhow::Result<Option<RestoreOptions>
 
 /// Turns DB tasks into replica tasks (`--replica`), surveys each one's
 /// landing zone, and refuses bad input; reads only.
-pub async fn prepare(
+pub(crate) async fn prepare(
     regions: &Regions,
     args: &CopyArgs,
     tasks: &mut [TaskSpec],
@@ -66,7 +66,7 @@ pub async fn prepare(
 }
 
 /// `--replace` renames a running instance: the operator types its name.
-pub fn confirm_replace(names: &[String], region: &str) -> anyhow::Result<()> {
+pub(crate) fn confirm_replace(names: &[String], region: &str) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     for name in names {
         eprint!("{name} in {region} will be renamed to {name}-old-... and keeps running. Type its name to confirm: ");

@@ -7,7 +7,7 @@ use crate::cloud::Regions;
 use crate::migrate::relaunch::prepare;
 use crate::migrate::{CopyOptions, LaunchOptions, TaskSpec};
 
-pub fn launch_options(args: &CopyArgs) -> LaunchOptions {
+pub(crate) fn launch_options(args: &CopyArgs) -> LaunchOptions {
     LaunchOptions {
         reboot: args.reboot,
         test_launch: args.test_launch,
@@ -19,7 +19,7 @@ pub fn launch_options(args: &CopyArgs) -> LaunchOptions {
 
 /// The picked target subnet is in the target region; groups copied for the
 /// relaunch go to its VPC. Errors are sentences for the operator.
-pub async fn check_target_subnet(
+pub(crate) async fn check_target_subnet(
     regions: &Regions,
     options: &mut CopyOptions,
 ) -> anyhow::Result<()> {

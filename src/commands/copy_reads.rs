@@ -12,7 +12,7 @@ use crate::model::{Inventory, Kind, Side};
 
 /// The inventory the copy of `args.ids` needs; an error when a listing it
 /// needs failed.
-pub async fn inventory_for(
+pub(crate) async fn inventory_for(
     regions: &Regions,
     settings: &Settings,
     args: &CopyArgs,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-pub fn print_plan(plan: &DnsPlan) {
+pub(crate) fn print_plan(plan: &DnsPlan) {
     println!(
         "DNS cutover plan for {} {} in zone {} ({})",
         plan.record_name, plan.record_type, plan.zone_id, plan.zone_name
@@ -33,7 +33,7 @@ pub fn print_plan(plan: &DnsPlan) {
     }
 }
 
-pub fn print_progress(p: &Progress, now: SystemTime) {
+pub(crate) fn print_progress(p: &Progress, now: SystemTime) {
     let total = p.plan.steps.len();
     println!(
         "{}: {} of {total} steps done; Route 53 should hold {}",
@@ -59,7 +59,7 @@ pub fn print_progress(p: &Progress, now: SystemTime) {
     }
 }
 
-pub fn print_outcome(
+pub(crate) fn print_outcome(
     engine: &DnsCutover,
     zone_id: &str,
     record: &str,
@@ -78,7 +78,7 @@ pub fn print_outcome(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn print_status(s: &Status) {
+pub(crate) fn print_status(s: &Status) {
     print_progress(&s.progress, s.now);
     let found = s
         .route53
@@ -107,7 +107,7 @@ pub fn print_status(s: &Status) {
 
 /// `dns status --output json`: times as Unix milliseconds and UTC text.
 #[derive(Serialize)]
-pub struct StatusView<'a> {
+pub(crate) struct StatusView<'a> {
     record: &'a str,
     zone_id: &'a str,
     record_type: &'a str,
@@ -154,7 +154,7 @@ impl<'a> StatusView<'a> {
 }
 
 /// `cutover dns status` without a record: one line per cutover.
-pub fn print_all(statuses: &[Status]) {
+pub(crate) fn print_all(statuses: &[Status]) {
     if statuses.is_empty() {
         println!("No DNS cutover in the journal: plan one with `cutover dns plan --zone ZONE --record NAME --target-value VALUE`.");
         return;

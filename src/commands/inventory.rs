@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// How long reading took: to the first listing, and to the last.
 #[derive(Debug, Clone, Copy)]
-pub struct Timings {
+pub(crate) struct Timings {
     pub connect: Duration,
     pub first_result: Duration,
     pub complete: Duration,
@@ -42,7 +42,7 @@ pub async fn collect_inventory(
 
 /// Lists `kinds` on both sides concurrently into `inventory`; when the
 /// first listing arrived, if any did.
-pub async fn read_into(
+pub(crate) async fn read_into(
     inventory: &mut Inventory,
     regions: &Regions,
     kinds: &[Kind],

@@ -4,7 +4,7 @@ use crate::config::Paths;
 use std::sync::Mutex;
 
 /// Best effort: a cockpit without a log file is still a cockpit.
-pub fn init(paths: &Paths) {
+pub(crate) fn init(paths: &Paths) {
     let Ok(()) = std::fs::create_dir_all(&paths.data_dir) else {
         return;
     };

@@ -82,7 +82,7 @@ pub fn journal_is_locked(e: &anyhow::Error) -> bool {
 
 /// Takes the journal for writing, before a command does anything; says so
 /// when it took over from a writer that died.
-pub fn journal_for_writing(
+pub(crate) fn journal_for_writing(
     settings: &Settings,
 ) -> anyhow::Result<std::sync::Arc<crate::journal::Journal>> {
     let journal = crate::migrate::compact::compacting(
@@ -97,7 +97,7 @@ pub fn journal_for_writing(
 }
 
 /// The default command: the cockpit.
-pub async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode> {
+pub(crate) async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode> {
     cockpit(settings, false, None).await
 }
 
@@ -112,11 +112,11 @@ pub async fn cockpit(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn start_logging(settings: &Settings) {
+pub(crate) fn start_logging(settings: &Settings) {
     logging::init(&settings.paths);
 }
 
-pub fn load_settings(flags: &crate::config::FlagSettings) -> anyhow::Result<Settings> {
+pub(crate) fn load_settings(flags: &crate::config::FlagSettings) -> anyhow::Result<Settings> {
     let settings = Settings::load(flags, &AwsEnv::from_process()).map_err(anyhow::Error::msg)?;
     start_logging(&settings);
     Ok(settings)

@@ -34,7 +34,11 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
         .as_ref()
         .map_or_else(|| server.endpoint(), |p| p.endpoint().to_string());
 
-    let settings = sandbox_settings(flags, &estate, &endpoint)?;
+    // Removed however this function ends (see sandbox_settings).
+    let data_dir = tempfile::Builder::new()
+        .prefix("cutover-sandbox-")
+        .tempdir()?;
+    let settings = sandbox_settings(flags, &estate, &endpoint, data_dir.path())?;
     // Seeding goes to moto directly: the estate exists already, it is not
     // being made, and a fault must not leave it half seeded.
     let mut direct = settings.clone();
@@ -55,12 +59,11 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
             seeded.bytes as f64 / 1e6,
             started.elapsed().as_secs_f64()
         );
-        print_how_to_use(&endpoint, &estate);
+        print_how_to_use(&endpoint, &estate, data_dir.path());
         // SIGTERM (a service manager, `kill`) stops it as Ctrl-C does.
         super::stop::stop_requested().await;
         eprintln!("sandbox: stopping moto_server");
         drop(proxy);
-        let _ = std::fs::remove_dir_all(sandbox_data_dir());
         return Ok(ExitCode::SUCCESS);
     }
     // The cockpit opens now: the estate is made behind it (listed once it is
@@ -76,7 +79,6 @@ pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<Exi
     seeding.abort();
     drop(proxy);
     drop(server);
-    let _ = std::fs::remove_dir_all(sandbox_data_dir());
     code
 }
 
@@ -155,6 +157,7 @@ fn sandbox_settings(
     flags: &FlagSettings,
     estate: &Estate,
     endpoint: &str,
+    data_dir: &std::path::Path,
 ) -> anyhow::Result<Settings> {
     let flags = FlagSettings {
         source: Some(estate.source.clone()),
@@ -177,18 +180,14 @@ fn sandbox_settings(
     // new, empty one (nor mix into the user's real journal).
     // Laid out as XDG_DATA_HOME=<dir> would, so headless commands given
     // that variable (see --serve) find the same journal.
-    let data = sandbox_data_dir().join("cutover");
+    let data = data_dir.join("cutover");
     settings.paths.journal_file = data.join("journal.jsonl");
     settings.paths.reports_dir = data.join("reports");
     super::start_logging(&settings);
     Ok(settings)
 }
 
-fn sandbox_data_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("cutover-sandbox-{}", std::process::id()))
-}
-
-fn print_how_to_use(endpoint: &str, estate: &Estate) {
+fn print_how_to_use(endpoint: &str, estate: &Estate, data_dir: &std::path::Path) {
     println!("The sandbox estate is up. In another terminal:");
     println!();
     let keys = crate::sandbox::sandbox_keys();
@@ -198,7 +197,7 @@ fn print_how_to_use(endpoint: &str, estate: &Estate) {
     );
     println!("  export AWS_ENDPOINT_URL={endpoint}");
     // The journal lives in the data dir: keep the sandbox's apart from yours.
-    println!("  export XDG_DATA_HOME={}", sandbox_data_dir().display());
+    println!("  export XDG_DATA_HOME={}", data_dir.display());
     println!(
         "  cutover --source {} --target {}",
         estate.source, estate.target

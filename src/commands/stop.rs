@@ -5,7 +5,7 @@ use tokio::signal::unix::{signal, SignalKind};
 
 /// Resolves when SIGINT or SIGTERM arrives, with the exit code to use.
 /// Never resolves if the handlers cannot be installed.
-pub async fn stop_requested() -> u8 {
+pub(crate) async fn stop_requested() -> u8 {
     let (Ok(mut int), Ok(mut term)) = (
         signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),

@@ -343,7 +343,7 @@ struct TaskLine<'a> {
     warnings: &'a [String],
 }
 
-pub fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
+pub(crate) fn print_tasks(tasks: &[Task], output: Output) -> anyhow::Result<()> {
     let lines: Vec<TaskLine> = tasks
         .iter()
         .map(|t| TaskLine {

@@ -10,7 +10,7 @@ use crate::cloud::dns_change::{ChangeAction, RecordChange, RecordSet};
 /// expects, and moto wrongly refuses a CREATE identical to an earlier one
 /// even when the same batch deletes the clashing set (seen on rollback
 /// from a collapsed record).
-pub fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<RecordChange> {
+pub(crate) fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<RecordChange> {
     let key = |s: &RecordSet| (s.record_type.clone(), s.set_identifier.clone());
     let mut changes: Vec<RecordChange> = actual
         .iter()
@@ -31,14 +31,14 @@ pub fn changes_between(actual: &[RecordSet], desired: &[RecordSet]) -> Vec<Recor
     changes
 }
 
-pub fn of_type(sets: &[RecordSet], record_type: &str) -> Vec<RecordSet> {
+pub(crate) fn of_type(sets: &[RecordSet], record_type: &str) -> Vec<RecordSet> {
     sets.iter()
         .filter(|s| s.record_type == record_type)
         .cloned()
         .collect()
 }
 
-pub fn describe_sets(sets: &[RecordSet]) -> String {
+pub(crate) fn describe_sets(sets: &[RecordSet]) -> String {
     if sets.is_empty() {
         return "no record at all".into();
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Alias records have no TTL of their own; resolvers keep the target's
 /// answer for its TTL, which for AWS load balancers and CloudFront is 60 s.
-pub const ALIAS_HOLD: Duration = Duration::from_secs(60);
+pub(crate) const ALIAS_HOLD: Duration = Duration::from_secs(60);
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> SystemTime;
@@ -43,7 +43,7 @@ impl Clock for ManualClock {
 /// How long resolvers may keep the answer from before a change: the TTL
 /// the record had before it. After a TTL change that is the OLD TTL; after
 /// a weight change old and current are the same, so it is the current one.
-pub fn cache_hold(ttl_before: Option<i64>) -> Duration {
+pub(crate) fn cache_hold(ttl_before: Option<i64>) -> Duration {
     match ttl_before {
         Some(ttl) => Duration::from_secs(ttl.max(0) as u64),
         None => ALIAS_HOLD,
@@ -56,12 +56,12 @@ pub fn next_safe_at(insync_at: SystemTime, hold: Duration) -> SystemTime {
 }
 
 /// Time left until `safe_at`; None once it has passed.
-pub fn remaining(safe_at: SystemTime, now: SystemTime) -> Option<Duration> {
+pub(crate) fn remaining(safe_at: SystemTime, now: SystemTime) -> Option<Duration> {
     safe_at.duration_since(now).ok().filter(|d| !d.is_zero())
 }
 
 /// "59m 12s", "1h 00m 00s", "12s".
-pub fn countdown(d: Duration) -> String {
+pub(crate) fn countdown(d: Duration) -> String {
     let s = d.as_secs() + u64::from(d.subsec_nanos() > 0);
     match (s / 3600, s / 60 % 60, s % 60) {
         (0, 0, sec) => format!("{sec}s"),
@@ -72,32 +72,17 @@ pub fn countdown(d: Duration) -> String {
 
 /// "2026-11-21 14:03:12 UTC": a clock time an operator can compare with a
 /// wall clock, without a time-zone database.
-pub fn clock_time(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
+pub(crate) fn clock_time(t: SystemTime) -> String {
+    let at = time::OffsetDateTime::from(t.max(UNIX_EPOCH));
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]

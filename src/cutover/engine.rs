@@ -168,7 +168,7 @@ impl DnsCutover {
     }
 
     /// A zone given by id or by name, as its bare id.
-    pub async fn resolve_zone(&self, zone: &str) -> Result<String, DnsError> {
+    pub(crate) async fn resolve_zone(&self, zone: &str) -> Result<String, DnsError> {
         let zone = zone.trim();
         if !zone.contains('.') {
             return Ok(crate::cloud::route53::bare_zone_id(zone).to_string());

@@ -8,14 +8,14 @@ use super::DnsError;
 use crate::cloud::dns_change::RecordSet;
 use std::collections::{HashMap, HashSet};
 
-pub const MAX_TTL: i64 = 2_147_483_647;
-pub const MAX_WEIGHT: i64 = 255;
+pub(crate) const MAX_TTL: i64 = 2_147_483_647;
+pub(crate) const MAX_WEIGHT: i64 = 255;
 
 fn invalid(msg: String) -> DnsError {
     DnsError::Invalid(msg)
 }
 
-pub fn check_ttl(ttl: i64) -> Result<i64, DnsError> {
+pub(crate) fn check_ttl(ttl: i64) -> Result<i64, DnsError> {
     if (0..=MAX_TTL).contains(&ttl) {
         return Ok(ttl);
     }
@@ -24,7 +24,7 @@ pub fn check_ttl(ttl: i64) -> Result<i64, DnsError> {
     )))
 }
 
-pub fn check_weight(weight: i64) -> Result<u8, DnsError> {
+pub(crate) fn check_weight(weight: i64) -> Result<u8, DnsError> {
     match u8::try_from(weight) {
         Ok(w) => Ok(w),
         Err(_) => Err(invalid(format!(
@@ -36,7 +36,7 @@ pub fn check_weight(weight: i64) -> Result<u8, DnsError> {
 
 /// All-zero weights make Route 53 split traffic evenly: the opposite of
 /// "send nothing", so refuse them.
-pub fn check_weights(w: Weights) -> Result<Weights, DnsError> {
+pub(crate) fn check_weights(w: Weights) -> Result<Weights, DnsError> {
     if w.source == 0 && w.target == 0 {
         return Err(invalid(
             "weights 0/0 are refused: with every weight 0 Route 53 splits traffic evenly; \
@@ -48,7 +48,7 @@ pub fn check_weights(w: Weights) -> Result<Weights, DnsError> {
 }
 
 /// "100/0,90/10,50/50,0/100".
-pub fn parse_weight_steps(text: &str) -> Result<Vec<Weights>, DnsError> {
+pub(crate) fn parse_weight_steps(text: &str) -> Result<Vec<Weights>, DnsError> {
     let steps = split_list(text, "--weights", "100/0,90/10,50/50,0/100")?;
     steps
         .iter()
@@ -74,7 +74,7 @@ pub fn parse_weight_steps(text: &str) -> Result<Vec<Weights>, DnsError> {
 }
 
 /// "3600,300,60": each a valid TTL, going down.
-pub fn parse_ttl_stages(text: &str) -> Result<Vec<i64>, DnsError> {
+pub(crate) fn parse_ttl_stages(text: &str) -> Result<Vec<i64>, DnsError> {
     let stages = split_list(text, "--ttl-stages", "3600,300,60")?
         .iter()
         .map(|s| {
@@ -106,7 +106,7 @@ fn split_list(text: &str, flag: &str, example: &str) -> Result<Vec<String>, DnsE
 
 /// The record's fully qualified name, lower case with the trailing dot, if
 /// it is inside the zone.
-pub fn name_in_zone(name: &str, zone_name: &str) -> Result<String, DnsError> {
+pub(crate) fn name_in_zone(name: &str, zone_name: &str) -> Result<String, DnsError> {
     let fqdn = format!("{}.", name.trim().trim_end_matches('.').to_lowercase());
     let zone = format!("{}.", zone_name.trim_end_matches('.').to_lowercase());
     if fqdn == zone || fqdn.ends_with(&format!(".{zone}")) {
@@ -118,9 +118,10 @@ pub fn name_in_zone(name: &str, zone_name: &str) -> Result<String, DnsError> {
     )))
 }
 
+#[cfg(test)]
 /// The target value, checked against the record type (the full rules,
 /// zone and record included, are in `target_value`).
-pub fn check_value(record_type: &str, value: &str) -> Result<(), DnsError> {
+pub(crate) fn check_value(record_type: &str, value: &str) -> Result<(), DnsError> {
     super::target_value::check_value(
         value,
         super::target_value::Rules {
@@ -134,7 +135,7 @@ pub fn check_value(record_type: &str, value: &str) -> Result<(), DnsError> {
 
 /// A CNAME must be the only record at its name (RFC 1034); Route 53 refuses
 /// the mix, emulators do not.
-pub fn check_no_cname_mix(
+pub(crate) fn check_no_cname_mix(
     name: &str,
     record_type: &str,
     at_name: &[RecordSet],
@@ -164,7 +165,7 @@ pub fn check_no_cname_mix(
 /// Rules for the sets of one name and type as they would be written:
 /// unique SetIdentifiers, one TTL per weighted group, weights and TTLs in
 /// range, not all weights zero.
-pub fn check_group(sets: &[RecordSet]) -> Result<(), DnsError> {
+pub(crate) fn check_group(sets: &[RecordSet]) -> Result<(), DnsError> {
     let mut seen = HashSet::new();
     let mut ttls: HashMap<(&str, &str), Option<i64>> = HashMap::new();
     for s in sets {

@@ -89,7 +89,7 @@ pub trait HealthSource: Send + Sync {
 }
 
 /// Route 53's GetHealthCheckStatus.
-pub struct Route53Health(pub Clients);
+pub(crate) struct Route53Health(pub Clients);
 
 impl HealthSource for Route53Health {
     fn status<'a>(&'a self, health_check_id: &'a str) -> HealthFuture<'a> {

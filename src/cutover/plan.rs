@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 pub use super::states::{Answer, DnsStep, PlannedStep, RecordState, Side, Weights};
 
 /// TTL stages proposed when the operator names none.
-pub const DEFAULT_TTL_STAGES: [i64; 3] = [3600, 300, 60];
+pub(crate) const DEFAULT_TTL_STAGES: [i64; 3] = [3600, 300, 60];
 /// Weight steps proposed when the operator names none: one flip. While the
 /// target's database is a separate copy, a record answering both regions
 /// splits writes between two databases.
-pub const DEFAULT_WEIGHTS: [Weights; 2] = [
+pub(crate) const DEFAULT_WEIGHTS: [Weights; 2] = [
     Weights {
         source: 100,
         target: 0,
@@ -28,7 +28,7 @@ pub const DEFAULT_WEIGHTS: [Weights; 2] = [
     },
 ];
 /// `--gradual`: for an application that serves writes from both regions.
-pub const GRADUAL_WEIGHTS: [Weights; 4] = [
+pub(crate) const GRADUAL_WEIGHTS: [Weights; 4] = [
     Weights {
         source: 100,
         target: 0,
@@ -200,14 +200,14 @@ impl DnsPlan {
     }
 
     /// True when some step sends traffic to both regions at once.
-    pub fn mixed(&self) -> bool {
+    pub(crate) fn mixed(&self) -> bool {
         self.steps.iter().any(|s| {
             matches!(s.after, RecordState::Weighted { weights, .. } if weights.source > 0 && weights.target > 0)
         })
     }
 
     /// The one line a mixed plan must say.
-    pub const MIXED_WARNING: &'static str = "mixed weights send live traffic to BOTH regions at once: only safe when the application serves writes from both (one database, or replicated both ways)";
+    pub(crate) const MIXED_WARNING: &'static str = "mixed weights send live traffic to BOTH regions at once: only safe when the application serves writes from both (one database, or replicated both ways)";
 
     pub fn start(&self) -> RecordState {
         match &self.weighted_start {
@@ -227,8 +227,9 @@ impl DnsPlan {
         }
     }
 
+    #[cfg(test)]
     /// The state after `done` steps.
-    pub fn state_after(&self, done: usize) -> RecordState {
+    pub(crate) fn state_after(&self, done: usize) -> RecordState {
         match done {
             0 => self.start(),
             n => self.steps[n.min(self.steps.len()) - 1].after,
@@ -287,7 +288,7 @@ impl DnsPlan {
 
     /// Recognises what Route 53 holds (sets of this name and type) as a
     /// state of this plan; None if it is anything else.
-    pub fn state_of(&self, actual: &[RecordSet]) -> Option<RecordState> {
+    pub(crate) fn state_of(&self, actual: &[RecordSet]) -> Option<RecordState> {
         let mut candidates = vec![
             RecordState::Simple {
                 side: Side::Source,

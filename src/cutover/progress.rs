@@ -3,7 +3,8 @@
 //! next step is safe. Pure: no Route 53, no clock of its own.
 
 use super::clock::{cache_hold, next_safe_at, remaining};
-use super::plan::{DnsPlan, DnsStep, PlannedStep, RecordState, Weights};
+use super::plan::Weights;
+use super::plan::{DnsPlan, DnsStep, PlannedStep, RecordState};
 use crate::cloud::dns_change::{RecordChange, RecordSet};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime};
@@ -110,7 +111,7 @@ pub fn topic(zone_id: &str, record: &str) -> String {
     )
 }
 
-pub fn normal_name(record: &str) -> String {
+pub(crate) fn normal_name(record: &str) -> String {
     format!("{}.", record.trim().trim_end_matches('.').to_lowercase())
 }
 
@@ -288,7 +289,7 @@ impl Progress {
     }
 
     /// A cutover is under way once a step is done and it has not finished.
-    pub fn under_way(&self) -> bool {
+    pub(crate) fn under_way(&self) -> bool {
         self.pending.is_some() || (self.done > 0 && !self.finished())
     }
 
@@ -342,7 +343,7 @@ impl Progress {
 
     /// What a rollback would write: 100/0, keeping the current TTL; None
     /// when the record already answers only the source.
-    pub fn rollback_to(&self) -> Option<RecordState> {
+    pub(crate) fn rollback_to(&self) -> Option<RecordState> {
         let to = RecordState::Weighted {
             ttl: self.state.ttl(),
             weights: Weights::ALL_SOURCE,
@@ -368,7 +369,7 @@ pub fn answers_only_source(state: RecordState) -> bool {
 }
 
 /// Every DNS cutover in a journal, by topic: pure, no Route 53.
-pub fn all_cutovers(
+pub(crate) fn all_cutovers(
     replay: &crate::journal::Replay,
 ) -> std::collections::BTreeMap<String, Progress> {
     let mut threads: std::collections::BTreeMap<&str, Vec<_>> = Default::default();

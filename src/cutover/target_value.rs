@@ -28,7 +28,7 @@ fn invalid(msg: String) -> DnsError {
 /// The target answer for a record whose source answer is `source`: values
 /// (comma-separated for several A/AAAA values), or `HOSTEDZONEID:dns-name`
 /// for an alias record.
-pub fn parse_target(source: &Answer, text: &str, rules: Rules) -> Result<Answer, DnsError> {
+pub(crate) fn parse_target(source: &Answer, text: &str, rules: Rules) -> Result<Answer, DnsError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(invalid(
@@ -51,7 +51,7 @@ pub fn parse_target(source: &Answer, text: &str, rules: Rules) -> Result<Answer,
 }
 
 /// One value of a record of `rules.record_type`.
-pub fn check_value(value: &str, rules: Rules) -> Result<(), DnsError> {
+pub(crate) fn check_value(value: &str, rules: Rules) -> Result<(), DnsError> {
     match rules.record_type {
         "A" => {
             let ip = value.parse::<Ipv4Addr>().map_err(|_| {
@@ -133,7 +133,7 @@ fn is_private(ip: IpAddr) -> bool {
 
 /// A DNS host name: no scheme, no path, no empty label, at most 253
 /// characters, labels at most 63, and not an IP address.
-pub fn check_host_name(value: &str, what: &str) -> Result<(), DnsError> {
+pub(crate) fn check_host_name(value: &str, what: &str) -> Result<(), DnsError> {
     let name = value.strip_suffix('.').unwrap_or(value);
     let bad = |why: &str| {
         Err(invalid(format!(
@@ -191,7 +191,7 @@ fn parse_alias(text: &str, evaluate_target_health: bool) -> Result<Alias, DnsErr
 
 /// Values in the target region a record of this type could answer with,
 /// with where each comes from.
-pub fn known_targets(inventory: &Inventory, record_type: &str) -> Vec<(String, String)> {
+pub(crate) fn known_targets(inventory: &Inventory, record_type: &str) -> Vec<(String, String)> {
     let resources: Vec<&Resource> = kinds_answering(record_type)
         .iter()
         .flat_map(|k| inventory.resources(Side::Target, *k))
@@ -202,7 +202,7 @@ pub fn known_targets(inventory: &Inventory, record_type: &str) -> Vec<(String, S
 /// The kinds whose values a record of this type could answer with: what a
 /// headless DNS plan reads of the target region to check its value, and no
 /// more (an MX or TXT record reads nothing).
-pub fn kinds_answering(record_type: &str) -> &'static [Kind] {
+pub(crate) fn kinds_answering(record_type: &str) -> &'static [Kind] {
     match record_type {
         "A" => &[Kind::ElasticIp, Kind::Instance],
         "CNAME" => &[Kind::DbInstance],
@@ -211,7 +211,7 @@ pub fn kinds_answering(record_type: &str) -> &'static [Kind] {
 }
 
 /// `known_targets` over resources already listed in the target region.
-pub fn known_in(resources: &[&Resource], record_type: &str) -> Vec<(String, String)> {
+pub(crate) fn known_in(resources: &[&Resource], record_type: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for r in resources {
         match (&r.details, record_type) {
@@ -236,7 +236,7 @@ pub fn known_in(resources: &[&Resource], record_type: &str) -> Vec<(String, Stri
 
 /// A warning when a target value is nothing the target region holds, which
 /// is usually a typo; None when every value is known.
-pub fn unknown_value_warning(
+pub(crate) fn unknown_value_warning(
     answer: &Answer,
     known: &[(String, String)],
     target_region: &str,

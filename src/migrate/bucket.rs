@@ -27,16 +27,16 @@ pub(super) fn names<'a>(ctx: &'a StepContext<'_>) -> Result<(&'a str, &'a str), 
         .options
         .target_bucket
         .as_deref()
-        .ok_or_else(|| CloudError::Setup("internal: no target bucket name".into()))?;
+        .ok_or_else(|| CloudError::Internal("internal: no target bucket name".into()))?;
     Ok((&ctx.spec.source_ids[0], to))
 }
 
 pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     check_bucket_name(to)
-        .map_err(|e| CloudError::Setup(format!("{e}; choose another target name")))?;
+        .map_err(|e| CloudError::Refused(format!("{e}; choose another target name")))?;
     if from == to {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "the copy of {from} needs another name: bucket names are global"
         )));
     }
@@ -60,9 +60,9 @@ pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
             ))
         }
         NameState::Ours(_) => {
-            return Err(CloudError::Setup(format!("a bucket named {to} already exists in this account and is not a copy of {from}: choose another target name")))
+            return Err(CloudError::Refused(format!("a bucket named {to} already exists in this account and is not a copy of {from}: choose another target name")))
         }
-        NameState::Taken => return Err(CloudError::Setup(format!("the bucket name {to} is taken (by another account or in another region): choose another target name"))),
+        NameState::Taken => return Err(CloudError::Refused(format!("the bucket name {to} is taken (by another account or in another region): choose another target name"))),
     }
     // Tagged at once, so a re-run recognises its own bucket.
     let tags = [(
@@ -83,7 +83,7 @@ pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     Ok(result)
 }
 
-pub async fn carry_settings(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn carry_settings(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     let carried = crate::cloud::copy::bucket_settings::carry_settings(
         &ctx.regions.source,
@@ -122,7 +122,7 @@ async fn copy_one(ctx: &StepContext<'_>, object: &ObjectEntry) -> Result<(), Clo
     }
 }
 
-pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     if ctx.spec.options.bucket.versions == Versions::All {
         return super::bucket_versions::copy_versions(ctx).await;
     }
@@ -258,7 +258,7 @@ pub async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, CloudErro
     t.elapsed_ms = started.elapsed().as_millis() as u64;
     (ctx.transfer)(t);
     if !failures.is_empty() {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "{} of {} objects failed (retry copies only what is missing), first: {}",
             failures.len(),
             t.objects_listed,
@@ -402,7 +402,7 @@ pub async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         pending_target = target.next().await?;
     }
     if !differences.is_empty() {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "verification found {} differences ({count} objects in {from}, {target_count} in {to}), first: {}",
             differences.len(),
             differences[..differences.len().min(3)].join("; ")
@@ -467,7 +467,7 @@ pub async fn deletions_preview(
 
 /// `--replicate`: after the copy is verified, the source replicates new
 /// writes to it until the cutover.
-pub async fn replicate(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn replicate(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     let role = ctx
         .spec
@@ -475,7 +475,7 @@ pub async fn replicate(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
         .bucket
         .replicate_role
         .as_deref()
-        .ok_or_else(|| CloudError::Setup("internal: --replicate without a role".into()))?;
+        .ok_or_else(|| CloudError::Internal("internal: --replicate without a role".into()))?;
     crate::cloud::copy::replication::replicate(
         &ctx.regions.source,
         &ctx.regions.target,

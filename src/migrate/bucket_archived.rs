@@ -13,11 +13,11 @@ use std::time::Duration;
 
 /// Output of the object step: every archived key left out, as a JSON list
 /// (the report prints them all; the task shows the first few).
-pub const ARCHIVED_KEYS: &str = "archived_keys";
+pub(crate) const ARCHIVED_KEYS: &str = "archived_keys";
 /// Keys the warning names; the rest are in the report.
 const NAMED_IN_TASK: usize = 20;
 
-pub struct ArchivedObjects {
+pub(crate) struct ArchivedObjects {
     mode: Archived,
     tier: &'static str,
     /// Left out (skip).
@@ -66,7 +66,7 @@ impl ArchivedObjects {
     }
 }
 
-pub fn skipped_warning(keys: &[String]) -> String {
+pub(crate) fn skipped_warning(keys: &[String]) -> String {
     let named: Vec<&str> = keys
         .iter()
         .take(NAMED_IN_TASK)
@@ -85,7 +85,7 @@ pub fn skipped_warning(keys: &[String]) -> String {
 }
 
 /// The keys an earlier object step left out, for the verification.
-pub fn left_out(outputs: &std::collections::BTreeMap<String, String>) -> HashSet<String> {
+pub(crate) fn left_out(outputs: &std::collections::BTreeMap<String, String>) -> HashSet<String> {
     outputs
         .get(ARCHIVED_KEYS)
         .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
@@ -96,7 +96,7 @@ pub fn left_out(outputs: &std::collections::BTreeMap<String, String>) -> HashSet
 
 /// How a wait for restores ended.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Restored {
+pub(crate) enum Restored {
     AllCopied,
     /// The operator paused: the step runs again on resume (the restores
     /// asked go on in AWS; asking again is harmless).
@@ -107,7 +107,7 @@ pub enum Restored {
 /// and tells `waiting` how many are left. Restores take minutes
 /// (Expedited) to hours (Bulk, DEEP_ARCHIVE): polls start at 2 s and
 /// back off to 5 minutes.
-pub async fn copy_when_restored<C, CFut, S, SFut>(
+pub(crate) async fn copy_when_restored<C, CFut, S, SFut>(
     source: &Clients,
     bucket: &str,
     mut pending: Vec<ObjectEntry>,

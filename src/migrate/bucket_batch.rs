@@ -15,7 +15,7 @@ use crate::cloud::CloudError;
 const JOB: &str = "batch_job";
 const ACCOUNT: &str = "batch_account";
 
-pub async fn hand_off(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn hand_off(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     let options = ctx
         .spec
@@ -23,9 +23,9 @@ pub async fn hand_off(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         .bucket
         .batch
         .as_ref()
-        .ok_or_else(|| CloudError::Setup("internal: no Batch Operations options".into()))?;
+        .ok_or_else(|| CloudError::Internal("internal: no Batch Operations options".into()))?;
     let account = batch::account_of(&options.role_arn).ok_or_else(|| {
-        CloudError::Setup(format!(
+        CloudError::Refused(format!(
             "--role-arn {}: an IAM role ARN with its account is needed (arn:aws:iam::ACCOUNT:role/NAME)",
             options.role_arn
         ))
@@ -94,7 +94,7 @@ pub async fn hand_off(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
 }
 
 /// What DescribeJob says, as a poll.
-pub fn job_poll(p: &batch::JobProgress) -> Poll {
+pub(crate) fn job_poll(p: &batch::JobProgress) -> Poll {
     let percent = (p.total > 0).then(|| ((p.succeeded + p.failed) * 100 / p.total).min(100) as u8);
     match p.status.as_str() {
         "Complete" if p.failed == 0 => Poll::Ready,

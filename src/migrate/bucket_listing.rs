@@ -6,7 +6,7 @@ use crate::cloud::{Clients, CloudError};
 use std::collections::VecDeque;
 
 /// A listing read page by page, for walking in key order.
-pub struct Cursor<'a> {
+pub(crate) struct Cursor<'a> {
     clients: &'a Clients,
     bucket: &'a str,
     page: VecDeque<ObjectEntry>,
@@ -45,7 +45,7 @@ impl<'a> Cursor<'a> {
     /// The entry with this key, skipping smaller keys (both listings
     /// ascend) and noting them in `passed`: in the copy, those are keys
     /// the source no longer has.
-    pub async fn seek_noting(
+    pub(crate) async fn seek_noting(
         &mut self,
         key: &str,
         mut passed: Option<&mut Vec<String>>,

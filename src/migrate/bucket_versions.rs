@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 /// One key's versions and delete markers, oldest first.
 #[derive(Debug, Clone, PartialEq)]
-pub struct History {
+pub(crate) struct History {
     pub key: String,
     pub entries: Vec<VersionEntry>,
 }
@@ -30,7 +30,7 @@ pub struct History {
 /// lists (each newest first), and LastModified counts whole seconds: within
 /// one second, older versions come first, then markers, and the entry AWS
 /// marks latest last.
-pub fn oldest_first(mut listed: Vec<VersionEntry>) -> Vec<VersionEntry> {
+pub(crate) fn oldest_first(mut listed: Vec<VersionEntry>) -> Vec<VersionEntry> {
     let (mut versions, mut markers): (Vec<_>, Vec<_>) =
         listed.drain(..).partition(|e| !e.delete_marker);
     versions.reverse();
@@ -134,7 +134,10 @@ fn same_entry(a: &VersionEntry, b: &VersionEntry) -> bool {
 
 /// How many leading entries of `source` the copy already holds, or why
 /// the copy's history is not a beginning of the source's.
-pub fn already_copied(source: &[VersionEntry], copy: &[VersionEntry]) -> Result<usize, String> {
+pub(crate) fn already_copied(
+    source: &[VersionEntry],
+    copy: &[VersionEntry],
+) -> Result<usize, String> {
     if copy.len() > source.len() {
         return Err(format!(
             "the copy holds {} versions, the source {}",
@@ -213,7 +216,7 @@ async fn copy_rest(
     Ok(())
 }
 
-pub async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let archived = ctx.spec.options.bucket.archived;
@@ -289,7 +292,7 @@ pub async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     t.elapsed_ms = started.elapsed().as_millis() as u64;
     (ctx.transfer)(t);
     if !failures.is_empty() {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "{} key(s) failed (retry copies only what is missing), first: {}",
             failures.len(),
             failures[..failures.len().min(3)].join("; ")
@@ -320,7 +323,7 @@ pub async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
 
 /// Per key: the same number of versions and delete markers, the versions'
 /// ETags in the same order, and the same kind of latest entry.
-pub fn compare(source: &History, copy: Option<&History>) -> Option<String> {
+pub(crate) fn compare(source: &History, copy: Option<&History>) -> Option<String> {
     let empty = Vec::new();
     let copy = copy.map(|c| &c.entries).unwrap_or(&empty);
     let count =
@@ -357,7 +360,7 @@ pub fn compare(source: &History, copy: Option<&History>) -> Option<String> {
     None
 }
 
-pub async fn verify_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn verify_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     let archived = ctx.spec.options.bucket.archived;
     let mut source = HistoryCursor::new(&ctx.regions.source, from);
@@ -389,7 +392,7 @@ pub async fn verify_versions(ctx: &StepContext<'_>) -> Result<StepResult, CloudE
         differences.push(format!("{extra} key(s) are only in the copy"));
     }
     if !differences.is_empty() {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "verification found {} differences in the version histories of {from} and {to}, first: {}",
             differences.len(),
             differences[..differences.len().min(3)].join("; ")

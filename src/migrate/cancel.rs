@@ -6,7 +6,7 @@ use crate::cloud::Regions;
 
 /// Undoes what the task made in the target where AWS allows it, and returns
 /// a note saying what was undone and what was left.
-pub async fn undo(regions: &Regions, task: &Task) -> String {
+pub(crate) async fn undo(regions: &Regions, task: &Task) -> String {
     let mut said = Vec::new();
     let source_id = task.spec.source_ids.first().cloned().unwrap_or_default();
     match task.spec.kind {

@@ -11,14 +11,14 @@ pub async fn copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let snap = &ctx.spec.source_ids[0];
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let found = rr::cluster_snapshot(source, snap).await?.ok_or_else(|| {
-        CloudError::Setup(format!(
+        CloudError::Refused(format!(
             "DB cluster snapshot {snap} is gone from {}",
             source.region
         ))
     })?;
     let kms = ctx.spec.options.kms_key_id.as_deref();
     if found.encrypted && kms.is_none() {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "{snap} is encrypted: KMS keys belong to one region, so give a key of {} for the copy (--kms-key-id)",
             ctx.spec.target_region
         )));
@@ -29,14 +29,14 @@ pub async fn copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
             r.notes.push(format!("adopted {snap}, copied earlier"))
         }
         Some(_) => {
-            return Err(CloudError::Setup(format!(
+            return Err(CloudError::Refused(format!(
                 "a DB cluster snapshot named {snap} already exists in {} and is not a copy made by cutover: delete or rename it, then retry",
                 target.region
             )))
         }
         None => {
             let arn = found.arn.ok_or_else(|| {
-                CloudError::Setup(format!("DB cluster snapshot {snap} has no ARN"))
+                CloudError::Refused(format!("DB cluster snapshot {snap} has no ARN"))
             })?;
             rr::copy_cluster_snapshot(target, &arn, snap, kms, &copy_tags(snap, &ctx.spec.id))
                 .await?

@@ -12,14 +12,14 @@ use crate::model::Details;
 /// The DB part of a plan: lines to show, names to rename after a typed
 /// confirmation (`--replace`).
 #[derive(Debug, Default, PartialEq)]
-pub struct DbPrep {
+pub(crate) struct DbPrep {
     pub lines: Vec<String>,
     pub to_replace: Vec<String>,
 }
 
 /// DB instance tasks become read replica tasks; anything else is refused
 /// (a replica is made of an instance only).
-pub fn make_replicas(tasks: &mut [TaskSpec]) -> Result<(), String> {
+pub(crate) fn make_replicas(tasks: &mut [TaskSpec]) -> Result<(), String> {
     let not_db: Vec<&str> = tasks
         .iter()
         .filter(|t| !matches!(t.kind, CopyKind::DbInstance | CopyKind::DbReplica))
@@ -39,7 +39,7 @@ pub fn make_replicas(tasks: &mut [TaskSpec]) -> Result<(), String> {
 }
 
 /// Whether a task makes a DB instance and so needs its landing zone surveyed.
-pub fn needs_survey(task: &TaskSpec) -> bool {
+pub(crate) fn needs_survey(task: &TaskSpec) -> bool {
     matches!(
         task.kind,
         CopyKind::DbInstance | CopyKind::DbSnapshot | CopyKind::DbReplica
@@ -47,12 +47,12 @@ pub fn needs_survey(task: &TaskSpec) -> bool {
 }
 
 fn setup(text: String) -> CloudError {
-    CloudError::Setup(text)
+    CloudError::Refused(text)
 }
 
 /// Surveys each task that makes a DB instance and fills its settings;
 /// refuses bad input before anything is made.
-pub async fn prepare(
+pub(crate) async fn prepare(
     regions: &Regions,
     tasks: &mut [TaskSpec],
     picks: &Picks,

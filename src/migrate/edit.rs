@@ -132,7 +132,7 @@ pub fn edit(task: &Task, settings: &[(String, String)]) -> Result<(TaskSpec, Str
 }
 
 /// Splits "key=value".
-pub fn parse_setting(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_setting(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((key, value)) if !key.trim().is_empty() => {
             Ok((key.trim().to_string(), value.trim().to_string()))
@@ -146,7 +146,7 @@ pub fn parse_setting(text: &str) -> Result<(String, String), String> {
 
 /// Sets one option of a task; an empty value clears it. Returns the change
 /// in words, for the task's history.
-pub fn set_option(spec: &mut TaskSpec, key: &str, value: &str) -> Result<String, String> {
+pub(crate) fn set_option(spec: &mut TaskSpec, key: &str, value: &str) -> Result<String, String> {
     let given = (!value.is_empty()).then(|| value.to_string());
     let o = &mut spec.options;
     match key {

@@ -217,7 +217,7 @@ impl Task {
     /// Whether this step was started before (the history's "step N: ..."
     /// line, written by `apply` above): what a re-run finds may then be
     /// its own half-done work.
-    pub fn was_started(&self, step: usize) -> bool {
+    pub(crate) fn was_started(&self, step: usize) -> bool {
         let line = format!("step {}: ", step + 1);
         self.history.iter().any(|(_, l)| l.starts_with(&line))
     }

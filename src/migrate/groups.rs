@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 fn details(r: &Resource) -> Result<&SecurityGroup, CloudError> {
     match &r.details {
         Details::SecurityGroup(g) => Ok(g),
-        _ => Err(CloudError::Setup(format!(
+        _ => Err(CloudError::Refused(format!(
             "{} is not a security group",
             r.id
         ))),
@@ -29,7 +29,7 @@ fn group_ids(spec: &super::TaskSpec) -> &[String] {
     }
 }
 
-pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (source, target, spec) = (&ctx.regions.source, &ctx.regions.target, ctx.spec);
     let clone = match spec.kind {
         super::CopyKind::Vpc => ctx
@@ -41,7 +41,7 @@ pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     let vpc = match clone.as_ref().or(spec.options.target_vpc.as_ref()) {
         Some(v) => v.clone(),
         None => sg::default_vpc(target).await?.ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "{} has no default VPC: choose the target VPC (--target-vpc vpc-...)",
                 spec.target_region
             ))
@@ -60,7 +60,7 @@ pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
             }
             Some(t) if t.source_id() == Some(src.id.as_str()) => t.id,
             Some(t) => {
-                return Err(CloudError::Setup(format!(
+                return Err(CloudError::Refused(format!(
                     "a group named {} already exists in {vpc} ({}) and is not a copy of {}: rename or delete it, or pick another target VPC",
                     g.group_name, t.id, src.id
                 )))
@@ -87,7 +87,7 @@ pub async fn create_groups(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     Ok(result)
 }
 
-pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (source, target, spec) = (&ctx.regions.source, &ctx.regions.target, ctx.spec);
     let mut copies: BTreeMap<String, String> = spec.known_copies.clone();
     copies.extend(ctx.outputs.iter().filter_map(|(k, v)| {
@@ -106,7 +106,7 @@ pub async fn add_rules(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
         let g = details(&src)?;
         let new = copies
             .get(&src.id)
-            .ok_or_else(|| CloudError::Setup(format!("internal: {} was not created", src.id)))?
+            .ok_or_else(|| CloudError::Internal(format!("internal: {} was not created", src.id)))?
             .clone();
         for (direction, rules) in [
             (Direction::Ingress, &g.ingress),
@@ -190,7 +190,7 @@ fn is_default_egress(r: &Rule) -> bool {
 
 /// The rule with group references pointing at the copies. What cannot be
 /// carried is reported, never dropped in silence.
-pub fn remap(
+pub(crate) fn remap(
     rule: &Rule,
     copies: &BTreeMap<String, String>,
     group: &str,

@@ -6,7 +6,7 @@ use super::task::{Task, TaskSpec};
 use crate::journal::{Entry, Journal, Replay};
 use std::collections::BTreeMap;
 
-pub const KIND: &str = "copy";
+pub(crate) const KIND: &str = "copy";
 
 /// A task's thread in the journal names its region pair, so that tasks of
 /// different migrations in one journal stay apart: "copy:us-east-1>eu-west-1:t1".
@@ -46,7 +46,7 @@ impl Journal {
 /// Copy tasks rebuilt from journal entries as they come: all at once from
 /// a replay, or a few at a time from a `Follower`.
 #[derive(Debug, Default)]
-pub struct TaskThreads {
+pub(crate) struct TaskThreads {
     /// topic -> (where its first line stood, its events in order).
     threads: BTreeMap<String, (usize, Vec<(u64, TaskEvent)>)>,
     seen: usize,
@@ -95,7 +95,7 @@ impl TaskThreads {
 }
 
 /// Every copy task the journal knows, rebuilt, in the order they began.
-pub fn tasks_from(replay: &Replay) -> Vec<Task> {
+pub(crate) fn tasks_from(replay: &Replay) -> Vec<Task> {
     let mut threads = TaskThreads::default();
     threads.add(&replay.entries);
     threads.tasks()
@@ -103,7 +103,7 @@ pub fn tasks_from(replay: &Replay) -> Vec<Task> {
 
 /// Only the tasks of one source/target pair (the cockpit's and `cutover
 /// tasks`'s view; `--all` shows every pair's).
-pub fn of_pair(tasks: Vec<Task>, source: &str, target: &str) -> Vec<Task> {
+pub(crate) fn of_pair(tasks: Vec<Task>, source: &str, target: &str) -> Vec<Task> {
     tasks
         .into_iter()
         .filter(|t| t.spec.source_region == source && t.spec.target_region == target)

@@ -64,7 +64,7 @@ pub struct Survey {
 }
 
 fn refuse(text: String) -> CloudError {
-    CloudError::Setup(text)
+    CloudError::Refused(text)
 }
 
 fn is_default_group(name: &str) -> bool {
@@ -72,7 +72,7 @@ fn is_default_group(name: &str) -> bool {
 }
 
 /// Fewer than two AZs among the subnets: a DB subnet group is refused.
-pub fn zones_too_few(subnets: &[rl::Subnet]) -> Option<String> {
+pub(crate) fn zones_too_few(subnets: &[rl::Subnet]) -> Option<String> {
     let zones: BTreeSet<&str> = subnets.iter().map(|s| s.zone.as_str()).collect();
     (zones.len() < 2).then(|| zones.into_iter().collect::<Vec<_>>().join(", "))
 }

@@ -9,7 +9,7 @@ use super::task::{Step, Task, TaskState};
 
 /// The step a retry of what `task` left out starts from, or why there is
 /// none (a sentence for the operator).
-pub fn retry_step(task: &Task) -> Result<usize, String> {
+pub(crate) fn retry_step(task: &Task) -> Result<usize, String> {
     if task.state != TaskState::Done || task.warnings.is_empty() {
         return Err(format!(
             "task {} is {}: only a task done with warnings has something left out to retry",

@@ -47,7 +47,7 @@ impl Leftover {
     }
 
     /// The AWS CLI command that deletes it, for the report.
-    pub fn delete_command(&self) -> String {
+    pub(crate) fn delete_command(&self) -> String {
         let (region, id) = (&self.region, &self.id);
         match self.kind {
             LeftoverKind::EbsSnapshot => {

@@ -6,7 +6,7 @@
 use super::task::{Task, TaskState};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Needs {
+pub(crate) enum Needs {
     /// Every task it needs is done.
     Met,
     /// This one is still queued, running or paused.

@@ -7,7 +7,7 @@ use super::task::{CopyKind, CopyOptions, TaskSpec};
 use crate::model::{Inventory, Kind, Resource, Side};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     pub tasks: Vec<TaskSpec>,
     /// (id, why it is not copied, and what to do instead).

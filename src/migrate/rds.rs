@@ -9,7 +9,7 @@ use crate::cloud::{Clients, CloudError};
 use crate::model::{Details, Resource};
 
 /// RDS identifiers: letters, digits and single hyphens, starting with a letter.
-pub fn identifier(text: &str) -> String {
+pub(crate) fn identifier(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         let c = if c.is_ascii_alphanumeric() {
@@ -30,7 +30,7 @@ pub fn identifier(text: &str) -> String {
 }
 
 fn missing(what: &str) -> CloudError {
-    CloudError::Setup(format!(
+    CloudError::Refused(format!(
         "{what} is gone: it may have been deleted since the task started"
     ))
 }
@@ -42,7 +42,7 @@ fn snapshot_facts(r: &Resource) -> (Option<String>, bool) {
     }
 }
 
-pub async fn snapshot_instance(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn snapshot_instance(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let instance = &ctx.spec.source_ids[0];
     let id = identifier(&format!("cutover-{}", ctx.spec.id));
     if rds::db_snapshot(&ctx.regions.source, &id).await?.is_none() {
@@ -100,7 +100,7 @@ async fn wait_snapshot(
     Ok(StepResult::default())
 }
 
-pub async fn wait_source_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait_source_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let id = ctx
         .outputs
         .get("snapshot")
@@ -109,7 +109,7 @@ pub async fn wait_source_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, C
     wait_snapshot(ctx, &ctx.regions.source, &id).await
 }
 
-pub async fn wait_copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait_copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let id = ctx
         .outputs
         .get("copy")
@@ -118,7 +118,7 @@ pub async fn wait_copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> 
     wait_snapshot(ctx, &ctx.regions.target, &id).await
 }
 
-pub async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let source_id = &ctx.spec.source_ids[0];
     let snap = match ctx.spec.kind {
         CopyKind::DbInstance => ctx
@@ -132,10 +132,10 @@ pub async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
         .await?
         .ok_or_else(|| missing(&snap))?;
     let (arn, encrypted) = snapshot_facts(&found);
-    let arn = arn.ok_or_else(|| CloudError::Setup(format!("DB snapshot {snap} has no ARN")))?;
+    let arn = arn.ok_or_else(|| CloudError::Refused(format!("DB snapshot {snap} has no ARN")))?;
     let kms = ctx.spec.options.kms_key_id.as_deref();
     if encrypted && kms.is_none() {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "{snap} is encrypted: KMS keys belong to one region, so give a key of {} for the copy (--kms-key-id)",
             ctx.spec.target_region
         )));
@@ -146,7 +146,7 @@ pub async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, CloudErr
     match rds::db_snapshot(&ctx.regions.target, &snap).await? {
         Some(existing) if existing.source_id() == Some(snap.as_str()) => r.notes.push(format!("adopted {snap}, copied earlier")),
         Some(_) => {
-            return Err(CloudError::Setup(format!(
+            return Err(CloudError::Refused(format!(
                 "a DB snapshot named {snap} already exists in {} and is not a copy made by cutover: delete or rename it, then retry",
                 ctx.spec.target_region
             )))
@@ -205,7 +205,7 @@ pub async fn restore(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     Ok(r)
 }
 
-pub async fn wait_instance(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait_instance(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let id = ctx
         .outputs
         .get("restored")

@@ -12,7 +12,7 @@ use crate::cloud::{Clients, CloudError};
 use crate::model::resource::TASK_ID_TAG;
 
 /// Why this engine cannot have a cross-region read replica, if it cannot.
-pub fn engine_refusal(engine: &str) -> Option<String> {
+pub(crate) fn engine_refusal(engine: &str) -> Option<String> {
     let why = match engine {
         "sqlserver-ex" | "sqlserver-web" | "sqlserver-se" => {
             "SQL Server Express, Web and Standard editions have no cross-region read replicas (Enterprise edition has)"
@@ -78,7 +78,7 @@ fn options(ctx: &StepContext<'_>) -> Result<RestoreOptions, CloudError> {
         .options
         .restore
         .clone()
-        .ok_or_else(|| CloudError::Setup("internal: the replica task has no settings".into()))
+        .ok_or_else(|| CloudError::Internal("internal: the replica task has no settings".into()))
 }
 
 fn placement(o: &RestoreOptions) -> Placement<'_> {
@@ -96,7 +96,7 @@ fn placement(o: &RestoreOptions) -> Placement<'_> {
 
 /// The name is free, or held by what this task made (adopt), or, with
 /// `replace`, renamed out of the way. Returns whether it was adopted.
-pub async fn clear_the_name(
+pub(crate) async fn clear_the_name(
     ctx: &StepContext<'_>,
     c: &Clients,
     id: &str,
@@ -112,7 +112,7 @@ pub async fn clear_the_name(
         return Ok((true, r));
     }
     if !replace {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "a DB instance named {id} already exists in {} and was not made by this task: pick another name, or pass --replace to rename it out of the way",
             c.region
         )));
@@ -145,19 +145,19 @@ pub async fn create(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let o = options(ctx)?;
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let source_id = &ctx.spec.source_ids[0];
-    let src = rl::placement(source, source_id)
-        .await?
-        .ok_or_else(|| CloudError::Setup(format!("{source_id} is gone from {}", source.region)))?;
+    let src = rl::placement(source, source_id).await?.ok_or_else(|| {
+        CloudError::Refused(format!("{source_id} is gone from {}", source.region))
+    })?;
     let kms = ctx.spec.options.kms_key_id.as_deref();
     if let Some(why) = refusal(&src, kms, &ctx.spec.target_region) {
-        return Err(CloudError::Setup(why));
+        return Err(CloudError::Refused(why));
     }
     let (adopted, mut r) = clear_the_name(ctx, target, &o.instance_id, o.replace).await?;
     if !adopted {
         let arn = src
             .arn
             .clone()
-            .ok_or_else(|| CloudError::Setup(format!("{source_id} has no ARN")))?;
+            .ok_or_else(|| CloudError::Refused(format!("{source_id} has no ARN")))?;
         rr::create_replica(
             target,
             &o.instance_id,
@@ -205,7 +205,7 @@ async fn wait_available(
     .await?;
     rl::placement(c, id)
         .await?
-        .ok_or_else(|| CloudError::Setup(format!("{id} is gone from {}", c.region)))
+        .ok_or_else(|| CloudError::Refused(format!("{id} is gone from {}", c.region)))
 }
 
 fn endpoint(p: &DbPlacement) -> Option<String> {
@@ -231,7 +231,7 @@ pub async fn promote(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let now = rl::placement(target, &o.instance_id)
         .await?
         .ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "the replica {} is gone from {}",
                 o.instance_id, target.region
             ))
@@ -255,7 +255,7 @@ pub async fn promote(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
 /// Polls after a promote: ready when the source link is gone; an instance
 /// that stays available with the link for a few polls is taken as
 /// promoted (some endpoints never drop the field), with a note.
-pub async fn wait_promoted(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait_promoted(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let id = options(ctx)?.instance_id;
     let target = &ctx.regions.target;
     let seen = std::sync::atomic::AtomicU32::new(0);
@@ -298,7 +298,7 @@ fn reverse_id(source_id: &str) -> String {
     super::rds::identifier(&format!("{source_id}-failback"))
 }
 
-pub async fn reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let mut r = StepResult::default();
     if !ctx.outputs.contains_key(REVERSE_REPLICA) {
         r.notes.push("no reverse replica asked for".into());
@@ -310,7 +310,7 @@ pub async fn reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let promoted = rl::placement(target, &o.instance_id)
         .await?
         .ok_or_else(|| {
-            CloudError::Setup(format!("{} is gone from {}", o.instance_id, target.region))
+            CloudError::Refused(format!("{} is gone from {}", o.instance_id, target.region))
         })?;
     let id = reverse_id(source_id);
     if promoted.encrypted {
@@ -335,7 +335,7 @@ pub async fn reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         let arn = promoted
             .arn
             .clone()
-            .ok_or_else(|| CloudError::Setup(format!("{} has no ARN", o.instance_id)))?;
+            .ok_or_else(|| CloudError::Refused(format!("{} has no ARN", o.instance_id)))?;
         let p = Placement {
             subnet_group: subnet_group.as_deref(),
             security_group_ids: &groups,
@@ -355,7 +355,7 @@ pub async fn reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     Ok(r)
 }
 
-pub async fn wait_reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait_reverse(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let Some(id) = ctx.outputs.get("reverse_replica_id").cloned() else {
         return Ok(StepResult::default());
     };

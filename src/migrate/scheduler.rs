@@ -319,7 +319,7 @@ impl Scheduler {
     /// Stops every running task where it is (the journal keeps it running:
     /// the next run takes it up), then aborts the multipart uploads its
     /// bucket copies left open. Returns how many uploads were aborted.
-    pub async fn abort_open_uploads(&self) -> usize {
+    pub(crate) async fn abort_open_uploads(&self) -> usize {
         let stopped: Vec<String> = {
             let mut running = self
                 .inner

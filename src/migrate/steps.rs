@@ -76,7 +76,7 @@ pub(super) fn source_time(r: &crate::model::Resource) -> Option<(String, String)
 }
 
 pub(super) fn missing(what: &str) -> CloudError {
-    CloudError::Setup(format!(
+    CloudError::Refused(format!(
         "{what} is gone: it may have been deleted since the task started"
     ))
 }
@@ -91,10 +91,9 @@ impl StepContext<'_> {
     }
 
     pub(super) fn output(&self, key: &str) -> Result<&str, CloudError> {
-        self.outputs
-            .get(key)
-            .map(String::as_str)
-            .ok_or_else(|| CloudError::Setup(format!("internal: step output '{key}' is missing")))
+        self.outputs.get(key).map(String::as_str).ok_or_else(|| {
+            CloudError::Internal(format!("internal: step output '{key}' is missing"))
+        })
     }
 }
 
@@ -339,7 +338,7 @@ async fn import_key(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         .await?
         .ok_or_else(|| missing(name))?;
     let material = public_key(&src).ok_or_else(|| {
-        CloudError::Setup(format!("key pair {name} has no public key in {}: AWS keeps it only for keys made after 2021; import it by hand", ctx.spec.source_region))
+        CloudError::Refused(format!("key pair {name} has no public key in {}: AWS keeps it only for keys made after 2021; import it by hand", ctx.spec.source_region))
     })?;
     let same = |a: &str, b: &str| {
         a.split_whitespace()
@@ -353,7 +352,7 @@ async fn import_key(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         };
         match public_key(&existing) {
             Some(k) if same(&k, material) => Ok(Some(StepResult::default().output(ctx.target_key(), name).note(note))),
-            _ => Err(CloudError::Setup(format!(
+            _ => Err(CloudError::Refused(format!(
                 "a key pair named {name} already exists in {} with another public key: delete or rename it there, then retry",
                 ctx.spec.target_region
             ))),

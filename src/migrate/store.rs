@@ -115,7 +115,7 @@ impl TaskStore {
 
     /// State changes that did not fit in the channel, for the listener to
     /// take up now and then (the cockpit does on each tick).
-    pub fn take_missed(&self) -> Vec<TaskChange> {
+    pub(crate) fn take_missed(&self) -> Vec<TaskChange> {
         let missed = std::mem::take(
             &mut *self
                 .shared
@@ -127,7 +127,7 @@ impl TaskStore {
     }
 
     /// Nobody listens any more (the cockpit ended): a follower may stop.
-    pub fn unheard(&self) -> bool {
+    pub(crate) fn unheard(&self) -> bool {
         self.shared
             .listener
             .as_ref()

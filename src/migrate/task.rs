@@ -505,7 +505,7 @@ impl TaskState {
 
     /// Cancel undoes what a task made: anything not done or already
     /// cancelled (a failed task too, to clean up its half).
-    pub fn can_cancel(&self) -> bool {
+    pub(crate) fn can_cancel(&self) -> bool {
         !matches!(self, TaskState::Done | TaskState::Cancelled { .. })
     }
 
@@ -530,7 +530,7 @@ pub const SOURCE_TIME: &str = "source_time_ms";
 /// Output of a bucket copy whose source now replicates to it.
 pub const REPLICATING: &str = "replicating";
 /// Output set when the promote asked for a reverse replica in the source.
-pub const REVERSE_REPLICA: &str = "reverse_replica";
+pub(crate) const REVERSE_REPLICA: &str = "reverse_replica";
 
 /// A task as the tasks pane and the report see it.
 #[derive(Debug, Clone, PartialEq)]

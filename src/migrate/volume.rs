@@ -13,7 +13,7 @@ use crate::model::Details;
 /// The IOPS and throughput a new volume of this type may be given: AWS
 /// refuses IOPS on gp2/st1/sc1/standard (gp2 reports its baseline) and
 /// throughput on anything but gp3.
-pub fn performance(
+pub(crate) fn performance(
     volume_type: &str,
     iops: Option<i32>,
     throughput: Option<i32>,
@@ -26,7 +26,7 @@ pub fn performance(
 }
 
 /// Why `az` cannot take the volume: it is not one of the target's AZs.
-pub fn az_refusal(az: &str, target_region: &str, target_zones: &[String]) -> Option<String> {
+pub(crate) fn az_refusal(az: &str, target_region: &str, target_zones: &[String]) -> Option<String> {
     if target_zones.iter().any(|z| z == az) {
         return None;
     }
@@ -38,7 +38,7 @@ pub fn az_refusal(az: &str, target_region: &str, target_zones: &[String]) -> Opt
 
 /// An encrypted volume needs a target key named by the operator: KMS keys
 /// are regional, and the target's default key is a guess nobody made.
-pub fn kms_refusal(
+pub(crate) fn kms_refusal(
     volume_id: &str,
     encrypted: bool,
     kms_key_id: Option<&str>,
@@ -65,13 +65,13 @@ pub async fn preflight(regions: &Regions, spec: &TaskSpec) -> Result<(), CloudEr
     if let Details::Volume(v) = &vol.details {
         let key = spec.options.kms_key_id.as_deref();
         if let Some(why) = kms_refusal(id, v.encrypted, key, &spec.target_region) {
-            return Err(CloudError::Setup(why));
+            return Err(CloudError::Refused(why));
         }
     }
     if let Some(az) = &spec.options.target_az {
         let offered = zones(&regions.target).await?;
         if let Some(why) = az_refusal(az, &spec.target_region, &offered) {
-            return Err(CloudError::Setup(why));
+            return Err(CloudError::Refused(why));
         }
     }
     Ok(())

@@ -42,7 +42,7 @@ impl Iterator for Backoff {
 }
 
 /// Polls until ready; `progress` hears every pending poll.
-pub async fn until_ready<F, Fut>(
+pub(crate) async fn until_ready<F, Fut>(
     poll: F,
     progress: &(dyn Fn(Option<u8>) + Send + Sync),
 ) -> Result<(), CloudError>
@@ -54,7 +54,7 @@ where
 }
 
 /// `until_ready` with the sleep given.
-pub async fn until_ready_with<F, Fut, S, SFut>(
+pub(crate) async fn until_ready_with<F, Fut, S, SFut>(
     mut poll: F,
     progress: &(dyn Fn(Option<u8>) + Send + Sync),
     mut sleep: S,
@@ -69,7 +69,7 @@ where
     loop {
         match poll().await? {
             Poll::Ready => return Ok(()),
-            Poll::Failed(why) => return Err(CloudError::Setup(why)),
+            Poll::Failed(why) => return Err(CloudError::Failed(why)),
             Poll::Pending(p) => progress(p),
         }
         sleep(delays.next().unwrap_or_default()).await;

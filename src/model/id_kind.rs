@@ -17,7 +17,7 @@ const PREFIXES: [(&str, Kind); 8] = [
 
 /// The kinds whose ids are names the operator chose (no telling them apart
 /// by shape): buckets, key pairs, DB instances, DB and cluster snapshots.
-pub const NAMED_KINDS: [Kind; 5] = [
+pub(crate) const NAMED_KINDS: [Kind; 5] = [
     Kind::Bucket,
     Kind::KeyPair,
     Kind::DbInstance,
@@ -27,7 +27,7 @@ pub const NAMED_KINDS: [Kind; 5] = [
 
 /// The kind an EC2-shaped id names; None for a name (a bucket called
 /// `vpc-flow-logs` is a name: its tail is not hex).
-pub fn kind_of_id(id: &str) -> Option<Kind> {
+pub(crate) fn kind_of_id(id: &str) -> Option<Kind> {
     let (_, kind) = PREFIXES.iter().find(|(prefix, _)| {
         id.strip_prefix(prefix).is_some_and(|hex| {
             hex.len() >= 8 && hex.len() <= 17 && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -40,7 +40,7 @@ pub fn kind_of_id(id: &str) -> Option<Kind> {
 /// EC2-shaped ids, in `Kind::ALL` order, and the names, read as buckets
 /// first (the common case; key pairs and databases only when a name is not
 /// a bucket, see `NAMED_KINDS`).
-pub fn first_reads(ids: &[String]) -> (Vec<Kind>, Vec<&str>) {
+pub(crate) fn first_reads(ids: &[String]) -> (Vec<Kind>, Vec<&str>) {
     let kinds: Vec<Kind> = ids.iter().filter_map(|id| kind_of_id(id)).collect();
     let names: Vec<&str> = ids
         .iter()

@@ -74,7 +74,7 @@ impl Inventory {
     }
 
     /// The name a source bucket's copy gets by the naming rule.
-    pub fn bucket_copy_name(&self, source_bucket: &str) -> String {
+    pub(crate) fn bucket_copy_name(&self, source_bucket: &str) -> String {
         self.pairing.bucket_naming.target_name(
             source_bucket,
             self.source_region(),
@@ -82,17 +82,12 @@ impl Inventory {
         )
     }
 
-    pub fn region_of(&self, side: Side) -> &str {
+    pub(crate) fn region_of(&self, side: Side) -> &str {
         match side {
             Side::Source => self.source_region(),
             Side::Target => self.target_region(),
             Side::Global => super::resource::GLOBAL_REGION,
         }
-    }
-
-    /// Marks a listing as loading again (a refresh), keeping nothing else.
-    pub fn set_loading(&mut self, side: Side, kind: Kind) {
-        self.listings.insert((side, kind), Listing::Loading);
     }
 
     /// Takes one listing's result and pairs what it affects.
@@ -151,7 +146,7 @@ impl Inventory {
     }
 
     /// Every loaded resource.
-    pub fn all_resources(&self) -> impl Iterator<Item = &Resource> {
+    pub(crate) fn all_resources(&self) -> impl Iterator<Item = &Resource> {
         self.listings.values().flat_map(|l| match l {
             Listing::Loaded(list) => list.as_slice(),
             _ => &[],

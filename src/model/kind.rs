@@ -151,13 +151,13 @@ impl Kind {
     }
 
     /// Route 53 is global: its kinds are read once, not per region.
-    pub fn is_global(self) -> bool {
+    pub(crate) fn is_global(self) -> bool {
         matches!(self, Kind::HostedZone | Kind::Record)
     }
 
     /// Kinds that must be read for this kind to pair: security groups pair
     /// within paired VPCs.
-    pub fn pairs_through(self) -> &'static [Kind] {
+    pub(crate) fn pairs_through(self) -> &'static [Kind] {
         match self {
             Kind::SecurityGroup
             | Kind::Subnet
@@ -172,7 +172,7 @@ impl Kind {
 
     /// Kinds a copy of this kind plans with besides its own: a relaunch
     /// pulls in the instance's groups, key pair and network.
-    pub fn copy_needs(self) -> &'static [Kind] {
+    pub(crate) fn copy_needs(self) -> &'static [Kind] {
         match self {
             Kind::Instance => &[Kind::SecurityGroup, Kind::KeyPair, Kind::Vpc, Kind::Subnet],
             _ => &[],
@@ -180,7 +180,7 @@ impl Kind {
     }
 
     /// `kinds` plus what they pair through, each once, in `ALL` order.
-    pub fn with_pairing_needs(kinds: &[Kind]) -> Vec<Kind> {
+    pub(crate) fn with_pairing_needs(kinds: &[Kind]) -> Vec<Kind> {
         Kind::ALL
             .into_iter()
             .filter(|k| kinds.contains(k) || kinds.iter().any(|w| w.pairs_through().contains(k)))
@@ -189,7 +189,7 @@ impl Kind {
 
     /// Kinds whose names start with `prefix` (for `:` completion), exact
     /// name or alias matches first.
-    pub fn completions(prefix: &str) -> Vec<Kind> {
+    pub(crate) fn completions(prefix: &str) -> Vec<Kind> {
         let p = prefix.trim().to_ascii_lowercase();
         if let Ok(exact) = p.parse::<Kind>() {
             return vec![exact];

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The tag that says which launch an instance is: `test` or `cutover`.
-pub const LAUNCH_TAG: &str = "cutover:launch";
+pub(crate) const LAUNCH_TAG: &str = "cutover:launch";
 /// On a test launch, the source instance it tests (test launches carry no
 /// `cutover:source-id`: they are not the source's counterpart).
-pub const TEST_OF_TAG: &str = "cutover:test-of";
+pub(crate) const TEST_OF_TAG: &str = "cutover:test-of";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SourceInstance {
+pub(crate) struct SourceInstance {
     pub id: String,
     pub state: String,
     pub instance_type: String,
@@ -40,14 +40,14 @@ pub struct SourceInstance {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct MetadataOptions {
+pub(crate) struct MetadataOptions {
     pub http_tokens: Option<String>,
     pub hop_limit: Option<i32>,
     pub endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BlockDevice {
+pub(crate) struct BlockDevice {
     pub device_name: String,
     pub volume_id: String,
     pub size_gib: Option<i32>,

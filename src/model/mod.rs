@@ -1,8 +1,8 @@
 //! Plain data: resources, kinds, both inventories and how they pair.
 //! Knows nothing but std and serde.
 
-pub mod facts;
-pub mod id_kind;
+pub(crate) mod facts;
+pub(crate) mod id_kind;
 mod inventory;
 mod kind;
 pub mod launch;
@@ -14,5 +14,5 @@ pub mod resource;
 pub use inventory::{Inventory, Listing, Side};
 pub use kind::{Kind, UnknownKind};
 pub use pairing::{check_bucket_name, BucketNaming};
-pub use printable::printable;
+pub(crate) use printable::printable;
 pub use resource::{Details, Resource};

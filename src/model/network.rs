@@ -139,12 +139,12 @@ pub struct AclEntry {
 
 impl AclEntry {
     /// The last rule of every ACL (deny all): AWS makes it, nobody can change it.
-    pub fn is_catch_all(&self) -> bool {
+    pub(crate) fn is_catch_all(&self) -> bool {
         self.rule_number == 32767
     }
 
     /// "in 100 allow tcp 443 0.0.0.0/0".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let proto = match self.protocol.as_str() {
             "-1" => "all",
             "6" => "tcp",
@@ -184,7 +184,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The same service in the target region.
-    pub fn service_in(&self, source_region: &str, target_region: &str) -> String {
+    pub(crate) fn service_in(&self, source_region: &str, target_region: &str) -> String {
         self.service_name
             .replace(&format!(".{source_region}."), &format!(".{target_region}."))
     }
@@ -200,7 +200,7 @@ impl Network {
     }
 
     /// Routes that point where the copy cannot follow: (route table, route, why).
-    pub fn untranslatable_routes(&self) -> Vec<String> {
+    pub(crate) fn untranslatable_routes(&self) -> Vec<String> {
         let mut out = Vec::new();
         for t in &self.route_tables {
             for r in &t.routes {
@@ -213,12 +213,12 @@ impl Network {
     }
 }
 
-pub fn route_warning(table: &str, destination: &str, what: &str, id: &str) -> String {
+pub(crate) fn route_warning(table: &str, destination: &str, what: &str, id: &str) -> String {
     format!("route {destination} -> {id} in {table} not copied: it points at {what} that cutover does not re-create; add it in the target by hand once its counterpart exists")
 }
 
 /// `us-east-1a=eu-west-1b,us-east-1b=eu-west-1a` as the operator typed it.
-pub fn parse_az_map(text: &str) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn parse_az_map(text: &str) -> Result<Vec<(String, String)>, String> {
     text.split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -236,7 +236,7 @@ pub fn parse_az_map(text: &str) -> Result<Vec<(String, String)>, String> {
 /// Source AZ -> target AZ for every zone the VPC uses: the operator's map
 /// first, the rest by position (the first zone used -> the target's first,
 /// ...). Refused before anything is made when it cannot hold.
-pub fn map_zones(
+pub(crate) fn map_zones(
     used: &[String],
     target_zones: &[String],
     asked: &[(String, String)],
@@ -310,7 +310,7 @@ fn ipv4(cidr: &str) -> Option<(u32, u32)> {
 }
 
 /// Whether two IPv4 CIDRs share any address.
-pub fn cidrs_overlap(a: &str, b: &str) -> bool {
+pub(crate) fn cidrs_overlap(a: &str, b: &str) -> bool {
     match (ipv4(a), ipv4(b)) {
         (Some((na, ma)), Some((nb, mb))) => {
             let common = ma & mb;

@@ -6,6 +6,7 @@
 //! snapshot identifier.
 
 use super::resource::{Details, Resource};
+#[cfg(test)]
 use super::Kind;
 use std::collections::HashMap;
 
@@ -25,8 +26,6 @@ impl Default for BucketNaming {
 }
 
 impl BucketNaming {
-    pub const PLACEHOLDERS: [&'static str; 3] = ["{name}", "{source-region}", "{target-region}"];
-
     /// A template must name the source bucket, or every copy would collide.
     pub fn new(template: &str) -> Result<Self, String> {
         if !template.contains("{name}") {
@@ -39,7 +38,12 @@ impl BucketNaming {
         })
     }
 
-    pub fn target_name(&self, name: &str, source_region: &str, target_region: &str) -> String {
+    pub(crate) fn target_name(
+        &self,
+        name: &str,
+        source_region: &str,
+        target_region: &str,
+    ) -> String {
         self.template
             .replace("{name}", name)
             .replace("{source-region}", source_region)
@@ -114,7 +118,7 @@ pub fn pair(source: &mut [Resource], target: &[Resource], ctx: &PairingContext) 
 }
 
 /// source VPC id -> target VPC id, for security group pairing.
-pub fn vpc_pairs(source: &[Resource]) -> HashMap<String, String> {
+pub(crate) fn vpc_pairs(source: &[Resource]) -> HashMap<String, String> {
     source
         .iter()
         .filter_map(|s| s.counterpart.clone().map(|t| (s.id.clone(), t)))
@@ -230,25 +234,6 @@ fn difference(source: &Resource, target: &Resource) -> Option<String> {
 /// "ssh-ed25519 AAAA... comment" -> "ssh-ed25519 AAAA..." (comments differ harmlessly).
 fn key_material(key: &str) -> String {
     key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
-}
-
-/// Kinds that pair by name or tag; the rest only pair through the source-id tag.
-pub fn pairs_by_natural_key(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::KeyPair
-            | Kind::DbSnapshot
-            | Kind::DbClusterSnapshot
-            | Kind::Bucket
-            | Kind::Image
-            | Kind::SecurityGroup
-            | Kind::Vpc
-            | Kind::Subnet
-            | Kind::RouteTable
-            | Kind::NetworkAcl
-            | Kind::InternetGateway
-            | Kind::VpcEndpoint
-    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 /// The text with every control or bidi character written as an escape:
 /// `\n`, `\t`, `\r`, else `\u{202e}`; a backslash stays a backslash.
-pub fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }

@@ -9,7 +9,7 @@ pub const SOURCE_ID_TAG: &str = "cutover:source-id";
 /// The tag naming the copy task that made a resource.
 pub const TASK_ID_TAG: &str = "cutover:task-id";
 /// The region label of global (Route 53) resources.
-pub const GLOBAL_REGION: &str = "global";
+pub(crate) const GLOBAL_REGION: &str = "global";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {

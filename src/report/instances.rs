@@ -61,7 +61,7 @@ pub fn relaunched(tasks: &[Task]) -> Vec<Relaunched> {
 
 /// The relaunch images as AMI moves (fresh source image -> its copy),
 /// named after the instance, for the RegionMap.
-pub fn image_moves(tasks: &[Task]) -> Vec<Moved> {
+pub(crate) fn image_moves(tasks: &[Task]) -> Vec<Moved> {
     relaunches(tasks)
         .filter_map(|t| {
             let source = t.spec.source_ids.first()?;

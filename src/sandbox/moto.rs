@@ -106,11 +106,6 @@ impl MotoServer {
         }
     }
 
-    /// Wipes every resource in every region.
-    pub fn reset(&self) -> Result<(), String> {
-        self.request("POST", "/moto-api/reset").map(|_| ())
-    }
-
     /// A bare HTTP/1.0 request: the status line's code.
     fn request(&self, method: &str, path: &str) -> Result<u16, String> {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;

@@ -174,7 +174,7 @@ impl App {
         self.kinds.get(&self.kind).cloned().unwrap_or_default()
     }
 
-    pub fn kind_state_ref(&self, kind: Kind) -> Option<&KindState> {
+    pub(crate) fn kind_state_ref(&self, kind: Kind) -> Option<&KindState> {
         self.kinds.get(&kind)
     }
 
@@ -232,7 +232,7 @@ impl App {
             .is_some_and(|k| k.selected.contains(&(side, id.to_string())))
     }
 
-    pub fn areas(&self) -> layout::Areas {
+    pub(crate) fn areas(&self) -> layout::Areas {
         let mut areas = self.base_areas();
         if self.show_tasks {
             areas.tasks = areas.panes.iter().copied().reduce(|a, b| a.union(b));
@@ -506,7 +506,7 @@ impl App {
 
     /// Recomputes the visible rows of the current kind, keeping each
     /// cursor on the same resource when it is still visible.
-    pub fn refilter(&mut self) {
+    pub(crate) fn refilter(&mut self) {
         let kind = self.kind;
         let before: Vec<Option<String>> = (0..2)
             .map(|p| self.cursor_resource(p).map(|r| r.id.clone()))

@@ -23,7 +23,7 @@ impl PartialEq for Frozen {
 
 /// What one resource (or the move as a whole) comes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Blocked,
     AtRisk,
     Ready,
@@ -41,7 +41,7 @@ impl Verdict {
 
 /// One line of the check view: a resource and what was found about it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckItem {
+pub(crate) struct CheckItem {
     /// None: findings about the move as a whole (AZs, quotas).
     pub id: Option<String>,
     pub verdict: Verdict,
@@ -51,7 +51,7 @@ pub struct CheckItem {
 
 /// Per resource: blocked if any blocker names it, at risk if a warning
 /// does, else ready; worst first, the move as a whole before resources.
-pub fn items(report: &CheckReport) -> Vec<CheckItem> {
+pub(crate) fn items(report: &CheckReport) -> Vec<CheckItem> {
     let mut ids: Vec<Option<String>> = vec![None];
     ids.extend(report.selected.iter().cloned().map(Some));
     for f in report.blockers.iter().chain(&report.warnings) {

@@ -7,7 +7,7 @@ use crate::model::resource::Details;
 use crate::model::{Kind, Resource, Side};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Column {
+pub(crate) struct Column {
     pub title: &'static str,
     /// Never wider than this, whatever the content.
     pub max: u16,
@@ -25,7 +25,7 @@ macro_rules! col {
     };
 }
 
-pub fn columns(kind: Kind) -> &'static [Column] {
+pub(crate) fn columns(kind: Kind) -> &'static [Column] {
     match kind {
         Kind::Instance => &[
             col!("NAME", 28, 0),
@@ -172,7 +172,7 @@ pub fn columns(kind: Kind) -> &'static [Column] {
 
 /// Where the PLAN cell sits in a record's row: the pane fills it from the
 /// DNS cutovers the cockpit follows.
-pub const RECORD_PLAN_COLUMN: usize = 2;
+pub(crate) const RECORD_PLAN_COLUMN: usize = 2;
 
 fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
@@ -207,7 +207,7 @@ pub fn bytes(n: u64) -> String {
 }
 
 /// The cells of one row, in `columns(kind)` order.
-pub fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
+pub(crate) fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
     match &r.details {
         Details::Instance(i) => vec![
             r.name.clone(),
@@ -418,7 +418,7 @@ fn network_cells(r: &Resource) -> Vec<String> {
 
 /// What a filter searches: every id and name a person might type,
 /// lower-cased, one per line so a regex's `^` and `$` anchor to a field.
-pub fn haystack(r: &Resource) -> String {
+pub(crate) fn haystack(r: &Resource) -> String {
     let mut fields: Vec<&str> = vec![&r.id, &r.name, &r.state];
     fields.extend(r.tags.values().map(String::as_str));
     match &r.details {

@@ -31,12 +31,12 @@ impl Confirm {
         }
     }
 
-    pub fn typing(mut self, word: &'static str) -> Self {
+    pub(crate) fn typing(mut self, word: &'static str) -> Self {
         self.typed = Some((word, Input::default()));
         self
     }
 
-    pub fn wants_text(&self) -> bool {
+    pub(crate) fn wants_text(&self) -> bool {
         self.typed.is_some()
     }
 

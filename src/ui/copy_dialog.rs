@@ -1,7 +1,8 @@
 //! The copy dialog: what the selection becomes in the target, the options
-//! that matter to its kinds, and a confirmation. The plan is recomputed
-//! from the dialog's state whenever it is drawn or confirmed, so what the
-//! operator sees is what is submitted.
+//! that matter to its kinds, and a confirmation. The plan is worked out
+//! again whenever its inputs change (a key in the dialog, a listing that
+//! arrives) and kept in the dialog: drawing reads it, confirming submits
+//! it, so what the operator sees is what is submitted.
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
@@ -113,6 +114,9 @@ pub struct CopyDialog {
     /// The AZ map those plans were read with.
     pub networks_az_map: String,
     pub launch: LaunchChoices,
+    /// The plan the dialog stands for with its current options, worked
+    /// out in `update` when they change (`App::replan_copy`), never in draw.
+    pub plan: Plan,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -120,17 +124,17 @@ fn optional(input: &Input) -> Option<String> {
 }
 
 impl CopyDialog {
-    pub fn focused(&self) -> Option<CopyField> {
+    pub(crate) fn focused(&self) -> Option<CopyField> {
         self.focus.and_then(|i| self.fields.get(i).copied())
     }
 
     /// Whether the focused field takes typed text (so `y` is a letter).
-    pub fn wants_text(&self) -> bool {
+    pub(crate) fn wants_text(&self) -> bool {
         self.focused().is_some_and(|f| self.input(f).is_some())
     }
 
     /// The volume AZ picked from the target's list (None: no volume).
-    pub fn picked_zone(&self) -> Option<&str> {
+    pub(crate) fn picked_zone(&self) -> Option<&str> {
         self.zone
             .checked_sub(1)
             .and_then(|i| self.zones.get(i))
@@ -272,7 +276,7 @@ impl CopyDialog {
     }
 
     /// Why the typed bucket versions / archived choice cannot be read.
-    pub fn bucket_choice_error(&self) -> Option<String> {
+    pub(crate) fn bucket_choice_error(&self) -> Option<String> {
         if !self.fields.contains(&CopyField::Versions) {
             return None;
         }
@@ -282,7 +286,7 @@ impl CopyDialog {
 
     /// Why the typed AZ map cannot be read, checked as typed (the target's
     /// AZs are checked when the task starts, before anything is made).
-    pub fn az_map_error(&self) -> Option<String> {
+    pub(crate) fn az_map_error(&self) -> Option<String> {
         if !self.fields.contains(&CopyField::AzMap) {
             return None;
         }
@@ -290,7 +294,7 @@ impl CopyDialog {
     }
 
     /// Why the typed bucket name would be refused by S3, checked as typed.
-    pub fn bucket_error(&self) -> Option<String> {
+    pub(crate) fn bucket_error(&self) -> Option<String> {
         if !self.fields.contains(&CopyField::BucketName) {
             return None;
         }
@@ -321,7 +325,7 @@ impl App {
         picked
     }
 
-    pub fn open_copy_dialog(&mut self) -> Vec<Effect> {
+    pub(crate) fn open_copy_dialog(&mut self) -> Vec<Effect> {
         let picked = self.copy_candidates();
         if picked.is_empty() {
             let key = |c| self.keymap.keys_of(c);
@@ -434,7 +438,9 @@ impl App {
                 earlier,
                 ..Default::default()
             },
+            plan: Plan::default(),
         }));
+        self.replan_dialogs();
         let mut effects = Vec::new();
         // The target's subnet groups, read in the background for the choice.
         if makes_db {
@@ -448,11 +454,11 @@ impl App {
         // that will not follow, overlaps) needs reads: made in the background.
         if let Mode::CopyDialog(d) = &self.mode {
             effects.extend(
-                self.copy_plan(d)
+                d.plan
                     .tasks
-                    .into_iter()
+                    .iter()
                     .filter(|t| t.kind == CopyKind::Vpc)
-                    .map(|t| Effect::PreviewNetwork(Box::new(t))),
+                    .map(|t| Effect::PreviewNetwork(Box::new(t.clone()))),
             );
         }
         effects
@@ -472,6 +478,7 @@ impl App {
                 if let Mode::CopyDialog(d) = &mut self.mode {
                     d.launch.subnets = Some(list);
                 }
+                self.replan_dialogs();
             }
             Err(e) => self.note(
                 Level::Warn,
@@ -526,6 +533,7 @@ impl App {
                 if let Mode::CopyDialog(d) = &mut self.mode {
                     d.db.subnet_groups = Some(names);
                 }
+                self.replan_dialogs();
             }
             Err(e) => self.note(
                 Level::Warn,
@@ -585,8 +593,8 @@ impl App {
         (choices, chosen)
     }
 
-    /// The plan the dialog stands for, with its current options.
-    pub fn copy_plan(&self, d: &CopyDialog) -> Plan {
+    /// Works out the plan the dialog stands for, with its current options.
+    fn copy_plan(&self, d: &CopyDialog) -> Plan {
         let resources: Vec<&Resource> = d
             .picked
             .iter()
@@ -641,8 +649,25 @@ impl App {
             }
             _ => {}
         }
+        d.plan = self.copy_plan(&d);
         self.mode = Mode::CopyDialog(d);
         Vec::new()
+    }
+
+    /// Works the open dialog's plan out again after one of its inputs
+    /// changed outside its keys (a listing arrived, a background read).
+    pub(super) fn replan_dialogs(&mut self) {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::CopyDialog(mut d) => {
+                d.plan = self.copy_plan(&d);
+                self.mode = Mode::CopyDialog(d);
+            }
+            Mode::DnsPlan(mut d) => {
+                d.settle(&self.inventory);
+                self.mode = Mode::DnsPlan(d);
+            }
+            other => self.mode = other,
+        }
     }
 
     /// Adds to the dialog's selection the groups that the selected groups'
@@ -700,7 +725,8 @@ impl App {
             self.mode = Mode::CopyDialog(d);
             return Vec::new();
         }
-        let planned = self.copy_plan(&d);
+        // What was shown is what starts.
+        let planned = d.plan.clone();
         if planned.tasks.is_empty() {
             self.note(
                 Level::Warn,

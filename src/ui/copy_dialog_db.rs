@@ -8,12 +8,12 @@ use crate::migrate::{CopyKind, RestoreOptions, TaskSpec};
 use tui_input::Input;
 
 /// The two ways a DB instance moves.
-pub const DB_PATHS: [&str; 2] = [
+pub(crate) const DB_PATHS: [&str; 2] = [
     "snapshot + restore (the data forks at the snapshot)",
     "read replica (kept in sync; promote it in the window)",
 ];
 
-pub const MULTI_AZ: [&str; 3] = ["as the source", "on", "off"];
+pub(crate) const MULTI_AZ: [&str; 3] = ["as the source", "on", "off"];
 
 #[derive(Debug, Clone, Default)]
 pub struct DbChoices {
@@ -38,7 +38,7 @@ fn optional(input: &Input) -> Option<String> {
 
 impl DbChoices {
     /// The subnet group choices, in order.
-    pub fn subnet_group_choices(&self) -> Vec<String> {
+    pub(crate) fn subnet_group_choices(&self) -> Vec<String> {
         let mut out = vec!["the source's (made from the network clone when missing)".to_string()];
         match &self.subnet_groups {
             Some(names) => out.extend(names.iter().map(|n| format!("{n} (in the target)"))),

@@ -6,7 +6,7 @@ use crate::migrate::{not_copyable, Task, TaskState};
 use crate::model::{Kind, Resource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CopyState {
+pub(crate) enum CopyState {
     /// Running (or queued) with a percent when one is known.
     Copying(Option<u8>),
     Queued,
@@ -37,7 +37,7 @@ impl CopyState {
     }
 
     /// The words when the pane is narrow (at most 8 columns).
-    pub fn short(self) -> String {
+    pub(crate) fn short(self) -> String {
         match self {
             CopyState::Copying(Some(p)) => format!("copy {p}%"),
             CopyState::Copying(None) => "copying".into(),
@@ -53,15 +53,10 @@ impl CopyState {
             CopyState::NotMovable => "no move".into(),
         }
     }
-
-    /// Counted as left to do in the overview.
-    pub fn is_left(self) -> bool {
-        matches!(self, CopyState::Missing | CopyState::Queued)
-    }
 }
 
 /// The state of `r` (a source row) given the newest task that copies it.
-pub fn copy_state(r: &Resource, task: Option<&Task>) -> CopyState {
+pub(crate) fn copy_state(r: &Resource, task: Option<&Task>) -> CopyState {
     if r.kind == Kind::ElasticIp {
         return CopyState::NotMovable;
     }

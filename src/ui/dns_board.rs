@@ -42,10 +42,43 @@ pub struct DnsView {
     pub busy: Option<String>,
     /// The last change's outcome, or why it failed.
     pub last: Option<Result<String, String>>,
+    /// The records list's PLAN cell, kept up to date by `settle` whenever
+    /// the journal or Route 53 news changes this view, so that drawing a
+    /// row only reads it.
+    pub cell: String,
+}
+
+impl DnsView {
+    /// Recomputes what follows from the view's facts (its PLAN cell);
+    /// called after every change to them.
+    fn settle(&mut self) {
+        self.cell = self.plan_cell();
+    }
+
+    fn plan_cell(&self) -> String {
+        let Some(p) = &self.progress else {
+            return "-".into();
+        };
+        if self.drift {
+            return "DRIFT".into();
+        }
+        if self.busy.is_some() || p.pending.is_some() {
+            return "changing".into();
+        }
+        match (p.closed, p.next_step()) {
+            (Some(crate::cutover::Action::Finish), _) => "finished".into(),
+            (Some(_), _) => "aborted".into(),
+            (None, None) => "complete".into(),
+            (None, Some(_)) if p.rolled_back => {
+                format!("rolled back {}/{}", p.done, p.plan.steps.len())
+            }
+            (None, Some(_)) => format!("step {}/{}", p.done, p.plan.steps.len()),
+        }
+    }
 }
 
 /// The journal topic of a record resource.
-pub fn topic_of(r: &Resource) -> String {
+pub(crate) fn topic_of(r: &Resource) -> String {
     match &r.details {
         Details::Record(rec) => topic(&rec.zone_id, &r.name),
         _ => String::new(),
@@ -59,7 +92,7 @@ pub fn cutovers_from(replay: &Replay) -> BTreeMap<String, Progress> {
 
 impl App {
     /// The cutover of the record under the Route 53 cursor, if planned.
-    pub fn cursor_cutover(&self) -> Option<(&Resource, &DnsView)> {
+    pub(crate) fn cursor_cutover(&self) -> Option<(&Resource, &DnsView)> {
         let r = self.cursor_record()?;
         let view = self.dns.get(&topic_of(r))?;
         view.progress.as_ref()?;
@@ -74,7 +107,9 @@ impl App {
                 zone_id: progress.plan.zone_id.clone(),
                 record: progress.plan.record_name.clone(),
             });
-            self.dns.entry(t).or_default().progress = Some(progress);
+            let view = self.dns.entry(t).or_default();
+            view.progress = Some(progress);
+            view.settle();
         }
         reads
     }
@@ -97,6 +132,7 @@ impl App {
         let view = self.dns.entry(topic(zone_id, record)).or_default();
         view.busy = Some(format!("{what}…"));
         view.last = None;
+        view.settle();
     }
 
     pub(super) fn dns_report(&mut self, action: Action) -> Vec<Effect> {
@@ -112,6 +148,7 @@ impl App {
                         view.drift = snap.drift;
                         view.differs = snap.differs;
                         view.held = snap.held;
+                        view.settle();
                         if newly {
                             // Said where the eye is, once, when it appears.
                             self.note(
@@ -120,16 +157,22 @@ impl App {
                             );
                         }
                     }
-                    Err(e) => view.last = Some(Err(e)),
+                    Err(e) => {
+                        view.last = Some(Err(e));
+                        view.settle();
+                    }
                 }
             }
             Action::DnsProgress { topic, text } => {
-                self.dns.entry(topic).or_default().busy = Some(text);
+                let view = self.dns.entry(topic).or_default();
+                view.busy = Some(text);
+                view.settle();
             }
             Action::DnsDone { topic, result } => {
                 let view = self.dns.entry(topic.clone()).or_default();
                 view.busy = None;
                 view.last = Some(result.clone());
+                view.settle();
                 let name = topic.rsplit(':').next().unwrap_or_default().to_string();
                 match result {
                     Ok(text) => {
@@ -288,28 +331,11 @@ impl App {
         Vec::new()
     }
 
-    /// The PLAN column of a record row: where its cutover stands.
-    pub fn plan_cell(&self, r: &Resource) -> String {
-        let Some(view) = self.dns.get(&topic_of(r)) else {
-            return "-".into();
-        };
-        let Some(p) = &view.progress else {
-            return "-".into();
-        };
-        if view.drift {
-            return "DRIFT".into();
-        }
-        if view.busy.is_some() || p.pending.is_some() {
-            return "changing".into();
-        }
-        match (p.closed, p.next_step()) {
-            (Some(crate::cutover::Action::Finish), _) => "finished".into(),
-            (Some(_), _) => "aborted".into(),
-            (None, None) => "complete".into(),
-            (None, Some(_)) if p.rolled_back => {
-                format!("rolled back {}/{}", p.done, p.plan.steps.len())
-            }
-            (None, Some(_)) => format!("step {}/{}", p.done, p.plan.steps.len()),
-        }
+    /// The PLAN column of a record row: where its cutover stands, as
+    /// kept in its view (nothing is worked out here: drawing calls it).
+    pub fn plan_cell(&self, r: &Resource) -> &str {
+        self.dns
+            .get(&topic_of(r))
+            .map_or("-", |view| view.cell.as_str())
     }
 }

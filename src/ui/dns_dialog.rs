@@ -1,9 +1,11 @@
 //! The DNS plan dialog: a record, the target value (picked from the target
 //! inventory or typed), the TTL stages and weight steps as the CLI writes
 //! them, and the engine's own plan and guards shown live. The preview is
-//! built from the inventory; confirming has the engine read Route 53 again
-//! and check everything before it writes. A record that is already a
-//! weighted pair gets one more field: which of its sets is the source.
+//! built from the inventory when the dialog's fields or the inventory
+//! change (kept in the dialog: drawing only reads it); confirming has the
+//! engine read Route 53 again and check everything before it writes. A
+//! record that is already a weighted pair gets one more field: which of
+//! its sets is the source.
 
 use super::action::{DialogKey, Effect};
 use super::app::{App, Mode};
@@ -26,7 +28,7 @@ pub enum DnsField {
     HealthCheck,
 }
 
-pub const DNS_FIELDS: [DnsField; 4] = [
+pub(crate) const DNS_FIELDS: [DnsField; 4] = [
     DnsField::Target,
     DnsField::TtlStages,
     DnsField::Weights,
@@ -68,6 +70,11 @@ pub struct DnsDialog {
     pub source_sets: Vec<(String, i64)>,
     /// The picked source set, shown as text in its field.
     pub source_set: Input,
+    /// The engine's plan from the fields and the inventory, or why there
+    /// is none; worked out by `settle` when they change.
+    pub planned: Result<DnsPlan, String>,
+    /// The target value is nothing the target region holds (a typo?).
+    pub warning: Option<String>,
 }
 
 impl DnsDialog {
@@ -117,7 +124,7 @@ impl DnsDialog {
 
     /// The shared warning when the target value is nothing the target
     /// region holds (a typo, usually); none for alias targets.
-    pub fn unknown_value_warning(&self, inventory: &Inventory, plan: &DnsPlan) -> Option<String> {
+    fn unknown_value_warning(&self, inventory: &Inventory, plan: &DnsPlan) -> Option<String> {
         if matches!(plan.target, crate::cutover::plan::Answer::Alias(_)) {
             return None;
         }
@@ -128,8 +135,18 @@ impl DnsDialog {
         )
     }
 
+    /// Works out the plan and its warning again from the fields and the
+    /// inventory; called after each change to either.
+    pub(super) fn settle(&mut self, inventory: &Inventory) {
+        self.planned = self.preview(inventory);
+        self.warning = match &self.planned {
+            Ok(plan) => self.unknown_value_warning(inventory, plan),
+            Err(_) => None,
+        };
+    }
+
     /// The plan the engine would make from what the inventory shows.
-    pub fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
+    fn preview(&self, inventory: &Inventory) -> Result<DnsPlan, String> {
         let choices = self.choices()?;
         if self.target.value().trim().is_empty() && choices.source_set.is_none() {
             return Err(
@@ -208,7 +225,7 @@ impl App {
         self.cursor_resource(0).filter(|r| r.kind == Kind::Record)
     }
 
-    pub fn open_dns_dialog(&mut self) {
+    pub(crate) fn open_dns_dialog(&mut self) {
         let Some(r) = self.cursor_record() else {
             let text = format!("{} plans a DNS cutover: go to the Route 53 records (:rec) and put the cursor on an A, AAAA or CNAME record", self.keymap.keys_of(super::action::Command::DnsPlan));
             return self.note(Level::Info, text);
@@ -252,7 +269,7 @@ impl App {
             .or(source_sets.first())
             .map(|(id, _)| id.clone())
             .unwrap_or_default();
-        let dialog = DnsDialog {
+        let mut dialog = DnsDialog {
             zone_id: rec.zone_id.clone(),
             zone_name: rec.zone_name.clone(),
             record_name: r.name.clone(),
@@ -272,7 +289,10 @@ impl App {
             suggested,
             source_sets,
             source_set: Input::new(first_pick),
+            planned: Err(String::new()),
+            warning: None,
         };
+        dialog.settle(&self.inventory);
         self.mode = Mode::DnsPlan(Box::new(dialog));
     }
 
@@ -327,6 +347,7 @@ impl App {
                 input.handle(request);
             }
         }
+        d.settle(&self.inventory);
         self.mode = Mode::DnsPlan(d);
         Vec::new()
     }
@@ -340,7 +361,7 @@ impl App {
             self.mode = Mode::DnsPlan(d);
             return Vec::new();
         }
-        let (choices, weighted) = match (d.preview(&self.inventory), d.choices()) {
+        let (choices, weighted) = match (d.planned.clone(), d.choices()) {
             (Ok(plan), Ok(choices)) => (choices, plan.weighted_start.is_some()),
             (Err(e), _) | (_, Err(e)) => {
                 self.note(Level::Warn, format!("not started: {e}"));

@@ -22,7 +22,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::unbounded_channel;
 
 /// What the loop needs besides the app: where AWS is and where the journal is.
-pub struct Setup {
+pub(crate) struct Setup {
     pub regions: Regions,
     pub journal: Arc<Journal>,
     pub caps: Caps,

@@ -59,7 +59,7 @@ impl Filter {
         Ok(Filter { pattern, invert })
     }
 
-    pub fn is_all(&self) -> bool {
+    pub(crate) fn is_all(&self) -> bool {
         matches!(self.pattern, Pattern::All) && !self.invert
     }
 

@@ -48,7 +48,7 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    pub fn perform(&self, effect: Effect) {
+    pub(crate) fn perform(&self, effect: Effect) {
         match effect {
             Effect::Refresh(kinds) => {
                 spawn_listings(&self.regions, &kinds, self.listings.clone());

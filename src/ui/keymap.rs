@@ -24,7 +24,7 @@ impl Key {
         }
     }
 
-    pub fn from_event(e: &KeyEvent) -> Self {
+    pub(crate) fn from_event(e: &KeyEvent) -> Self {
         // Shift is already in the character ('G', '?'); only BackTab keeps it apart.
         Key {
             code: e.code,
@@ -118,7 +118,7 @@ impl fmt::Display for Key {
 }
 
 /// Config name, command and help text, in the order help lists them.
-pub const COMMANDS: &[(&str, Command, &str)] = &[
+pub(crate) const COMMANDS: &[(&str, Command, &str)] = &[
     (
         "kind",
         Command::KindPrompt,
@@ -355,7 +355,7 @@ impl Keymap {
     }
 
     /// The keys of a command, for help and the footer ("j/↓").
-    pub fn keys_of(&self, command: Command) -> String {
+    pub(crate) fn keys_of(&self, command: Command) -> String {
         self.by_command
             .get(&command)
             .map(|keys| {

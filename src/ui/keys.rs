@@ -8,7 +8,7 @@ use tui_input::InputRequest;
 
 impl App {
     /// Turns a key into an action, according to what is open.
-    pub fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
+    pub(crate) fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('c') {
             return Some(Action::Command(Command::Quit));

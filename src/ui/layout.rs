@@ -5,7 +5,7 @@ use crate::model::Kind;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Areas {
+pub(crate) struct Areas {
     pub header: Rect,
     pub kinds: Rect,
     /// The migration window at a glance, on every view.
@@ -24,9 +24,9 @@ pub struct Areas {
 }
 
 /// Lines of a pane that are not rows: two borders and the column titles.
-pub const PANE_CHROME: u16 = 3;
+pub(crate) const PANE_CHROME: u16 = 3;
 
-pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
+pub(crate) fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
     let log_height = if show_log {
         (area.height / 3).clamp(3, 12)
     } else {
@@ -68,7 +68,7 @@ pub fn areas(area: Rect, kind: Kind, show_log: bool) -> Areas {
 
 /// Takes `lines` more for the header from the top of the body (the DNS
 /// cutovers in flight), leaving the panes at least 3 lines.
-pub fn add_header_lines(areas: &mut Areas, lines: u16) {
+pub(crate) fn add_header_lines(areas: &mut Areas, lines: u16) {
     let room = areas
         .panes
         .iter()
@@ -86,13 +86,13 @@ pub fn add_header_lines(areas: &mut Areas, lines: u16) {
 }
 
 /// How many rows a pane shows.
-pub fn page_height(pane: Rect) -> usize {
+pub(crate) fn page_height(pane: Rect) -> usize {
     pane.height.saturating_sub(PANE_CHROME).max(1) as usize
 }
 
 /// Gives the lower part of the Route 53 pane to the DNS status panel, as
 /// tall as the plan's steps need, leaving the records at least 5 lines.
-pub fn split_dns_panel(areas: &mut Areas, steps: usize) {
+pub(crate) fn split_dns_panel(areas: &mut Areas, steps: usize) {
     let Some(pane) = areas.panes.first_mut() else {
         return;
     };

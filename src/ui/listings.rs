@@ -83,6 +83,8 @@ impl App {
             self.refilter();
         }
         self.recount();
+        // An open dialog's plan reads the inventory: it follows the listing.
+        self.replan_dialogs();
         if self.inventory.is_complete() && self.refreshing.is_empty() {
             let failed = self.inventory.failures().count();
             if failed > 0 {

@@ -7,16 +7,16 @@ use super::state::{Level, LogLine};
 use std::time::{Duration, SystemTime};
 
 /// Notices kept for `:messages`.
-pub const MESSAGES_KEPT: usize = 200;
+pub(crate) const MESSAGES_KEPT: usize = 200;
 /// A message shows in full colour this long, then dimmed...
-pub const MESSAGE_BRIGHT: Duration = Duration::from_secs(5);
+pub(crate) const MESSAGE_BRIGHT: Duration = Duration::from_secs(5);
 /// ...and is gone from the line after this long (it stays in `:messages`).
-pub const MESSAGE_SHOWN: Duration = Duration::from_secs(15);
+pub(crate) const MESSAGE_SHOWN: Duration = Duration::from_secs(15);
 
 /// Words the `:` prompt takes besides kind names.
 const VIEWS: [&str; 2] = ["messages", "check"];
 
-pub fn view_words(prefix: &str) -> Vec<&'static str> {
+pub(crate) fn view_words(prefix: &str) -> Vec<&'static str> {
     let prefix = prefix.trim();
     VIEWS
         .iter()
@@ -25,7 +25,7 @@ pub fn view_words(prefix: &str) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn is_view_word(text: &str) -> bool {
+pub(crate) fn is_view_word(text: &str) -> bool {
     VIEWS.contains(&text.trim())
 }
 
@@ -55,7 +55,7 @@ impl App {
     }
 
     /// Chatter for the log only (listing times): not worth the eye.
-    pub fn log_only(&mut self, level: Level, text: impl Into<String>) {
+    pub(crate) fn log_only(&mut self, level: Level, text: impl Into<String>) {
         self.log.push(LogLine {
             at: (self.clock)(),
             level,
@@ -90,7 +90,7 @@ impl App {
 }
 
 /// "12s ago", "3m ago": how old a stale listing or a message is.
-pub fn age_text(then: SystemTime, now: SystemTime) -> String {
+pub(crate) fn age_text(then: SystemTime, now: SystemTime) -> String {
     let s = now.duration_since(then).unwrap_or(Duration::ZERO).as_secs();
     match s {
         0..=59 => format!("{s}s"),

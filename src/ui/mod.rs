@@ -6,8 +6,8 @@
 
 pub mod action;
 pub mod app;
-pub mod check_board;
-pub mod columns;
+pub(crate) mod check_board;
+pub(crate) mod columns;
 pub mod confirm;
 pub mod copy_dialog;
 pub mod copy_dialog_db;
@@ -27,10 +27,10 @@ mod listings;
 mod messages;
 mod mouse;
 pub mod overview;
-pub mod pointing;
+pub(crate) mod pointing;
 mod quit;
 pub mod state;
-pub mod task_board;
+pub(crate) mod task_board;
 mod task_control;
 pub mod task_edit;
 pub mod theme;

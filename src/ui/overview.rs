@@ -28,7 +28,7 @@ impl KindTally {
 /// A DNS cutover under way: its record, steps done of all, and when the
 /// next step is safe (None: safe now).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CutoverInFlight {
+pub(crate) struct CutoverInFlight {
     pub record: String,
     pub done: usize,
     pub steps: usize,
@@ -68,7 +68,7 @@ impl App {
     }
 
     /// DNS cutovers started and not finished (nor rolled back).
-    pub fn cutovers_in_flight(&self) -> Vec<CutoverInFlight> {
+    pub(crate) fn cutovers_in_flight(&self) -> Vec<CutoverInFlight> {
         let now = (self.clock)();
         self.dns
             .values()

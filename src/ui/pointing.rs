@@ -49,7 +49,7 @@ impl PointIndex {
 
     /// The LAUNCH cell of a source instance: not launched, a test launch,
     /// or the cutover launch with its new address.
-    pub fn launch_of(&self, source_instance: &str) -> String {
+    pub(crate) fn launch_of(&self, source_instance: &str) -> String {
         self.launches
             .get(source_instance)
             .cloned()
@@ -58,7 +58,7 @@ impl PointIndex {
 
     /// Source, Target, or Global when the record points at both (a weighted
     /// set mid-cutover shows one record per side, so this is rare).
-    pub fn points_at(&self, record: &Resource) -> Option<Side> {
+    pub(crate) fn points_at(&self, record: &Resource) -> Option<Side> {
         let Details::Record(rec) = &record.details else {
             return None;
         };

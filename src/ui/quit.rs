@@ -26,7 +26,7 @@ impl App {
     }
 
     /// What quitting now leaves going, one line each; empty when nothing.
-    pub fn what_keeps_going(&self) -> Vec<String> {
+    pub(crate) fn what_keeps_going(&self) -> Vec<String> {
         let mut lines = Vec::new();
         let running = |t: &&crate::migrate::Task| {
             matches!(t.state, TaskState::Running { .. } | TaskState::Queued)

@@ -42,7 +42,7 @@ pub struct LogLine {
 }
 
 /// The log pane keeps the last lines; the log file keeps everything.
-pub const LOG_LINES: usize = 500;
+pub(crate) const LOG_LINES: usize = 500;
 
 #[derive(Debug, Clone, Default)]
 pub struct LogBook {
@@ -64,7 +64,7 @@ impl LogBook {
 }
 
 /// "HH:MM:SS" (UTC) of a time: the log file has full dates.
-pub fn clock_text(at: SystemTime) -> String {
+pub(crate) fn clock_text(at: SystemTime) -> String {
     let secs = at
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -92,7 +92,7 @@ pub struct Header {
 }
 
 impl Header {
-    pub fn from_settings(s: &Settings) -> Self {
+    pub(crate) fn from_settings(s: &Settings) -> Self {
         // What the credentials are, never what they hold.
         let profile = |spec: &crate::cloud::RegionSpec| match (&spec.static_keys, &spec.profile) {
             (Some(_), _) => "static keys".to_string(),

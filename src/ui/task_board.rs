@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{MutexGuard, PoisonError};
 
 /// Samples kept per bucket task: about as many as a sparkline shows.
-pub const SAMPLES: usize = 120;
+pub(crate) const SAMPLES: usize = 120;
 
 /// Successive transfer figures of one bucket copy.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,7 +37,7 @@ impl TransferSamples {
     }
 
     /// Average bytes per second since the copy began.
-    pub fn average_rate(&self) -> Option<u64> {
+    pub(crate) fn average_rate(&self) -> Option<u64> {
         let t = self.last?;
         (t.elapsed_ms > 0 && t.bytes_done > 0).then(|| t.bytes_done * 1000 / t.elapsed_ms)
     }
@@ -117,11 +117,11 @@ impl Tasks<'_> {
     }
 
     /// The newest task copying this source resource.
-    pub fn task_for(&self, source_id: &str) -> Option<&Task> {
+    pub(crate) fn task_for(&self, source_id: &str) -> Option<&Task> {
         self.get(*self.board.by_source.get(source_id)?)
     }
 
-    pub fn needing_attention(&self) -> usize {
+    pub(crate) fn needing_attention(&self) -> usize {
         self.iter()
             .filter(|t| {
                 matches!(t.state, TaskState::Failed { .. } | TaskState::Paused { .. })
@@ -215,11 +215,11 @@ impl TaskBoard {
     }
 
     /// Tasks that want the operator: failed, paused, or done with warnings.
-    pub fn needing_attention(&self) -> usize {
+    pub(crate) fn needing_attention(&self) -> usize {
         self.read().needing_attention()
     }
 
-    pub fn move_cursor(&mut self, by: i64, page: usize) {
+    pub(crate) fn move_cursor(&mut self, by: i64, page: usize) {
         let len = self.order.len();
         let last = len.saturating_sub(1) as i64;
         self.cursor = (self.cursor as i64)
@@ -240,7 +240,7 @@ impl TaskBoard {
 }
 
 /// "1.5 GB", "300 kB": decimal units, as S3's console shows sizes.
-pub fn bytes_text(n: u64) -> String {
+pub(crate) fn bytes_text(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
     let mut value = n as f64;
     let mut unit = 0;

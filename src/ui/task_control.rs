@@ -84,7 +84,7 @@ impl App {
     }
 
     /// Rows the tasks table shows.
-    pub fn task_page(&self) -> usize {
+    pub(crate) fn task_page(&self) -> usize {
         self.areas().tasks.map_or(1, |r| {
             page_height(r)
                 .saturating_sub(super::views::TASK_DETAIL_LINES as usize)

@@ -104,7 +104,7 @@ impl Theme {
     }
 
     /// NO_COLOR (https://no-color.org): set and not empty.
-    pub fn no_color_from_env() -> bool {
+    pub(crate) fn no_color_from_env() -> bool {
         std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
     }
 }

@@ -11,12 +11,12 @@ const RESTORED_DAYS: i32 = 2;
 
 /// Storage classes CopyObject refuses until restored. GLACIER_IR (instant
 /// retrieval) reads like STANDARD.
-pub fn is_archived(storage_class: Option<&str>) -> bool {
+pub(crate) fn is_archived(storage_class: Option<&str>) -> bool {
     matches!(storage_class, Some("GLACIER" | "DEEP_ARCHIVE"))
 }
 
 /// The answer S3 gives when an object is archived (and not restored).
-pub fn is_archived_error(e: &CloudError) -> bool {
+pub(crate) fn is_archived_error(e: &CloudError) -> bool {
     e.code()
         .is_some_and(|c| c == "ObjectNotInActiveTierError" || c == "InvalidObjectState")
 }
@@ -33,7 +33,7 @@ pub async fn restore(
     let job = t::GlacierJobParameters::builder()
         .tier(t::Tier::from(tier))
         .build()
-        .map_err(|e| CloudError::Setup(e.to_string()))?;
+        .map_err(|e| CloudError::Internal(e.to_string()))?;
     let asked = source
         .s3
         .restore_object()
@@ -63,7 +63,7 @@ pub async fn restore(
 
 /// Whether the restored copy is readable now (HeadObject's `x-amz-restore`
 /// says `ongoing-request="false"`).
-pub async fn is_restored(
+pub(crate) async fn is_restored(
     source: &Clients,
     bucket: &str,
     key: &str,
@@ -82,7 +82,7 @@ pub async fn is_restored(
 }
 
 /// `ongoing-request="false", expiry-date="..."` once the restore is done.
-pub fn restore_done(header: Option<&str>) -> bool {
+pub(crate) fn restore_done(header: Option<&str>) -> bool {
     header.is_some_and(|h| h.replace(' ', "").contains("ongoing-request=\"false\""))
 }
 

@@ -58,16 +58,9 @@ pub fn manifest_csv<'a>(
     out
 }
 
+/// A manifest line's key, URL-encoded as S3 Batch Operations reads it.
 fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, super::objects::KEY_PATH).to_string()
 }
 
 /// Writes the manifest where the operator said, and returns its ETag.
@@ -100,7 +93,7 @@ pub async fn write_manifest(
 
 /// A manifest written as it is listed: parts of 16 MiB go up as they
 /// fill, so a manifest of 100 million keys never sits in memory.
-pub struct ManifestUpload<'a> {
+pub(crate) struct ManifestUpload<'a> {
     c: &'a Clients,
     bucket: String,
     key: String,
@@ -211,12 +204,15 @@ impl<'a> ManifestUpload<'a> {
 
 /// An S3 Inventory report's manifest.json named by the operator
 /// (`s3://bucket/key`), with its ETag.
-pub async fn inventory_manifest(c: &Clients, location: &str) -> Result<Manifest, CloudError> {
+pub(crate) async fn inventory_manifest(
+    c: &Clients,
+    location: &str,
+) -> Result<Manifest, CloudError> {
     let (bucket, key) = location
         .strip_prefix("s3://")
         .and_then(|rest| rest.split_once('/'))
         .ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "--inventory-manifest {location}: give s3://BUCKET/KEY of the report's manifest.json"
             ))
         })?;
@@ -246,7 +242,7 @@ pub fn control_client(c: &Clients) -> aws_sdk_s3control::Client {
 }
 
 fn built<T>(r: Result<T, aws_sdk_s3control::error::BuildError>) -> Result<T, CloudError> {
-    r.map_err(|e| CloudError::Setup(e.to_string()))
+    r.map_err(|e| CloudError::Internal(e.to_string()))
 }
 
 /// CreateJob: copy every object of the manifest into the target bucket,
@@ -317,19 +313,19 @@ pub async fn create_job(
         .map_err(sdk("s3:CreateJob"))?;
     out.job_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("s3:CreateJob answered without a job id".into()))
+        .ok_or_else(|| CloudError::Incomplete("s3:CreateJob answered without a job id".into()))
 }
 
 /// A job's state and counts, from DescribeJob.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct JobProgress {
+pub(crate) struct JobProgress {
     pub status: String,
     pub total: u64,
     pub succeeded: u64,
     pub failed: u64,
 }
 
-pub async fn describe_job(
+pub(crate) async fn describe_job(
     control: &aws_sdk_s3control::Client,
     account_id: &str,
     job_id: &str,

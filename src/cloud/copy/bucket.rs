@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// What a target name is now.
 #[derive(Debug, Clone, PartialEq)]
-pub enum NameState {
+pub(crate) enum NameState {
     Free,
     /// Ours, with these tags (a copy of ours if it has the source-id tag).
     Ours(BTreeMap<String, String>),
@@ -17,7 +17,7 @@ pub enum NameState {
     Taken,
 }
 
-pub async fn name_state(c: &Clients, bucket: &str) -> Result<NameState, CloudError> {
+pub(crate) async fn name_state(c: &Clients, bucket: &str) -> Result<NameState, CloudError> {
     match c.s3.head_bucket().bucket(bucket).send().await {
         Ok(_) => Ok(NameState::Ours(bucket_tags(c, bucket).await?)),
         Err(e) => {
@@ -45,7 +45,7 @@ pub async fn create_bucket(c: &Clients, bucket: &str) -> Result<(), CloudError> 
     Ok(())
 }
 
-pub async fn put_tags(
+pub(crate) async fn put_tags(
     c: &Clients,
     bucket: &str,
     tags: &BTreeMap<String, String>,
@@ -57,12 +57,12 @@ pub async fn put_tags(
                 .key(k)
                 .value(v)
                 .build()
-                .map_err(|e| CloudError::Setup(e.to_string()))?,
+                .map_err(|e| CloudError::Internal(e.to_string()))?,
         );
     }
     let tagging = tagging
         .build()
-        .map_err(|e| CloudError::Setup(e.to_string()))?;
+        .map_err(|e| CloudError::Internal(e.to_string()))?;
     c.s3.put_bucket_tagging()
         .bucket(bucket)
         .tagging(tagging)
@@ -72,7 +72,7 @@ pub async fn put_tags(
     Ok(())
 }
 
-pub async fn enable_versioning(c: &Clients, bucket: &str) -> Result<(), CloudError> {
+pub(crate) async fn enable_versioning(c: &Clients, bucket: &str) -> Result<(), CloudError> {
     c.s3.put_bucket_versioning()
         .bucket(bucket)
         .versioning_configuration(
@@ -87,6 +87,6 @@ pub async fn enable_versioning(c: &Clients, bucket: &str) -> Result<(), CloudErr
 }
 
 /// Is this bucket a copy cutover made of `source_bucket`?
-pub fn is_copy_of(tags: &BTreeMap<String, String>, source_bucket: &str) -> bool {
+pub(crate) fn is_copy_of(tags: &BTreeMap<String, String>, source_bucket: &str) -> bool {
     tags.get(SOURCE_ID_TAG).is_some_and(|s| s == source_bucket)
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RewrittenPolicy {
+pub(crate) struct RewrittenPolicy {
     pub policy: String,
     /// ARNs other than the bucket's own, left as they were.
     pub other_arns: Vec<String>,
@@ -14,7 +14,7 @@ pub struct RewrittenPolicy {
 /// Rewrites every string of the policy document: `arn:<partition>:s3:::FROM`
 /// and `.../FROM/...` to the copy's name, a value that is exactly the name
 /// (e.g. an `s3:ResourceAccount`-free condition on the bucket) too.
-pub fn rewrite(policy: &str, from: &str, to: &str) -> Result<RewrittenPolicy, String> {
+pub(crate) fn rewrite(policy: &str, from: &str, to: &str) -> Result<RewrittenPolicy, String> {
     let mut doc: serde_json::Value =
         serde_json::from_str(policy).map_err(|e| format!("the bucket policy is not JSON ({e})"))?;
     let mut others = BTreeSet::new();

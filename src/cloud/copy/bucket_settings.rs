@@ -23,7 +23,7 @@ enum Carried {
 
 /// What carrying the settings says.
 #[derive(Debug, Default, PartialEq)]
-pub struct SettingsCarried {
+pub(crate) struct SettingsCarried {
     pub notes: Vec<String>,
     pub warnings: Vec<String>,
 }
@@ -34,12 +34,12 @@ fn absent(e: &CloudError, codes: &[&str]) -> bool {
 
 /// S3-compatible servers (and moto for some calls) answer NotImplemented
 /// for settings they do not have: nothing to carry there, and no failure.
-pub fn unsupported(e: &CloudError) -> bool {
+pub(crate) fn unsupported(e: &CloudError) -> bool {
     e.code()
         .is_some_and(|c| c == "NotImplemented" || c == "HTTP 501")
 }
 
-pub async fn carry_settings(
+pub(crate) async fn carry_settings(
     source: &Clients,
     target: &Clients,
     from: &str,
@@ -179,7 +179,7 @@ fn with_key(
     config: &t::ServerSideEncryptionConfiguration,
     key: &str,
 ) -> Result<t::ServerSideEncryptionConfiguration, CloudError> {
-    let bad = |e: aws_sdk_s3::error::BuildError| CloudError::Setup(e.to_string());
+    let bad = |e: aws_sdk_s3::error::BuildError| CloudError::Internal(e.to_string());
     let mut rules = Vec::new();
     for rule in config.rules() {
         let mut rule = rule.clone();
@@ -307,7 +307,7 @@ async fn carry_lifecycle(
     let config = t::BucketLifecycleConfiguration::builder()
         .set_rules(Some(rules))
         .build()
-        .map_err(|e| CloudError::Setup(e.to_string()))?;
+        .map_err(|e| CloudError::Internal(e.to_string()))?;
     target
         .s3
         .put_bucket_lifecycle_configuration()
@@ -341,7 +341,7 @@ async fn carry_cors(
     let config = t::CorsConfiguration::builder()
         .set_cors_rules(Some(rules))
         .build()
-        .map_err(|e| CloudError::Setup(e.to_string()))?;
+        .map_err(|e| CloudError::Internal(e.to_string()))?;
     target
         .s3
         .put_bucket_cors()

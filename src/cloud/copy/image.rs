@@ -17,7 +17,10 @@ pub async fn image(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError
 }
 
 /// A copy made earlier of `source_id`, found by its tag.
-pub async fn find_copy(target: &Clients, source_id: &str) -> Result<Option<String>, CloudError> {
+pub(crate) async fn find_copy(
+    target: &Clients,
+    source_id: &str,
+) -> Result<Option<String>, CloudError> {
     let out = target
         .ec2
         .describe_images()
@@ -33,7 +36,7 @@ pub async fn find_copy(target: &Clients, source_id: &str) -> Result<Option<Strin
         .and_then(|i| i.image_id().map(str::to_string)))
 }
 
-pub struct ImageCopy<'a> {
+pub(crate) struct ImageCopy<'a> {
     pub source_region: &'a str,
     pub source_id: &'a str,
     pub name: &'a str,
@@ -43,7 +46,10 @@ pub struct ImageCopy<'a> {
     pub kms_key_id: Option<&'a str>,
 }
 
-pub async fn copy_image(target: &Clients, copy: &ImageCopy<'_>) -> Result<String, CloudError> {
+pub(crate) async fn copy_image(
+    target: &Clients,
+    copy: &ImageCopy<'_>,
+) -> Result<String, CloudError> {
     let mut req = target
         .ec2
         .copy_image()
@@ -58,11 +64,14 @@ pub async fn copy_image(target: &Clients, copy: &ImageCopy<'_>) -> Result<String
     let out = req.send().await.map_err(sdk("ec2:CopyImage"))?;
     out.image_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("CopyImage returned no image id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CopyImage returned no image id".into()))
 }
 
 /// ("pending" | "available" | "failed" ..., AWS's reason when failed).
-pub async fn image_state(c: &Clients, id: &str) -> Result<(String, Option<String>), CloudError> {
+pub(crate) async fn image_state(
+    c: &Clients,
+    id: &str,
+) -> Result<(String, Option<String>), CloudError> {
     let found = image(c, id).await?;
     let Some(found) = found else {
         return Ok((
@@ -74,7 +83,7 @@ pub async fn image_state(c: &Clients, id: &str) -> Result<(String, Option<String
 }
 
 /// Cancels an in-flight copy (or removes a finished one).
-pub async fn deregister(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn deregister(c: &Clients, id: &str) -> Result<(), CloudError> {
     c.ec2
         .deregister_image()
         .image_id(id)

@@ -12,7 +12,10 @@ use std::collections::BTreeMap;
 
 /// The instance `id` with its volumes, user data and Elastic IP; None when
 /// the region does not hold it.
-pub async fn read_instance(c: &Clients, id: &str) -> Result<Option<SourceInstance>, CloudError> {
+pub(crate) async fn read_instance(
+    c: &Clients,
+    id: &str,
+) -> Result<Option<SourceInstance>, CloudError> {
     let Some(out) = found(
         "ec2:DescribeInstances",
         c.ec2.describe_instances().instance_ids(id).send().await,
@@ -156,7 +159,7 @@ pub async fn user_data(c: &Clients, id: &str) -> Result<Option<String>, CloudErr
 }
 
 /// (allocation id, public IP) of the Elastic IP associated with `instance`.
-pub async fn elastic_ip(
+pub(crate) async fn elastic_ip(
     c: &Clients,
     instance: &str,
 ) -> Result<Option<(String, String)>, CloudError> {
@@ -200,11 +203,14 @@ pub async fn create_image(
         .map_err(sdk("ec2:CreateImage"))?;
     out.image_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("CreateImage returned no image id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CreateImage returned no image id".into()))
 }
 
 /// The image a task made earlier in `c`'s region, found by its task tag.
-pub async fn image_of_task(c: &Clients, task_id: &str) -> Result<Option<String>, CloudError> {
+pub(crate) async fn image_of_task(
+    c: &Clients,
+    task_id: &str,
+) -> Result<Option<String>, CloudError> {
     let out = c
         .ec2
         .describe_images()
@@ -222,7 +228,7 @@ pub async fn image_of_task(c: &Clients, task_id: &str) -> Result<Option<String>,
 
 /// source group id -> target group id, for groups cutover copied earlier
 /// (they carry `cutover:source-id`).
-pub async fn copied_groups(
+pub(crate) async fn copied_groups(
     target: &Clients,
     source_ids: &[String],
 ) -> Result<BTreeMap<String, String>, CloudError> {
@@ -271,36 +277,28 @@ pub async fn subnet(c: &Clients, id: &str) -> Result<Option<(String, String, Str
 
 /// The instance types offered in an AZ of `c`'s region (or in the region
 /// when `az` is None).
-pub async fn offered_types(c: &Clients, az: Option<&str>) -> Result<Vec<String>, CloudError> {
-    let mut types = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let mut req = c
-            .ec2
-            .describe_instance_type_offerings()
-            .set_next_token(token.clone());
-        req = match az {
-            Some(az) => req
-                .location_type(t::LocationType::AvailabilityZone)
-                .filters(t::Filter::builder().name("location").values(az).build()),
-            None => req.location_type(t::LocationType::Region),
-        };
-        let out = req
-            .send()
-            .await
-            .map_err(sdk("ec2:DescribeInstanceTypeOfferings"))?;
-        types.extend(
-            out.instance_type_offerings()
-                .iter()
-                .filter_map(|o| o.instance_type().map(|t| t.as_str().to_string())),
-        );
-        match out.next_token() {
-            Some(next) if !next.is_empty() && token.as_deref() != Some(next) => {
-                token = Some(next.to_string())
-            }
-            _ => break,
-        }
-    }
+pub(crate) async fn offered_types(
+    c: &Clients,
+    az: Option<&str>,
+) -> Result<Vec<String>, CloudError> {
+    let req = c.ec2.describe_instance_type_offerings();
+    let req = match az {
+        Some(az) => req
+            .location_type(t::LocationType::AvailabilityZone)
+            .filters(t::Filter::builder().name("location").values(az).build()),
+        None => req.location_type(t::LocationType::Region),
+    };
+    let offerings = req
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk("ec2:DescribeInstanceTypeOfferings"))?;
+    let mut types: Vec<String> = offerings
+        .iter()
+        .filter_map(|o| o.instance_type().map(|t| t.as_str().to_string()))
+        .collect();
     types.sort();
     types.dedup();
     Ok(types)

@@ -12,7 +12,7 @@ use aws_sdk_ec2::types as t;
 
 /// What the launch template holds, with every id already a target id.
 #[derive(Debug, Clone, Default)]
-pub struct LaunchSpec {
+pub(crate) struct LaunchSpec {
     pub image_id: String,
     pub instance_type: String,
     pub key_name: Option<String>,
@@ -27,7 +27,7 @@ pub struct LaunchSpec {
 }
 
 /// The launch template called `name`, if one exists.
-pub async fn find_template(c: &Clients, name: &str) -> Result<Option<String>, CloudError> {
+pub(crate) async fn find_template(c: &Clients, name: &str) -> Result<Option<String>, CloudError> {
     let out = c
         .ec2
         .describe_launch_templates()
@@ -47,7 +47,7 @@ pub async fn find_template(c: &Clients, name: &str) -> Result<Option<String>, Cl
         .and_then(|l| owned(l.launch_template_id())))
 }
 
-pub async fn create_template(
+pub(crate) async fn create_template(
     c: &Clients,
     name: &str,
     spec: &LaunchSpec,
@@ -130,7 +130,7 @@ pub async fn create_template(
         .map_err(sdk("ec2:CreateLaunchTemplate"))?;
     out.launch_template()
         .and_then(|l| owned(l.launch_template_id()))
-        .ok_or_else(|| CloudError::Setup("CreateLaunchTemplate returned no id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CreateLaunchTemplate returned no id".into()))
 }
 
 /// Only io1/io2/gp3 take an IOPS figure; gp2's is derived from its size.
@@ -138,7 +138,7 @@ fn provisioned_iops(d: &BlockDevice) -> bool {
     matches!(d.volume_type.as_deref(), Some("io1" | "io2" | "gp3"))
 }
 
-pub async fn delete_template(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_template(c: &Clients, id: &str) -> Result<(), CloudError> {
     c.ec2
         .delete_launch_template()
         .launch_template_id(id)
@@ -151,7 +151,7 @@ pub async fn delete_template(c: &Clients, id: &str) -> Result<(), CloudError> {
 /// One instance from the template, in `subnet`. `client_token` makes AWS
 /// answer a repeated call with the first call's instance; `tags` go on
 /// with the launch itself, so no instance ever exists untagged.
-pub async fn run_from_template(
+pub(crate) async fn run_from_template(
     c: &Clients,
     template_id: &str,
     subnet: &str,
@@ -178,11 +178,11 @@ pub async fn run_from_template(
     out.instances()
         .first()
         .and_then(|i| owned(i.instance_id()))
-        .ok_or_else(|| CloudError::Setup("RunInstances returned no instance".into()))
+        .ok_or_else(|| CloudError::Incomplete("RunInstances returned no instance".into()))
 }
 
 /// Instances (not terminated) carrying `key=value`, as launches.
-pub async fn launches_tagged(
+pub(crate) async fn launches_tagged(
     c: &Clients,
     key: &str,
     value: &str,
@@ -204,12 +204,15 @@ pub async fn launches_tagged(
 }
 
 /// Every test launch cutover made in `c`'s region (not terminated).
-pub async fn test_launches(c: &Clients) -> Result<Vec<Launch>, CloudError> {
+pub(crate) async fn test_launches(c: &Clients) -> Result<Vec<Launch>, CloudError> {
     launches_tagged(c, LAUNCH_TAG, "test").await
 }
 
 /// The cutover launch of `source` in the target, if one is there.
-pub async fn cutover_launch_of(c: &Clients, source: &str) -> Result<Option<Launch>, CloudError> {
+pub(crate) async fn cutover_launch_of(
+    c: &Clients,
+    source: &str,
+) -> Result<Option<Launch>, CloudError> {
     Ok(launches_tagged(c, SOURCE_ID_TAG, source)
         .await?
         .into_iter()
@@ -252,7 +255,7 @@ pub async fn instance(c: &Clients, id: &str) -> Result<Option<Launch>, CloudErro
     }))
 }
 
-pub async fn terminate(c: &Clients, ids: &[String]) -> Result<(), CloudError> {
+pub(crate) async fn terminate(c: &Clients, ids: &[String]) -> Result<(), CloudError> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -266,7 +269,7 @@ pub async fn terminate(c: &Clients, ids: &[String]) -> Result<(), CloudError> {
 }
 
 /// (allocation id, public IP) of an address carrying `key=value`.
-pub async fn address_tagged(
+pub(crate) async fn address_tagged(
     c: &Clients,
     key: &str,
     value: &str,
@@ -299,7 +302,7 @@ pub async fn allocate_address(
         .map_err(sdk("ec2:AllocateAddress"))?;
     match (out.allocation_id(), out.public_ip()) {
         (Some(a), Some(ip)) => Ok((a.to_string(), ip.to_string())),
-        _ => Err(CloudError::Setup(
+        _ => Err(CloudError::Refused(
             "AllocateAddress returned no allocation".into(),
         )),
     }
@@ -323,7 +326,7 @@ pub async fn associate_address(
 
 /// How many more Elastic IPs the region takes (its quota less those
 /// allocated); None when AWS does not say.
-pub async fn elastic_ip_room(c: &Clients) -> Result<Option<usize>, CloudError> {
+pub(crate) async fn elastic_ip_room(c: &Clients) -> Result<Option<usize>, CloudError> {
     let out = c
         .ec2
         .describe_account_attributes()

@@ -20,7 +20,7 @@ impl LaunchPermissions {
     }
 
     /// "accounts 1111, 2222; public; organization arn:...".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         if !self.user_ids.is_empty() {
             parts.push(format!("accounts {}", self.user_ids.join(", ")));
@@ -69,7 +69,7 @@ pub async fn launch_permissions(
 }
 
 /// Adds the permissions to the image (those already there stay).
-pub async fn add_launch_permissions(
+pub(crate) async fn add_launch_permissions(
     c: &Clients,
     image_id: &str,
     p: &LaunchPermissions,

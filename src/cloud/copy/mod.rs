@@ -4,8 +4,8 @@
 pub mod archive;
 pub mod batch;
 pub mod bucket;
-pub mod bucket_policy;
-pub mod bucket_settings;
+pub(crate) mod bucket_policy;
+pub(crate) mod bucket_settings;
 pub mod image;
 pub mod instance;
 pub mod key_pair;
@@ -14,8 +14,8 @@ pub mod launch_permissions;
 pub mod network;
 pub mod objects;
 pub mod rds;
-pub mod rds_landing;
-pub mod rds_replica;
+pub(crate) mod rds_landing;
+pub(crate) mod rds_replica;
 pub mod replication;
 pub mod security_group;
 pub mod snapshot;
@@ -47,12 +47,12 @@ pub(crate) fn tagged(
 }
 
 /// The tags that mark a copy: what it was copied from, and by which task.
-pub fn copy_tags<'a>(source_id: &'a str, task_id: &'a str) -> [(&'static str, &'a str); 2] {
+pub(crate) fn copy_tags<'a>(source_id: &'a str, task_id: &'a str) -> [(&'static str, &'a str); 2] {
     [(SOURCE_ID_TAG, source_id), (TASK_ID_TAG, task_id)]
 }
 
 /// The tags a copy should carry over: the user's, not AWS's or cutover's own.
-pub fn user_tags(tags: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
+pub(crate) fn user_tags(tags: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
     tags.iter()
         .filter(|(k, _)| !k.starts_with("aws:") && !k.starts_with("cutover:"))
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -7,6 +7,7 @@ use crate::cloud::error::{sdk, CloudError};
 use crate::cloud::Clients;
 use aws_sdk_s3::types as t;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// One object of a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,9 @@ impl ObjectEntry {
     }
 }
 
-/// One page of a bucket's listing (keys in UTF-8 binary order).
+/// One page of a bucket's listing (keys in UTF-8 binary order). Paged by
+/// hand, not with the SDK's paginator: the copy starts on each page as it
+/// arrives and shows `N listed…` while the listing goes on.
 pub async fn list_page(
     c: &Clients,
     bucket: &str,
@@ -64,15 +67,7 @@ pub async fn list_page(
 
 /// "bucket/key" with the key percent-encoded, as x-amz-copy-source wants.
 pub fn copy_source(bucket: &str, key: &str) -> String {
-    let mut out = format!("{bucket}/");
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    format!("{bucket}/{}", utf8_percent_encode(key, KEY_PATH))
 }
 
 /// The copy source of an object or of one of its versions.
@@ -113,7 +108,7 @@ pub async fn copy_object(
 /// Parts of `part_size` copied `parallel` at a time. Metadata and tags are
 /// read from the source (multipart uploads do not copy them), and a failed
 /// upload is aborted so no parts are left to pay for.
-pub async fn multipart_copy(
+pub(crate) async fn multipart_copy(
     source: &Clients,
     target: &Clients,
     from: &str,
@@ -223,7 +218,12 @@ pub async fn multipart_copy(
 
 /// Aborts every unfinished multipart upload in a bucket (one of ours: a
 /// copy's target), e.g. when cutover is stopped mid-copy. Returns how many.
-pub async fn abort_open_uploads(target: &Clients, bucket: &str) -> Result<usize, CloudError> {
+/// Paged by hand: the SDK has no paginator for ListMultipartUploads (its
+/// page ends on two markers).
+pub(crate) async fn abort_open_uploads(
+    target: &Clients,
+    bucket: &str,
+) -> Result<usize, CloudError> {
     let mut aborted = 0;
     let mut pages = crate::cloud::paging::Pages::new("s3:ListMultipartUploads");
     let (mut key_marker, mut id_marker) = (None, None);
@@ -264,7 +264,7 @@ pub async fn abort_open_uploads(target: &Clients, bucket: &str) -> Result<usize,
 
 /// Removes keys from a bucket (at most 1,000 a call); a key already gone
 /// is no error.
-pub async fn delete_objects(
+pub(crate) async fn delete_objects(
     target: &Clients,
     bucket: &str,
     keys: &[String],
@@ -275,10 +275,10 @@ pub async fn delete_objects(
             .map(|k| t::ObjectIdentifier::builder().key(k).build())
             .collect();
         let delete = t::Delete::builder()
-            .set_objects(Some(ids.map_err(|e| CloudError::Setup(e.to_string()))?))
+            .set_objects(Some(ids.map_err(|e| CloudError::Internal(e.to_string()))?))
             .quiet(true)
             .build()
-            .map_err(|e| CloudError::Setup(e.to_string()))?;
+            .map_err(|e| CloudError::Internal(e.to_string()))?;
         let out = target
             .s3
             .delete_objects()
@@ -288,7 +288,7 @@ pub async fn delete_objects(
             .await
             .map_err(sdk("s3:DeleteObjects"))?;
         if let Some(e) = out.errors().first() {
-            return Err(CloudError::Setup(format!(
+            return Err(CloudError::Refused(format!(
                 "s3:DeleteObjects failed for {} of {} keys, first {}: {}: {}",
                 out.errors().len(),
                 chunk.len(),
@@ -318,7 +318,7 @@ async fn abort(target: &Clients, bucket: &str, key: &str, upload_id: &str) {
 }
 
 /// Inclusive byte ranges of at most `part_size` covering `size` bytes.
-pub fn part_ranges(size: u64, part_size: u64) -> Vec<(u64, u64)> {
+pub(crate) fn part_ranges(size: u64, part_size: u64) -> Vec<(u64, u64)> {
     let part_size = part_size.max(1);
     (0..size.div_ceil(part_size))
         .map(|n| (n * part_size, ((n + 1) * part_size).min(size) - 1))
@@ -326,39 +326,28 @@ pub fn part_ranges(size: u64, part_size: u64) -> Vec<(u64, u64)> {
 }
 
 /// A key from a listing asked with `encoding-type=url` ('+' is a space).
-pub fn url_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+pub(crate) fn url_decode(s: &str) -> String {
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), |k| k.into_owned())
 }
 
 fn form_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, FORM_VALUE).to_string()
 }
+
+/// A key in a URL path: every byte but letters, digits and `-_.~/`
+/// percent-encoded, as S3 reads a copy source or a manifest line.
+pub(crate) const KEY_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A query value: as `KEY_PATH`, `/` encoded too.
+const FORM_VALUE: &AsciiSet = &KEY_PATH.add(b'/');
 
 #[cfg(test)]
 mod tests {

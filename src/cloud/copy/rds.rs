@@ -63,7 +63,7 @@ pub async fn create_db_snapshot(
 
 /// CopyDBSnapshot called in the target, the source given as its ARN (the
 /// Rust SDK has no SourceRegion; the ARN names the region outside GovCloud).
-pub async fn copy_db_snapshot(
+pub(crate) async fn copy_db_snapshot(
     target: &Clients,
     source_arn: &str,
     new_id: &str,

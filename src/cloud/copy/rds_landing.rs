@@ -43,7 +43,7 @@ pub struct DbPlacement {
     pub status_infos: Vec<(String, String, bool, Option<String>)>,
 }
 
-pub async fn placement(c: &Clients, id: &str) -> Result<Option<DbPlacement>, CloudError> {
+pub(crate) async fn placement(c: &Clients, id: &str) -> Result<Option<DbPlacement>, CloudError> {
     let out = found(
         "rds:DescribeDBInstances",
         c.rds
@@ -108,7 +108,7 @@ fn from_instance(d: &t::DbInstance) -> DbPlacement {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct SubnetGroup {
+pub(crate) struct SubnetGroup {
     pub name: String,
     pub description: String,
     pub vpc_id: String,
@@ -141,7 +141,7 @@ pub async fn subnet_group(c: &Clients, name: &str) -> Result<Option<SubnetGroup>
     }))
 }
 
-pub async fn create_subnet_group(
+pub(crate) async fn create_subnet_group(
     c: &Clients,
     g: &SubnetGroup,
     tag_pairs: &[(&str, &str)],
@@ -204,7 +204,7 @@ fn filter(name: &str, values: &[String]) -> aws_sdk_ec2::types::Filter {
 
 /// Target subnets copied from these source subnets (whoever copied them:
 /// the tag is the link).
-pub async fn subnets_copied_from(
+pub(crate) async fn subnets_copied_from(
     c: &Clients,
     source_ids: &[String],
 ) -> Result<Vec<Subnet>, CloudError> {
@@ -215,12 +215,12 @@ pub async fn subnets(c: &Clients, ids: &[String]) -> Result<Vec<Subnet>, CloudEr
     subnets_where(c, filter("subnet-id", ids)).await
 }
 
-pub async fn subnets_of_vpc(c: &Clients, vpc_id: &str) -> Result<Vec<Subnet>, CloudError> {
+pub(crate) async fn subnets_of_vpc(c: &Clients, vpc_id: &str) -> Result<Vec<Subnet>, CloudError> {
     subnets_where(c, filter("vpc-id", &[vpc_id.to_string()])).await
 }
 
 /// Target security groups copied from these source groups: source -> target.
-pub async fn groups_copied_from(
+pub(crate) async fn groups_copied_from(
     c: &Clients,
     source_ids: &[String],
 ) -> Result<BTreeMap<String, String>, CloudError> {
@@ -247,7 +247,7 @@ pub async fn groups_copied_from(
 
 /// The names of these security groups (id -> name); a group EC2 does not
 /// know is absent from the answer.
-pub async fn group_names(
+pub(crate) async fn group_names(
     c: &Clients,
     ids: &[String],
 ) -> Result<BTreeMap<String, String>, CloudError> {
@@ -274,7 +274,10 @@ pub struct Parameter {
 }
 
 /// The family of a DB parameter group, None when there is no such group.
-pub async fn parameter_group_family(c: &Clients, name: &str) -> Result<Option<String>, CloudError> {
+pub(crate) async fn parameter_group_family(
+    c: &Clients,
+    name: &str,
+) -> Result<Option<String>, CloudError> {
     let out = found(
         "rds:DescribeDBParameterGroups",
         c.rds
@@ -293,20 +296,23 @@ pub async fn parameter_group_family(c: &Clients, name: &str) -> Result<Option<St
 }
 
 /// The parameters the user changed (`Source=user`) in a group.
-pub async fn user_parameters(c: &Clients, group: &str) -> Result<Vec<Parameter>, CloudError> {
+pub(crate) async fn user_parameters(
+    c: &Clients,
+    group: &str,
+) -> Result<Vec<Parameter>, CloudError> {
     const OP: &str = "rds:DescribeDBParameters";
-    crate::cloud::paging::all_pages(OP, |marker| async move {
-        let page = c
-            .rds
-            .describe_db_parameters()
-            .db_parameter_group_name(group)
-            .source("user")
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(sdk(OP))?;
-        Ok((
-            page.parameters()
+    c.rds
+        .describe_db_parameters()
+        .db_parameter_group_name(group)
+        .source("user")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk(OP))
+        .map(|parameters| {
+            parameters
                 .iter()
                 .filter_map(|p| {
                     Some(Parameter {
@@ -315,16 +321,13 @@ pub async fn user_parameters(c: &Clients, group: &str) -> Result<Vec<Parameter>,
                         dynamic: p.apply_type() != Some("static"),
                     })
                 })
-                .collect(),
-            owned(page.marker()),
-        ))
-    })
-    .await
+                .collect()
+        })
 }
 
 /// Parameter names the engine family knows in this region; None when the
 /// region does not say (then nothing is refused on this ground).
-pub async fn family_parameters(
+pub(crate) async fn family_parameters(
     c: &Clients,
     family: &str,
 ) -> Result<Option<Vec<String>>, CloudError> {
@@ -355,7 +358,7 @@ pub async fn family_parameters(
     Ok((!names.is_empty()).then_some(names))
 }
 
-pub async fn create_parameter_group(
+pub(crate) async fn create_parameter_group(
     c: &Clients,
     name: &str,
     family: &str,
@@ -401,7 +404,7 @@ pub async fn create_parameter_group(
 
 /// An option group: engine, major version, and its options' names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionGroup {
+pub(crate) struct OptionGroup {
     pub name: String,
     pub engine: String,
     pub major_version: String,
@@ -434,7 +437,7 @@ pub async fn option_group(c: &Clients, name: &str) -> Result<Option<OptionGroup>
 }
 
 /// Option names the target region offers for this engine and version.
-pub async fn offered_options(
+pub(crate) async fn offered_options(
     c: &Clients,
     engine: &str,
     major_version: &str,
@@ -487,7 +490,7 @@ pub async fn create_option_group(
     Ok(())
 }
 
-pub async fn subnet_group_names(c: &Clients) -> Result<Vec<String>, CloudError> {
+pub(crate) async fn subnet_group_names(c: &Clients) -> Result<Vec<String>, CloudError> {
     let out = c
         .rds
         .describe_db_subnet_groups()

@@ -35,7 +35,7 @@ fn groups(ids: &[String]) -> Option<Vec<String>> {
 
 /// CreateDBInstanceReadReplica called in the region the replica lives in,
 /// the source given as its ARN (which names the source region).
-pub async fn create_replica(
+pub(crate) async fn create_replica(
     c: &Clients,
     replica_id: &str,
     source_arn: &str,
@@ -80,7 +80,7 @@ pub async fn promote(
 
 /// ModifyDBInstance NewDBInstanceIdentifier, applied now: the old instance
 /// keeps running under the new name, its endpoint changes with it.
-pub async fn rename(c: &Clients, id: &str, new_id: &str) -> Result<(), CloudError> {
+pub(crate) async fn rename(c: &Clients, id: &str, new_id: &str) -> Result<(), CloudError> {
     c.rds
         .modify_db_instance()
         .db_instance_identifier(id)
@@ -93,7 +93,7 @@ pub async fn rename(c: &Clients, id: &str, new_id: &str) -> Result<(), CloudErro
 }
 
 /// CopyDBClusterSnapshot in the target, the source given as its ARN.
-pub async fn copy_cluster_snapshot(
+pub(crate) async fn copy_cluster_snapshot(
     target: &Clients,
     source_arn: &str,
     new_id: &str,
@@ -143,7 +143,7 @@ pub async fn cluster_snapshot(
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ClusterSnapshot {
+pub(crate) struct ClusterSnapshot {
     pub status: String,
     pub arn: Option<String>,
     pub encrypted: bool,

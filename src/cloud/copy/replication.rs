@@ -9,12 +9,15 @@ use crate::cloud::Clients;
 use aws_sdk_s3::types as t;
 
 /// The rule's id, so a re-run recognises its own configuration.
-pub fn rule_id(to: &str) -> String {
+pub(crate) fn rule_id(to: &str) -> String {
     format!("cutover-to-{to}")
 }
 
 /// What the source replicates now: the rule ids, or None.
-pub async fn rule_ids(source: &Clients, bucket: &str) -> Result<Option<Vec<String>>, CloudError> {
+pub(crate) async fn rule_ids(
+    source: &Clients,
+    bucket: &str,
+) -> Result<Option<Vec<String>>, CloudError> {
     match source
         .s3
         .get_bucket_replication()
@@ -41,7 +44,7 @@ pub async fn rule_ids(source: &Clients, bucket: &str) -> Result<Option<Vec<Strin
 
 /// Turns versioning on in both buckets and writes one rule: every key,
 /// delete markers too, to the copy.
-pub async fn replicate(
+pub(crate) async fn replicate(
     source: &Clients,
     target: &Clients,
     from: &str,
@@ -51,7 +54,7 @@ pub async fn replicate(
     let ours = rule_id(to);
     if let Some(ids) = rule_ids(source, from).await? {
         if ids.iter().any(|id| *id != ours) {
-            return Err(CloudError::Setup(format!(
+            return Err(CloudError::Refused(format!(
                 "{from} already replicates (rules {}): cutover does not replace a replication configuration; add a rule to {to} by hand, or remove the existing one and retry",
                 ids.join(", ")
             )));
@@ -59,7 +62,7 @@ pub async fn replicate(
     }
     enable_versioning(target, to).await?;
     enable_versioning(source, from).await?;
-    let bad = |e: aws_sdk_s3::error::BuildError| CloudError::Setup(e.to_string());
+    let bad = |e: aws_sdk_s3::error::BuildError| CloudError::Internal(e.to_string());
     let rule = t::ReplicationRule::builder()
         .id(&ours)
         .priority(1)

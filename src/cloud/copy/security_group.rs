@@ -24,7 +24,7 @@ pub async fn groups(c: &Clients, ids: &[String]) -> Result<Vec<Resource>, CloudE
 }
 
 /// The group called `name` in `vpc_id`, if any.
-pub async fn group_named(
+pub(crate) async fn group_named(
     c: &Clients,
     vpc_id: &str,
     name: &str,
@@ -46,7 +46,7 @@ pub async fn group_named(
 
 /// source group id -> its copy, for the groups in `vpc_id` that cutover
 /// made (tagged with their source id).
-pub async fn copies_in(
+pub(crate) async fn copies_in(
     c: &Clients,
     vpc_id: &str,
 ) -> Result<std::collections::BTreeMap<String, String>, CloudError> {
@@ -84,7 +84,7 @@ pub async fn default_vpc(c: &Clients) -> Result<Option<String>, CloudError> {
         .and_then(|v| v.vpc_id().map(str::to_string)))
 }
 
-pub async fn create_group(
+pub(crate) async fn create_group(
     c: &Clients,
     vpc_id: &str,
     name: &str,
@@ -103,11 +103,11 @@ pub async fn create_group(
         .map_err(sdk("ec2:CreateSecurityGroup"))?;
     out.group_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("CreateSecurityGroup returned no id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CreateSecurityGroup returned no id".into()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     Ingress,
     Egress,
 }
@@ -146,7 +146,7 @@ fn permission(r: &Rule) -> t::IpPermission {
 
 /// Adds one rule. A rule already there counts as added, so a resumed task
 /// can add its rules again.
-pub async fn authorize(
+pub(crate) async fn authorize(
     c: &Clients,
     group_id: &str,
     direction: Direction,
@@ -180,7 +180,11 @@ pub async fn authorize(
 
 /// Removes an egress rule (the allow-all a new group starts with, when the
 /// source group does not have it).
-pub async fn revoke_egress(c: &Clients, group_id: &str, rule: &Rule) -> Result<(), CloudError> {
+pub(crate) async fn revoke_egress(
+    c: &Clients,
+    group_id: &str,
+    rule: &Rule,
+) -> Result<(), CloudError> {
     let result = c
         .ec2
         .revoke_security_group_egress()

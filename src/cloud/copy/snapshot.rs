@@ -24,7 +24,7 @@ pub async fn volume(c: &Clients, id: &str) -> Result<Option<Resource>, CloudErro
 }
 
 /// A snapshot of the account's carrying `key=value`.
-pub async fn find_tagged(
+pub(crate) async fn find_tagged(
     c: &Clients,
     key: &str,
     value: &str,
@@ -60,10 +60,10 @@ pub async fn create_snapshot(
         .map_err(sdk("ec2:CreateSnapshot"))?;
     out.snapshot_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("CreateSnapshot returned no id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CreateSnapshot returned no id".into()))
 }
 
-pub struct SnapshotCopy<'a> {
+pub(crate) struct SnapshotCopy<'a> {
     pub source_region: &'a str,
     pub source_id: &'a str,
     pub description: &'a str,
@@ -73,7 +73,7 @@ pub struct SnapshotCopy<'a> {
 
 /// CopySnapshot called in the target. Unencrypted sources need no presigned
 /// URL; encrypted ones are re-encrypted with `kms_key_id`.
-pub async fn copy_snapshot(
+pub(crate) async fn copy_snapshot(
     target: &Clients,
     copy: &SnapshotCopy<'_>,
 ) -> Result<String, CloudError> {
@@ -90,11 +90,14 @@ pub async fn copy_snapshot(
     let out = req.send().await.map_err(sdk("ec2:CopySnapshot"))?;
     out.snapshot_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("CopySnapshot returned no id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CopySnapshot returned no id".into()))
 }
 
 /// (state, AWS's progress in percent when it gives one).
-pub async fn snapshot_state(c: &Clients, id: &str) -> Result<(String, Option<u8>), CloudError> {
+pub(crate) async fn snapshot_state(
+    c: &Clients,
+    id: &str,
+) -> Result<(String, Option<u8>), CloudError> {
     let Some(s) = snapshot(c, id).await? else {
         return Ok(("missing".into(), None));
     };
@@ -106,7 +109,7 @@ pub async fn snapshot_state(c: &Clients, id: &str) -> Result<(String, Option<u8>
 }
 
 /// "45%" -> 45.
-pub fn parse_percent(text: &str) -> Option<u8> {
+pub(crate) fn parse_percent(text: &str) -> Option<u8> {
     text.trim()
         .trim_end_matches('%')
         .parse::<u8>()
@@ -114,7 +117,7 @@ pub fn parse_percent(text: &str) -> Option<u8> {
         .filter(|p| *p <= 100)
 }
 
-pub async fn delete_snapshot(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_snapshot(c: &Clients, id: &str) -> Result<(), CloudError> {
     c.ec2
         .delete_snapshot()
         .snapshot_id(id)
@@ -154,11 +157,11 @@ pub async fn create_volume(c: &Clients, v: &VolumeRequest<'_>) -> Result<String,
     let out = req.send().await.map_err(sdk("ec2:CreateVolume"))?;
     out.volume_id()
         .map(str::to_string)
-        .ok_or_else(|| CloudError::Setup("CreateVolume returned no id".into()))
+        .ok_or_else(|| CloudError::Incomplete("CreateVolume returned no id".into()))
 }
 
 /// A volume of the region carrying `key=value` (a re-run adopts it).
-pub async fn find_volume_tagged(
+pub(crate) async fn find_volume_tagged(
     c: &Clients,
     key: &str,
     value: &str,

@@ -22,7 +22,8 @@ pub struct VersionMarker {
 }
 
 /// One page: versions and delete markers, each in the listing's order
-/// (keys ascending, newest first within a key).
+/// (keys ascending, newest first within a key). Paged by hand: the SDK has
+/// no paginator for ListObjectVersions, and the copy starts on each page.
 pub async fn list_page(
     c: &Clients,
     bucket: &str,
@@ -86,7 +87,11 @@ pub async fn list_page(
 
 /// A delete marker on a key of a versioned bucket: a DeleteObject without
 /// a version id.
-pub async fn put_delete_marker(c: &Clients, bucket: &str, key: &str) -> Result<(), CloudError> {
+pub(crate) async fn put_delete_marker(
+    c: &Clients,
+    bucket: &str,
+    key: &str,
+) -> Result<(), CloudError> {
     c.s3.delete_object()
         .bucket(bucket)
         .key(key)

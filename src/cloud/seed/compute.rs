@@ -125,7 +125,7 @@ pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), Clou
     Ok(())
 }
 
-pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
+pub(crate) async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
     for app in &e.apps {
         let mut ids = Vec::new();
         for n in 0..app.instances {
@@ -155,10 +155,9 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
                 .send()
                 .await
                 .map_err(sdk("ec2:RunInstances"))?;
-            let instance = out
-                .instances()
-                .first()
-                .ok_or_else(|| CloudError::Setup("RunInstances returned no instance".into()))?;
+            let instance = out.instances().first().ok_or_else(|| {
+                CloudError::Incomplete("RunInstances returned no instance".into())
+            })?;
             let id = instance.instance_id().unwrap_or_default().to_string();
             let zone = instance
                 .placement()
@@ -258,12 +257,16 @@ pub async fn apps(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
 }
 
 /// As if cutover had already copied these: tagged with the source id.
-pub async fn target_already(r: &Regions, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
+pub(crate) async fn target_already(
+    r: &Regions,
+    e: &Estate,
+    s: &mut Seeded,
+) -> Result<(), CloudError> {
     for name in &e.target_already.images {
         let source_id = s
             .images
             .get(name)
-            .ok_or_else(|| CloudError::Setup(format!("seed: no image named {name}")))?;
+            .ok_or_else(|| CloudError::Refused(format!("seed: no image named {name}")))?;
         let copy = r
             .target
             .ec2
@@ -303,7 +306,7 @@ pub async fn target_already(r: &Regions, e: &Estate, s: &mut Seeded) -> Result<(
             .key_pairs
             .iter()
             .find(|k| &k.name == name)
-            .ok_or_else(|| CloudError::Setup(format!("seed: no key pair {name}")))?;
+            .ok_or_else(|| CloudError::Refused(format!("seed: no key pair {name}")))?;
         crate::cloud::copy::key_pair::import_key(
             &r.target,
             name,

@@ -5,7 +5,7 @@ use crate::cloud::error::{sdk, CloudError};
 use crate::cloud::Clients;
 use aws_sdk_rds::types::Tag;
 
-pub async fn databases(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
+pub(crate) async fn databases(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
     for db in &e.databases {
         let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
         let out = c

@@ -46,7 +46,7 @@ pub async fn zone(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudEr
 /// "eip:web", "db:shop-orders", "dns:web", or a literal value.
 fn resolve(value: &str, s: &Seeded) -> Result<String, CloudError> {
     let missing = || {
-        CloudError::Setup(format!(
+        CloudError::Refused(format!(
             "seed: record value '{value}' names nothing in the estate"
         ))
     };

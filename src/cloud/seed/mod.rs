@@ -13,7 +13,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The sandbox estate shipped with cutover.
-pub const SANDBOX_ESTATE: &str = include_str!("../../../assets/sandbox/estate.toml");
+pub(crate) const SANDBOX_ESTATE: &str = include_str!("../../../assets/sandbox/estate.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -241,7 +241,7 @@ pub async fn seed_estate(
 
 /// The `objects` objects into the buckets `seed_estate` made; `progress`
 /// hears the count put so far after each one.
-pub async fn seed_objects(
+pub(crate) async fn seed_objects(
     regions: &Regions,
     estate: &Estate,
     objects: usize,
@@ -253,7 +253,7 @@ pub async fn seed_objects(
 
 /// For SDK builders whose required fields are checked at build time.
 fn built<T>(r: Result<T, impl std::error::Error>) -> Result<T, CloudError> {
-    r.map_err(|e| CloudError::Setup(format!("seed: {e}")))
+    r.map_err(|e| CloudError::Refused(format!("seed: {e}")))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ fn name(kind: t::ResourceType, name: &str) -> Option<Vec<t::TagSpecification>> {
     tagged(kind, &[("Name", name)])
 }
 
-pub async fn routing(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
+pub(crate) async fn routing(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
     let Some(r) = &e.vpc.routing else {
         return Ok(());
     };

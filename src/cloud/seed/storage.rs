@@ -19,7 +19,7 @@ const EXTENSIONS: [(&str, &str); 6] = [
 ];
 
 /// The buckets with their settings, empty: quick, so the sandbox opens at once.
-pub async fn create_buckets(c: &Clients, e: &Estate) -> Result<(), CloudError> {
+pub(crate) async fn create_buckets(c: &Clients, e: &Estate) -> Result<(), CloudError> {
     for b in &e.buckets {
         crate::cloud::copy::bucket::create_bucket(c, &b.name).await?;
         if b.versioning {
@@ -33,10 +33,10 @@ pub async fn create_buckets(c: &Clients, e: &Estate) -> Result<(), CloudError> {
 }
 
 /// How many objects went in so far (of all buckets), after each one.
-pub type ObjectProgress<'a> = &'a (dyn Fn(usize) + Sync);
+pub(crate) type ObjectProgress<'a> = &'a (dyn Fn(usize) + Sync);
 
 /// The objects into the buckets `create_buckets` made.
-pub async fn put_objects(
+pub(crate) async fn put_objects(
     c: &Clients,
     e: &Estate,
     objects: usize,

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 /// Source AZ -> target AZ, checked against the target's zones: refused
 /// before anything is made.
-pub async fn zone_map(work: &Work<'_>) -> Result<BTreeMap<String, String>, CloudError> {
+pub(crate) async fn zone_map(work: &Work<'_>) -> Result<BTreeMap<String, String>, CloudError> {
     let spec = work.ctx.spec;
     let asked = parse_az_map(spec.options.az_map.as_deref().unwrap_or_default())
-        .map_err(CloudError::Setup)?;
+        .map_err(CloudError::Refused)?;
     let target_zones = read::zones(&work.ctx.regions.target).await?;
     map_zones(
         &work.net.zones(),
@@ -20,7 +20,7 @@ pub async fn zone_map(work: &Work<'_>) -> Result<BTreeMap<String, String>, Cloud
         &asked,
         &spec.target_region,
     )
-    .map_err(CloudError::Setup)
+    .map_err(CloudError::Refused)
 }
 
 pub async fn vpc(work: &mut Work<'_>) -> Result<(), CloudError> {
@@ -35,7 +35,7 @@ pub async fn vpc(work: &mut Work<'_>) -> Result<(), CloudError> {
         Some(found) => (found.clone(), false),
         None => {
             let primary = net.cidrs.first().ok_or_else(|| {
-                CloudError::Setup(format!("VPC {} has no IPv4 CIDR block", net.vpc_id))
+                CloudError::Refused(format!("VPC {} has no IPv4 CIDR block", net.vpc_id))
             })?;
             let tags = tags_for(&net.tags, &net.vpc_id, &task);
             (
@@ -99,7 +99,7 @@ pub async fn subnets(work: &mut Work<'_>) -> Result<(), CloudError> {
                     .get(&format!("az:{}", s.zone))
                     .cloned()
                     .ok_or_else(|| {
-                        CloudError::Setup(format!(
+                        CloudError::Refused(format!(
                             "subnet {} is in {}, which the AZ map does not name: retry the task from its first step",
                             s.id, s.zone
                         ))
@@ -244,7 +244,7 @@ pub async fn nat_gateways(work: &mut Work<'_>) -> Result<(), CloudError> {
 
 fn address_limit(e: CloudError) -> CloudError {
     if e.code() == Some("AddressLimitExceeded") {
-        CloudError::Setup(format!(
+        CloudError::Refused(format!(
             "{e}: the target's Elastic IP quota is used up; release unused addresses or ask AWS for a higher quota, then retry"
         ))
     } else {
@@ -254,7 +254,7 @@ fn address_limit(e: CloudError) -> CloudError {
 
 fn vpc_limit(e: CloudError) -> CloudError {
     if e.code() == Some("VpcLimitExceeded") {
-        CloudError::Setup(format!(
+        CloudError::Refused(format!(
             "{e}: the target region's VPC quota is used up; delete an unused VPC there or ask AWS for a higher quota, then retry"
         ))
     } else {

@@ -8,7 +8,7 @@
 mod build;
 pub mod preview;
 mod routing;
-pub mod undo;
+pub(crate) mod undo;
 
 use super::steps::{StepContext, StepResult};
 use super::task::Step;
@@ -40,7 +40,7 @@ impl Work<'_> {
 
     fn need(&self, source_id: &str) -> Result<String, CloudError> {
         self.copy_of(source_id).ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "internal: {source_id} has no copy yet; retry the task from its first step"
             ))
         })
@@ -80,7 +80,7 @@ pub(super) async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult,
     let net = read::network(&ctx.regions.source, vpc_id)
         .await?
         .ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "VPC {vpc_id} is not in {}: it may have been deleted; check with `cutover inventory --kinds vpc`",
                 ctx.spec.source_region
             ))
@@ -99,7 +99,7 @@ pub(super) async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult,
         Step::CreateRouteTables => routing::route_tables(&mut work).await,
         Step::CopyNetworkAcls => routing::acls(&mut work).await,
         Step::CreateEndpoints => routing::endpoints(&mut work).await,
-        other => Err(CloudError::Setup(format!(
+        other => Err(CloudError::Refused(format!(
             "internal: {} is not a network step",
             other.label()
         ))),
@@ -108,7 +108,7 @@ pub(super) async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult,
         Ok(()) => Ok(work.result),
         Err(e) if work.created.is_empty() => Err(e),
         // Say what is there: a retry adopts it, a cancel deletes it.
-        Err(e) => Err(CloudError::Setup(format!(
+        Err(e) => Err(CloudError::Refused(format!(
             "{e}; made before the failure: {} (a retry adopts them, cancel deletes them)",
             work.created.join(", ")
         ))),

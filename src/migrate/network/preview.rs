@@ -23,26 +23,26 @@ pub async fn preview(regions: &Regions, spec: &TaskSpec) -> Result<NetworkPrevie
     let net = read::network(&regions.source, vpc_id)
         .await?
         .ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "VPC {vpc_id} is not in {}; check the id with `cutover inventory --kinds vpc`",
                 spec.source_region
             ))
         })?;
     let asked = parse_az_map(spec.options.az_map.as_deref().unwrap_or_default())
-        .map_err(CloudError::Setup)?;
+        .map_err(CloudError::Refused)?;
     let zones = map_zones(
         &net.zones(),
         &read::zones(&regions.target).await?,
         &asked,
         &spec.target_region,
     )
-    .map_err(CloudError::Setup)?;
+    .map_err(CloudError::Refused)?;
     let target_vpcs = read::vpc_cidrs(&regions.target).await?;
     Ok(describe(&net, &zones, &target_vpcs, spec))
 }
 
 /// The plan in words, from what was read.
-pub fn describe(
+pub(crate) fn describe(
     net: &Network,
     zones: &BTreeMap<String, String>,
     target_vpcs: &[(String, String)],

@@ -81,7 +81,7 @@ pub async fn route_tables(work: &mut Work<'_>) -> Result<(), CloudError> {
     Ok(())
 }
 
-pub async fn acls(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn acls(work: &mut Work<'_>) -> Result<(), CloudError> {
     let target = &work.ctx.regions.target;
     let vpc = work.target_vpc()?;
     let task = work.task_id().to_string();

@@ -7,9 +7,8 @@ use crate::cloud::copy::network::{
 };
 use crate::cloud::{CloudError, Regions};
 use crate::migrate::task::Task;
-use crate::migrate::wait::{until_ready, Poll};
 
-pub async fn undo(regions: &Regions, task: &Task) -> Vec<String> {
+pub(crate) async fn undo(regions: &Regions, task: &Task) -> Vec<String> {
     let c = &regions.target;
     let id = &task.spec.id;
     let mut deleted = Vec::new();
@@ -109,16 +108,5 @@ pub async fn undo(regions: &Regions, task: &Task) -> Vec<String> {
 /// A NAT gateway holds its address and subnet until it is gone.
 async fn delete_nat(c: &crate::cloud::Clients, id: &str) -> Result<(), CloudError> {
     gw::delete_nat_gateway(c, id).await?;
-    until_ready(
-        || async {
-            let (state, _) = gw::nat_state(c, id).await?;
-            Ok(if state == "deleted" {
-                Poll::Ready
-            } else {
-                Poll::Pending(None)
-            })
-        },
-        &|_| {},
-    )
-    .await
+    gw::wait_nat_gateway_deleted(c, id).await
 }

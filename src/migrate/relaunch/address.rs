@@ -52,7 +52,7 @@ pub async fn attach(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
         // Not left billed and idle: the retry allocates again.
         let released = release_made(target, &ctx.spec.id).await;
         let ami = ctx.outputs.get(AMI).map(String::as_str).unwrap_or("-");
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Failed(format!(
             "{}; {}; left: the instance {new_instance} and the image copy {ami} in {} (a retry takes them up, a cancel removes them)",
             e.for_task(),
             released.join("; "),

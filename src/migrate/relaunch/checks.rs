@@ -5,7 +5,7 @@ use crate::model::launch::SourceInstance;
 
 /// Why `src` cannot be relaunched; empty when it can. `offered` is the
 /// instance types the target AZ (or region) offers, when known.
-pub fn refusals(src: &SourceInstance, offered: Option<(&str, &[String])>) -> Vec<String> {
+pub(crate) fn refusals(src: &SourceInstance, offered: Option<(&str, &[String])>) -> Vec<String> {
     let mut why = Vec::new();
     let id = &src.id;
     if matches!(src.state.as_str(), "terminated" | "shutting-down") {
@@ -43,7 +43,7 @@ pub fn refusals(src: &SourceInstance, offered: Option<(&str, &[String])>) -> Vec
 
 /// Up to three offered types close to `wanted`: the same family in other
 /// sizes first, then the same size in families of the same letter.
-pub fn nearest_types(wanted: &str, offered: &[String]) -> Vec<String> {
+pub(crate) fn nearest_types(wanted: &str, offered: &[String]) -> Vec<String> {
     let (family, size) = wanted.split_once('.').unwrap_or((wanted, ""));
     let letter: String = family
         .chars()

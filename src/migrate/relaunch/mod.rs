@@ -21,13 +21,13 @@ use crate::model::launch::{LAUNCH_TAG, TEST_OF_TAG};
 use crate::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 
 /// Output keys, as the report and the cockpit read them.
-pub const IMAGE: &str = "image";
+pub(crate) const IMAGE: &str = "image";
 pub const AMI: &str = "ami";
-pub const LAUNCH_TEMPLATE: &str = "launch_template";
-pub const LAUNCHED: &str = "launched";
-pub const PRIVATE_IP: &str = "private_ip";
-pub const PUBLIC_IP: &str = "public_ip";
-pub const ELASTIC_IP: &str = "eip";
+pub(crate) const LAUNCH_TEMPLATE: &str = "launch_template";
+pub(crate) const LAUNCHED: &str = "launched";
+pub(crate) const PRIVATE_IP: &str = "private_ip";
+pub(crate) const PUBLIC_IP: &str = "public_ip";
+pub(crate) const ELASTIC_IP: &str = "eip";
 
 pub async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, CloudError> {
     match step {
@@ -47,7 +47,7 @@ pub async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, CloudE
         Step::WaitStatusChecks => status::wait_status_checks(ctx).await,
         Step::AttachElasticIp => address::attach(ctx).await,
         Step::RetireEarlierLaunch => retire(ctx).await,
-        other => Err(CloudError::Setup(format!(
+        other => Err(CloudError::Refused(format!(
             "internal: {} is not a relaunch step",
             other.label()
         ))),
@@ -62,11 +62,11 @@ fn output(ctx: &StepContext<'_>, key: &str) -> Result<String, CloudError> {
     ctx.outputs
         .get(key)
         .cloned()
-        .ok_or_else(|| CloudError::Setup(format!("internal: step output '{key}' is missing")))
+        .ok_or_else(|| CloudError::Internal(format!("internal: step output '{key}' is missing")))
 }
 
 fn gone(id: &str, region: &str) -> CloudError {
-    CloudError::Setup(format!(
+    CloudError::Refused(format!(
         "{id} is not in {region} any more: it may have been terminated since the task started"
     ))
 }
@@ -307,7 +307,7 @@ async fn retire(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
 /// Cancel: what a relaunch made goes: the new Elastic IP first (an idle
 /// one is billed), then the instance, the template, the images; the lines
 /// say what stays.
-pub async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<String> {
+pub(crate) async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<String> {
     let target = &regions.target;
     let mut said = address::release_made(target, &task.spec.id).await;
     let adopted = task.notes.iter().any(|n| n.contains("already in"));
@@ -365,7 +365,7 @@ pub fn moved_addresses<'a>(
 }
 
 /// What a relaunch task makes, in words (the plan and the copy dialog).
-pub fn describe(spec: &super::task::TaskSpec) -> String {
+pub(crate) fn describe(spec: &super::task::TaskSpec) -> String {
     let l = &spec.options.launch;
     let image = if l.reboot {
         "a fresh image (the instance REBOOTS for it: consistent disks)"

@@ -98,14 +98,14 @@ where
             Verdict::Impaired(text) => {
                 impaired += 1;
                 if impaired >= IMPAIRED_POLLS {
-                    return Err(CloudError::Setup(failure(id, region, &text, None)));
+                    return Err(CloudError::Failed(failure(id, region, &text, None)));
                 }
                 text
             }
         };
         say(said.clone());
         if waited >= bound {
-            return Err(CloudError::Setup(failure(id, region, &said, Some(waited))));
+            return Err(CloudError::Failed(failure(id, region, &said, Some(waited))));
         }
         let delay = delays.next().unwrap_or_default();
         sleep(delay).await;

@@ -22,7 +22,7 @@ pub async fn groups(ctx: &StepContext<'_>, source: &[String]) -> Result<Vec<Stri
         .iter()
         .map(|g| {
             known.get(g).or_else(|| copied.get(g)).cloned().ok_or_else(|| {
-                CloudError::Setup(format!(
+                CloudError::Refused(format!(
                     "security group {g} has no copy in {}: copy it first (`cutover copy --ids {g}`), then retry this task",
                     ctx.spec.target_region
                 ))
@@ -38,7 +38,7 @@ pub async fn subnet(ctx: &StepContext<'_>, src: &SourceInstance) -> Result<Strin
         return Ok(picked.clone());
     }
     let Some(source) = &src.subnet_id else {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "{} is in no subnet (EC2-Classic?): pick a target subnet for it (the copy dialog, or --target-subnet)",
             src.id
         )));
@@ -50,7 +50,7 @@ pub async fn subnet(ctx: &StepContext<'_>, src: &SourceInstance) -> Result<Strin
         .await?
         .remove(source)
         .ok_or_else(|| {
-            CloudError::Setup(format!(
+            CloudError::Refused(format!(
                 "subnet {source} has no copy in {}: clone its VPC first (select the VPC) or relaunch with --target-subnet",
                 ctx.spec.target_region
             ))
@@ -58,7 +58,11 @@ pub async fn subnet(ctx: &StepContext<'_>, src: &SourceInstance) -> Result<Strin
 }
 
 /// The launch template's content: the source instance with target ids.
-pub fn launch_spec(src: &SourceInstance, image_id: String, groups: Vec<String>) -> LaunchSpec {
+pub(crate) fn launch_spec(
+    src: &SourceInstance,
+    image_id: String,
+    groups: Vec<String>,
+) -> LaunchSpec {
     LaunchSpec {
         image_id,
         instance_type: src.instance_type.clone(),

@@ -31,7 +31,7 @@ impl Call {
     }
 
     /// A request to AWS (not to moto's own API): faults apply to these.
-    pub fn is_aws(&self) -> bool {
+    pub(crate) fn is_aws(&self) -> bool {
         !self.service.is_empty()
     }
 }

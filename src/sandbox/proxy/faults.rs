@@ -24,7 +24,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in [0, 1).
-    pub fn next_f64(&mut self) -> f64 {
+    pub(crate) fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -57,7 +57,7 @@ impl Fault {
 }
 
 #[derive(Debug)]
-pub struct Faults {
+pub(crate) struct Faults {
     rate: f64,
     rng: Mutex<SplitMix64>,
 }
@@ -96,7 +96,7 @@ impl Faults {
 
 /// The answer AWS gives `service` for a throttle or server error, in that
 /// service's own error shape.
-pub fn error_answer(service: &str, fault: Fault) -> Response {
+pub(crate) fn error_answer(service: &str, fault: Fault) -> Response {
     let throttle = fault == Fault::Throttle;
     let request_id = "00000000-0000-0000-0000-sandboxfault";
     let (status, body) = match service {

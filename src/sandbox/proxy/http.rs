@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 /// Heads bigger than this are refused: no SDK request comes close.
 const MAX_HEAD: usize = 64 * 1024;
 
-pub type Headers = Vec<(String, Vec<u8>)>;
+pub(crate) type Headers = Vec<(String, Vec<u8>)>;
 
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -22,7 +22,7 @@ pub struct Request {
 }
 
 #[derive(Debug, Clone)]
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     pub reason: String,
     pub headers: Headers,
@@ -57,14 +57,14 @@ fn bad(why: &str) -> io::Error {
 
 impl Request {
     /// The client asked to close the connection after this answer.
-    pub fn wants_close(&self) -> bool {
+    pub(crate) fn wants_close(&self) -> bool {
         header(&self.headers, "connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
     }
 }
 
 /// Reads the next request on a kept-alive connection; None when the client
 /// closed it between requests. `buf` keeps bytes read past this request.
-pub async fn read_request<S>(conn: &mut S, buf: &mut Vec<u8>) -> io::Result<Option<Request>>
+pub(crate) async fn read_request<S>(conn: &mut S, buf: &mut Vec<u8>) -> io::Result<Option<Request>>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -136,7 +136,7 @@ async fn read_more<S: AsyncRead + Unpin>(conn: &mut S, buf: &mut Vec<u8>) -> io:
 
 /// A chunked body at the start of `data`: the body and the bytes it took,
 /// or None while it is incomplete.
-pub fn decode_chunked(data: &[u8]) -> io::Result<Option<(Vec<u8>, usize)>> {
+pub(crate) fn decode_chunked(data: &[u8]) -> io::Result<Option<(Vec<u8>, usize)>> {
     let mut body = Vec::new();
     let mut at = 0;
     loop {
@@ -186,7 +186,7 @@ fn hop_by_hop(name: &str) -> bool {
 
 /// Sends the request to moto on a connection of its own and reads the
 /// answer to the end (`Connection: close`, so moto's framing cannot matter).
-pub async fn forward(upstream: SocketAddr, req: &Request) -> io::Result<Response> {
+pub(crate) async fn forward(upstream: SocketAddr, req: &Request) -> io::Result<Response> {
     let mut conn = TcpStream::connect(upstream).await?;
     let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.path).into_bytes();
     for (name, value) in req.headers.iter().filter(|(n, _)| !hop_by_hop(n)) {
@@ -210,7 +210,7 @@ pub async fn forward(upstream: SocketAddr, req: &Request) -> io::Result<Response
 }
 
 /// A whole answer as read to the end of its connection.
-pub fn parse_response(raw: &[u8], to_head: bool) -> io::Result<Response> {
+pub(crate) fn parse_response(raw: &[u8], to_head: bool) -> io::Result<Response> {
     let mut slots = [httparse::EMPTY_HEADER; 96];
     let mut parsed = httparse::Response::new(&mut slots);
     let n = match parsed.parse(raw).map_err(|e| bad(&e.to_string()))? {
@@ -247,7 +247,11 @@ pub fn parse_response(raw: &[u8], to_head: bool) -> io::Result<Response> {
 
 /// Writes an answer whole. A HEAD answer keeps moto's Content-Length (that
 /// of the object) and sends no body.
-pub async fn write_response<S>(conn: &mut S, answer: &Response, to_head: bool) -> io::Result<()>
+pub(crate) async fn write_response<S>(
+    conn: &mut S,
+    answer: &Response,
+    to_head: bool,
+) -> io::Result<()>
 where
     S: AsyncWrite + Unpin,
 {

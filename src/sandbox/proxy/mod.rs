@@ -32,7 +32,7 @@ pub struct PaceFaults {
 
 impl PaceFaults {
     /// True when the proxy would change anything.
-    pub fn is_on(&self) -> bool {
+    pub(crate) fn is_on(&self) -> bool {
         !self.pace.is_zero() || self.faults > 0.0
     }
 }

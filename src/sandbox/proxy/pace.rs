@@ -92,7 +92,7 @@ const ALL: [Slow; 7] = [
 ];
 
 #[derive(Debug)]
-pub struct Pace {
+pub(crate) struct Pace {
     window: Duration,
     /// (region, id) -> what it is and when it was made. DB identifiers are
     /// per region (a copy often keeps its source's), so the region is part
@@ -112,12 +112,12 @@ impl Pace {
         }
     }
 
-    pub fn is_on(&self) -> bool {
+    pub(crate) fn is_on(&self) -> bool {
         !self.window.is_zero()
     }
 
     /// Notes what a successful answer made.
-    pub fn learn(&self, call: &Call, body: &str, now: Instant) {
+    pub(crate) fn learn(&self, call: &Call, body: &str, now: Instant) {
         if !self.is_on() {
             return;
         }
@@ -144,7 +144,7 @@ impl Pace {
     }
 
     /// The answer as AWS would give it now, if that differs.
-    pub fn rewrite(&self, call: &Call, body: &str, now: Instant) -> Option<String> {
+    pub(crate) fn rewrite(&self, call: &Call, body: &str, now: Instant) -> Option<String> {
         if !self.is_on() {
             return None;
         }

@@ -56,7 +56,7 @@ fn elements(body: &str) -> Vec<Element<'_>> {
 }
 
 /// The text of every element named `tag`.
-pub fn texts(body: &str, tag: &str) -> Vec<String> {
+pub(crate) fn texts(body: &str, tag: &str) -> Vec<String> {
     elements(body)
         .iter()
         .filter(|e| e.name == tag)
@@ -66,7 +66,7 @@ pub fn texts(body: &str, tag: &str) -> Vec<String> {
 
 /// What to change in one resource's element.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Edit {
+pub(crate) struct Edit {
     /// The new content of the state child (which must exist: an element
     /// without it names the resource, it does not describe it).
     pub state: String,

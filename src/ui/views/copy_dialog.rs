@@ -128,7 +128,7 @@ fn network_lines(
 /// The dialog's lines, and the line of the focused text field (for the cursor).
 fn lines(app: &App, d: &CopyDialog, tall: bool) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
     let t = &app.theme;
-    let planned = app.copy_plan(d);
+    let planned = &d.plan;
     let target = app.inventory.target_region().to_string();
     let mut out = vec![Line::from(Span::styled(
         format!("Into {target} (target)"),

@@ -100,7 +100,7 @@ fn listed(
 }
 
 /// The popup's lines, ids named from the inventory through `names`.
-pub fn lines_named(
+pub(crate) fn lines_named(
     r: &Resource,
     theme: &Theme,
     names: &dyn Fn(&str) -> Option<String>,

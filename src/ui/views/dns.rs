@@ -108,13 +108,13 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
         }
     }
     out.push(Line::default());
-    match d.preview(&app.inventory) {
+    match &d.planned {
         Ok(plan) => {
             out.push(Line::from(vec![
                 Span::styled("Plan (weights source/target)  ", t.header),
                 Span::raw(format!("now {} → target {}", plan.source, plan.target)),
             ]));
-            out.extend(step_lines(&plan, None, t));
+            out.extend(step_lines(plan, None, t));
             // Under 30 rows the plan, its warnings and the enter line come first.
             if app.size.height >= 30 {
                 out.push(Line::from(Span::styled(
@@ -128,7 +128,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
                     t.differs,
                 )));
             }
-            if let Some(w) = d.unknown_value_warning(&app.inventory, &plan) {
+            if let Some(w) = &d.warning {
                 out.push(Line::from(Span::styled(format!("⚠ {w}"), t.differs)));
             }
         }
@@ -158,7 +158,7 @@ fn dialog_lines(app: &App, d: &DnsDialog) -> (Vec<Line<'static>>, Option<(usize,
     (out, cursor)
 }
 
-pub fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
+pub(crate) fn draw_dialog(frame: &mut Frame, app: &App, d: &DnsDialog) {
     let (lines, cursor) = dialog_lines(app, d);
     let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
@@ -226,7 +226,7 @@ fn next_line(view: &DnsView, p: &Progress, app: &App) -> Line<'static> {
     }
 }
 
-pub fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn draw_panel(frame: &mut Frame, area: Rect, app: &App) {
     let Some((record, view)) = app.cursor_cutover() else {
         return;
     };
@@ -296,7 +296,7 @@ fn route53_line(view: &DnsView, p: &Progress, t: &Theme) -> Line<'static> {
 
 /// One header line per cutover in flight, whatever the view: where it
 /// stands and when the next step is safe.
-pub fn header_lines(app: &App) -> Vec<Line<'static>> {
+pub(crate) fn header_lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let now = (app.clock)();
     app.dns_in_flight()

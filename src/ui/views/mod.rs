@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 /// Where popups go: centred, as tall as `lines` need, at most most of the screen.
-pub fn popup_area(size: Rect, lines: usize) -> Rect {
+pub(crate) fn popup_area(size: Rect, lines: usize) -> Rect {
     let width = (size.width * 4 / 5).max(size.width.min(60));
     let most = (size.height * 4 / 5).max(size.height.min(12));
     let height = (lines as u16).saturating_add(2).min(most);
@@ -77,25 +77,25 @@ pub fn popup_area(size: Rect, lines: usize) -> Rect {
 
 /// A popup as tall as `lines` are once wrapped to its width, so the last
 /// line (the confirmation, the refusal) is never cut off.
-pub fn wrapped_popup_area(size: Rect, lines: &[ratatui::text::Line]) -> Rect {
+pub(crate) fn wrapped_popup_area(size: Rect, lines: &[ratatui::text::Line]) -> Rect {
     popup_area(size, wrapped_rows(size, lines))
 }
 
 /// Rows `lines` take in a popup once wrapped (by characters: close enough
 /// for sizing; word wrapping may take a row more).
-pub fn wrapped_rows(size: Rect, lines: &[ratatui::text::Line]) -> usize {
+pub(crate) fn wrapped_rows(size: Rect, lines: &[ratatui::text::Line]) -> usize {
     let inner = popup_area(size, 0).width.saturating_sub(2).max(1) as usize;
     lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum()
 }
 
 /// A spinner frame for things in flight.
-pub fn spinner(app: &App) -> &'static str {
+pub(crate) fn spinner(app: &App) -> &'static str {
     const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
     FRAMES[app.spinner % FRAMES.len()]
 }
 
 /// Cuts `s` to `width` columns, marking the cut with an ellipsis.
-pub fn fit(s: &str, width: usize) -> String {
+pub(crate) fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         return s.to_string();
     }
@@ -108,7 +108,7 @@ pub fn fit(s: &str, width: usize) -> String {
 }
 
 /// A line cut to `width` columns, the cut marked with `…` (styles kept).
-pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+pub(crate) fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
     if line.width() <= width {
         return line;
     }
@@ -134,7 +134,7 @@ pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
 /// A dialog: cleared area, bordered block, wrapped lines, and the text
 /// cursor of its focused field (row, column inside the border) when it
 /// falls inside the box.
-pub fn draw_dialog(
+pub(crate) fn draw_dialog(
     frame: &mut Frame,
     area: Rect,
     block: ratatui::widgets::Block,
@@ -157,7 +157,7 @@ pub fn draw_dialog(
 }
 
 /// A read-only popup that scrolls (details, task history).
-pub fn draw_scrolling_popup(
+pub(crate) fn draw_scrolling_popup(
     frame: &mut Frame,
     area: Rect,
     app: &App,

@@ -25,7 +25,7 @@ fn status_width(inner: u16) -> u16 {
 
 /// The COPY cell's colour: green only for a verified copy, amber where
 /// the operator has something to look at, red for what failed or is missing.
-pub fn copy_style(state: CopyState, t: &Theme) -> Style {
+pub(crate) fn copy_style(state: CopyState, t: &Theme) -> Style {
     match state {
         CopyState::Copied => t.copied,
         CopyState::Copying(_) => t.accent,
@@ -138,7 +138,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
                 .map(|c| crate::model::printable(&c).into_owned())
                 .collect();
             if kind == Kind::Record {
-                row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]);
+                row[crate::ui::columns::RECORD_PLAN_COLUMN] = app.plan_cell(&list[i]).to_string();
             }
             row
         })

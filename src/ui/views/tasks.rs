@@ -20,7 +20,7 @@ pub const TASK_DETAIL_LINES: u16 = 5;
 const GAUGE_WIDTH: usize = 10;
 
 /// A task's state colour: done with warnings is amber, never green.
-pub fn task_style(task: &Task, t: &Theme) -> Style {
+pub(crate) fn task_style(task: &Task, t: &Theme) -> Style {
     match task.state {
         TaskState::Done if !task.warnings.is_empty() => t.differs,
         ref state => state_style(state, t),
@@ -28,7 +28,7 @@ pub fn task_style(task: &Task, t: &Theme) -> Style {
 }
 
 /// "pausing…" from the key press until the task says it paused.
-pub fn state_words(task: &Task, app: &App) -> &'static str {
+pub(crate) fn state_words(task: &Task, app: &App) -> &'static str {
     match task.state {
         TaskState::Running { .. } | TaskState::Queued
             if app.tasks.pausing.contains(&task.spec.id) =>
@@ -39,7 +39,7 @@ pub fn state_words(task: &Task, app: &App) -> &'static str {
     }
 }
 
-pub fn state_style(state: &TaskState, t: &Theme) -> Style {
+pub(crate) fn state_style(state: &TaskState, t: &Theme) -> Style {
     match state {
         TaskState::Running { .. } => t.accent,
         TaskState::Queued | TaskState::Cancelled { .. } => t.dim,
@@ -52,7 +52,7 @@ pub fn state_style(state: &TaskState, t: &Theme) -> Style {
 /// How far a task is, 0.0-1.0 (None: not known yet), and the words
 /// beside the bar: AWS's own percent when it gives one, objects for a
 /// bucket, else the step count.
-pub fn gauge(task: &Task) -> (Option<f64>, String) {
+pub(crate) fn gauge(task: &Task) -> (Option<f64>, String) {
     let steps = task.spec.steps().len().max(1);
     if task.state == TaskState::Done {
         return (Some(1.0), "done".into());
@@ -359,7 +359,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, task: &Task) {
 }
 
 /// "objects 120/300 · 180.0 MB of 450.0 MB · 12.0 MB/s · ETA 23s".
-pub fn transfer_text(s: &TransferSamples) -> String {
+pub(crate) fn transfer_text(s: &TransferSamples) -> String {
     let Some(x) = s.last else {
         return String::new();
     };

@@ -8,7 +8,11 @@ use crate::cloud::{Clients, CloudError};
 use crate::model::network::{AclEntry, NetworkAcl};
 use aws_sdk_ec2::types as t;
 
-pub async fn create_acl(c: &Clients, vpc_id: &str, tags: Tags<'_>) -> Result<String, CloudError> {
+pub(crate) async fn create_acl(
+    c: &Clients,
+    vpc_id: &str,
+    tags: Tags<'_>,
+) -> Result<String, CloudError> {
     const OP: &str = "ec2:CreateNetworkAcl";
     let out = c
         .ec2
@@ -51,7 +55,7 @@ fn action(e: &AclEntry) -> t::RuleAction {
 }
 
 /// Adds an entry, or replaces the one with its rule number when `replace`.
-pub async fn put_entry(
+pub(crate) async fn put_entry(
     c: &Clients,
     acl_id: &str,
     e: &AclEntry,
@@ -91,7 +95,7 @@ pub async fn put_entry(
     Ok(())
 }
 
-pub async fn delete_entry(
+pub(crate) async fn delete_entry(
     c: &Clients,
     acl_id: &str,
     rule_number: i32,
@@ -109,7 +113,11 @@ pub async fn delete_entry(
 }
 
 /// Puts the subnet under `acl_id` (every subnet has exactly one ACL).
-pub async fn associate(c: &Clients, subnet_id: &str, acl_id: &str) -> Result<(), CloudError> {
+pub(crate) async fn associate(
+    c: &Clients,
+    subnet_id: &str,
+    acl_id: &str,
+) -> Result<(), CloudError> {
     let out = c
         .ec2
         .describe_network_acls()
@@ -125,7 +133,7 @@ pub async fn associate(c: &Clients, subnet_id: &str, acl_id: &str) -> Result<(),
         Some((a.network_acl_id()?, assoc.network_acl_association_id()?))
     });
     let Some((now, association)) = current else {
-        return Err(CloudError::Setup(format!(
+        return Err(CloudError::Refused(format!(
             "subnet {subnet_id} has no network ACL association in {}; AWS gives every subnet one, retry in a moment",
             c.region
         )));
@@ -144,7 +152,7 @@ pub async fn associate(c: &Clients, subnet_id: &str, acl_id: &str) -> Result<(),
 }
 
 /// Gives the ACL's subnets back to their VPC's default ACL, then deletes it.
-pub async fn delete_acl(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_acl(c: &Clients, id: &str) -> Result<(), CloudError> {
     if let Some(out) = crate::cloud::copy::found(
         "ec2:DescribeNetworkAcls",
         c.ec2

@@ -8,7 +8,7 @@ use crate::cloud::error::sdk;
 use crate::cloud::{Clients, CloudError};
 use aws_sdk_ec2::types as t;
 
-pub async fn create_gateway_endpoint(
+pub(crate) async fn create_gateway_endpoint(
     c: &Clients,
     vpc_id: &str,
     service_name: &str,
@@ -32,7 +32,7 @@ pub async fn create_gateway_endpoint(
     returned(OP, out.vpc_endpoint().and_then(|e| e.vpc_endpoint_id()))
 }
 
-pub async fn delete_endpoint(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_endpoint(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c
         .ec2
         .delete_vpc_endpoints()

@@ -44,7 +44,7 @@ pub async fn attach_internet_gateway(
 }
 
 /// Detaches the gateway from `vpc_id` (when known), then deletes it.
-pub async fn delete_internet_gateway(
+pub(crate) async fn delete_internet_gateway(
     c: &Clients,
     igw: &str,
     vpc_id: Option<&str>,
@@ -73,7 +73,7 @@ pub async fn delete_internet_gateway(
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteInternetGateway")))
 }
 
-pub async fn create_egress_only_gateway(
+pub(crate) async fn create_egress_only_gateway(
     c: &Clients,
     vpc_id: &str,
     tags: Tags<'_>,
@@ -94,7 +94,7 @@ pub async fn create_egress_only_gateway(
     )
 }
 
-pub async fn delete_egress_only_gateway(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_egress_only_gateway(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c
         .ec2
         .delete_egress_only_internet_gateway()
@@ -125,7 +125,10 @@ pub async fn allocate_address(c: &Clients, tags: Tags<'_>) -> Result<(String, St
 }
 
 /// The public IP of an allocation.
-pub async fn address_ip(c: &Clients, allocation_id: &str) -> Result<Option<String>, CloudError> {
+pub(crate) async fn address_ip(
+    c: &Clients,
+    allocation_id: &str,
+) -> Result<Option<String>, CloudError> {
     let out = c
         .ec2
         .describe_addresses()
@@ -139,7 +142,7 @@ pub async fn address_ip(c: &Clients, allocation_id: &str) -> Result<Option<Strin
         .and_then(|a| a.public_ip().map(str::to_string)))
 }
 
-pub async fn release_address(c: &Clients, allocation_id: &str) -> Result<(), CloudError> {
+pub(crate) async fn release_address(c: &Clients, allocation_id: &str) -> Result<(), CloudError> {
     let r = c
         .ec2
         .release_address()
@@ -176,7 +179,10 @@ pub async fn create_nat_gateway(
 }
 
 /// "available", "pending", "deleted", ... and AWS's reason when it failed.
-pub async fn nat_state(c: &Clients, id: &str) -> Result<(String, Option<String>), CloudError> {
+pub(crate) async fn nat_state(
+    c: &Clients,
+    id: &str,
+) -> Result<(String, Option<String>), CloudError> {
     let out = c
         .ec2
         .describe_nat_gateways()
@@ -193,7 +199,27 @@ pub async fn nat_state(c: &Clients, id: &str) -> Result<(String, Option<String>)
     ))
 }
 
-pub async fn delete_nat_gateway(c: &Clients, id: &str) -> Result<(), CloudError> {
+/// How long a NAT gateway's deletion is waited for before the undo says so.
+const NAT_DELETE_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Waits until a NAT gateway is gone (it holds its address and subnet
+/// until then). Nothing shows this wait's progress, so the SDK's waiter
+/// polls (DescribeNatGateways; NatGatewayNotFound also counts as gone).
+pub(crate) async fn wait_nat_gateway_deleted(c: &Clients, id: &str) -> Result<(), CloudError> {
+    use aws_sdk_ec2::client::Waiters;
+    c.ec2
+        .wait_until_nat_gateway_deleted()
+        .nat_gateway_ids(id)
+        .wait(NAT_DELETE_WAIT)
+        .await
+        .map(|_| ())
+        .map_err(crate::cloud::error::waited(
+            "ec2:DescribeNatGateways",
+            format!("the deletion of NAT gateway {id} in {}", c.region),
+        ))
+}
+
+pub(crate) async fn delete_nat_gateway(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c.ec2.delete_nat_gateway().nat_gateway_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteNatGateway")))
 }

@@ -2,7 +2,7 @@
 //! made (every piece carries `cutover:source-id`), making and deleting the
 //! pieces. One file per piece.
 
-pub mod acls;
+pub(crate) mod acls;
 pub mod endpoints;
 pub mod gateways;
 pub mod read;
@@ -41,7 +41,7 @@ pub async fn made(c: &Clients, piece: Piece) -> Result<BTreeMap<String, String>,
 }
 
 /// The ids of the pieces one task made (it tagged them with its id).
-pub async fn made_by_task(
+pub(crate) async fn made_by_task(
     c: &Clients,
     piece: Piece,
     task_id: &str,
@@ -169,7 +169,7 @@ fn id(s: Option<&str>) -> String {
 /// The id a create call returned, or an error saying it returned none.
 pub(crate) fn returned(operation: &str, id: Option<&str>) -> Result<String, CloudError> {
     id.map(str::to_string)
-        .ok_or_else(|| CloudError::Setup(format!("{operation} returned no id")))
+        .ok_or_else(|| CloudError::Incomplete(format!("{operation} returned no id")))
 }
 
 /// A delete that finds the thing already gone has done its job.

@@ -154,7 +154,7 @@ pub async fn internet_gateways(
 }
 
 /// Egress-only gateways attached to `vpc_id`, or every one in the region.
-pub async fn egress_only_gateways(
+pub(crate) async fn egress_only_gateways(
     c: &Clients,
     vpc_id: Option<&str>,
 ) -> Result<Vec<n::Gateway>, CloudError> {
@@ -267,7 +267,7 @@ fn route(r: &t::Route) -> Option<n::Route> {
     })
 }
 
-pub async fn acls(c: &Clients, vpc_id: &str) -> Result<Vec<n::NetworkAcl>, CloudError> {
+pub(crate) async fn acls(c: &Clients, vpc_id: &str) -> Result<Vec<n::NetworkAcl>, CloudError> {
     let out = c
         .ec2
         .describe_network_acls()
@@ -359,7 +359,7 @@ pub async fn zones(c: &Clients) -> Result<Vec<String>, CloudError> {
 }
 
 /// (VPC id, CIDR) of every VPC in the region, to warn of overlaps.
-pub async fn vpc_cidrs(c: &Clients) -> Result<Vec<(String, String)>, CloudError> {
+pub(crate) async fn vpc_cidrs(c: &Clients) -> Result<Vec<(String, String)>, CloudError> {
     let out = c
         .ec2
         .describe_vpcs()

@@ -64,7 +64,7 @@ pub async fn create_route(
     }
 }
 
-pub async fn associate(c: &Clients, table: &str, subnet_id: &str) -> Result<(), CloudError> {
+pub(crate) async fn associate(c: &Clients, table: &str, subnet_id: &str) -> Result<(), CloudError> {
     c.ec2
         .associate_route_table()
         .route_table_id(table)
@@ -76,7 +76,7 @@ pub async fn associate(c: &Clients, table: &str, subnet_id: &str) -> Result<(), 
 }
 
 /// Makes `table` the VPC's main route table.
-pub async fn make_main(c: &Clients, vpc_id: &str, table: &str) -> Result<(), CloudError> {
+pub(crate) async fn make_main(c: &Clients, vpc_id: &str, table: &str) -> Result<(), CloudError> {
     let out = c
         .ec2
         .describe_route_tables()
@@ -107,7 +107,7 @@ pub async fn make_main(c: &Clients, vpc_id: &str, table: &str) -> Result<(), Clo
 }
 
 /// Removes the table's subnet associations, then the table.
-pub async fn delete_route_table(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_route_table(c: &Clients, id: &str) -> Result<(), CloudError> {
     let answer = c
         .ec2
         .describe_route_tables()

@@ -21,7 +21,7 @@ pub async fn create_vpc(c: &Clients, cidr: &str, tags: Tags<'_>) -> Result<Strin
     returned(OP, out.vpc().and_then(|v| v.vpc_id()))
 }
 
-pub async fn add_cidr(c: &Clients, vpc_id: &str, cidr: &str) -> Result<(), CloudError> {
+pub(crate) async fn add_cidr(c: &Clients, vpc_id: &str, cidr: &str) -> Result<(), CloudError> {
     c.ec2
         .associate_vpc_cidr_block()
         .vpc_id(vpc_id)
@@ -33,7 +33,7 @@ pub async fn add_cidr(c: &Clients, vpc_id: &str, cidr: &str) -> Result<(), Cloud
 }
 
 /// DNS support and DNS host names (AWS takes one attribute per call).
-pub async fn set_dns(
+pub(crate) async fn set_dns(
     c: &Clients,
     vpc_id: &str,
     support: bool,
@@ -58,7 +58,7 @@ pub async fn set_dns(
     Ok(())
 }
 
-pub async fn create_dhcp_options(
+pub(crate) async fn create_dhcp_options(
     c: &Clients,
     settings: &[(String, Vec<String>)],
     tags: Tags<'_>,
@@ -85,7 +85,11 @@ pub async fn create_dhcp_options(
     returned(OP, out.dhcp_options().and_then(|d| d.dhcp_options_id()))
 }
 
-pub async fn use_dhcp_options(c: &Clients, vpc_id: &str, dhcp_id: &str) -> Result<(), CloudError> {
+pub(crate) async fn use_dhcp_options(
+    c: &Clients,
+    vpc_id: &str,
+    dhcp_id: &str,
+) -> Result<(), CloudError> {
     c.ec2
         .associate_dhcp_options()
         .vpc_id(vpc_id)
@@ -117,7 +121,7 @@ pub async fn create_subnet(
     returned(OP, out.subnet().and_then(|s| s.subnet_id()))
 }
 
-pub async fn set_public_ip_on_launch(
+pub(crate) async fn set_public_ip_on_launch(
     c: &Clients,
     subnet_id: &str,
     on: bool,
@@ -132,23 +136,23 @@ pub async fn set_public_ip_on_launch(
     Ok(())
 }
 
-pub async fn delete_subnet(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_subnet(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c.ec2.delete_subnet().subnet_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteSubnet")))
 }
 
-pub async fn delete_vpc(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_vpc(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c.ec2.delete_vpc().vpc_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteVpc")))
 }
 
-pub async fn delete_dhcp_options(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_dhcp_options(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c.ec2.delete_dhcp_options().dhcp_options_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteDhcpOptions")))
 }
 
 /// Security groups a task made (tagged with its id) in one VPC.
-pub async fn groups_made_by(
+pub(crate) async fn groups_made_by(
     c: &Clients,
     vpc_id: &str,
     task_id: &str,
@@ -172,7 +176,7 @@ pub async fn groups_made_by(
         .collect())
 }
 
-pub async fn delete_security_group(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_security_group(c: &Clients, id: &str) -> Result<(), CloudError> {
     let r = c.ec2.delete_security_group().group_id(id).send().await;
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:DeleteSecurityGroup")))
 }
