@@ -181,7 +181,7 @@ impl Journal {
     /// Takes the one-writer lock now, so a command refuses before it does
     /// anything rather than at its first write. Returns the lock (its
     /// `took_over` names a dead holder it replaced, the first time).
-    pub(crate) fn lock_for_writing(&self) -> Result<Arc<WriterLock>, JournalError> {
+    pub fn lock_for_writing(&self) -> Result<Arc<WriterLock>, JournalError> {
         self.refuse_if_read_only()?;
         let mut slot = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(lock) = slot.as_ref() {

@@ -13,7 +13,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
-pub(crate) struct Follower {
+pub struct Follower {
     path: PathBuf,
     offset: u64,
     /// The file read last, held open so its inode cannot be reused by a
@@ -25,7 +25,7 @@ pub(crate) struct Follower {
 
 /// What one poll found.
 #[derive(Debug, Default)]
-pub(crate) struct Grown {
+pub struct Grown {
     pub entries: Vec<Entry>,
     /// The file got shorter (compacted or replaced): everything known from
     /// it before is void, and `entries` hold it again from the start.
@@ -45,7 +45,7 @@ impl Follower {
     }
 
     /// The lines added since the last poll (all of them the first time).
-    pub(crate) fn poll(&mut self) -> Result<Grown, JournalError> {
+    pub fn poll(&mut self) -> Result<Grown, JournalError> {
         let read_err = |source| JournalError::Read {
             path: self.path.clone(),
             source,

@@ -14,7 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod cutover;
 pub mod journal;
-pub(crate) mod journal_follow;
+pub mod journal_follow;
 pub mod journal_lock;
 pub mod migrate;
 pub mod model;

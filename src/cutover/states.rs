@@ -11,7 +11,7 @@ pub struct Weights {
 }
 
 impl Weights {
-    pub(crate) const ALL_SOURCE: Weights = Weights {
+    pub const ALL_SOURCE: Weights = Weights {
         source: 100,
         target: 0,
     };

@@ -46,7 +46,7 @@ impl Journal {
 /// Copy tasks rebuilt from journal entries as they come: all at once from
 /// a replay, or a few at a time from a `Follower`.
 #[derive(Debug, Default)]
-pub(crate) struct TaskThreads {
+pub struct TaskThreads {
     /// topic -> (where its first line stood, its events in order).
     threads: BTreeMap<String, (usize, Vec<(u64, TaskEvent)>)>,
     seen: usize,
@@ -95,7 +95,7 @@ impl TaskThreads {
 }
 
 /// Every copy task the journal knows, rebuilt, in the order they began.
-pub(crate) fn tasks_from(replay: &Replay) -> Vec<Task> {
+pub fn tasks_from(replay: &Replay) -> Vec<Task> {
     let mut threads = TaskThreads::default();
     threads.add(&replay.entries);
     threads.tasks()
