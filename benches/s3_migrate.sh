@@ -186,7 +186,8 @@ if wants localstack; then
         SKIP_SSL_CERT_DOWNLOAD=1 DNS_ADDRESS=0 DISABLE_EVENTS=1 FILESYSTEM_ROOT="$WORK/localstack" \
         "$LS_VENV/bin/python" -m localstack.runtime.main >"$LOGS/localstack.log" 2>&1 &
     PIDS+=($!)
-    for _ in $(seq 1 300); do
+    # Its first start on a loaded machine takes ~45 s (plugins, .pyc files).
+    for _ in $(seq 1 1200); do
         grep -q '^Ready' "$LOGS/localstack.log" && break
         kill -0 "$!" 2>/dev/null || break
         sleep 0.1
