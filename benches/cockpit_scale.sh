@@ -7,6 +7,8 @@
 #
 #   bash benches/cockpit_scale.sh                       # 10,000 + 100,000
 #   INSTANCES=1000 RECORDS=10000 bash benches/cockpit_scale.sh
+#   ENDPOINT=http://127.0.0.1:5000 INSTANCES=2000 bash benches/cockpit_scale.sh
+#       (a moto already seeded with `scale_seed.py ENDPOINT 2000 100000 10`)
 #
 # Prerequisites: tmux, moto_server and boto3 (pip install 'moto[server]>=5.2.5'),
 # a built cutover (cargo build; CUTOVER= another binary). Not part of
@@ -43,12 +45,18 @@ wait_for() {
     echo "not seen in $2 s"
 }
 
-PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-MOTO_EC2_LOAD_DEFAULT_AMIS=false moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
-MOTO=$!
-until curl -s "http://127.0.0.1:$PORT/moto-api/" >/dev/null; do sleep 0.1; done
-echo "seeding $INSTANCES instances and $RECORDS records into moto..." >&2
-python3 "$ROOT/benches/scale_seed.py" "http://127.0.0.1:$PORT" "$INSTANCES" "$RECORDS" "$ZONES"
+if [[ -n ${ENDPOINT:-} ]]; then
+    # A moto already seeded by scale_seed.py with these INSTANCES, RECORDS
+    # and ZONES (seeding takes minutes: reuse it between runs).
+    PORT=${ENDPOINT##*:}
+else
+    PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+    MOTO_EC2_LOAD_DEFAULT_AMIS=false moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
+    MOTO=$!
+    until curl -s "http://127.0.0.1:$PORT/moto-api/" >/dev/null; do sleep 0.1; done
+    echo "seeding $INSTANCES instances and $RECORDS records into moto..." >&2
+    python3 "$ROOT/benches/scale_seed.py" "http://127.0.0.1:$PORT" "$INSTANCES" "$RECORDS" "$ZONES"
+fi
 
 echo "load before the cockpit: $(uptime | sed 's/.*load average/load average/')"
 t0=$EPOCHREALTIME

@@ -13,6 +13,10 @@
 #      SKIP_INSTALL=1 (fail instead of installing what is missing),
 #      TOOLS_DIR (where s3s-fs and LocalStack are installed, /tmp/s3bench-tools),
 #      KEEP=1 (keep the temp dir with logs),
+#      CUTOVER (binaries to time, "label=path" each, space-separated;
+#      default: builds and times the debug build), TOOLS (the others to
+#      time beside cutover, "aws rclone"; "" for cutover only), ROUNDS (1:
+#      every tool again, alternating, to see the run-to-run spread),
 #      TUNING (defaults: every tool as it comes, cutover's own settings,
 #      `aws s3 sync` 10 requests in flight, rclone 4 transfers / 8 checkers;
 #      same: CONCURRENCY in flight and 8 MiB parts for every tool),
@@ -43,7 +47,10 @@ TOOLS_DIR=${TOOLS_DIR:-/tmp/s3bench-tools}
 S3S_FS_VERSION=${S3S_FS_VERSION:-0.14.1} # 0.15+ needs rustc 1.96
 LOCALSTACK_VERSION=${LOCALSTACK_VERSION:-2026.3.0}
 KEEP=${KEEP:-0}
+TOOLS=${TOOLS:-aws rclone}
+ROUNDS=${ROUNDS:-1}
 wants() { [[ " $SERVERS " == *" $1 "* ]]; }
+wants_tool() { [[ " $TOOLS " == *" $1 "* ]]; }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d /tmp/s3bench.XXXXXX)
@@ -121,9 +128,21 @@ if wants localstack && [[ ! -x $LS_VENV/bin/python ]]; then
 fi
 echo "moto $(python3 -c 'import moto; print(moto.__version__)'), $(aws --version 2>&1 | cut -d' ' -f1), $(rclone version | head -1)" >&2
 
-say "cutover (debug build)"
-(cd "$ROOT" && cargo build -q --bin cutover) || die "cargo build failed"
-CUTOVER=$ROOT/target/debug/cutover
+# CUTOVER: the binaries to time, "label=path" each (e.g. a release build,
+# or "before=/tmp/a after=target/release/cutover" to compare two in the
+# same run, alternating on the same server); default: the debug build.
+if [[ -z ${CUTOVER:-} ]]; then
+    say "cutover (debug build)"
+    (cd "$ROOT" && cargo build -q --bin cutover) || die "cargo build failed"
+    CUTOVER="cutover=$ROOT/target/debug/cutover"
+fi
+CUTOVERS=()
+for entry in $CUTOVER; do
+    [[ $entry == *=* ]] || entry="cutover=$entry"
+    [[ -x ${entry#*=} ]] || die "no cutover binary at ${entry#*=}"
+    CUTOVERS+=("$entry")
+done
+FIRST_CUTOVER=${CUTOVERS[0]#*=}
 
 # ---------------------------------------------------------------- servers
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -145,7 +164,7 @@ wait_up "$MOTO/moto-api/" "$!" || { tail "$LOGS/moto.log" >&2; die "moto_server 
 # moto builds its EC2/RDS backends on first use (~3 s): pay that before any
 # timing, with the same inventory read that `cutover copy` starts with.
 HOME=$WORK/home-warmup XDG_DATA_HOME=$WORK/home-warmup/data AWS_ENDPOINT_URL=$MOTO \
-    "$CUTOVER" --source us-east-1 --target eu-west-1 inventory -o json >/dev/null 2>"$LOGS/warmup.log" \
+    "$FIRST_CUTOVER" --source us-east-1 --target eu-west-1 inventory -o json >/dev/null 2>"$LOGS/warmup.log" \
     || { tail "$LOGS/warmup.log" >&2; die "cutover inventory (warm-up) failed"; }
 
 if wants s3s-fs; then
@@ -167,7 +186,8 @@ if wants localstack; then
         SKIP_SSL_CERT_DOWNLOAD=1 DNS_ADDRESS=0 DISABLE_EVENTS=1 FILESYSTEM_ROOT="$WORK/localstack" \
         "$LS_VENV/bin/python" -m localstack.runtime.main >"$LOGS/localstack.log" 2>&1 &
     PIDS+=($!)
-    for _ in $(seq 1 300); do
+    # Its first start on a loaded machine takes ~45 s (plugins, .pyc files).
+    for _ in $(seq 1 1200); do
         grep -q '^Ready' "$LOGS/localstack.log" && break
         kill -0 "$!" 2>/dev/null || break
         sleep 0.1
@@ -282,8 +302,11 @@ check_copy() { # server endpoint dst label
     why=$(s3py same "$2" "$SRC" "$3") || die "$4 on $1: the target differs from the source: $why"
 }
 
-run_cutover() { # server endpoint dst home label
+run_cutover() { # server endpoint dst home label [name=binary]
     local server=$1 ep=$2 dst=$3 home=$4 label=$5 direct
+    local entry=${6:-${CUTOVERS[0]}}
+    local name=${entry%%=*} bin=${entry#*=}
+    [[ $name == cutover ]] || name="cutover $name"
     direct=$(endpoint_of "$server")
     mkdir -p "$home"
     local -a env=(HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config"
@@ -301,20 +324,20 @@ run_cutover() { # server endpoint dst home label
     fi
     local -a config=()
     [[ $TUNING == same ]] && config=(--config "$WORK/cutover.toml")
-    timed env "${env[@]}" "$CUTOVER" --source us-east-1 --target eu-west-1 "${config[@]}" \
+    timed env "${env[@]}" "$bin" --source us-east-1 --target eu-west-1 "${config[@]}" \
         copy --ids "$SRC" --target-bucket "$dst" --yes --wait >"$LOGS/cutover-$label-$server.log" 2>&1 || {
         if [[ $server == s3s-fs ]]; then # expected: see the header
             local why
             why=$(grep -o 'failed: .*' "$LOGS/cutover-$label-$server.log" | head -1)
             echo "   cutover ($label) on $server: cannot run: ${why:-see the log}" >&2
             NOTES+=("cutover on s3s-fs: ${why:-failed}")
-            printf '%s\t%s\t%s\t-\t-\t-\n' cutover "$server" "$label: not supported" >>"$RESULTS"
+            printf '%s\t%s\t%s\t-\t-\t-\n' "$name" "$server" "$label: not supported" >>"$RESULTS"
             return 1
         fi
         tail -30 "$LOGS/cutover-$label-$server.log" >&2; die "cutover ($label) on $server failed"
     }
     check_copy "$server" "$direct" "$dst" "cutover ($label)"
-    record cutover "$server$VIA" "$label" "$SRC_COUNT" "$SRC_BYTES"
+    record "$name" "$server$VIA" "$label" "$SRC_COUNT" "$SRC_BYTES"
 }
 
 run_aws() {
@@ -374,11 +397,16 @@ for server in $SERVERS; do
         say "$server$VIA: copies (tuning: $TUNING)"
         # The same copy again into the now-full target, with a fresh journal:
         # every object is already equal and skipped ("sync" semantics).
-        if run_cutover "$server" "$run_ep" "bench-dst-cutover-$via" "$WORK/home-cutover-$server-$via" copy; then
-            run_cutover "$server" "$run_ep" "bench-dst-cutover-$via" "$WORK/home-rerun-$server-$via" "re-run"
-        fi
-        run_aws "$server" "$run_ep" "bench-dst-aws-$via"
-        run_rclone "$server" "$run_ep" "bench-dst-rclone-$via"
+        for ((round = 1; round <= ROUNDS; round++)); do
+            for c in "${!CUTOVERS[@]}"; do
+                dst=bench-dst-cutover-$via-$c-$round
+                if run_cutover "$server" "$run_ep" "$dst" "$WORK/home-cutover-$server-$via-$c-$round" copy "${CUTOVERS[$c]}"; then
+                    run_cutover "$server" "$run_ep" "$dst" "$WORK/home-rerun-$server-$via-$c-$round" "re-run" "${CUTOVERS[$c]}"
+                fi
+            done
+            wants_tool aws && run_aws "$server" "$run_ep" "bench-dst-aws-$via-$round"
+            wants_tool rclone && run_rclone "$server" "$run_ep" "bench-dst-rclone-$via-$round"
+        done
     done
 done
 

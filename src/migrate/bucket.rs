@@ -5,6 +5,7 @@
 use super::bucket_archived::{copy_when_restored, ArchivedObjects, Restored};
 use super::bucket_listing::{same, Cursor};
 use super::bucket_options::Versions;
+use super::bucket_pipeline::meanwhile;
 use super::steps::{StepContext, StepResult};
 use super::task::Transfer;
 use crate::cloud::copy::archive;
@@ -155,7 +156,21 @@ pub(crate) async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, Cl
     let mut gone: Vec<String> = Vec::new();
     let mut deleted = 0u64;
     let mut interrupted = false;
+    // Copies that ended while a listing page was awaited, not counted yet.
+    let mut ended = Vec::new();
     loop {
+        for (object, copied) in ended.drain(..) {
+            settle(
+                &mut t,
+                &mut failures,
+                &mut archived,
+                source,
+                from,
+                object,
+                copied,
+            )
+            .await?;
+        }
         // A pause stops between batches: what is in flight ends first, so
         // no multipart upload is left open.
         if !t.listing_done && (ctx.pause_requested)() {
@@ -177,7 +192,7 @@ pub(crate) async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, Cl
         let next = if in_flight.len() >= tuning.concurrency.max(1) {
             None
         } else {
-            Some(listing.next().await?)
+            Some(meanwhile(listing.next(), &mut in_flight, &mut ended).await?)
         };
         match next {
             Some(Some(object)) => {
@@ -190,8 +205,8 @@ pub(crate) async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, Cl
                     ));
                 }
                 let passed = options.delete.then_some(&mut gone);
-                if existing
-                    .seek_noting(&object.key, passed)
+                let seek = existing.seek_noting(&object.key, passed);
+                if meanwhile(seek, &mut in_flight, &mut ended)
                     .await?
                     .is_some_and(|there| same(&object, &there))
                 {
@@ -244,6 +259,19 @@ pub(crate) async fn copy_objects(ctx: &StepContext<'_>) -> Result<StepResult, Cl
             (ctx.transfer)(t);
             last_report = Instant::now();
         }
+    }
+    // The listing may end with copies counted only in `ended`.
+    for (object, copied) in ended.drain(..) {
+        settle(
+            &mut t,
+            &mut failures,
+            &mut archived,
+            source,
+            from,
+            object,
+            copied,
+        )
+        .await?;
     }
     if options.delete && !interrupted {
         // What is left of the copy's listing is past the source's last key.

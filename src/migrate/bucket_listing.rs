@@ -1,16 +1,21 @@
 //! Bucket listings walked in key order, the source's beside the copy's:
 //! "already there" and "only in the copy" cost no extra request.
 
+use super::bucket_pipeline::PageAhead;
 use crate::cloud::copy::objects::{self, ObjectEntry};
 use crate::cloud::{Clients, CloudError};
 use std::collections::VecDeque;
 
-/// A listing read page by page, for walking in key order.
+type Page = (Vec<ObjectEntry>, Option<String>);
+
+/// A listing read page by page, for walking in key order. The next page
+/// is asked for as soon as a page comes, so the walk waits for a page
+/// only when it outruns the listing.
 pub(crate) struct Cursor<'a> {
     clients: &'a Clients,
     bucket: &'a str,
     page: VecDeque<ObjectEntry>,
-    token: Option<String>,
+    ahead: PageAhead<Page>,
     started: bool,
     pages: crate::cloud::paging::Pages,
 }
@@ -21,27 +26,36 @@ impl<'a> Cursor<'a> {
             clients,
             bucket,
             page: VecDeque::new(),
-            token: None,
+            ahead: PageAhead::new(),
             started: false,
             pages: crate::cloud::paging::Pages::new("s3:ListObjectsV2"),
         }
     }
 
+    fn ask(&mut self, token: Option<String>) {
+        let (clients, bucket) = (self.clients.clone(), self.bucket.to_string());
+        self.ahead
+            .start(async move { objects::list_page(&clients, &bucket, token).await });
+    }
+
     pub async fn next(&mut self) -> Result<Option<ObjectEntry>, CloudError> {
         while self.page.is_empty() {
-            if self.started && self.token.is_none() {
-                return Ok(None);
+            if !self.started {
+                self.started = true;
+                self.ask(None);
             }
-            let (entries, next) =
-                objects::list_page(self.clients, self.bucket, self.token.take()).await?;
-            self.started = true;
-            self.token = self.pages.next(next)?;
+            let Some(fetched) = self.ahead.take().await else {
+                return Ok(None);
+            };
+            let (entries, next) = fetched?;
+            if let Some(token) = self.pages.next(next)? {
+                self.ask(Some(token));
+            }
             self.page.extend(entries);
         }
         Ok(self.page.pop_front())
     }
 
-    /// The entry with this key, skipping smaller keys (both listings ascend).
     /// The entry with this key, skipping smaller keys (both listings
     /// ascend) and noting them in `passed`: in the copy, those are keys
     /// the source no longer has.

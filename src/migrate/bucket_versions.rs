@@ -8,6 +8,7 @@ use super::bucket::names;
 use super::bucket_archived::skipped_warning;
 use super::bucket_listing::same;
 use super::bucket_options::Archived;
+use super::bucket_pipeline::{meanwhile, PageAhead};
 use super::steps::{StepContext, StepResult};
 use super::task::Transfer;
 use crate::cloud::copy::archive;
@@ -45,14 +46,17 @@ pub(crate) fn oldest_first(mut listed: Vec<VersionEntry>) -> Vec<VersionEntry> {
     versions
 }
 
+type VersionPage = (Vec<VersionEntry>, Option<VersionMarker>);
+
 /// A version listing walked key by key (a key's entries may span pages).
+/// The next page is asked for as soon as a page comes (see `Cursor`).
 struct HistoryCursor<'a> {
     clients: &'a Clients,
     bucket: &'a str,
     ready: VecDeque<History>,
     /// The page's last key: its history may go on in the next page.
     open: Option<(String, Vec<VersionEntry>)>,
-    marker: Option<VersionMarker>,
+    ahead: PageAhead<VersionPage>,
     started: bool,
     pages: crate::cloud::paging::Pages,
 }
@@ -64,27 +68,39 @@ impl<'a> HistoryCursor<'a> {
             bucket,
             ready: VecDeque::new(),
             open: None,
-            marker: None,
+            ahead: PageAhead::new(),
             started: false,
             pages: crate::cloud::paging::Pages::new("s3:ListObjectVersions"),
         }
     }
 
+    fn ask(&mut self, marker: Option<VersionMarker>) {
+        let (clients, bucket) = (self.clients.clone(), self.bucket.to_string());
+        self.ahead
+            .start(async move { versions::list_page(&clients, &bucket, marker).await });
+    }
+
     async fn next(&mut self) -> Result<Option<History>, CloudError> {
         while self.ready.is_empty() {
-            if self.started && self.marker.is_none() {
+            if !self.started {
+                self.started = true;
+                self.ask(None);
+            }
+            let Some(fetched) = self.ahead.take().await else {
                 return Ok(self.open.take().map(|(key, listed)| History {
                     key,
                     entries: oldest_first(listed),
                 }));
-            }
-            let (entries, next) =
-                versions::list_page(self.clients, self.bucket, self.marker.take()).await?;
-            self.started = true;
+            };
+            let (entries, next) = fetched?;
             let token = next
                 .as_ref()
                 .map(|m| format!("{}\n{}", m.key, m.version_id.as_deref().unwrap_or("")));
-            self.marker = self.pages.next(token)?.and(next);
+            let more = self.pages.next(token)?.and(next);
+            let last_page = more.is_none();
+            if !last_page {
+                self.ask(more);
+            }
             let mut by_key: BTreeMap<String, Vec<VersionEntry>> = BTreeMap::new();
             if let Some((key, listed)) = self.open.take() {
                 by_key.insert(key, listed);
@@ -94,7 +110,7 @@ impl<'a> HistoryCursor<'a> {
             }
             let last = by_key.keys().next_back().cloned();
             for (key, listed) in by_key {
-                if self.marker.is_some() && Some(&key) == last.as_ref() {
+                if !last_page && Some(&key) == last.as_ref() {
                     self.open = Some((key, listed));
                 } else {
                     self.ready.push_back(History {
@@ -236,13 +252,15 @@ pub(crate) async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, C
     let concurrency = ctx.spec.options.s3.concurrency.max(1);
     let mut interrupted = false;
     let mut last_report = Instant::now();
+    // Copies that ended while a listing page was awaited, not counted yet.
+    let mut ended = Vec::new();
     loop {
         if !interrupted && (ctx.pause_requested)() {
             // What is in flight ends first: no version is half copied.
             interrupted = true;
         }
         if !interrupted && !t.listing_done && in_flight.len() < concurrency {
-            let Some(h) = listing.next().await? else {
+            let Some(h) = meanwhile(listing.next(), &mut in_flight, &mut ended).await? else {
                 t.listing_done = true;
                 continue;
             };
@@ -250,8 +268,7 @@ pub(crate) async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, C
             let size: u64 = h.entries.iter().map(|e| e.object.size).sum();
             t.objects_listed += h.entries.len() as u64;
             t.bytes_listed += size;
-            let copy = existing
-                .seek(&h.key, &mut held)
+            let copy = meanwhile(existing.seek(&h.key, &mut held), &mut in_flight, &mut ended)
                 .await?
                 .map(|c| c.entries)
                 .unwrap_or_default();
@@ -271,7 +288,10 @@ pub(crate) async fn copy_versions(ctx: &StepContext<'_>) -> Result<StepResult, C
                 }
                 Err(why) => failures.push(format!("{}: {why}", h.key)),
             }
-        } else if let Some((h, n, size, copied)) = in_flight.next().await {
+        } else if let Some(done) = in_flight.next().await {
+            ended.push(done);
+        }
+        for (h, n, size, copied) in ended.drain(..) {
             match copied {
                 Ok(()) => {
                     t.objects_done += (h.entries.len() - n) as u64;

@@ -6,6 +6,7 @@ mod bucket_archived;
 mod bucket_batch;
 mod bucket_listing;
 mod bucket_options;
+mod bucket_pipeline;
 mod bucket_versions;
 mod cancel;
 mod cluster;

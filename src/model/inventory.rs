@@ -114,8 +114,10 @@ impl Inventory {
         if kind.is_global() {
             return;
         }
-        let target = match self.listings.get(&(Side::Target, kind)) {
-            Some(Listing::Loaded(t)) => t.clone(),
+        // Lent, not cloned: a copy of a 10,000-row listing on every
+        // arrival was a peak of its own.
+        let target = match self.listings.get_mut(&(Side::Target, kind)) {
+            Some(Listing::Loaded(t)) => std::mem::take(t),
             _ => Vec::new(),
         };
         if let Some(Listing::Loaded(source)) = self.listings.get_mut(&(Side::Source, kind)) {
@@ -123,6 +125,9 @@ impl Inventory {
             if kind == Kind::Vpc {
                 self.pairing.vpc_pairs = pairing::vpc_pairs(source);
             }
+        }
+        if let Some(Listing::Loaded(t)) = self.listings.get_mut(&(Side::Target, kind)) {
+            *t = target;
         }
     }
 

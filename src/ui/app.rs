@@ -210,12 +210,12 @@ impl App {
         let here = self.cursor_resource(self.focus)?;
         if self.focus == 0 {
             let id = here.counterpart.as_deref()?;
+            let targets = self.inventory.resources(Side::Target, self.kind);
             let pos = self
                 .indexes
                 .get(&(Side::Target, self.kind))?
-                .by_id
-                .get(id)?;
-            Some((1, *pos))
+                .position(targets, id)?;
+            Some((1, pos))
         } else {
             let pos = self
                 .inventory
