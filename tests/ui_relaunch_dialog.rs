@@ -158,3 +158,15 @@ fn at_80x24_the_choices_stay_on_screen() {
     a.update(Action::TargetSubnets(Ok(subnets())));
     insta::assert_snapshot!(screen(&a));
 }
+
+/// A window too short for the whole plan: its last lines give way (one
+/// line says so) and the options and the confirmation stay on screen.
+#[test]
+fn in_a_short_window_the_plan_gives_way_to_the_options_and_the_confirmation() {
+    let (a, _) = open_on("prod-web-2", 80, 16);
+    let shown = screen(&a);
+    assert!(shown.contains("more line(s) of the plan"), "{shown}");
+    assert!(shown.contains("Options"), "{shown}");
+    assert!(shown.contains("target subnet"), "the last option: {shown}");
+    assert!(shown.contains("esc c"), "the confirmation line: {shown}");
+}

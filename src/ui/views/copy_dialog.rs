@@ -6,6 +6,7 @@ use super::super::app::App;
 use super::super::copy_dialog::{CopyDialog, CopyField};
 use super::wrapped_popup_area;
 use crate::migrate::{needs_survey, CopyKind, TaskSpec};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
@@ -126,7 +127,13 @@ fn network_lines(
 }
 
 /// The dialog's lines, and the line of the focused text field (for the cursor).
-fn lines(app: &App, d: &CopyDialog, tall: bool) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+/// The dialog's lines, the cursor (row, column) in them, and where the
+/// plan ends (the options and the confirmation follow).
+fn lines(
+    app: &App,
+    d: &CopyDialog,
+    tall: bool,
+) -> (Vec<Line<'static>>, Option<(usize, usize)>, usize) {
     let t = &app.theme;
     let planned = &d.plan;
     let target = app.inventory.target_region().to_string();
@@ -196,6 +203,7 @@ fn lines(app: &App, d: &CopyDialog, tall: bool) -> (Vec<Line<'static>>, Option<(
             t.dim,
         )));
     }
+    let plan_end = out.len();
     let mut cursor = None;
     if !d.fields.is_empty() {
         out.push(Line::default());
@@ -256,14 +264,59 @@ fn lines(app: &App, d: &CopyDialog, tall: bool) -> (Vec<Line<'static>>, Option<(
             Span::styled("enter/y starts them, esc cancels.", t.accent),
         ]));
     }
-    (out, cursor)
+    (out, cursor, plan_end)
+}
+
+/// In a window too short for everything, the plan's last lines give way
+/// (one line says how many), so the options and the confirmation stay on
+/// screen: what is not shown cannot be chosen.
+fn fit_plan(
+    size: Rect,
+    lines: &mut Vec<Line<'static>>,
+    cursor: &mut Option<(usize, usize)>,
+    plan_end: usize,
+    dim: ratatui::style::Style,
+) {
+    let room = super::popup_area(size, usize::from(u16::MAX))
+        .height
+        .saturating_sub(2) as usize;
+    // One row of slack: word wrapping may take a row more than counted.
+    let over = super::wrapped_rows(size, lines).saturating_sub(room.saturating_sub(1));
+    if over == 0 || plan_end <= 1 {
+        return;
+    }
+    let mut cut = plan_end;
+    let mut freed = 0;
+    // Keep the first line ("Into …"); free the rows the note line takes too.
+    while cut > 1 && freed < over + 1 {
+        cut -= 1;
+        freed += super::wrapped_rows(size, &lines[cut..=cut]);
+    }
+    let hidden = plan_end - cut;
+    lines.splice(
+        cut..plan_end,
+        [Line::from(Span::styled(
+            format!("  … {hidden} more line(s) of the plan: a taller window shows them"),
+            dim,
+        ))],
+    );
+    if let Some((row, _)) = cursor.as_mut() {
+        *row = *row + 1 - hidden;
+    }
 }
 
 pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
     // A network plan is long: in a short window its pieces are counted, so
     // the options and the confirmation stay on screen.
     let tall = frame.area().height >= 40;
-    let (lines, cursor) = lines(app, d, tall);
+    let (mut lines, mut cursor, plan_end) = lines(app, d, tall);
+    fit_plan(
+        frame.area(),
+        &mut lines,
+        &mut cursor,
+        plan_end,
+        app.theme.dim,
+    );
     let area = wrapped_popup_area(frame.area(), &lines);
     let block = Block::default()
         .borders(Borders::ALL)
