@@ -10,10 +10,15 @@ use cutover::cutover::{Action, Clock, DnsError, DnsEvent, PlanChoices, RecordSta
 use std::sync::atomic::Ordering;
 
 /// (set id, weight, TTL, values) of one set, as the SDK reads it.
-type SdkSet = (Option<String>, Option<i64>, Option<i64>, Vec<String>);
+pub type SdkSet = (Option<String>, Option<i64>, Option<i64>, Vec<String>);
 
 /// Every `www` A set, read with the SDK.
 pub async fn sdk_www(sb: &Sandbox) -> Vec<SdkSet> {
+    sdk_sets(sb, WWW).await
+}
+
+/// Every A set of `name`, read with the SDK (not with cutover's reader).
+pub async fn sdk_sets(sb: &Sandbox, name: &str) -> Vec<SdkSet> {
     let page = sb
         .route53
         .route53
@@ -25,7 +30,7 @@ pub async fn sdk_www(sb: &Sandbox) -> Vec<SdkSet> {
     let mut out: Vec<_> = page
         .resource_record_sets()
         .iter()
-        .filter(|s| s.name() == WWW && s.r#type().as_str() == "A")
+        .filter(|s| s.name() == name && s.r#type().as_str() == "A")
         .map(|s| {
             (
                 s.set_identifier().map(str::to_string),

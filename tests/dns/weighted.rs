@@ -4,6 +4,7 @@
 //! like any plan. Route 53 is read back with the SDK's own
 //! ListResourceRecordSets.
 
+use super::safety::SdkSet;
 use super::*;
 use common::recorder::Recorder;
 use common::{cutover_command, temp_home};
@@ -12,36 +13,9 @@ use cutover::cutover::{DnsEvent, PlanChoices, RecordState};
 const BETA: &str = "beta.shop.example.com.";
 const BETA_TARGET: &str = "198.51.100.20";
 
-/// (set id, weight, TTL, values) of one `beta` A set, as the SDK reads it.
-type SdkSet = (Option<String>, Option<i64>, Option<i64>, Vec<String>);
-
+/// Every `beta` A set, read with the SDK.
 async fn sdk_beta(sb: &Sandbox) -> Vec<SdkSet> {
-    let page = sb
-        .route53
-        .route53
-        .list_resource_record_sets()
-        .hosted_zone_id(&sb.zone_id)
-        .send()
-        .await
-        .unwrap();
-    let mut out: Vec<SdkSet> = page
-        .resource_record_sets()
-        .iter()
-        .filter(|s| s.name() == BETA && s.r#type().as_str() == "A")
-        .map(|s| {
-            (
-                s.set_identifier().map(str::to_string),
-                s.weight(),
-                s.ttl(),
-                s.resource_records()
-                    .iter()
-                    .map(|r| r.value().to_string())
-                    .collect(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    super::safety::sdk_sets(sb, BETA).await
 }
 
 /// The pair as the SDK reads it: eu-west-1 (target) first, by set id.
