@@ -21,12 +21,12 @@ fn instances(region: &str, prefix: &str) -> Vec<Resource> {
                 region,
                 Kind::Instance,
                 format!("i-{prefix}{n:08x}"),
-                Details::Instance(r::Instance {
+                Details::Instance(Box::new(r::Instance {
                     instance_type: "m5.large".into(),
                     availability_zone: format!("{region}a"),
                     private_ip: Some(format!("10.{}.{}.{}", n >> 16, (n >> 8) & 255, n & 255)),
                     ..Default::default()
-                }),
+                })),
             )
             .with_name(format!("node-{n:06}"))
             .with_state("running")

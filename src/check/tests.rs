@@ -32,13 +32,13 @@ fn instance(id: &str, kind: &str) -> Resource {
         "us-east-1",
         Kind::Instance,
         id,
-        Details::Instance(m::Instance {
+        Details::Instance(Box::new(m::Instance {
             instance_type: kind.into(),
             availability_zone: "us-east-1a".into(),
             image_id: Some("ami-market".into()),
             vpc_id: Some("vpc-1".into()),
             ..Default::default()
-        }),
+        })),
     )
     .with_tags([("app".to_string(), "shop".to_string())].into())
 }

@@ -96,7 +96,7 @@ pub async fn record_sets_named(
         .filter_map(|r| match r.details {
             Details::Record(d) => Some(RecordSet {
                 name: r.name.to_lowercase(),
-                record_type: d.record_type,
+                record_type: d.record_type.into(),
                 ttl: d.ttl,
                 set_identifier: d.set_identifier,
                 weight: d.weight,

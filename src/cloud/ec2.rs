@@ -78,7 +78,7 @@ fn instance(region: &str, i: &t::Instance) -> Resource {
         region,
         Kind::Instance,
         i.instance_id().unwrap_or_default(),
-        Details::Instance(details),
+        Details::Instance(Box::new(details)),
     )
     .with_state(state)
     .with_tags(tags(i.tags()))

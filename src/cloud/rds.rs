@@ -57,10 +57,15 @@ pub(crate) fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
             .filter_map(|g| owned(g.vpc_security_group_id()))
             .collect(),
     };
-    Resource::new(region, Kind::DbInstance, id, Details::DbInstance(details))
-        .with_state(d.db_instance_status().unwrap_or_default())
-        .with_tags(tags(d.tag_list()))
-        .with_name(id)
+    Resource::new(
+        region,
+        Kind::DbInstance,
+        id,
+        Details::DbInstance(Box::new(details)),
+    )
+    .with_state(d.db_instance_status().unwrap_or_default())
+    .with_tags(tags(d.tag_list()))
+    .with_name(id)
 }
 
 pub async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
@@ -142,10 +147,15 @@ fn db_cluster(region: &str, d: &t::DbCluster) -> Resource {
             .filter_map(|g| owned(g.vpc_security_group_id()))
             .collect(),
     };
-    Resource::new(region, Kind::DbCluster, id, Details::DbCluster(details))
-        .with_state(d.status().unwrap_or_default())
-        .with_tags(tags(d.tag_list()))
-        .with_name(id)
+    Resource::new(
+        region,
+        Kind::DbCluster,
+        id,
+        Details::DbCluster(Box::new(details)),
+    )
+    .with_state(d.status().unwrap_or_default())
+    .with_tags(tags(d.tag_list()))
+    .with_name(id)
 }
 
 /// Manual cluster snapshots (automated ones go with their cluster).

@@ -158,7 +158,7 @@ fn print_table(inventory: &Inventory, wanted: impl Fn(&&Resource) -> bool) {
         // Names and states come from AWS: control characters are escaped
         // so that a tag cannot forge a row.
         rows.push([
-            r.region.clone(),
+            r.region.to_string(),
             r.kind.to_string(),
             printable(&r.id).into_owned(),
             printable(&r.name).into_owned(),

@@ -142,10 +142,10 @@ mod tests {
             region,
             Kind::Instance,
             id,
-            Details::Instance(m::Instance {
+            Details::Instance(Box::new(m::Instance {
                 public_ip: Some(ip.into()),
                 ..Default::default()
-            }),
+            })),
         )
     }
 

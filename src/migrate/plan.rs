@@ -335,11 +335,7 @@ mod tests {
             "au-snap",
             Details::DbClusterSnapshot(m::DbClusterSnapshot::default()),
         );
-        let cluster = res(
-            Kind::DbCluster,
-            "au",
-            Details::DbCluster(m::DbCluster::default()),
-        );
+        let cluster = res(Kind::DbCluster, "au", Details::DbCluster(Box::default()));
         let options = CopyOptions {
             kms_key_id: Some("key-1".into()),
             restore: Some(Default::default()),

@@ -10,6 +10,7 @@ pub mod network;
 pub mod pairing;
 mod printable;
 pub mod resource;
+pub mod shared_text;
 
 pub use inventory::{Inventory, Listing, Side};
 pub use kind::{Kind, UnknownKind};

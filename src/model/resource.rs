@@ -1,5 +1,6 @@
 //! One resource as cutover shows it, whatever service it came from.
 
+pub use super::shared_text::SharedText;
 use super::Kind;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -13,13 +14,15 @@ pub(crate) const GLOBAL_REGION: &str = "global";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
-    pub region: String,
+    /// Shared: every row of a listing names the same region.
+    pub region: SharedText,
     pub kind: Kind,
     /// What names it in its service: `i-...`, a key pair name, a bucket name.
     pub id: String,
     /// The Name tag, or the service's own name; the id when it has neither.
     pub name: String,
-    pub state: String,
+    /// Shared: a state is one of a few words ("running", "simple").
+    pub state: SharedText,
     pub tags: BTreeMap<String, String>,
     /// For a source resource: the id of its copy in the target, if one exists.
     pub counterpart: Option<String>,
@@ -33,11 +36,11 @@ impl Resource {
     pub fn new(region: &str, kind: Kind, id: impl Into<String>, details: Details) -> Self {
         let id = id.into();
         Resource {
-            region: region.to_string(),
+            region: SharedText::new(region),
             kind,
             name: id.clone(),
             id,
-            state: String::new(),
+            state: SharedText::default(),
             tags: BTreeMap::new(),
             counterpart: None,
             differs: None,
@@ -45,8 +48,8 @@ impl Resource {
         }
     }
 
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = state.into();
+    pub fn with_state(mut self, state: impl AsRef<str>) -> Self {
+        self.state = SharedText::new(state.as_ref());
         self
     }
 
@@ -74,10 +77,15 @@ impl Resource {
 }
 
 /// Kind-specific fields. Serialized without a wrapper: `kind` already says which.
+///
+/// Every row is as large as the largest variant, and a listing can hold
+/// 100,000 records: the variants larger than `Record` (instances, DBs and
+/// clusters, a few thousand rows at most) are boxed so that records do not
+/// pay for their fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Details {
-    Instance(Instance),
+    Instance(Box<Instance>),
     Image(Image),
     Volume(Volume),
     Snapshot(Snapshot),
@@ -87,7 +95,7 @@ pub enum Details {
     Subnet(Subnet),
     ElasticIp(ElasticIp),
     Bucket(Bucket),
-    DbInstance(DbInstance),
+    DbInstance(Box<DbInstance>),
     DbSnapshot(DbSnapshot),
     HostedZone(HostedZone),
     Record(Record),
@@ -96,7 +104,7 @@ pub enum Details {
     NatGateway(NatGateway),
     NetworkAcl(NetworkAcl),
     VpcEndpoint(VpcEndpoint),
-    DbCluster(DbCluster),
+    DbCluster(Box<DbCluster>),
     DbClusterSnapshot(DbClusterSnapshot),
 }
 
@@ -359,14 +367,16 @@ pub struct HostedZone {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Record {
-    pub zone_id: String,
-    pub zone_name: String,
-    pub record_type: String,
+    /// Shared by the zone's records, like `zone_name` and `record_type`.
+    pub zone_id: SharedText,
+    pub zone_name: SharedText,
+    pub record_type: SharedText,
     pub ttl: Option<i64>,
     pub set_identifier: Option<String>,
     pub weight: Option<i64>,
     pub values: Vec<String>,
-    pub alias_target: Option<AliasTarget>,
+    /// Boxed: few records are aliases, and the box keeps the others small.
+    pub alias_target: Option<Box<AliasTarget>>,
     pub health_check_id: Option<String>,
 }
 
@@ -390,4 +400,21 @@ impl Record {
             None => format!("{zone_id}/{name}/{record_type}"),
         }
     }
+}
+
+/// A deliberate guard, not a measurement: a listing can hold 100,000 rows and
+/// every row is as large as the largest `Details` variant (320 bytes, was
+/// 416 before `SharedText` and the boxed variants). A field that makes rows
+/// grow past this belongs in a boxed variant, or the bound is raised knowingly
+/// after re-running the cockpit benchmark (README, "Cockpit at scale").
+#[cfg(all(test, target_pointer_width = "64"))]
+#[test]
+fn a_row_stays_small() {
+    let row = std::mem::size_of::<Resource>();
+    assert!(row <= 320, "a Resource is {row} bytes");
+    let details = std::mem::size_of::<Details>();
+    assert!(
+        details <= 160,
+        "Details is {details} bytes: box its largest variant"
+    );
 }

@@ -213,7 +213,7 @@ pub(crate) fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
             r.name.clone(),
             r.id.clone(),
             i.instance_type.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             i.availability_zone.clone(),
             opt(&i.private_ip),
             opt(&i.public_ip),
@@ -227,7 +227,7 @@ pub(crate) fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
         Details::Image(i) => vec![
             r.name.clone(),
             r.id.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             when(&i.created),
         ],
         Details::Volume(v) => vec![
@@ -294,26 +294,26 @@ pub(crate) fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
             r.id.clone(),
             d.engine.clone(),
             d.class.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             gib(d.storage_gib),
         ],
         Details::DbSnapshot(s) => vec![
             r.id.clone(),
             s.instance_id.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             when(&s.created),
         ],
         Details::DbCluster(c) => vec![
             r.id.clone(),
             c.engine.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             c.members.len().to_string(),
             opt(&c.endpoint),
         ],
         Details::DbClusterSnapshot(s) => vec![
             r.id.clone(),
             s.cluster_id.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             when(&s.created),
         ],
         Details::HostedZone(z) => vec![
@@ -337,7 +337,7 @@ pub(crate) fn cells(r: &Resource, points: &PointIndex) -> Vec<String> {
             };
             vec![
                 r.name.clone(),
-                rec.record_type.clone(),
+                rec.record_type.to_string(),
                 "-".into(), // PLAN: filled from the cutovers, see RECORD_PLAN_COLUMN
                 rec.ttl.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
                 rec.set_identifier.clone().unwrap_or_else(|| "-".into()),
@@ -394,7 +394,7 @@ fn network_cells(r: &Resource) -> Vec<String> {
             r.id.clone(),
             named(r),
             n.subnet_id.clone(),
-            r.state.clone(),
+            r.state.to_string(),
             opt(&n.public_ip),
         ],
         Details::NetworkAcl(a) => vec![
@@ -410,7 +410,7 @@ fn network_cells(r: &Resource) -> Vec<String> {
             e.service_name.clone(),
             e.vpc_id.clone(),
             e.endpoint_type.clone(),
-            r.state.clone(),
+            r.state.to_string(),
         ],
         _ => Vec::new(),
     }

@@ -183,7 +183,7 @@ fn record_sets_at(inventory: &Inventory, zone_id: &str, name: &str) -> Vec<Recor
         .filter_map(|r| match &r.details {
             Details::Record(rec) if rec.zone_id == zone_id => Some(RecordSet {
                 name: r.name.to_lowercase(),
-                record_type: rec.record_type.clone(),
+                record_type: rec.record_type.to_string(),
                 ttl: rec.ttl,
                 set_identifier: rec.set_identifier.clone(),
                 weight: rec.weight,
@@ -270,10 +270,10 @@ impl App {
             .map(|(id, _)| id.clone())
             .unwrap_or_default();
         let mut dialog = DnsDialog {
-            zone_id: rec.zone_id.clone(),
-            zone_name: rec.zone_name.clone(),
+            zone_id: rec.zone_id.to_string(),
+            zone_name: rec.zone_name.to_string(),
             record_name: r.name.clone(),
-            record_type: rec.record_type.clone(),
+            record_type: rec.record_type.to_string(),
             candidates,
             picked,
             focus: 0,

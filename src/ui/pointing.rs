@@ -172,10 +172,10 @@ mod launch_tests {
             "eu-west-1",
             Kind::Instance,
             id,
-            Details::Instance(Instance {
+            Details::Instance(Box::new(Instance {
                 private_ip: ip.map(str::to_string),
                 ..Default::default()
-            }),
+            })),
         )
         .with_state("running")
         .with_tags([(tag.to_string(), of.to_string())].into())

@@ -28,14 +28,14 @@ pub fn instance(region: &str, id: &str, name: &str, ip: &str, extra: &[(&str, &s
         region,
         Kind::Instance,
         id,
-        Details::Instance(r::Instance {
+        Details::Instance(Box::new(r::Instance {
             instance_type: "t3.micro".into(),
             availability_zone: format!("{region}a"),
             private_ip: Some(format!("10.0.1.{}", id.len())),
             public_ip: Some(ip.into()),
             vpc_id: Some("vpc-1".into()),
             ..Default::default()
-        }),
+        })),
     )
     .with_state("running")
     .with_tags(tags(&t))
@@ -305,12 +305,12 @@ pub fn estate() -> Inventory {
             SRC,
             Kind::DbInstance,
             "orders-db",
-            Details::DbInstance(r::DbInstance {
+            Details::DbInstance(Box::new(r::DbInstance {
                 engine: "postgres".into(),
                 class: "db.t3.medium".into(),
                 storage_gib: 20,
                 ..Default::default()
-            }),
+            })),
         )
         .with_state("available")],
     );
@@ -339,13 +339,13 @@ pub fn estate() -> Inventory {
             SRC,
             Kind::DbCluster,
             "orders-aurora",
-            Details::DbCluster(r::DbCluster {
+            Details::DbCluster(Box::new(r::DbCluster {
                 engine: "aurora-postgresql".into(),
                 endpoint: Some("orders-aurora.cluster-c1.us-east-1.rds.amazonaws.com".into()),
                 port: Some(5432),
                 members: vec!["orders-aurora-1".into(), "orders-aurora-2".into()],
                 ..Default::default()
-            }),
+            })),
         )
         .with_state("available")],
     );

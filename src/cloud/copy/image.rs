@@ -79,7 +79,7 @@ pub(crate) async fn image_state(
             Some(format!("{id} is not in {}", c.region)),
         ));
     };
-    Ok((found.state, None))
+    Ok((found.state.into(), None))
 }
 
 /// Cancels an in-flight copy (or removes a finished one).

@@ -105,7 +105,7 @@ pub(crate) async fn snapshot_state(
         crate::model::Details::Snapshot(d) => d.progress.as_deref().and_then(parse_percent),
         _ => None,
     };
-    Ok((s.state, progress))
+    Ok((s.state.into(), progress))
 }
 
 /// "45%" -> 45.

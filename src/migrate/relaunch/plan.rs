@@ -183,14 +183,14 @@ mod tests {
         src(
             Kind::Instance,
             "i-web",
-            Details::Instance(m::Instance {
+            Details::Instance(Box::new(m::Instance {
                 instance_type: "t3.small".into(),
                 vpc_id: Some("vpc-1".into()),
                 subnet_id: Some("subnet-1".into()),
                 key_name: Some("ops".into()),
                 security_group_ids: vec!["sg-web".into(), "sg-db".into()],
                 ..Default::default()
-            }),
+            })),
         )
         .with_state("running")
     }
@@ -324,7 +324,7 @@ mod tests {
                 Kind::Instance,
                 "i-T",
                 "i-web",
-                Details::Instance(m::Instance::default()),
+                Details::Instance(Box::default()),
             )
             .with_state("running")]),
         );

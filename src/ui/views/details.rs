@@ -107,7 +107,7 @@ pub(crate) fn lines_named(
 ) -> Vec<Line<'static>> {
     let mut out = vec![
         field(theme, "kind", r.kind.title().to_string()),
-        field(theme, "region", r.region.clone()),
+        field(theme, "region", r.region.to_string()),
         field(theme, "id", r.id.clone()),
         field(theme, "name", r.name.clone()),
         field(
@@ -116,7 +116,7 @@ pub(crate) fn lines_named(
             if r.state.is_empty() {
                 "-".into()
             } else {
-                r.state.clone()
+                r.state.to_string()
             },
         ),
     ];
