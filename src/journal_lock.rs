@@ -55,7 +55,7 @@ pub enum LockError {
 pub struct WriterLock {
     file: File,
     /// A holder that had died without letting go of the file's text.
-    pub took_over: Option<Holder>,
+    pub(crate) took_over: Option<Holder>,
 }
 
 impl Drop for WriterLock {
@@ -139,7 +139,7 @@ pub fn acquire(journal: &Path) -> Result<Arc<WriterLock>, LockError> {
 }
 
 /// Who holds the journal's lock now, if anyone (a follower shows it).
-pub fn holder(journal: &Path) -> Option<Holder> {
+pub(crate) fn holder(journal: &Path) -> Option<Holder> {
     read_holder(&lock_path(journal))
 }
 

@@ -29,9 +29,9 @@ pub struct RecordSet {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alias {
-    pub hosted_zone_id: String,
-    pub dns_name: String,
-    pub evaluate_target_health: bool,
+    pub(crate) hosted_zone_id: String,
+    pub(crate) dns_name: String,
+    pub(crate) evaluate_target_health: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub struct RecordChange {
 }
 
 /// The zone's domain name, e.g. "shop.example.com.".
-pub async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError> {
+pub(crate) async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError> {
     Ok(zone_info(c, zone_id).await?.0)
 }
 

@@ -54,7 +54,7 @@ fn details_private(z: &t::HostedZone) -> bool {
 }
 
 /// Every record set of every zone.
-pub async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     let mut out = Vec::new();
     for zone in hosted_zones(c).await? {
         out.extend(zone_records(c, &zone.id, &zone.name).await?);
