@@ -6,7 +6,7 @@
 
 use crate::journal_lock::WriterLock;
 pub use compact::{scratch_path, DEFAULT_COMPACT_PAST};
-pub(crate) use compact::{Compacted, Compaction, Policy};
+pub(crate) use compact::{Compaction, Policy};
 
 mod compact;
 use serde::de::DeserializeOwned;

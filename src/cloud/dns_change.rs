@@ -47,11 +47,6 @@ pub struct RecordChange {
     pub set: RecordSet,
 }
 
-/// The zone's domain name, e.g. "shop.example.com.".
-pub(crate) async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError> {
-    Ok(zone_info(c, zone_id).await?.0)
-}
-
 /// The zone's domain name and whether it is private (VPC-only).
 pub(crate) async fn zone_info(c: &Clients, zone_id: &str) -> Result<(String, bool), CloudError> {
     let zone = c

@@ -24,8 +24,6 @@ pub use error::CloudError;
 pub use fetch::{list, Regions};
 pub(crate) use fetch::{spawn_listings, Listed};
 pub(crate) use preflight::read_facts;
-pub(crate) use regions::check_region;
-pub(crate) use s3::location_region;
 
 /// An AWS time as written in a description ("2026-11-30T12:00:00.000Z"),
 /// in milliseconds since the Unix epoch; None if it does not parse.

@@ -41,14 +41,12 @@ pub use events::TaskEvent;
 pub(crate) use journal_link::of_pair;
 pub use journal_link::{tasks_from, TaskThreads};
 pub use landing::{survey, Picks};
-pub(crate) use landing::{LandingZone, Survey};
 pub use network::preview::{preview as network_preview, NetworkPreview};
 pub(crate) use plan::{not_copyable, plan, Plan};
-pub(crate) use references::{missing_references, referenced_groups, MissingReference};
-pub(crate) use replica::{refusal as replica_refusal, replication_line};
+pub(crate) use references::referenced_groups;
+pub(crate) use replica::replication_line;
 pub(crate) use scheduler::now_ms;
 pub use scheduler::{Caps, Scheduler, SchedulerError, TaskJournal};
-pub(crate) use steps::StepResult;
 pub use steps::{run_step, StepContext};
 pub use store::{Changed, TaskChange, TaskStore, CHANGES_BOUND};
 pub use task::{
@@ -57,4 +55,3 @@ pub use task::{
 };
 pub(crate) use task::{PROMOTE_CONFIRMED, REPLICATING, SOURCE_TIME};
 pub(crate) use volume::preflight as volume_preflight;
-pub(crate) use wait::{Backoff, Poll};

@@ -5,7 +5,6 @@ mod moto;
 pub mod proxy;
 
 pub use moto::MotoServer;
-pub(crate) use moto::INSTALL_HINT;
 pub use proxy::{PaceFaults, Proxy};
 
 /// The keys sandbox requests are signed with. Not secrets: moto accepts

@@ -94,10 +94,6 @@ pub struct Tasks<'a> {
 }
 
 impl Tasks<'_> {
-    pub(crate) fn len(&self) -> usize {
-        self.board.order.len()
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.board.order.is_empty()
     }

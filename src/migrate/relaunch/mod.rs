@@ -10,8 +10,6 @@ pub(crate) mod prepare;
 pub(crate) mod status;
 mod translate;
 
-pub(crate) use address::public_ip_key;
-
 use super::steps::{StepContext, StepResult};
 use super::task::Step;
 use super::wait::{until_ready, Poll};
