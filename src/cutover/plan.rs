@@ -10,9 +10,8 @@ use super::DnsError;
 use crate::cloud::dns_change::RecordSet;
 use serde::{Deserialize, Serialize};
 
-pub use super::states::Side;
 pub(crate) use super::states::{Answer, PlannedStep};
-pub use super::states::{DnsStep, RecordState, Weights};
+pub use super::states::{DnsStep, RecordState, Side, Weights};
 
 /// TTL stages proposed when the operator names none.
 pub(crate) const DEFAULT_TTL_STAGES: [i64; 3] = [3600, 300, 60];

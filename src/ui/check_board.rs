@@ -13,7 +13,7 @@ use std::time::SystemTime;
 /// The inventory as it stood when the check was asked for, handed to the
 /// background job (cloned once; the cockpit goes on changing its own).
 #[derive(Debug, Clone)]
-pub struct Frozen(pub Arc<Inventory>);
+pub struct Frozen(pub(crate) Arc<Inventory>);
 
 impl PartialEq for Frozen {
     fn eq(&self, other: &Self) -> bool {

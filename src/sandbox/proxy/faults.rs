@@ -30,7 +30,7 @@ impl SplitMix64 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// RequestLimitExceeded (EC2), Throttling (RDS, Route 53), SlowDown (S3).
     Throttle,
     /// InternalError 500: nothing was done.

@@ -10,7 +10,7 @@ mod pace;
 mod xml;
 
 pub(crate) use call::Call;
-pub use faults::Fault;
+pub(crate) use faults::Fault;
 pub use faults::SplitMix64;
 
 use faults::{error_answer, Faults};
