@@ -264,7 +264,8 @@ impl App {
 
     // ----- keys -----
 
-    /// For tests and the event loop: a key, straight to `update`.
+    /// For the integration tests: a key, straight to `update` (the event
+    /// loop maps keys with `action_for_key` itself).
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match self.action_for_key(key) {
             Some(action) => self.update(action),
