@@ -13,7 +13,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "as_of")]
-pub enum AsOf {
+pub(crate) enum AsOf {
     /// Data as of this time (ms since the epoch), and what it is the time of.
     At { at_ms: u64, basis: &'static str },
     /// Writes to the source follow to the target as they happen; `status`
@@ -27,7 +27,7 @@ pub enum AsOf {
 
 impl AsOf {
     /// The "which is" words of the report and the cockpit.
-    pub fn basis(&self) -> &'static str {
+    pub(crate) fn basis(&self) -> &'static str {
         match self {
             AsOf::At { basis, .. } | AsOf::Live { basis, .. } | AsOf::SourceTime { basis } => basis,
             AsOf::NotApplicable => "",
@@ -56,7 +56,7 @@ fn source_time_basis(kind: CopyKind) -> Option<&'static str> {
     }
 }
 
-pub fn target_as_of(task: &Task) -> AsOf {
+pub(crate) fn target_as_of(task: &Task) -> AsOf {
     if let Some(live) = live(task) {
         return live;
     }

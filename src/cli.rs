@@ -16,23 +16,23 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 }
 
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Region to move from [default: AWS_REGION]
     #[arg(long, global = true, env = "CUTOVER_SOURCE", value_name = "REGION")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     /// Region to move to
     #[arg(long, global = true, env = "CUTOVER_TARGET", value_name = "REGION")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// AWS profile for both regions (SSO and assume-role profiles work)
     #[arg(long, global = true, env = "CUTOVER_PROFILE", value_name = "NAME")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// AWS profile for the source region, when it is another account
     #[arg(
         long,
@@ -40,7 +40,7 @@ pub struct GlobalArgs {
         env = "CUTOVER_SOURCE_PROFILE",
         value_name = "NAME"
     )]
-    pub source_profile: Option<String>,
+    pub(crate) source_profile: Option<String>,
     /// AWS profile for the target region, when it is another account
     #[arg(
         long,
@@ -48,16 +48,16 @@ pub struct GlobalArgs {
         env = "CUTOVER_TARGET_PROFILE",
         value_name = "NAME"
     )]
-    pub target_profile: Option<String>,
+    pub(crate) target_profile: Option<String>,
     /// Send every AWS call here (LocalStack, moto) [default: AWS_ENDPOINT_URL]
     #[arg(long, global = true, env = "CUTOVER_ENDPOINT_URL", value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
     /// Refuse every write: look, plan, but change nothing
     #[arg(long, global = true, env = "CUTOVER_READ_ONLY")]
-    pub read_only: bool,
+    pub(crate) read_only: bool,
     /// Settings file [default: see `cutover paths`]
     #[arg(long, global = true, env = "CUTOVER_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 }
 
 impl GlobalArgs {
@@ -78,7 +78,7 @@ impl GlobalArgs {
 // Parsed once per run: the size of the copy flags costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// List both estates (headless): every kind, with counterparts
     Inventory(InventoryArgs),
     /// Print where cutover keeps its config, journal, logs and reports
@@ -114,35 +114,35 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckOutput {
+pub(crate) enum CheckOutput {
     Table,
     Markdown,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// What the move covers: instance, AMI, volume, snapshot, group, bucket, DB ids or key pair names
     #[arg(long, num_args = 1.., value_delimiter = ',')]
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     /// Select every source resource with this tag, e.g. app=shop
     #[arg(long, value_name = "KEY=VALUE")]
-    pub tag: Option<String>,
+    pub(crate) tag: Option<String>,
     /// The target KMS key the encrypted copies will use
     #[arg(long, value_name = "KEY")]
-    pub kms_key_id: Option<String>,
+    pub(crate) kms_key_id: Option<String>,
     #[arg(long, short, value_enum, default_value_t = CheckOutput::Table)]
-    pub output: CheckOutput,
+    pub(crate) output: CheckOutput,
 }
 
 #[derive(Debug, Args)]
-pub struct WindowArgs {
+pub(crate) struct WindowArgs {
     #[command(subcommand)]
-    pub command: WindowCommand,
+    pub(crate) command: WindowCommand,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
-pub enum WindowCommand {
+pub(crate) enum WindowCommand {
     /// Start the window's clock (journaled)
     Open,
     /// Stop the window's clock and print the measured RTO
@@ -152,13 +152,13 @@ pub enum WindowCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct DbArgs {
+pub(crate) struct DbArgs {
     #[command(subcommand)]
-    pub command: DbCommand,
+    pub(crate) command: DbCommand,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DbCommand {
+pub(crate) enum DbCommand {
     /// Promote the read replica of a source DB instance (stop writes in the source first)
     Promote(DbPromoteArgs),
     /// Aurora: DB clusters and manual cluster snapshots in both regions
@@ -166,211 +166,211 @@ pub enum DbCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct DbClustersArgs {
+pub(crate) struct DbClustersArgs {
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    pub(crate) output: Output,
 }
 
 #[derive(Debug, Args)]
-pub struct DbPromoteArgs {
+pub(crate) struct DbPromoteArgs {
     /// The source DB instance whose replica (made by `cutover copy --replica`) is promoted
-    pub source_db_id: String,
+    pub(crate) source_db_id: String,
     /// Then make a read replica back in the source region, for a fail-back that keeps the new writes
     #[arg(long)]
-    pub reverse_replica: bool,
+    pub(crate) reverse_replica: bool,
     /// Writes to the source have stopped: promote now (without it, only show the replica's state)
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Wait until the promote (and the reverse replica) is finished
     #[arg(long)]
-    pub wait: bool,
+    pub(crate) wait: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CopyArgs {
+pub(crate) struct CopyArgs {
     /// What to copy: i-... (a relaunch), ami-..., vol-..., snap-..., sg-..., a key pair or bucket name, a DB instance, DB snapshot or Aurora cluster snapshot id
     #[arg(long, required = true, num_args = 1.., value_delimiter = ',')]
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     /// VPC to re-create security groups in [default: the target's default VPC]
     #[arg(long, value_name = "VPC_ID")]
-    pub target_vpc: Option<String>,
+    pub(crate) target_vpc: Option<String>,
     /// Encrypt the copies with this KMS key of the target region
     #[arg(long, value_name = "KEY")]
-    pub kms_key_id: Option<String>,
+    pub(crate) kms_key_id: Option<String>,
     /// Also create a volume from each copied volume snapshot, in this target AZ
     #[arg(long, value_name = "AZ")]
-    pub target_az: Option<String>,
+    pub(crate) target_az: Option<String>,
     /// Name of the bucket copy (one bucket) [default: the naming rule, {name}-{target-region}]
     #[arg(long, value_name = "NAME")]
-    pub target_bucket: Option<String>,
+    pub(crate) target_bucket: Option<String>,
     /// Bucket versions: `current` copies the current objects; `all` copies every version oldest first, and the delete markers
     #[arg(long, value_name = "all|current", default_value = "current")]
-    pub versions: crate::migrate::Versions,
+    pub(crate) versions: crate::migrate::Versions,
     /// Archived (GLACIER, DEEP_ARCHIVE) objects: `skip` leaves them out and names them; `restore` restores (RestoreObject), waits, and copies them in their storage class
     #[arg(long, value_name = "skip|restore", default_value = "skip")]
-    pub archived: crate::migrate::Archived,
+    pub(crate) archived: crate::migrate::Archived,
     /// Retrieval tier of `--archived restore`
     #[arg(
         long,
         value_name = "expedited|standard|bulk",
         default_value = "standard"
     )]
-    pub restore_tier: crate::migrate::RestoreTier,
+    pub(crate) restore_tier: crate::migrate::RestoreTier,
     /// On a resync of a bucket, delete from the copy what the source no longer has (listed first)
     #[arg(long)]
-    pub delete: bool,
+    pub(crate) delete: bool,
     /// After the bucket copy, set up S3 Replication (versioning on both sides) so new writes follow until the cutover
     #[arg(long, requires = "role_arn")]
-    pub replicate: bool,
+    pub(crate) replicate: bool,
     /// IAM role S3 assumes to replicate (`--replicate`), or that S3 Batch Operations assumes
     #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
+    pub(crate) role_arn: Option<String>,
     /// Hand the bucket's object copy to S3 Batch Operations: the manifest (and the job's report) go to this bucket; needs --role-arn
     #[arg(long, value_name = "BUCKET", requires = "role_arn")]
-    pub batch_manifest_bucket: Option<String>,
+    pub(crate) batch_manifest_bucket: Option<String>,
     /// With --batch-manifest-bucket: use this S3 Inventory report (s3://BUCKET/KEY/manifest.json) as the job's manifest
     #[arg(long, value_name = "S3_URL", requires = "batch_manifest_bucket")]
-    pub inventory_manifest: Option<String>,
+    pub(crate) inventory_manifest: Option<String>,
     /// Restore a DB instance with this id from the copied DB snapshot
     #[arg(long, value_name = "DB_ID")]
-    pub restore_as: Option<String>,
+    pub(crate) restore_as: Option<String>,
     /// Make a cross-region read replica of each DB instance instead of a snapshot copy; promote it with `cutover db promote`
     #[arg(long)]
-    pub replica: bool,
+    pub(crate) replica: bool,
     /// Rename a target DB instance that already holds the name out of the way (asks you to type its name); instances: launch anew and terminate the earlier cutover launch
     #[arg(long)]
-    pub replace: bool,
+    pub(crate) replace: bool,
     /// Instances: reboot each for its image (consistent disks, a short outage) [default: image it running]
     #[arg(long)]
-    pub reboot: bool,
+    pub(crate) reboot: bool,
     /// Instances: a test launch (tagged cutover:launch=test, no Elastic IP); end it with `cutover cleanup --test-launches`
     #[arg(long)]
-    pub test_launch: bool,
+    pub(crate) test_launch: bool,
     /// Instances: launch into this subnet of the target [default: the copy of the source's subnet]
     #[arg(long, value_name = "SUBNET_ID")]
-    pub target_subnet: Option<String>,
+    pub(crate) target_subnet: Option<String>,
     /// Instance class of the new DB instance [default: the snapshot's or the source's]
     #[arg(long, value_name = "CLASS")]
-    pub db_instance_class: Option<String>,
+    pub(crate) db_instance_class: Option<String>,
     /// DB subnet group of the target for the new instance [default: the source's, made when missing]
     #[arg(long, value_name = "NAME")]
-    pub db_subnet_group: Option<String>,
+    pub(crate) db_subnet_group: Option<String>,
     /// Target subnets for a DB subnet group made by the copy (two AZs at least) [default: the copies of the source's subnets]
     #[arg(long, value_name = "SUBNET_ID", value_delimiter = ',')]
-    pub db_subnets: Vec<String>,
+    pub(crate) db_subnets: Vec<String>,
     /// No DB subnet group: AWS places the instance in the target's default VPC
     #[arg(long, conflicts_with_all = ["db_subnet_group", "db_subnets"])]
-    pub no_db_subnet_group: bool,
+    pub(crate) no_db_subnet_group: bool,
     /// Security groups (target ids) for the new instance [default: the target copies of the source's]
     #[arg(long, value_name = "SG_ID", value_delimiter = ',')]
-    pub db_security_groups: Vec<String>,
+    pub(crate) db_security_groups: Vec<String>,
     /// Subnet AZs of a VPC clone, e.g. us-east-1a=eu-west-1b,us-east-1b=eu-west-1a [default: by position; settings: [copy] az_map]
     #[arg(long, value_name = "SRC=DST,...")]
-    pub az_map: Option<String>,
+    pub(crate) az_map: Option<String>,
     /// DB parameter group of the target [default: a copy of the source's custom group]
     #[arg(long, value_name = "NAME")]
-    pub db_parameter_group: Option<String>,
+    pub(crate) db_parameter_group: Option<String>,
     /// Option group of the target [default: a copy of the source's custom group]
     #[arg(long, value_name = "NAME")]
-    pub db_option_group: Option<String>,
+    pub(crate) db_option_group: Option<String>,
     /// Multi-AZ for the new instance [default: as the source]
     #[arg(long, value_name = "BOOL")]
-    pub db_multi_az: Option<bool>,
+    pub(crate) db_multi_az: Option<bool>,
     /// Storage type (gp3, gp2, io1, ...) [default: as the source]
     #[arg(long, value_name = "TYPE")]
-    pub db_storage_type: Option<String>,
+    pub(crate) db_storage_type: Option<String>,
     /// Days of automated backups kept [default: as the source]
     #[arg(long, value_name = "DAYS")]
-    pub db_backup_retention: Option<i32>,
+    pub(crate) db_backup_retention: Option<i32>,
     /// Deletion protection for the new instance [default: as the source]
     #[arg(long, value_name = "BOOL")]
-    pub db_deletion_protection: Option<bool>,
+    pub(crate) db_deletion_protection: Option<bool>,
     /// AMIs: give each copy the source image's launch permissions (accounts, organizations, public)
     #[arg(long)]
-    pub launch_permissions: bool,
+    pub(crate) launch_permissions: bool,
     /// Also copy the security groups that the selected groups' rules refer to (and theirs in turn)
     #[arg(long)]
-    pub with_referenced: bool,
+    pub(crate) with_referenced: bool,
     /// Wait until every copy is finished (otherwise return once they are started)
     #[arg(long)]
-    pub wait: bool,
+    pub(crate) wait: bool,
     /// Start the copies (they create resources that cost money); without it, only show them
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    pub(crate) output: Output,
 }
 
 #[derive(Debug, Args)]
-pub struct TasksArgs {
+pub(crate) struct TasksArgs {
     /// Resume unfinished tasks and wait until they end
     #[arg(long)]
-    pub wait: bool,
+    pub(crate) wait: bool,
     /// List every region pair's tasks, not only the current --source/--target's
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Run failed tasks again and wait until they end: a task id, or `failed` for all of them;
     /// the id of a task done with warnings retries what it left out
     #[arg(long, value_name = "TASK_ID|failed")]
-    pub retry: Option<String>,
+    pub(crate) retry: Option<String>,
     /// Change an option of the retried tasks first, e.g. target-az=eu-west-1b (repeatable)
     #[arg(long, value_name = "KEY=VALUE", requires = "retry")]
-    pub set: Vec<String>,
+    pub(crate) set: Vec<String>,
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    pub(crate) output: Output,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     Markdown,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[arg(long, short, value_enum, default_value_t = ReportFormat::Markdown)]
-    pub format: ReportFormat,
+    pub(crate) format: ReportFormat,
     /// Also write report.md and report.json into the reports dir
     #[arg(long)]
-    pub save: bool,
+    pub(crate) save: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Output {
+pub(crate) enum Output {
     Table,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct InventoryArgs {
+pub(crate) struct InventoryArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    pub(crate) output: Output,
     /// Only these kinds, comma-separated (e.g. instance,sg,bucket)
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
-    pub kinds: Vec<Kind>,
+    pub(crate) kinds: Vec<Kind>,
 }
 
 #[derive(Debug, Args)]
-pub struct SandboxArgs {
+pub(crate) struct SandboxArgs {
     /// Do not open the cockpit: seed, print how to point cutover at the sandbox, and serve until Ctrl-C
     #[arg(long)]
-    pub serve: bool,
+    pub(crate) serve: bool,
     /// Objects to put in the sandbox's buckets (all buckets together)
     #[arg(long, default_value_t = 2400)]
-    pub objects: usize,
+    pub(crate) objects: usize,
     /// Port the sandbox serves on (the pacing proxy's when --pace or --faults is on) [default: a free one]
     #[arg(long)]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     /// Seconds that copies, images and DNS changes stay in progress, as on AWS (0: done at once)
     #[arg(long, value_name = "SECONDS", default_value_t = 8.0, value_parser = parse_pace)]
-    pub pace: f64,
+    pub(crate) pace: f64,
     /// Share of requests (0 to 1) answered as AWS under stress: throttling, 500s, delays, resets
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
-    pub faults: f64,
+    pub(crate) faults: f64,
     /// Seed of the faults, to repeat a run [default: from the clock, printed]
     #[arg(long, value_name = "N")]
-    pub faults_seed: Option<u64>,
+    pub(crate) faults_seed: Option<u64>,
 }
 
 fn parse_pace(s: &str) -> Result<f64, String> {
@@ -395,13 +395,13 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct DnsArgs {
+pub(crate) struct DnsArgs {
     #[command(subcommand)]
-    pub command: DnsCommand,
+    pub(crate) command: DnsCommand,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DnsCommand {
+pub(crate) enum DnsCommand {
     /// Check and print a cutover plan; with --yes, journal it and make the first step
     Plan(DnsPlanArgs),
     /// Make the next step of the plan, once resolvers' caches allow it
@@ -419,84 +419,84 @@ pub enum DnsCommand {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct DnsRecordArgs {
+pub(crate) struct DnsRecordArgs {
     /// Hosted zone id (Z0123456789ABC) or name (example.com)
     #[arg(long, value_name = "ZONE")]
-    pub zone: String,
+    pub(crate) zone: String,
     /// Record name, with or without the trailing dot, e.g. www.example.com
     #[arg(long, value_name = "NAME")]
-    pub record: String,
+    pub(crate) record: String,
 }
 
 #[derive(Debug, Args)]
-pub struct DnsPlanArgs {
+pub(crate) struct DnsPlanArgs {
     #[command(flatten)]
-    pub at: DnsRecordArgs,
+    pub(crate) at: DnsRecordArgs,
     /// The target region's answer: an IP, a host name, or HOSTEDZONEID:dns-name for an alias [default: with --source-set the other set's value; otherwise the new address of the relaunched instance whose address the record answers with]
     #[arg(long, value_name = "VALUE")]
-    pub target_value: Option<String>,
+    pub(crate) target_value: Option<String>,
     /// The record is already a weighted pair: the SetIdentifier of the set that is the source (the other set is the target); the plan starts from the weights Route 53 holds
     #[arg(long, value_name = "SET-ID")]
-    pub source_set: Option<String>,
+    pub(crate) source_set: Option<String>,
     /// TTLs to lower through, in seconds; stages at or above the current TTL are skipped [default: 3600,300,60]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
-    pub ttl_stages: Option<String>,
+    pub(crate) ttl_stages: Option<String>,
     /// Weight steps as SOURCE/TARGET [default: one flip, 100/0,0/100]
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
-    pub weights: Option<String>,
+    pub(crate) weights: Option<String>,
     /// Shift in mixed steps 100/0,90/10,50/50,0/100: only when the application serves writes from both regions
     #[arg(long, conflicts_with = "weights")]
-    pub gradual: bool,
+    pub(crate) gradual: bool,
     /// Accept private addresses as the target value in a public zone (a name meant for a private network)
     #[arg(long)]
-    pub allow_private: bool,
+    pub(crate) allow_private: bool,
     /// Create a Route 53 health check of the target (tcp:PORT, http:PORT/PATH or https:PORT/PATH), attach it to the target's set, and hold each shift while it fails
     #[arg(long, value_name = "SPEC")]
-    pub health_check: Option<String>,
+    pub(crate) health_check: Option<String>,
     /// Roll back on its own when the target's health check fails after a shift (needs --health-check, or a --source-set pair whose target set has one)
     #[arg(long)]
-    pub auto_rollback: bool,
+    pub(crate) auto_rollback: bool,
     /// TTL to restore at the end, in seconds [default: the record's TTL before the cutover]
     #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
-    pub final_ttl: Option<String>,
+    pub(crate) final_ttl: Option<String>,
     /// End with a simple record answering the target (rollback is then no longer one weight change)
     #[arg(long)]
-    pub collapse: bool,
+    pub(crate) collapse: bool,
     /// Journal the plan and make its first step
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct DnsStepArgs {
+pub(crate) struct DnsStepArgs {
     #[command(flatten)]
-    pub at: DnsRecordArgs,
+    pub(crate) at: DnsRecordArgs,
     /// Make the step (without it, only show what it would be)
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Go before the cache wait is over (journaled as an override)
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct DnsRollbackArgs {
+pub(crate) struct DnsRollbackArgs {
     #[command(flatten)]
-    pub at: DnsRecordArgs,
+    pub(crate) at: DnsRecordArgs,
     /// Make the change (without it, only show what it would be)
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct DnsStatusArgs {
+pub(crate) struct DnsStatusArgs {
     /// Hosted zone id or name (with --record: one cutover; without both: every cutover)
     #[arg(long, value_name = "ZONE", requires = "record")]
-    pub zone: Option<String>,
+    pub(crate) zone: Option<String>,
     /// Record name
     #[arg(long, value_name = "NAME", requires = "zone")]
-    pub record: Option<String>,
+    pub(crate) record: Option<String>,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    pub(crate) output: Output,
 }

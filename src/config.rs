@@ -15,90 +15,90 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileSettings {
-    pub source: Option<String>,
-    pub target: Option<String>,
-    pub profile: Option<String>,
-    pub source_profile: Option<String>,
-    pub target_profile: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub read_only: Option<bool>,
+    pub(crate) source: Option<String>,
+    pub(crate) target: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) source_profile: Option<String>,
+    pub(crate) target_profile: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) read_only: Option<bool>,
     /// Ask the EC2 metadata service for credentials (only useful on EC2).
-    pub use_instance_metadata: Option<bool>,
+    pub(crate) use_instance_metadata: Option<bool>,
     /// Regions newer than cutover's own list.
     #[serde(default)]
-    pub extra_regions: Vec<String>,
+    pub(crate) extra_regions: Vec<String>,
     /// How a copied bucket is named, e.g. "{name}-{target-region}".
-    pub bucket_name_template: Option<String>,
+    pub(crate) bucket_name_template: Option<String>,
     /// Key remapping for the cockpit: action name -> key.
     #[serde(default)]
-    pub keys: BTreeMap<String, String>,
+    pub(crate) keys: BTreeMap<String, String>,
     /// Colours for the cockpit: element -> colour name.
     #[serde(default)]
-    pub theme: BTreeMap<String, String>,
+    pub(crate) theme: BTreeMap<String, String>,
     /// Copy task limits.
     #[serde(default)]
-    pub copy: CopySettings,
+    pub(crate) copy: CopySettings,
     /// How bucket objects are copied.
     #[serde(default)]
-    pub s3: S3Settings,
+    pub(crate) s3: S3Settings,
     /// The journal file.
     #[serde(default)]
-    pub journal: JournalSettings,
+    pub(crate) journal: JournalSettings,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JournalSettings {
+pub(crate) struct JournalSettings {
     /// Past this size (MiB) the writer compacts the journal (default 64).
-    pub compact_past_mib: Option<u64>,
+    pub(crate) compact_past_mib: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct S3Settings {
     /// Objects above this size (MiB) copy in parts; at most 5120 (CopyObject's limit).
-    pub multipart_threshold_mib: Option<u64>,
+    pub(crate) multipart_threshold_mib: Option<u64>,
     /// Part size in MiB (5 to 5120).
-    pub part_size_mib: Option<u64>,
+    pub(crate) part_size_mib: Option<u64>,
     /// Objects copied at once.
-    pub concurrency: Option<usize>,
+    pub(crate) concurrency: Option<usize>,
     /// Parts of one large object copied at once.
-    pub part_concurrency: Option<usize>,
+    pub(crate) part_concurrency: Option<usize>,
     /// Objects past which a bucket copy suggests S3 Batch Operations
     /// (default 10,000,000).
-    pub batch_threshold: Option<u64>,
+    pub(crate) batch_threshold: Option<u64>,
 }
 
 /// How many copies run at once, per kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CopySettings {
-    pub max_image_copies: Option<usize>,
+    pub(crate) max_image_copies: Option<usize>,
     /// AWS allows 20 concurrent snapshot copies into one region.
-    pub max_snapshot_copies: Option<usize>,
+    pub(crate) max_snapshot_copies: Option<usize>,
     /// Subnet AZs of network clones: "us-east-1a=eu-west-1b,...".
-    pub az_map: Option<String>,
+    pub(crate) az_map: Option<String>,
 }
 
 /// What the flags (and their CUTOVER_* variables) said.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FlagSettings {
-    pub source: Option<String>,
-    pub target: Option<String>,
-    pub profile: Option<String>,
-    pub source_profile: Option<String>,
-    pub target_profile: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub read_only: bool,
-    pub config: Option<PathBuf>,
+pub(crate) struct FlagSettings {
+    pub(crate) source: Option<String>,
+    pub(crate) target: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) source_profile: Option<String>,
+    pub(crate) target_profile: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) read_only: bool,
+    pub(crate) config: Option<PathBuf>,
 }
 
 /// AWS's own variables, read once so tests can give their own.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AwsEnv {
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub profile: Option<String>,
+pub(crate) struct AwsEnv {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) profile: Option<String>,
 }
 
 impl AwsEnv {
@@ -118,12 +118,12 @@ impl AwsEnv {
 
 /// Where cutover keeps its files.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Paths {
-    pub config_file: PathBuf,
-    pub data_dir: PathBuf,
-    pub journal_file: PathBuf,
-    pub log_file: PathBuf,
-    pub reports_dir: PathBuf,
+pub(crate) struct Paths {
+    pub(crate) config_file: PathBuf,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) journal_file: PathBuf,
+    pub(crate) log_file: PathBuf,
+    pub(crate) reports_dir: PathBuf,
 }
 
 impl Paths {
@@ -146,28 +146,28 @@ impl Paths {
 
 /// Everything resolved, ready to connect.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    pub source: RegionSpec,
-    pub target: RegionSpec,
-    pub read_only: bool,
-    pub bucket_naming: BucketNaming,
-    pub keys: BTreeMap<String, String>,
-    pub theme: BTreeMap<String, String>,
-    pub copy_caps: crate::migrate::Caps,
-    pub s3_tuning: crate::migrate::S3Tuning,
+pub(crate) struct Settings {
+    pub(crate) source: RegionSpec,
+    pub(crate) target: RegionSpec,
+    pub(crate) read_only: bool,
+    pub(crate) bucket_naming: BucketNaming,
+    pub(crate) keys: BTreeMap<String, String>,
+    pub(crate) theme: BTreeMap<String, String>,
+    pub(crate) copy_caps: crate::migrate::Caps,
+    pub(crate) s3_tuning: crate::migrate::S3Tuning,
     /// `[copy] az_map`: the default AZ map of network clones.
-    pub az_map: Option<String>,
+    pub(crate) az_map: Option<String>,
     /// `[journal] compact_past_mib`, in bytes.
-    pub journal_compact_past: u64,
-    pub paths: Paths,
+    pub(crate) journal_compact_past: u64,
+    pub(crate) paths: Paths,
     /// AWS_PROFILE, shown in the header when no profile was named.
-    pub ambient_profile: Option<String>,
+    pub(crate) ambient_profile: Option<String>,
 }
 
 impl Settings {
     /// Reads the settings file (which may be absent unless named with
     /// --config) and merges it with the flags and environment.
-    pub fn load(flags: &FlagSettings, env: &AwsEnv) -> Result<Self, String> {
+    pub(crate) fn load(flags: &FlagSettings, env: &AwsEnv) -> Result<Self, String> {
         let paths = Paths::locate(flags.config.as_deref())?;
         let file = read_file(&paths.config_file, flags.config.is_some())?;
         Self::resolve(flags, &file, env, paths)

@@ -5,7 +5,8 @@
 //! replay tells exactly what was asked and what is known to have happened.
 
 use crate::journal_lock::WriterLock;
-pub use compact::{scratch_path, Compacted, Compaction, Policy, DEFAULT_COMPACT_PAST};
+pub use compact::{scratch_path, DEFAULT_COMPACT_PAST};
+pub(crate) use compact::{Compaction, Policy};
 
 mod compact;
 use serde::de::DeserializeOwned;
@@ -46,7 +47,7 @@ impl Entry {
         })
     }
 
-    pub fn at(&self) -> SystemTime {
+    pub(crate) fn at(&self) -> SystemTime {
         UNIX_EPOCH + Duration::from_millis(self.at_ms)
     }
 
@@ -106,7 +107,7 @@ pub struct Replay {
 }
 
 impl Replay {
-    pub fn topic<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+    pub(crate) fn topic<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
         self.entries.iter().filter(move |e| e.topic == topic)
     }
 }
@@ -142,7 +143,7 @@ impl Journal {
 
     /// Compacts with `policy` whenever an append takes the file past
     /// `past_bytes` (see `compact`).
-    pub fn compacting(self, past_bytes: u64, policy: Policy) -> Self {
+    pub(crate) fn compacting(self, past_bytes: u64, policy: Policy) -> Self {
         *self.compaction.lock().unwrap_or_else(|e| e.into_inner()) =
             Some(Compaction::new(past_bytes, policy));
         self
@@ -157,7 +158,7 @@ impl Journal {
     }
 
     /// `read_only_at` when `read_only`, else `at`.
-    pub fn open(path: &Path, read_only: bool) -> Self {
+    pub(crate) fn open(path: &Path, read_only: bool) -> Self {
         if read_only {
             Journal::read_only_at(path)
         } else {
@@ -192,7 +193,7 @@ impl Journal {
         Ok(lock)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 

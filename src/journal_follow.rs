@@ -31,7 +31,7 @@ pub struct Grown {
     /// it before is void, and `entries` hold it again from the start.
     pub restarted: bool,
     /// Lines that could not be read, with the reason.
-    pub skipped: Vec<String>,
+    pub(crate) skipped: Vec<String>,
 }
 
 impl Follower {

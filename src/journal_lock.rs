@@ -55,7 +55,7 @@ pub enum LockError {
 pub struct WriterLock {
     file: File,
     /// A holder that had died without letting go of the file's text.
-    pub took_over: Option<Holder>,
+    pub(crate) took_over: Option<Holder>,
 }
 
 impl Drop for WriterLock {
@@ -138,8 +138,9 @@ pub fn acquire(journal: &Path) -> Result<Arc<WriterLock>, LockError> {
     Ok(lock)
 }
 
-/// Who holds the journal's lock now, if anyone (a follower shows it).
-pub fn holder(journal: &Path) -> Option<Holder> {
+/// Who holds the journal's lock now, if anyone (only the unit tests ask).
+#[cfg(test)]
+pub(crate) fn holder(journal: &Path) -> Option<Holder> {
     read_holder(&lock_path(journal))
 }
 

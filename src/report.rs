@@ -6,15 +6,15 @@
 mod dns;
 mod left_behind;
 
-pub use dns::{cutovers as dns_cutovers, DnsCutover};
-pub use left_behind::{left_behind, LeftBehind};
+pub(crate) use dns::{cutovers as dns_cutovers, DnsCutover};
+pub(crate) use left_behind::{left_behind, LeftBehind};
 
 mod endpoints;
 mod instances;
 
-pub use instances::{relaunched, Relaunched};
+pub(crate) use instances::{relaunched, Relaunched};
 
-pub use endpoints::{endpoint_map, Endpoint};
+pub(crate) use endpoints::{endpoint_map, Endpoint};
 
 use crate::migrate::{CopyKind, Task, TaskState};
 use serde::Serialize;
@@ -22,19 +22,19 @@ use std::collections::BTreeMap;
 
 /// One copied resource.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Moved {
-    pub kind: CopyKind,
-    pub name: String,
-    pub source_region: String,
-    pub source_id: String,
-    pub target_region: String,
-    pub target_id: String,
-    pub task_id: String,
-    pub seconds: Option<u64>,
+pub(crate) struct Moved {
+    pub(crate) kind: CopyKind,
+    pub(crate) name: String,
+    pub(crate) source_region: String,
+    pub(crate) source_id: String,
+    pub(crate) target_region: String,
+    pub(crate) target_id: String,
+    pub(crate) task_id: String,
+    pub(crate) seconds: Option<u64>,
 }
 
 /// Every copy made by a finished task, in task order.
-pub fn moved(tasks: &[Task]) -> Vec<Moved> {
+pub(crate) fn moved(tasks: &[Task]) -> Vec<Moved> {
     tasks
         .iter()
         .filter(|t| t.state == TaskState::Done)
@@ -106,7 +106,9 @@ fn entry(t: &Task) -> TaskEntry<'_> {
     }
 }
 
-pub fn json(tasks: &[Task]) -> String {
+/// The report as JSON without DNS cutovers (the unit tests' shorthand).
+#[cfg(test)]
+pub(crate) fn json(tasks: &[Task]) -> String {
     json_with(tasks, &[])
 }
 

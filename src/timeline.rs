@@ -12,35 +12,35 @@ use serde::Serialize;
 use std::time::{Duration, UNIX_EPOCH};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Moment {
-    pub at_ms: u64,
-    pub what: String,
+pub(crate) struct Moment {
+    pub(crate) at_ms: u64,
+    pub(crate) what: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Timeline {
-    pub moments: Vec<Moment>,
+pub(crate) struct Timeline {
+    pub(crate) moments: Vec<Moment>,
     /// The last closed window's length: the measured RTO.
-    pub rto_seconds: Option<u64>,
+    pub(crate) rto_seconds: Option<u64>,
     /// Set while a window is open: when it opened (ms since the epoch).
-    pub window_open_since_ms: Option<u64>,
+    pub(crate) window_open_since_ms: Option<u64>,
     /// Per finished copy, the time of the data the target holds.
-    pub target_as_of: Vec<TargetAsOf>,
+    pub(crate) target_as_of: Vec<TargetAsOf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TargetAsOf {
-    pub task_id: String,
-    pub what: String,
+pub(crate) struct TargetAsOf {
+    pub(crate) task_id: String,
+    pub(crate) what: String,
     #[serde(flatten)]
-    pub as_of: AsOf,
+    pub(crate) as_of: AsOf,
 }
 
 fn ms(t: std::time::SystemTime) -> u64 {
     crate::journal::unix_ms(t)
 }
 
-pub fn timeline(replay: &Replay, tasks: &[Task]) -> Timeline {
+pub(crate) fn timeline(replay: &Replay, tasks: &[Task]) -> Timeline {
     let mut moments = Vec::new();
     for t in tasks {
         let what = format!("{} {}", t.spec.kind.label(), t.spec.what());
@@ -117,7 +117,7 @@ fn action_name(a: Action) -> String {
     a.label()
 }
 
-pub fn markdown(t: &Timeline) -> String {
+pub(crate) fn markdown(t: &Timeline) -> String {
     let mut out = as_of_markdown(t);
     out.push_str("\n## Timeline\n\n");
     if t.moments.is_empty() {

@@ -30,7 +30,7 @@ impl Window {
     }
 
     /// Time since it opened, up to `now` (or its close): the RTO so far.
-    pub fn elapsed(&self, now: SystemTime) -> Duration {
+    pub(crate) fn elapsed(&self, now: SystemTime) -> Duration {
         self.closed
             .unwrap_or(now)
             .duration_since(self.opened)
@@ -45,7 +45,7 @@ impl Window {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum WindowError {
+pub(crate) enum WindowError {
     #[error("a window is already open (since {0}); close it with `cutover window close` first")]
     AlreadyOpen(String),
     #[error("no window is open; open one with `cutover window open`")]
@@ -56,7 +56,7 @@ pub enum WindowError {
 
 /// Every window in the journal, oldest first. A close with no open before
 /// it is ignored; a second open while one is open is too.
-pub fn windows(replay: &Replay) -> Vec<Window> {
+pub(crate) fn windows(replay: &Replay) -> Vec<Window> {
     let mut out: Vec<Window> = Vec::new();
     for entry in replay.topic(TOPIC) {
         match entry.event_as::<WindowEvent>() {
@@ -78,11 +78,11 @@ pub fn windows(replay: &Replay) -> Vec<Window> {
 }
 
 /// The last window, open or closed.
-pub fn latest(replay: &Replay) -> Option<Window> {
+pub(crate) fn latest(replay: &Replay) -> Option<Window> {
     windows(replay).pop()
 }
 
-pub fn open(journal: &Journal, clock: &dyn Clock) -> Result<Window, WindowError> {
+pub(crate) fn open(journal: &Journal, clock: &dyn Clock) -> Result<Window, WindowError> {
     if let Some(w) = latest(&journal.replay()?).filter(Window::is_open) {
         return Err(WindowError::AlreadyOpen(crate::cutover::clock::clock_time(
             w.opened,
@@ -96,7 +96,7 @@ pub fn open(journal: &Journal, clock: &dyn Clock) -> Result<Window, WindowError>
     })
 }
 
-pub fn close(journal: &Journal, clock: &dyn Clock) -> Result<Window, WindowError> {
+pub(crate) fn close(journal: &Journal, clock: &dyn Clock) -> Result<Window, WindowError> {
     let Some(mut w) = latest(&journal.replay()?).filter(Window::is_open) else {
         return Err(WindowError::NotOpen);
     };

@@ -839,6 +839,7 @@ async fn cancel_deletes_what_the_clone_made() {
         .unwrap();
     assert_eq!(zone.subnets()[0].availability_zone(), Some("eu-west-1c"));
     let vpc = one_copy(dst, &net.vpc).await;
+    let nat = one_copy(dst, &net.nat).await;
 
     // Rebuild it as paused before the endpoint step, then cancel it.
     let events: Vec<(u64, TaskEvent)> = journal
@@ -875,7 +876,20 @@ async fn cancel_deletes_what_the_clone_made() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(note.contains(&vpc), "{note}");
+    // The NAT gateway counts as deleted only once the SDK's waiter
+    // (NatGatewayDeleted) has seen it gone: this runs that waiter.
+    assert!(note.contains(&nat), "{note}");
     assert!(!note.contains("could not delete"), "{note}");
+    let nat_state = dst
+        .describe_nat_gateways()
+        .nat_gateway_ids(&nat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        nat_state.nat_gateways()[0].state(),
+        Some(&t::NatGatewayState::Deleted)
+    );
     let left = census(dst, &net).await;
     assert!(left.iter().all(|(_, n)| *n == 0), "{left:?}");
     let gone = dst

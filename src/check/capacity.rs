@@ -11,7 +11,7 @@ pub(crate) const DEFAULT_VPC_QUOTA: usize = 5;
 /// Snapshot copies AWS runs at once into one destination region; more queue.
 pub(crate) const SNAPSHOT_COPY_CONCURRENCY: usize = 20;
 
-pub fn check(input: &Input, f: &mut Findings) {
+pub(crate) fn check(input: &Input, f: &mut Findings) {
     az_count(input, f);
     instance_types(input, f);
     quotas(input, f);
@@ -132,7 +132,7 @@ fn size_rank(size: &str) -> Option<usize> {
 /// Up to three offered types closest to `wanted`: the same size in a
 /// newer (then older) generation of the same class, then other sizes of
 /// the same family, nearest size first.
-pub fn nearest(wanted: &str, offered: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+pub(crate) fn nearest(wanted: &str, offered: &BTreeMap<String, Vec<String>>) -> Vec<String> {
     let Some((class, generation, suffix, size)) = parse_type(wanted) else {
         return vec![];
     };

@@ -4,7 +4,7 @@
 use super::{Findings, Input, Severity};
 use crate::model::{Details, Kind};
 
-pub fn check(input: &Input, f: &mut Findings) {
+pub(crate) fn check(input: &Input, f: &mut Findings) {
     encryption(input, f);
     images(input, f);
 }

@@ -13,7 +13,7 @@ pub(crate) const ASSUMED_OBJECTS_PER_S: u64 = 100;
 /// Engines that can have a cross-region read replica.
 const REPLICA_ENGINES: [&str; 5] = ["mysql", "mariadb", "postgres", "oracle-ee", "sqlserver-ee"];
 
-pub fn check(input: &Input, f: &mut Findings) {
+pub(crate) fn check(input: &Input, f: &mut Findings) {
     buckets(input, f);
     databases(input, f);
 }

@@ -9,7 +9,7 @@ use crate::model::Details;
 /// at the beginning of a window.
 const LEAD_WORTH_A_WARNING_S: i64 = 3600;
 
-pub fn check(input: &Input, f: &mut Findings) {
+pub(crate) fn check(input: &Input, f: &mut Findings) {
     for r in input.selected() {
         let Details::Record(rec) = &r.details else {
             continue;

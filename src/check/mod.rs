@@ -10,7 +10,7 @@ pub(crate) mod live;
 mod network;
 mod order;
 mod pinned;
-pub mod render;
+pub(crate) mod render;
 pub(crate) mod select;
 
 use crate::model::facts::Facts;
@@ -49,30 +49,30 @@ pub struct Finding {
 
 /// What the operator chose beyond the selection.
 #[derive(Debug, Clone, Default)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     /// A target KMS key for encrypted copies.
-    pub kms_key_id: Option<String>,
+    pub(crate) kms_key_id: Option<String>,
 }
 
 /// Everything a check reads.
-pub struct Input<'a> {
-    pub inventory: &'a Inventory,
-    pub selection: &'a Selection,
-    pub facts: &'a Facts,
-    pub options: &'a CheckOptions,
+pub(crate) struct Input<'a> {
+    pub(crate) inventory: &'a Inventory,
+    pub(crate) selection: &'a Selection,
+    pub(crate) facts: &'a Facts,
+    pub(crate) options: &'a CheckOptions,
 }
 
 impl Input<'_> {
-    pub fn selected(&self) -> impl Iterator<Item = &Resource> {
+    pub(crate) fn selected(&self) -> impl Iterator<Item = &Resource> {
         self.selection.resources.iter()
     }
 }
 
 #[derive(Debug, Default)]
-pub struct Findings(Vec<Finding>);
+pub(crate) struct Findings(Vec<Finding>);
 
 impl Findings {
-    pub fn add(
+    pub(crate) fn add(
         &mut self,
         severity: Severity,
         check: &'static str,
@@ -111,7 +111,7 @@ impl CheckReport {
 }
 
 /// Runs every check.
-pub fn run(input: &Input) -> CheckReport {
+pub(crate) fn run(input: &Input) -> CheckReport {
     let mut f = Findings::default();
     capacity::check(input, &mut f);
     copies::check(input, &mut f);

@@ -6,7 +6,7 @@ use super::{Findings, Input, Severity};
 use crate::model::facts::RouteVia;
 use crate::model::Details;
 
-pub fn check(input: &Input, f: &mut Findings) {
+pub(crate) fn check(input: &Input, f: &mut Findings) {
     rules(input, f);
     routes(input, f);
 }

@@ -16,7 +16,7 @@ pub struct Stage {
 }
 
 /// The stages, in order, leaving out those with nothing selected.
-pub fn stages(input: &Input) -> Vec<Stage> {
+pub(crate) fn stages(input: &Input) -> Vec<Stage> {
     let ids = |kinds: &[Kind]| -> Vec<String> {
         input
             .selected()

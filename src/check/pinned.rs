@@ -4,7 +4,7 @@
 use super::{Findings, Input, Severity};
 use crate::model::Details;
 
-pub fn check(input: &Input, f: &mut Findings) {
+pub(crate) fn check(input: &Input, f: &mut Findings) {
     region_strings(input, f);
     reserved(input, f);
 }

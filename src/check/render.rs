@@ -16,7 +16,7 @@ fn line(f: &Finding) -> String {
     format!("[{}]{on} {}{fix}", f.check, f.message)
 }
 
-pub fn table(r: &CheckReport) -> String {
+pub(crate) fn table(r: &CheckReport) -> String {
     let mut out = format!(
         "{} → {}: {} ({} selected)\n",
         r.source,
@@ -47,7 +47,7 @@ pub fn table(r: &CheckReport) -> String {
     out
 }
 
-pub fn markdown(r: &CheckReport) -> String {
+pub(crate) fn markdown(r: &CheckReport) -> String {
     let mut out = format!(
         "# cutover check: {} → {}\n\n**{}**, {} resources selected.\n",
         r.source,

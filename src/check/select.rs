@@ -20,8 +20,8 @@ pub(crate) enum SelectError {
 
 /// The resources a check covers: source resources (and Route 53 records).
 #[derive(Debug, Clone, Default)]
-pub struct Selection {
-    pub resources: Vec<Resource>,
+pub(crate) struct Selection {
+    pub(crate) resources: Vec<Resource>,
 }
 
 impl Selection {
@@ -29,7 +29,7 @@ impl Selection {
         self.resources.iter().filter(move |r| r.kind == kind)
     }
 
-    pub fn contains(&self, id: &str) -> bool {
+    pub(crate) fn contains(&self, id: &str) -> bool {
         self.resources.iter().any(|r| r.id == id)
     }
 }
@@ -167,7 +167,7 @@ fn addresses(sel: &Selection) -> BTreeSet<String> {
 }
 
 /// What the pre-flight reads must look at in the source.
-pub fn wanted(sel: &Selection) -> Wanted {
+pub(crate) fn wanted(sel: &Selection) -> Wanted {
     let ids = |kind| sel.of_kind(kind).map(|r| r.id.clone()).collect::<Vec<_>>();
     let mut image_ids = ids(Kind::Image);
     for r in sel.of_kind(Kind::Instance) {

@@ -53,17 +53,17 @@ impl std::fmt::Debug for StaticKeys {
 /// The four service clients of one region.
 #[derive(Debug, Clone)]
 pub struct Clients {
-    pub role: &'static str,
+    pub(crate) role: &'static str,
     pub region: String,
-    pub profile: Option<String>,
-    pub endpoint_url: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
     pub ec2: aws_sdk_ec2::Client,
     pub s3: aws_sdk_s3::Client,
     pub rds: aws_sdk_rds::Client,
     pub route53: aws_sdk_route53::Client,
     /// What the clients were built from, for clients made on demand (S3
     /// Control for Batch Operations).
-    pub sdk_config: aws_types::SdkConfig,
+    pub(crate) sdk_config: aws_types::SdkConfig,
 }
 
 /// Checks the region, finds credentials (failing fast with what to do), and

@@ -29,9 +29,9 @@ pub struct RecordSet {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alias {
-    pub hosted_zone_id: String,
-    pub dns_name: String,
-    pub evaluate_target_health: bool,
+    pub(crate) hosted_zone_id: String,
+    pub(crate) dns_name: String,
+    pub(crate) evaluate_target_health: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,11 +45,6 @@ pub enum ChangeAction {
 pub struct RecordChange {
     pub action: ChangeAction,
     pub set: RecordSet,
-}
-
-/// The zone's domain name, e.g. "shop.example.com.".
-pub async fn zone_name(c: &Clients, zone_id: &str) -> Result<String, CloudError> {
-    Ok(zone_info(c, zone_id).await?.0)
 }
 
 /// The zone's domain name and whether it is private (VPC-only).

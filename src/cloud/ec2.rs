@@ -27,7 +27,7 @@ pub(crate) fn owned(s: Option<&str>) -> Option<String> {
     s.map(str::to_string)
 }
 
-pub async fn instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeInstances";
     let reservations = c
         .ec2
@@ -84,7 +84,7 @@ fn instance(region: &str, i: &t::Instance) -> Resource {
     .with_tags(tags(i.tags()))
 }
 
-pub async fn images(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn images(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeImages";
     c.ec2
         .describe_images()
@@ -124,7 +124,7 @@ pub(crate) fn image(region: &str, i: &t::Image) -> Resource {
     .with_name(ami_name)
 }
 
-pub async fn volumes(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn volumes(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVolumes";
     c.ec2
         .describe_volumes()
@@ -162,7 +162,7 @@ pub(crate) fn volume(region: &str, v: &t::Volume) -> Resource {
     .with_tags(tags(v.tags()))
 }
 
-pub async fn snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSnapshots";
     c.ec2
         .describe_snapshots()
@@ -195,7 +195,7 @@ pub(crate) fn snapshot(region: &str, s: &t::Snapshot) -> Resource {
     .with_tags(tags(s.tags()))
 }
 
-pub async fn security_groups(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn security_groups(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSecurityGroups";
     c.ec2
         .describe_security_groups()
@@ -291,7 +291,7 @@ pub(crate) fn key_pair(region: &str, k: &t::KeyPairInfo) -> Resource {
         .with_name(name)
 }
 
-pub async fn vpcs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn vpcs(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVpcs";
     c.ec2
         .describe_vpcs()
@@ -319,7 +319,7 @@ fn vpc(region: &str, v: &t::Vpc) -> Resource {
     .with_tags(tags(v.tags()))
 }
 
-pub async fn subnets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn subnets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeSubnets";
     c.ec2
         .describe_subnets()
@@ -348,7 +348,7 @@ fn subnet(region: &str, s: &t::Subnet) -> Resource {
     .with_tags(tags(s.tags()))
 }
 
-pub async fn elastic_ips(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn elastic_ips(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeAddresses";
     let page = c.ec2.describe_addresses().send().await.map_err(sdk(OP))?;
     Ok(page

@@ -76,7 +76,7 @@ fn hint_suffix(hint: &Option<&'static str>) -> String {
 }
 
 impl CloudError {
-    pub fn code(&self) -> Option<&str> {
+    pub(crate) fn code(&self) -> Option<&str> {
         match self {
             CloudError::Service { code, .. } => Some(code),
             _ => None,

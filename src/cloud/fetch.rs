@@ -29,7 +29,7 @@ impl Regions {
 
     /// The clients a side's listing uses. Route 53 is global: any region's
     /// client reaches it, the source's is used.
-    pub fn clients(&self, side: Side) -> &Clients {
+    pub(crate) fn clients(&self, side: Side) -> &Clients {
         match side {
             Side::Target => &self.target,
             Side::Source | Side::Global => &self.source,
@@ -39,11 +39,11 @@ impl Regions {
 
 /// One listing's outcome.
 #[derive(Debug)]
-pub struct Listed {
-    pub side: Side,
-    pub kind: Kind,
-    pub result: Result<Vec<Resource>, CloudError>,
-    pub took: Duration,
+pub(crate) struct Listed {
+    pub(crate) side: Side,
+    pub(crate) kind: Kind,
+    pub(crate) result: Result<Vec<Resource>, CloudError>,
+    pub(crate) took: Duration,
 }
 
 /// Lists one kind in one region, following every page.
@@ -75,7 +75,7 @@ pub async fn list(c: &Clients, kind: Kind) -> Result<Vec<Resource>, CloudError> 
 
 /// Starts every listing of `kinds` on both sides; each result goes to `tx`.
 /// Exactly one `Listed` arrives per (side, kind), error or not.
-pub fn spawn_listings(
+pub(crate) fn spawn_listings(
     regions: &Regions,
     kinds: &[Kind],
     tx: UnboundedSender<Listed>,

@@ -8,20 +8,20 @@ use aws_sdk_route53::types as t;
 
 /// What a health check probes, as plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Probe<'a> {
+pub(crate) struct Probe<'a> {
     /// "TCP", "HTTP" or "HTTPS".
-    pub protocol: &'a str,
-    pub port: u16,
+    pub(crate) protocol: &'a str,
+    pub(crate) port: u16,
     /// HTTP(S) only, starting with '/'.
-    pub path: Option<&'a str>,
+    pub(crate) path: Option<&'a str>,
     /// An IP address (A/AAAA targets) or a host name (CNAME, alias).
-    pub ip: Option<&'a str>,
-    pub host: Option<&'a str>,
+    pub(crate) ip: Option<&'a str>,
+    pub(crate) host: Option<&'a str>,
 }
 
 /// Creates the health check; `caller_reference` makes a retried create
 /// return the same check instead of a second one.
-pub async fn create(
+pub(crate) async fn create(
     c: &Clients,
     probe: &Probe<'_>,
     caller_reference: &str,
@@ -53,7 +53,7 @@ pub async fn create(
 
 /// (healthy, what the checkers said): healthy when most checkers report
 /// success, as Route 53 itself decides.
-pub async fn status(c: &Clients, id: &str) -> Result<(bool, String), CloudError> {
+pub(crate) async fn status(c: &Clients, id: &str) -> Result<(bool, String), CloudError> {
     let answer = c
         .route53
         .get_health_check_status()

@@ -5,11 +5,11 @@ mod connect;
 pub mod copy;
 pub mod dns_change;
 mod ec2;
-pub mod error;
+pub(crate) mod error;
 mod fetch;
-pub mod health_check;
+pub(crate) mod health_check;
 mod network_list;
-pub mod paging;
+pub(crate) mod paging;
 mod preflight;
 mod preflight_data;
 pub(crate) mod rds;
@@ -18,16 +18,16 @@ pub(crate) mod route53;
 pub mod s3;
 pub mod seed;
 
-pub use connect::{connect, Clients, RegionSpec, StaticKeys};
+pub use connect::connect;
+pub use connect::{Clients, RegionSpec, StaticKeys};
 pub use error::CloudError;
-pub use fetch::{list, spawn_listings, Listed, Regions};
+pub use fetch::{list, Regions};
+pub(crate) use fetch::{spawn_listings, Listed};
 pub(crate) use preflight::read_facts;
-pub use regions::check_region;
-pub use s3::location_region;
 
 /// An AWS time as written in a description ("2026-11-30T12:00:00.000Z"),
 /// in milliseconds since the Unix epoch; None if it does not parse.
-pub fn time_ms(text: &str) -> Option<u64> {
+pub(crate) fn time_ms(text: &str) -> Option<u64> {
     let t =
         aws_smithy_types::DateTime::from_str(text, aws_smithy_types::date_time::Format::DateTime)
             .ok()?;

@@ -8,7 +8,7 @@ use super::Clients;
 use crate::model::resource::{self as m, Details, Resource};
 use crate::model::Kind;
 
-pub async fn route_tables(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn route_tables(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeRouteTables";
     c.ec2
         .describe_route_tables()
@@ -54,7 +54,7 @@ fn target(t: &crate::model::network::RouteTarget) -> String {
     }
 }
 
-pub async fn internet_gateways(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn internet_gateways(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeInternetGateways";
     let plain: Vec<Resource> = c
         .ec2
@@ -123,7 +123,7 @@ pub async fn internet_gateways(c: &Clients) -> Result<Vec<Resource>, CloudError>
     Ok(plain.into_iter().chain(egress).collect())
 }
 
-pub async fn nat_gateways(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn nat_gateways(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeNatGateways";
     c.ec2
         .describe_nat_gateways()
@@ -159,7 +159,7 @@ pub async fn nat_gateways(c: &Clients) -> Result<Vec<Resource>, CloudError> {
         })
 }
 
-pub async fn network_acls(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn network_acls(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeNetworkAcls";
     c.ec2
         .describe_network_acls()
@@ -193,7 +193,7 @@ pub async fn network_acls(c: &Clients) -> Result<Vec<Resource>, CloudError> {
         })
 }
 
-pub async fn vpc_endpoints(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn vpc_endpoints(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "ec2:DescribeVpcEndpoints";
     c.ec2
         .describe_vpc_endpoints()

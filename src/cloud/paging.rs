@@ -14,7 +14,7 @@ pub(crate) struct Pages {
 }
 
 impl Pages {
-    pub fn new(operation: &'static str) -> Self {
+    pub(crate) fn new(operation: &'static str) -> Self {
         Pages {
             operation,
             seen: HashSet::new(),
@@ -23,7 +23,7 @@ impl Pages {
 
     /// The token for the next request: None when the listing is complete,
     /// an error when the token was seen before.
-    pub fn next(&mut self, token: Option<String>) -> Result<Option<String>, CloudError> {
+    pub(crate) fn next(&mut self, token: Option<String>) -> Result<Option<String>, CloudError> {
         match token.filter(|t| !t.is_empty()) {
             None => Ok(None),
             Some(t) if !self.seen.insert(t.clone()) => Err(CloudError::PagingLoop {

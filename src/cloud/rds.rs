@@ -19,7 +19,7 @@ fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
-pub async fn db_instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn db_instances(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBInstances";
     c.rds
         .describe_db_instances()
@@ -68,7 +68,7 @@ pub(crate) fn db_instance(region: &str, d: &t::DbInstance) -> Resource {
     .with_name(id)
 }
 
-pub async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn db_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBSnapshots";
     c.rds
         .describe_db_snapshots()
@@ -159,7 +159,7 @@ fn db_cluster(region: &str, d: &t::DbCluster) -> Resource {
 }
 
 /// Manual cluster snapshots (automated ones go with their cluster).
-pub async fn db_cluster_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn db_cluster_snapshots(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     const OP: &str = "rds:DescribeDBClusterSnapshots";
     c.rds
         .describe_db_cluster_snapshots()

@@ -45,7 +45,7 @@ const KNOWN: &[&str] = &[
 ];
 
 /// Ok if `name` is a known region or listed in the config's `extra_regions`.
-pub fn check_region(role: &str, name: &str, extra: &[String]) -> Result<(), String> {
+pub(crate) fn check_region(role: &str, name: &str, extra: &[String]) -> Result<(), String> {
     if KNOWN.contains(&name) || extra.iter().any(|e| e == name) {
         return Ok(());
     }

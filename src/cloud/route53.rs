@@ -54,7 +54,7 @@ fn details_private(z: &t::HostedZone) -> bool {
 }
 
 /// Every record set of every zone.
-pub async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn records(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     let zones = hosted_zones(c).await?;
     // Sized once from the zones' own counts: a 100,000-row listing grown by
     // doubling was copied at each step and kept up to half of it unused.

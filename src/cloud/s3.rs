@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// Bucket detail calls in flight at once.
 const DETAIL_CONCURRENCY: usize = 8;
 
-pub async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
+pub(crate) async fn buckets(c: &Clients) -> Result<Vec<Resource>, CloudError> {
     buckets_where(c, |_| true).await
 }
 
@@ -55,7 +55,7 @@ async fn buckets_where(
 }
 
 /// The bucket's region as GetBucketLocation words it ("" is us-east-1, "EU" is eu-west-1).
-pub fn location_region(constraint: Option<&str>) -> String {
+pub(crate) fn location_region(constraint: Option<&str>) -> String {
     match constraint.unwrap_or_default() {
         "" => "us-east-1".into(),
         "EU" => "eu-west-1".into(),

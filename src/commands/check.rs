@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Exit code when the check found blockers.
 pub(crate) const EXIT_BLOCKED: u8 = 4;
 
-pub async fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     // Bad input is refused before any AWS call.
     let tag = args.tag.as_deref().map(select::parse_tag).transpose()?;
     if args.ids.is_empty() && tag.is_none() {

@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use std::process::ExitCode;
 
-pub async fn run(
+pub(crate) async fn run(
     settings: &Settings,
     test_launches: bool,
     leftovers: bool,

@@ -6,7 +6,7 @@ use crate::cloud::copy::launch;
 use crate::config::Settings;
 use std::process::ExitCode;
 
-pub async fn run(settings: &Settings, yes: bool) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, yes: bool) -> anyhow::Result<ExitCode> {
     let regions = super::connect(settings).await?;
     let target = &regions.target;
     let found = launch::test_launches(target).await?;

@@ -14,7 +14,7 @@ fn ended(t: &Task) -> bool {
     matches!(t.state, TaskState::Done | TaskState::Cancelled { .. })
 }
 
-pub async fn run(settings: &Settings, yes: bool) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, yes: bool) -> anyhow::Result<ExitCode> {
     let (source, target) = (&settings.source.region, &settings.target.region);
     if settings.read_only && yes {
         anyhow::bail!("refusing to delete in --read-only mode: nothing was deleted");

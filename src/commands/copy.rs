@@ -11,7 +11,7 @@ use crate::migrate::{
 use crate::model::Resource;
 use std::process::ExitCode;
 
-pub async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, args: &CopyArgs) -> anyhow::Result<ExitCode> {
     let regions = super::connect(settings).await?;
     let inventory = super::copy_reads::inventory_for(&regions, settings, args).await?;
     let unknown: Vec<&str> = args

@@ -7,7 +7,7 @@ use crate::migrate::{
     deletions_preview, Archived, BatchOptions, BucketOptions, TaskSpec, Versions,
 };
 
-pub fn options(args: &CopyArgs) -> anyhow::Result<BucketOptions> {
+pub(crate) fn options(args: &CopyArgs) -> anyhow::Result<BucketOptions> {
     let options = BucketOptions {
         versions: args.versions,
         archived: args.archived,

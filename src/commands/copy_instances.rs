@@ -29,6 +29,6 @@ pub(crate) async fn check_target_subnet(
 }
 
 /// Refusals of the planned relaunches (each a line), read from AWS.
-pub async fn refused(regions: &Regions, tasks: &[TaskSpec]) -> anyhow::Result<Vec<String>> {
+pub(crate) async fn refused(regions: &Regions, tasks: &[TaskSpec]) -> anyhow::Result<Vec<String>> {
     Ok(prepare::refusals(regions, tasks).await?)
 }

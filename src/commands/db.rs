@@ -11,7 +11,7 @@ use crate::model::{Details, Kind};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-pub async fn run(settings: &Settings, args: &DbArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, args: &DbArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         DbCommand::Promote(a) => promote(settings, a).await,
         DbCommand::Clusters(a) => clusters(settings, a.output).await,

@@ -26,7 +26,7 @@ struct At {
     record: String,
 }
 
-pub async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, command: &DnsCommand) -> anyhow::Result<ExitCode> {
     // Bad input fails here, before any connection or write.
     let choices = match command {
         DnsCommand::Plan(args) => Some(choices(args)?),

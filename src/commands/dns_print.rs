@@ -128,7 +128,7 @@ pub(crate) struct StatusView<'a> {
 }
 
 impl<'a> StatusView<'a> {
-    pub fn of(s: &'a Status) -> Self {
+    pub(crate) fn of(s: &'a Status) -> Self {
         let p = &s.progress;
         let safe_at = p.next_step().and(p.next_safe_at());
         StatusView {

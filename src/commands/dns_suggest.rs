@@ -11,7 +11,7 @@ use crate::model::{Inventory, Kind, Side};
 
 const KINDS: [Kind; 2] = [Kind::ElasticIp, Kind::Instance];
 
-pub async fn suggested_value(
+pub(crate) async fn suggested_value(
     settings: &Settings,
     zone_id: &str,
     record: &str,

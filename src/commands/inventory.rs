@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 /// How long reading took: to the first listing, and to the last.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Timings {
-    pub connect: Duration,
-    pub first_result: Duration,
-    pub complete: Duration,
+    pub(crate) connect: Duration,
+    pub(crate) first_result: Duration,
+    pub(crate) complete: Duration,
 }
 
 /// Lists `kinds`, and the kinds they pair through, on both sides
@@ -76,7 +76,7 @@ struct ListingError<'a> {
     error: &'a str,
 }
 
-pub async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(settings: &Settings, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
     let kinds: Vec<Kind> = if args.kinds.is_empty() {
         Kind::ALL.to_vec()
     } else {

@@ -102,7 +102,7 @@ pub(crate) async fn open_cockpit(settings: Settings) -> anyhow::Result<ExitCode>
 }
 
 /// The cockpit; on the way out, one line on what was left and where.
-pub async fn cockpit(
+pub(crate) async fn cockpit(
     settings: Settings,
     sandbox: bool,
     beside: Option<crate::ui::Beside>,
@@ -123,7 +123,7 @@ pub(crate) fn load_settings(flags: &crate::config::FlagSettings) -> anyhow::Resu
 }
 
 /// Both regions' clients, connected at once.
-pub async fn connect(settings: &Settings) -> anyhow::Result<Regions> {
+pub(crate) async fn connect(settings: &Settings) -> anyhow::Result<Regions> {
     let (source, target) = tokio::join!(
         cloud::connect(&settings.source),
         cloud::connect(&settings.target)

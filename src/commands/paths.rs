@@ -3,7 +3,7 @@
 use crate::config::{FlagSettings, Paths};
 use std::process::ExitCode;
 
-pub fn run(flags: &FlagSettings) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(flags: &FlagSettings) -> anyhow::Result<ExitCode> {
     let p = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
     let exists = |path: &std::path::Path| {
         if path.exists() {

@@ -8,7 +8,7 @@ use crate::sandbox::{MotoServer, PaceFaults, Proxy};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-pub async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(flags: &FlagSettings, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
     let estate = Estate::sandbox();
     let started = Instant::now();
     let paced = PaceFaults {

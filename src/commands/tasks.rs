@@ -21,7 +21,7 @@ pub(super) fn journal_tasks(paths: &Paths) -> anyhow::Result<Vec<Task>> {
 }
 
 /// Listing needs only the journal; resuming needs the regions too.
-pub async fn run(flags: &FlagSettings, args: &TasksArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(flags: &FlagSettings, args: &TasksArgs) -> anyhow::Result<ExitCode> {
     if args.wait || args.retry.is_some() {
         return run_tasks(&super::load_settings(flags)?, args).await;
     }
@@ -209,7 +209,7 @@ fn say_still_left_out(task: &Task) {
     }
 }
 
-pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let paths = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
     let found = replay(&paths.journal_file)?;
     for (line, why) in &found.skipped {
@@ -248,7 +248,7 @@ pub fn report(flags: &FlagSettings, args: &ReportArgs) -> anyhow::Result<ExitCod
 /// Prints each change of the given tasks to stderr until they end, or (not
 /// waiting) until each has started its AWS work. Returns the exit code if
 /// SIGINT or SIGTERM stopped the wait (see `stopped`).
-pub async fn follow(
+pub(crate) async fn follow(
     scheduler: &Scheduler,
     mut changes: Receiver<TaskChange>,
     ids: &[String],
@@ -313,7 +313,12 @@ pub async fn follow(
 /// copies (their parts are billed until aborted), then say where things
 /// stand. The journal line being written is finished first: appends are
 /// synchronous, and the runtime ends tasks only between them.
-pub async fn stopped(scheduler: &Scheduler, ids: &[String], output: Output, code: u8) -> ExitCode {
+pub(crate) async fn stopped(
+    scheduler: &Scheduler,
+    ids: &[String],
+    output: Output,
+    code: u8,
+) -> ExitCode {
     eprintln!(
         "cutover: stopping ({})",
         if code == 130 { "SIGINT" } else { "SIGTERM" }

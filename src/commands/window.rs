@@ -7,7 +7,7 @@ use crate::journal::Journal;
 use crate::window;
 use std::process::ExitCode;
 
-pub fn run(flags: &FlagSettings, command: WindowCommand) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(flags: &FlagSettings, command: WindowCommand) -> anyhow::Result<ExitCode> {
     let paths = Paths::locate(flags.config.as_deref()).map_err(anyhow::Error::msg)?;
     let journal = Journal::open(&paths.journal_file, flags.read_only);
     let clock = SystemClock;

@@ -12,7 +12,7 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> SystemTime;
 }
 
-pub struct SystemClock;
+pub(crate) struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> SystemTime {
@@ -51,7 +51,7 @@ pub(crate) fn cache_hold(ttl_before: Option<i64>) -> Duration {
 }
 
 /// When the next step becomes safe: `hold` after the change was INSYNC.
-pub fn next_safe_at(insync_at: SystemTime, hold: Duration) -> SystemTime {
+pub(crate) fn next_safe_at(insync_at: SystemTime, hold: Duration) -> SystemTime {
     insync_at + hold
 }
 

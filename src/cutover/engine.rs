@@ -37,7 +37,7 @@ pub struct DnsCutover {
     pub(super) on_progress: Arc<dyn Fn(&str) + Send + Sync>,
     /// Where the target's health check status is read.
     pub(super) health: Arc<dyn HealthSource>,
-    pub insync_timeout: Duration,
+    pub(crate) insync_timeout: Duration,
 }
 
 /// A change made and confirmed.
@@ -47,7 +47,7 @@ pub struct Outcome {
     pub description: String,
     pub change_id: String,
     pub state: RecordState,
-    pub insync_at: SystemTime,
+    pub(crate) insync_at: SystemTime,
     pub next_safe_at: Option<SystemTime>,
 }
 
@@ -57,14 +57,14 @@ pub struct Status {
     pub progress: Progress,
     /// What Route 53 holds, as a state of the plan; None if unrecognised.
     pub route53: Option<RecordState>,
-    pub route53_sets: Vec<RecordSet>,
+    pub(crate) route53_sets: Vec<RecordSet>,
     /// Route 53 differs from what the journal says it should hold.
     pub drift: bool,
     /// The target's health check, when the plan has one.
     pub target_health: Option<Health>,
     /// What differs, in words, when it does.
     pub differs: Option<String>,
-    pub now: SystemTime,
+    pub(crate) now: SystemTime,
 }
 
 impl DnsCutover {
@@ -187,7 +187,7 @@ impl DnsCutover {
     }
 
     /// Every cutover the journal holds, one per record.
-    pub fn all(&self) -> Result<Vec<Progress>, DnsError> {
+    pub(crate) fn all(&self) -> Result<Vec<Progress>, DnsError> {
         Ok(super::progress::all_cutovers(&self.followed.replay()?)
             .into_values()
             .collect())

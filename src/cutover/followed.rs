@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
-pub struct FollowedDns {
+pub(crate) struct FollowedDns {
     inner: Arc<Mutex<Seen>>,
 }
 
@@ -21,7 +21,7 @@ struct Seen {
 }
 
 impl FollowedDns {
-    pub fn new(journal: &Path) -> Self {
+    pub(crate) fn new(journal: &Path) -> Self {
         FollowedDns {
             inner: Arc::new(Mutex::new(Seen {
                 follower: Follower::new(journal),
@@ -31,7 +31,7 @@ impl FollowedDns {
     }
 
     /// The DNS entries now, as a replay.
-    pub fn replay(&self) -> Result<Replay, JournalError> {
+    pub(crate) fn replay(&self) -> Result<Replay, JournalError> {
         let mut seen = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let grown = seen.follower.poll()?;
         if grown.restarted {

@@ -12,9 +12,9 @@ use std::pin::Pin;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthCheckSpec {
     /// "TCP", "HTTP" or "HTTPS", as Route 53 names them.
-    pub protocol: &'static str,
-    pub port: u16,
-    pub path: Option<String>,
+    pub(crate) protocol: &'static str,
+    pub(crate) port: u16,
+    pub(crate) path: Option<String>,
 }
 
 impl HealthCheckSpec {
@@ -89,7 +89,7 @@ pub trait HealthSource: Send + Sync {
 }
 
 /// Route 53's GetHealthCheckStatus.
-pub(crate) struct Route53Health(pub Clients);
+pub(crate) struct Route53Health(pub(crate) Clients);
 
 impl HealthSource for Route53Health {
     fn status<'a>(&'a self, health_check_id: &'a str) -> HealthFuture<'a> {

@@ -4,30 +4,32 @@
 //! rollback to 100/0 from any step. The cockpit and `cutover dns` share
 //! this engine.
 
-pub mod batch;
-pub mod clock;
+pub(crate) mod batch;
+pub(crate) mod clock;
 mod engine;
 mod followed;
-pub mod guards;
+pub(crate) mod guards;
 pub mod health;
 pub mod plan;
 pub mod progress;
 #[cfg(test)]
 mod read_only_tests;
 mod repair;
-pub mod states;
-pub mod suggest;
-pub mod target_value;
+pub(crate) mod states;
+pub(crate) mod suggest;
+pub(crate) mod target_value;
 #[cfg(test)]
 mod tests;
-pub mod weighted_start;
+pub(crate) mod weighted_start;
 
 use crate::cloud::CloudError;
 use crate::journal::JournalError;
 use std::time::{Duration, SystemTime};
 
-pub use clock::{Clock, ManualClock, SystemClock};
-pub use engine::{DnsCutover, Outcome, Status, LOST_ANSWER};
+pub(crate) use clock::SystemClock;
+pub use clock::{Clock, ManualClock};
+pub use engine::{DnsCutover, LOST_ANSWER};
+pub(crate) use engine::{Outcome, Status};
 pub use plan::{DnsPlan, DnsStep, PlanChoices, RecordState, Weights};
 pub use progress::{Action, DnsEvent, Progress};
 

@@ -10,7 +10,8 @@ use super::DnsError;
 use crate::cloud::dns_change::RecordSet;
 use serde::{Deserialize, Serialize};
 
-pub use super::states::{Answer, DnsStep, PlannedStep, RecordState, Side, Weights};
+pub(crate) use super::states::{Answer, PlannedStep};
+pub use super::states::{DnsStep, RecordState, Side, Weights};
 
 /// TTL stages proposed when the operator names none.
 pub(crate) const DEFAULT_TTL_STAGES: [i64; 3] = [3600, 300, 60];
@@ -70,27 +71,27 @@ pub struct PlanChoices {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsPlan {
-    pub zone_id: String,
-    pub zone_name: String,
+    pub(crate) zone_id: String,
+    pub(crate) zone_name: String,
     /// Fully qualified, lower case, trailing dot.
-    pub record_name: String,
-    pub record_type: String,
+    pub(crate) record_name: String,
+    pub(crate) record_type: String,
     /// SetIdentifiers of the pair: the region names, or the sets' own ids
     /// when the plan starts from a weighted record.
-    pub source_region: String,
-    pub target_region: String,
-    pub source: Answer,
-    pub target: Answer,
+    pub(crate) source_region: String,
+    pub(crate) target_region: String,
+    pub(crate) source: Answer,
+    pub(crate) target: Answer,
     /// The simple record's TTL before the cutover (None for an alias).
-    pub original_ttl: Option<i64>,
+    pub(crate) original_ttl: Option<i64>,
     pub steps: Vec<PlannedStep>,
     /// The record's own health check, kept on the source's set.
     #[serde(default)]
-    pub source_health_check: Option<String>,
+    pub(crate) source_health_check: Option<String>,
     /// The health check made for the target's answer (`--health-check`),
     /// attached to the target's set and read before each shift to it.
     #[serde(default)]
-    pub target_health_check: Option<String>,
+    pub(crate) target_health_check: Option<String>,
     /// Roll back on its own when the target turns unhealthy after a shift.
     #[serde(default)]
     pub auto_rollback: bool,
@@ -220,7 +221,7 @@ impl DnsPlan {
     }
 
     /// The source's simple record at the TTL it had: where `abort` ends.
-    pub fn source_simple(&self) -> RecordState {
+    pub(crate) fn source_simple(&self) -> RecordState {
         RecordState::Simple {
             side: Side::Source,
             ttl: self.original_ttl,

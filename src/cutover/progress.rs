@@ -91,7 +91,7 @@ pub enum Action {
 
 impl Action {
     /// In the operator's words, for timelines and reports.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Action::Step { index } => format!("step {}", index + 1),
             Action::Rollback => "rollback".into(),
@@ -117,20 +117,20 @@ pub(crate) fn normal_name(record: &str) -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pending {
-    pub action: Action,
-    pub from: RecordState,
-    pub to: RecordState,
+    pub(crate) action: Action,
+    pub(crate) from: RecordState,
+    pub(crate) to: RecordState,
     /// Known once Route 53 accepted the batch.
-    pub change_id: Option<String>,
+    pub(crate) change_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LastChange {
-    pub action: Action,
-    pub change_id: Option<String>,
-    pub insync_at: SystemTime,
+pub(crate) struct LastChange {
+    pub(crate) action: Action,
+    pub(crate) change_id: Option<String>,
+    pub(crate) insync_at: SystemTime,
     /// How long resolvers may keep the answer from before it.
-    pub hold: Duration,
+    pub(crate) hold: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -140,16 +140,16 @@ pub struct Progress {
     pub done: usize,
     /// What Route 53 should hold now.
     pub state: RecordState,
-    pub last_change: Option<LastChange>,
+    pub(crate) last_change: Option<LastChange>,
     pub pending: Option<Pending>,
     pub rolled_back: bool,
     pub overrides: usize,
     /// Until when resolvers may still hold an answer from before any change
     /// so far: the latest of every change's INSYNC time plus the TTL before
     /// it. After a forced step an older, longer TTL may still be cached.
-    pub cached_until: Option<SystemTime>,
+    pub(crate) cached_until: Option<SystemTime>,
     /// The TTL (or alias hold) behind `cached_until`.
-    pub longest_hold: Option<Duration>,
+    pub(crate) longest_hold: Option<Duration>,
     /// Set once `finish` or `abort` left a simple record: the cutover is closed.
     pub closed: Option<Action>,
 }
@@ -302,13 +302,13 @@ impl Progress {
     }
 
     /// A new plan may replace this one: nothing made yet, or closed.
-    pub fn may_replan(&self) -> bool {
+    pub(crate) fn may_replan(&self) -> bool {
         self.pending.is_none() && (self.done == 0 || self.closed.is_some())
     }
 
     /// When the next step is safe: once every answer cached from before
     /// any change so far may have expired (forced steps included).
-    pub fn next_safe_at(&self) -> Option<SystemTime> {
+    pub(crate) fn next_safe_at(&self) -> Option<SystemTime> {
         self.cached_until
     }
 
@@ -319,7 +319,7 @@ impl Progress {
 
     /// `finish` applies: every step done, all traffic on the target, and
     /// not yet one simple record.
-    pub fn may_finish(&self) -> bool {
+    pub(crate) fn may_finish(&self) -> bool {
         use super::plan::Side;
         let on_target = match self.state {
             RecordState::Weighted { weights, .. } => weights.source == 0,
@@ -334,7 +334,7 @@ impl Progress {
 
     /// `abort` applies: all traffic on the source (a rollback, or a plan
     /// not stepped yet), and not yet the source's simple record.
-    pub fn may_abort(&self) -> bool {
+    pub(crate) fn may_abort(&self) -> bool {
         self.closed.is_none()
             && self.pending.is_none()
             && answers_only_source(self.state)
@@ -361,7 +361,7 @@ impl Progress {
 }
 
 /// True when the record sends every answer to the source.
-pub fn answers_only_source(state: RecordState) -> bool {
+pub(crate) fn answers_only_source(state: RecordState) -> bool {
     match state {
         RecordState::Simple { side, .. } => side == super::plan::Side::Source,
         RecordState::Weighted { weights, .. } => weights.target == 0 && weights.source > 0,

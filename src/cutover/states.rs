@@ -25,7 +25,7 @@ impl std::fmt::Display for Weights {
 
 /// What a record answers with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Answer {
+pub(crate) enum Answer {
     Values(Vec<String>),
     Alias(Alias),
 }
@@ -54,7 +54,7 @@ pub enum RecordState {
 }
 
 impl RecordState {
-    pub fn ttl(&self) -> Option<i64> {
+    pub(crate) fn ttl(&self) -> Option<i64> {
         match self {
             RecordState::Simple { ttl, .. } | RecordState::Weighted { ttl, .. } => *ttl,
         }

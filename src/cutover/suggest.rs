@@ -8,11 +8,11 @@ use crate::model::{Details, Inventory, Kind, Resource, Side};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suggestion {
+pub(crate) struct Suggestion {
     /// The value to plan with (comma-separated when several moved).
-    pub value: String,
+    pub(crate) value: String,
     /// Where it comes from, in words.
-    pub why: String,
+    pub(crate) why: String,
 }
 
 fn target(inventory: &Inventory, kind: Kind, id: &str) -> Option<Resource> {
@@ -80,7 +80,7 @@ fn listed(inventory: &Inventory, old: &str) -> Option<(String, String)> {
 /// listings first (what AWS holds now), then from what relaunch tasks
 /// recorded (`moved`: old public IP -> new). None when no value is a
 /// relaunched instance's address.
-pub fn suggest(
+pub(crate) fn suggest(
     inventory: &Inventory,
     record_type: &str,
     values: &[String],

@@ -11,14 +11,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What the value is checked against.
 #[derive(Debug, Clone, Copy)]
-pub struct Rules<'a> {
-    pub record_type: &'a str,
+pub(crate) struct Rules<'a> {
+    pub(crate) record_type: &'a str,
     /// The record being moved, fully qualified: a CNAME may not point at it.
-    pub record_name: &'a str,
+    pub(crate) record_name: &'a str,
     /// A public zone answers the internet: private addresses are refused.
-    pub public_zone: bool,
+    pub(crate) public_zone: bool,
     /// `--allow-private`: private addresses are meant (e.g. a VPN-only name).
-    pub allow_private: bool,
+    pub(crate) allow_private: bool,
 }
 
 fn invalid(msg: String) -> DnsError {

@@ -22,12 +22,12 @@ pub struct WeightedStart {
 
 /// The source and target sets of a weighted pair, and their weights.
 #[derive(Debug)]
-pub struct Pair<'a> {
-    pub source: &'a RecordSet,
-    pub target: &'a RecordSet,
-    pub weights: Weights,
+pub(crate) struct Pair<'a> {
+    pub(crate) source: &'a RecordSet,
+    pub(crate) target: &'a RecordSet,
+    pub(crate) weights: Weights,
     /// Every set of the pair's type at that name (the two of the pair).
-    pub sets: Vec<RecordSet>,
+    pub(crate) sets: Vec<RecordSet>,
 }
 
 fn invalid(msg: String) -> DnsError {
@@ -52,7 +52,7 @@ fn list_sets(sets: &[&RecordSet]) -> String {
 
 /// Finds the pair whose source is the set named `source_set`; refuses
 /// anything cutover cannot move as one pair, naming the sets there are.
-pub fn pick_pair<'a>(
+pub(crate) fn pick_pair<'a>(
     name: &str,
     at_name: &'a [RecordSet],
     source_set: &str,

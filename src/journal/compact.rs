@@ -12,16 +12,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Which entries a compaction writes back, in order.
-pub type Policy = Arc<dyn Fn(Vec<Entry>) -> Vec<Entry> + Send + Sync>;
+pub(crate) type Policy = Arc<dyn Fn(Vec<Entry>) -> Vec<Entry> + Send + Sync>;
 
 /// 64 MiB: a journal of years of migrations is read in well under a second.
 pub const DEFAULT_COMPACT_PAST: u64 = 64 * 1024 * 1024;
 
 /// When to compact, and how.
 #[derive(Clone)]
-pub struct Compaction {
-    pub past_bytes: u64,
-    pub policy: Policy,
+pub(crate) struct Compaction {
+    pub(crate) past_bytes: u64,
+    pub(crate) policy: Policy,
     /// The next size that triggers one: after a compaction that could not
     /// shrink the file much, wait until it doubles (never every append).
     next_at: u64,
@@ -37,7 +37,7 @@ impl std::fmt::Debug for Compaction {
 }
 
 impl Compaction {
-    pub fn new(past_bytes: u64, policy: Policy) -> Self {
+    pub(crate) fn new(past_bytes: u64, policy: Policy) -> Self {
         Compaction {
             past_bytes,
             policy,
@@ -73,7 +73,7 @@ pub fn scratch_path(journal: &Path) -> PathBuf {
 impl Journal {
     /// Compacts now with `policy` (the lock is taken first: only the
     /// writer compacts). Lines no one can read (torn by a crash) go.
-    pub fn compact_with(&self, policy: &Policy) -> Result<Compacted, JournalError> {
+    pub(crate) fn compact_with(&self, policy: &Policy) -> Result<Compacted, JournalError> {
         self.refuse_if_read_only()?;
         self.lock_for_writing()?;
         let mut slot = self.file.lock().unwrap_or_else(|e| e.into_inner());

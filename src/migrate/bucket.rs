@@ -32,7 +32,7 @@ pub(super) fn names<'a>(ctx: &'a StepContext<'_>) -> Result<(&'a str, &'a str), 
     Ok((&ctx.spec.source_ids[0], to))
 }
 
-pub async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn create_bucket(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (from, to) = names(ctx)?;
     check_bucket_name(to)
         .map_err(|e| CloudError::Refused(format!("{e}; choose another target name")))?;
@@ -383,7 +383,7 @@ async fn settle(
 /// Both listings compared object by object; any difference fails the task.
 /// Archived objects the copy step left out (`--archived skip`) are not
 /// differences: the task's warning already names them.
-pub async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn verify(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     if ctx.spec.options.bucket.versions == Versions::All {
         return super::bucket_versions::verify_versions(ctx).await;
     }

@@ -21,13 +21,13 @@ pub(crate) struct ArchivedObjects {
     mode: Archived,
     tier: &'static str,
     /// Left out (skip).
-    pub skipped: Vec<String>,
+    pub(crate) skipped: Vec<String>,
     /// Restore asked, not copied yet (restore).
-    pub waiting: Vec<ObjectEntry>,
+    pub(crate) waiting: Vec<ObjectEntry>,
 }
 
 impl ArchivedObjects {
-    pub fn new(options: &BucketOptions) -> Self {
+    pub(crate) fn new(options: &BucketOptions) -> Self {
         ArchivedObjects {
             mode: options.archived,
             tier: options.restore_tier.as_str(),
@@ -37,7 +37,7 @@ impl ArchivedObjects {
     }
 
     /// An archived object the listing showed, or CopyObject refused.
-    pub async fn take(
+    pub(crate) async fn take(
         &mut self,
         source: &Clients,
         bucket: &str,
@@ -54,7 +54,7 @@ impl ArchivedObjects {
     }
 
     /// The warning and the full list, when anything was left out.
-    pub fn report(&self, result: &mut StepResult) {
+    pub(crate) fn report(&self, result: &mut StepResult) {
         if self.skipped.is_empty() {
             return;
         }

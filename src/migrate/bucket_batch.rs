@@ -110,7 +110,7 @@ pub(crate) fn job_poll(p: &batch::JobProgress) -> Poll {
     }
 }
 
-pub async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let Some(job) = ctx.outputs.get(JOB) else {
         // Nothing was missing: no job was made.
         return Ok(StepResult::default());

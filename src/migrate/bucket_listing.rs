@@ -21,7 +21,7 @@ pub(crate) struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    pub fn new(clients: &'a Clients, bucket: &'a str) -> Self {
+    pub(crate) fn new(clients: &'a Clients, bucket: &'a str) -> Self {
         Cursor {
             clients,
             bucket,
@@ -38,7 +38,7 @@ impl<'a> Cursor<'a> {
             .start(async move { objects::list_page(&clients, &bucket, token).await });
     }
 
-    pub async fn next(&mut self) -> Result<Option<ObjectEntry>, CloudError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<ObjectEntry>, CloudError> {
         while self.page.is_empty() {
             if !self.started {
                 self.started = true;
@@ -97,6 +97,6 @@ impl<'a> Cursor<'a> {
 
 /// Same object: same size, and the same ETag unless either was uploaded in
 /// parts (its ETag then depends on the part size).
-pub fn same(a: &ObjectEntry, b: &ObjectEntry) -> bool {
+pub(crate) fn same(a: &ObjectEntry, b: &ObjectEntry) -> bool {
     a.size == b.size && (a.etag == b.etag || a.is_multipart() || b.is_multipart())
 }

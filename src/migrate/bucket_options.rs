@@ -37,7 +37,7 @@ pub enum RestoreTier {
 }
 
 impl RestoreTier {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RestoreTier::Expedited => "Expedited",
             RestoreTier::Standard => "Standard",
@@ -69,18 +69,18 @@ pub struct BucketOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchOptions {
     /// Where cutover writes the manifest, and the job its report.
-    pub manifest_bucket: String,
+    pub(crate) manifest_bucket: String,
     /// An S3 Inventory report's manifest.json (`s3://bucket/key`) instead
     /// of a manifest cutover lists and writes.
     #[serde(default)]
-    pub inventory_manifest: Option<String>,
+    pub(crate) inventory_manifest: Option<String>,
     /// The role S3 Batch Operations assumes.
-    pub role_arn: String,
+    pub(crate) role_arn: String,
 }
 
 impl BucketOptions {
     /// Why these options cannot go together, said for the operator.
-    pub fn refusal(&self) -> Option<&'static str> {
+    pub(crate) fn refusal(&self) -> Option<&'static str> {
         if self.batch.is_some() && self.versions == Versions::All {
             return Some("S3 Batch Operations copies current objects: give --versions current with --batch-manifest-bucket");
         }

@@ -12,21 +12,24 @@ use tokio::task::JoinHandle;
 /// One listing page asked for before the walk needs it. The request runs
 /// on its own task, so it goes on while the copy loop awaits other things;
 /// dropping the cursor (a pause, an error) stops it.
-pub struct PageAhead<T>(Option<JoinHandle<Result<T, CloudError>>>);
+pub(crate) struct PageAhead<T>(Option<JoinHandle<Result<T, CloudError>>>);
 
 impl<T: Send + 'static> PageAhead<T> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         PageAhead(None)
     }
 
-    pub fn start(&mut self, fetch: impl Future<Output = Result<T, CloudError>> + Send + 'static) {
+    pub(crate) fn start(
+        &mut self,
+        fetch: impl Future<Output = Result<T, CloudError>> + Send + 'static,
+    ) {
         self.abort();
         self.0 = Some(tokio::spawn(fetch));
     }
 
     /// The page asked for, once it is in; None when none was asked for.
     /// Cancel-safe: dropped while waiting, the page is still there next time.
-    pub async fn take(&mut self) -> Option<Result<T, CloudError>> {
+    pub(crate) async fn take(&mut self) -> Option<Result<T, CloudError>> {
         let handle = self.0.as_mut()?;
         let joined = handle.await;
         self.0 = None;
@@ -55,7 +58,11 @@ impl<T> Drop for PageAhead<T> {
 /// Awaits `work` (a listing page, a seek in the copy's listing) while the
 /// copies in flight go on ending: those that end meanwhile are put in
 /// `ended` for the caller to count, so the window refills at once.
-pub async fn meanwhile<W, S>(work: W, in_flight: &mut S, ended: &mut Vec<S::Item>) -> W::Output
+pub(crate) async fn meanwhile<W, S>(
+    work: W,
+    in_flight: &mut S,
+    ended: &mut Vec<S::Item>,
+) -> W::Output
 where
     W: Future,
     S: Stream + Unpin,

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 /// One key's versions and delete markers, oldest first.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct History {
-    pub key: String,
-    pub entries: Vec<VersionEntry>,
+    pub(crate) key: String,
+    pub(crate) entries: Vec<VersionEntry>,
 }
 
 /// Oldest first. The SDK hands versions and delete markers back as two

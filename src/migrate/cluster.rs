@@ -7,7 +7,7 @@ use crate::cloud::copy::copy_tags;
 use crate::cloud::copy::rds_replica as rr;
 use crate::cloud::CloudError;
 
-pub async fn copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let snap = &ctx.spec.source_ids[0];
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let found = rr::cluster_snapshot(source, snap).await?.ok_or_else(|| {
@@ -47,7 +47,7 @@ pub async fn copy(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     Ok(r)
 }
 
-pub async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let snap = &ctx.spec.source_ids[0];
     let target = &ctx.regions.target;
     until_ready(

@@ -25,7 +25,7 @@ pub fn compacting(journal: Journal, past_bytes: u64) -> Journal {
 }
 
 /// The entries to write back, in their journal order.
-pub fn compact_entries(entries: Vec<Entry>) -> Vec<Entry> {
+pub(crate) fn compact_entries(entries: Vec<Entry>) -> Vec<Entry> {
     let mut threads: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         if e.kind == KIND {

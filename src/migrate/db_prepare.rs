@@ -13,8 +13,8 @@ use crate::model::Details;
 /// confirmation (`--replace`).
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct DbPrep {
-    pub lines: Vec<String>,
-    pub to_replace: Vec<String>,
+    pub(crate) lines: Vec<String>,
+    pub(crate) to_replace: Vec<String>,
 }
 
 /// DB instance tasks become read replica tasks; anything else is refused

@@ -6,7 +6,7 @@
 use super::task::{CopyKind, RestoreOptions, Step, Task, TaskSpec, TaskState};
 
 /// The keys `set_option` knows, for help and error messages.
-pub const KEYS: [&str; 10] = [
+pub(crate) const KEYS: [&str; 10] = [
     "target-bucket",
     "target-az",
     "target-vpc",
@@ -22,7 +22,7 @@ pub const KEYS: [&str; 10] = [
 /// The options that mean something to a kind of copy, in the order the
 /// cockpit's edit dialog shows them. A key outside this list is refused
 /// for the kind (it would be stored and never read).
-pub fn keys_for(kind: CopyKind) -> &'static [&'static str] {
+pub(crate) fn keys_for(kind: CopyKind) -> &'static [&'static str] {
     match kind {
         CopyKind::Image | CopyKind::Snapshot | CopyKind::DbClusterSnapshot => &["kms-key-id"],
         CopyKind::Volume => &["target-az", "kms-key-id"],
@@ -48,7 +48,7 @@ pub fn keys_for(kind: CopyKind) -> &'static [&'static str] {
 }
 
 /// What an option holds now, as `set_option` takes it ("" when unset).
-pub fn current(spec: &TaskSpec, key: &str) -> String {
+pub(crate) fn current(spec: &TaskSpec, key: &str) -> String {
     let o = &spec.options;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let restore = o.restore.as_ref();

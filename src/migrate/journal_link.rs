@@ -10,7 +10,7 @@ pub(crate) const KIND: &str = "copy";
 
 /// A task's thread in the journal names its region pair, so that tasks of
 /// different migrations in one journal stay apart: "copy:us-east-1>eu-west-1:t1".
-pub fn topic(spec: &TaskSpec) -> String {
+pub(crate) fn topic(spec: &TaskSpec) -> String {
     format!(
         "copy:{}>{}:{}",
         spec.source_region, spec.target_region, spec.id

@@ -13,45 +13,45 @@ use std::collections::BTreeSet;
 /// What the task makes in the target when it is still missing there.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LandingZone {
-    pub subnet_group: Option<NewSubnetGroup>,
-    pub parameter_group: Option<NewParameterGroup>,
-    pub option_group: Option<NewOptionGroup>,
+    pub(crate) subnet_group: Option<NewSubnetGroup>,
+    pub(crate) parameter_group: Option<NewParameterGroup>,
+    pub(crate) option_group: Option<NewOptionGroup>,
     /// Options of the source's group the target region does not offer.
     #[serde(default)]
-    pub options_left_out: Vec<String>,
+    pub(crate) options_left_out: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewSubnetGroup {
-    pub name: String,
-    pub description: String,
-    pub subnet_ids: Vec<String>,
+pub(crate) struct NewSubnetGroup {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) subnet_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewParameterGroup {
-    pub name: String,
-    pub family: String,
-    pub description: String,
-    pub parameters: Vec<Parameter>,
+pub(crate) struct NewParameterGroup {
+    pub(crate) name: String,
+    pub(crate) family: String,
+    pub(crate) description: String,
+    pub(crate) parameters: Vec<Parameter>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewOptionGroup {
-    pub name: String,
-    pub engine: String,
-    pub major_version: String,
-    pub description: String,
-    pub options: Vec<String>,
+pub(crate) struct NewOptionGroup {
+    pub(crate) name: String,
+    pub(crate) engine: String,
+    pub(crate) major_version: String,
+    pub(crate) description: String,
+    pub(crate) options: Vec<String>,
 }
 
 /// The operator's picks that a survey respects.
 #[derive(Debug, Clone, Default)]
 pub struct Picks {
     /// Target subnets for a new DB subnet group.
-    pub subnets: Vec<String>,
+    pub(crate) subnets: Vec<String>,
     /// No DB subnet group: the target's default VPC (AWS's choice).
-    pub no_subnet_group: bool,
+    pub(crate) no_subnet_group: bool,
 }
 
 /// A survey's answer: the settings for the new instance, what to make, and
@@ -59,7 +59,7 @@ pub struct Picks {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Survey {
     pub restore: RestoreOptions,
-    pub source: DbPlacement,
+    pub(crate) source: DbPlacement,
     pub lines: Vec<String>,
 }
 
@@ -335,7 +335,7 @@ pub async fn survey(
 }
 
 /// The step: make what is missing (a re-run finds what it made by name).
-pub async fn make(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn make(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let mut r = StepResult::default();
     let Some(zone) = ctx
         .spec

@@ -18,7 +18,7 @@ pub enum LeftoverKind {
 }
 
 impl LeftoverKind {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             LeftoverKind::EbsSnapshot => "EBS snapshot",
             LeftoverKind::Image => "AMI",
@@ -29,11 +29,11 @@ impl LeftoverKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leftover {
-    pub region: String,
-    pub kind: LeftoverKind,
-    pub id: String,
+    pub(crate) region: String,
+    pub(crate) kind: LeftoverKind,
+    pub(crate) id: String,
     /// "taken of the source volume to copy it".
-    pub why: String,
+    pub(crate) why: String,
 }
 
 impl Leftover {
@@ -63,7 +63,7 @@ impl Leftover {
     }
 
     /// The task note: what stays, and how it goes.
-    pub fn note(&self) -> String {
+    pub(crate) fn note(&self) -> String {
         format!(
             "left in {}: {} {} ({}); `cutover cleanup --leftovers` deletes it once the task has ended",
             self.region,
@@ -83,7 +83,7 @@ fn is_gone(e: &CloudError) -> bool {
 
 /// Deletes it in `c`'s region (an AMI with its backing snapshots). Ok(false):
 /// it was gone already.
-pub async fn delete(c: &Clients, l: &Leftover) -> Result<bool, CloudError> {
+pub(crate) async fn delete(c: &Clients, l: &Leftover) -> Result<bool, CloudError> {
     let deleted = match l.kind {
         LeftoverKind::EbsSnapshot => snapshot::delete_snapshot(c, &l.id).await,
         LeftoverKind::DbSnapshot => rds::delete_db_snapshot(c, &l.id).await,

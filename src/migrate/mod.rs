@@ -24,7 +24,7 @@ mod network;
 mod plan;
 mod rds;
 mod references;
-pub mod relaunch;
+pub(crate) mod relaunch;
 mod replica;
 mod scheduler;
 mod steps;
@@ -34,22 +34,24 @@ mod volume;
 mod wait;
 
 pub use bucket::{deletions_preview, VERIFIED_BYTES, VERIFIED_OBJECTS};
-pub use bucket_options::{Archived, BatchOptions, BucketOptions, RestoreTier, Versions};
+pub use bucket_options::{Archived, BucketOptions, Versions};
+pub(crate) use bucket_options::{BatchOptions, RestoreTier};
 pub(crate) use db_prepare::{make_replicas, needs_survey, prepare as prepare_db, DbPrep};
 pub use events::TaskEvent;
 pub(crate) use journal_link::of_pair;
 pub use journal_link::{tasks_from, TaskThreads};
-pub use landing::{survey, LandingZone, Picks, Survey};
+pub use landing::{survey, Picks};
 pub use network::preview::{preview as network_preview, NetworkPreview};
-pub use plan::{not_copyable, plan, Plan};
-pub use references::{missing_references, referenced_groups, MissingReference};
-pub use replica::{refusal as replica_refusal, replication_line};
-pub use scheduler::{now_ms, Caps, Scheduler, SchedulerError, TaskJournal};
-pub use steps::{run_step, StepContext, StepResult};
+pub(crate) use plan::{not_copyable, plan, Plan};
+pub(crate) use references::referenced_groups;
+pub(crate) use replica::replication_line;
+pub(crate) use scheduler::now_ms;
+pub use scheduler::{Caps, Scheduler, SchedulerError, TaskJournal};
+pub use steps::{run_step, StepContext};
 pub use store::{Changed, TaskChange, TaskStore, CHANGES_BOUND};
 pub use task::{
     CopyKind, CopyOptions, LaunchOptions, RestoreOptions, S3Tuning, Step, Task, TaskSpec,
-    TaskState, Transfer, PROMOTE_CONFIRMED, REPLICATING, SOURCE_TIME,
+    TaskState, Transfer,
 };
-pub use volume::preflight as volume_preflight;
-pub use wait::{Backoff, Poll};
+pub(crate) use task::{PROMOTE_CONFIRMED, REPLICATING, SOURCE_TIME};
+pub(crate) use volume::preflight as volume_preflight;

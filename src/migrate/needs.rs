@@ -16,7 +16,7 @@ pub(crate) enum Needs {
 }
 
 /// Where `needs` stand, given a look-up of the scheduler's tasks.
-pub fn check(needs: &[String], task: impl Fn(&str) -> Option<Task>) -> Needs {
+pub(crate) fn check(needs: &[String], task: impl Fn(&str) -> Option<Task>) -> Needs {
     let mut waiting = None;
     for id in needs {
         let Some(t) = task(id) else {

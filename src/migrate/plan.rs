@@ -8,19 +8,19 @@ use crate::model::{Inventory, Kind, Resource, Side};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
-    pub tasks: Vec<TaskSpec>,
+pub(crate) struct Plan {
+    pub(crate) tasks: Vec<TaskSpec>,
     /// (id, why it is not copied, and what to do instead).
-    pub refused: Vec<(String, String)>,
+    pub(crate) refused: Vec<(String, String)>,
     /// What the plan decided without a task (an instance already launched).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Rules of selected groups that name groups neither selected nor
     /// copied: left out unless those groups are added.
-    pub unselected_references: Vec<super::references::MissingReference>,
+    pub(crate) unselected_references: Vec<super::references::MissingReference>,
 }
 
 /// Why a kind is not copied by a task, if it is not.
-pub fn not_copyable(kind: Kind) -> Option<&'static str> {
+pub(crate) fn not_copyable(kind: Kind) -> Option<&'static str> {
     Some(match kind {
         Kind::Image | Kind::Volume | Kind::Snapshot | Kind::KeyPair | Kind::SecurityGroup | Kind::Bucket | Kind::DbInstance | Kind::DbSnapshot | Kind::DbClusterSnapshot | Kind::Vpc | Kind::Instance => {
             return None
@@ -36,7 +36,7 @@ pub fn not_copyable(kind: Kind) -> Option<&'static str> {
 }
 
 /// `stamp` makes task ids unique (e.g. the time in ms).
-pub fn plan<'a>(
+pub(crate) fn plan<'a>(
     selected: &[&'a Resource],
     inventory: &'a Inventory,
     options: &CopyOptions,

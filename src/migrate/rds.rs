@@ -161,7 +161,7 @@ pub(crate) async fn copy_snapshot(ctx: &StepContext<'_>) -> Result<StepResult, C
     Ok(r)
 }
 
-pub async fn restore(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn restore(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let options = ctx
         .spec
         .options

@@ -7,20 +7,20 @@ use crate::model::{Details, Inventory, Kind, Resource, Side};
 
 /// One rule of a selected group that names a group left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingReference {
+pub(crate) struct MissingReference {
     /// The selected group and its name.
-    pub group: String,
-    pub group_name: String,
+    pub(crate) group: String,
+    pub(crate) group_name: String,
     /// The group its rule names, and its name when the source lists it.
-    pub referenced: String,
-    pub referenced_name: Option<String>,
+    pub(crate) referenced: String,
+    pub(crate) referenced_name: Option<String>,
     /// "ingress tcp 5432".
-    pub rule: String,
+    pub(crate) rule: String,
 }
 
 impl MissingReference {
     /// "sg-web (shop-web): ingress tcp 5432 names sg-db (shop-db)".
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let named = |id: &str, name: Option<&str>| match name.filter(|n| *n != id) {
             Some(n) => format!("{id} ({n})"),
             None => id.to_string(),
@@ -48,7 +48,10 @@ fn rules(r: &Resource) -> Vec<(&'static str, &crate::model::resource::Rule)> {
 
 /// Rules of `groups` naming a group that is not among them and has no
 /// copy in the target yet.
-pub fn missing_references(groups: &[&Resource], inventory: &Inventory) -> Vec<MissingReference> {
+pub(crate) fn missing_references(
+    groups: &[&Resource],
+    inventory: &Inventory,
+) -> Vec<MissingReference> {
     let source = inventory.resources(Side::Source, Kind::SecurityGroup);
     let copied = |id: &str| source.iter().any(|g| g.id == id && g.counterpart.is_some());
     let mut out = Vec::new();
@@ -77,7 +80,7 @@ pub fn missing_references(groups: &[&Resource], inventory: &Inventory) -> Vec<Mi
 /// The source groups to add so that no selected group's rule names a
 /// group left out: the referenced groups, and theirs in turn. A group the
 /// source does not list (another account's, or deleted) cannot be added.
-pub fn referenced_groups<'a>(
+pub(crate) fn referenced_groups<'a>(
     selected: &[&'a Resource],
     inventory: &'a Inventory,
 ) -> Vec<&'a Resource> {

@@ -32,7 +32,11 @@ pub(crate) fn engine_refusal(engine: &str) -> Option<String> {
 }
 
 /// Bad input for a replica, said before anything is made.
-pub fn refusal(src: &DbPlacement, kms_key_id: Option<&str>, target_region: &str) -> Option<String> {
+pub(crate) fn refusal(
+    src: &DbPlacement,
+    kms_key_id: Option<&str>,
+    target_region: &str,
+) -> Option<String> {
     if let Some(why) = engine_refusal(&src.engine) {
         return Some(why);
     }
@@ -53,7 +57,7 @@ pub fn refusal(src: &DbPlacement, kms_key_id: Option<&str>, target_region: &str)
 
 /// What AWS reports of a replica's replication, for the tasks pane: its
 /// status, the StatusInfos, and the lag when one is known.
-pub fn replication_line(p: &DbPlacement, lag_seconds: Option<i64>) -> String {
+pub(crate) fn replication_line(p: &DbPlacement, lag_seconds: Option<i64>) -> String {
     let mut line = p.status.clone();
     for (kind, status, normal, message) in &p.status_infos {
         line.push_str(&format!("; {kind}: {status}"));
@@ -141,7 +145,7 @@ pub(crate) async fn clear_the_name(
     Ok((false, r))
 }
 
-pub async fn create(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn create(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let o = options(ctx)?;
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let source_id = &ctx.spec.source_ids[0];
@@ -212,7 +216,7 @@ fn endpoint(p: &DbPlacement) -> Option<String> {
     Some(format!("{}:{}", p.endpoint.as_ref()?, p.port?))
 }
 
-pub async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let id = options(ctx)?.instance_id;
     let p = wait_available(ctx, &ctx.regions.target, &id).await?;
     let mut r = StepResult::default();
@@ -225,7 +229,7 @@ pub async fn wait(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     Ok(r)
 }
 
-pub async fn promote(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn promote(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let o = options(ctx)?;
     let target = &ctx.regions.target;
     let now = rl::placement(target, &o.instance_id)

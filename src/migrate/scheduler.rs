@@ -100,7 +100,7 @@ pub struct Scheduler {
     inner: Arc<Inner>,
 }
 
-pub fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
@@ -172,7 +172,7 @@ impl Scheduler {
         }
     }
 
-    pub fn tasks(&self) -> Vec<Task> {
+    pub(crate) fn tasks(&self) -> Vec<Task> {
         self.inner
             .tasks
             .lock()

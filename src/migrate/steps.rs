@@ -32,15 +32,15 @@ pub struct StepContext<'a> {
 #[derive(Debug, Default)]
 pub struct StepResult {
     pub outputs: BTreeMap<String, String>,
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// What the step left out (a rule, a route, an object): the task then
     /// ends "done with warnings", never plain done. Each says the fix.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The step stopped early for a pause: it is not done, and runs again
     /// on resume (copying only what is missing).
     pub interrupted: bool,
     /// What it made that stays after the task (journaled before its outputs).
-    pub leftovers: Vec<super::leftover::Leftover>,
+    pub(crate) leftovers: Vec<super::leftover::Leftover>,
 }
 
 impl StepResult {
@@ -49,7 +49,7 @@ impl StepResult {
         self
     }
 
-    pub fn note(mut self, text: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, text: impl Into<String>) -> Self {
         self.notes.push(text.into());
         self
     }

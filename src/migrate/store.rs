@@ -76,7 +76,7 @@ impl TaskStore {
     }
 
     /// A copy of one task.
-    pub fn get(&self, id: &str) -> Option<Task> {
+    pub(crate) fn get(&self, id: &str) -> Option<Task> {
         self.lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(id)

@@ -37,7 +37,7 @@ pub enum CopyKind {
 }
 
 impl CopyKind {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CopyKind::Image => "AMI copy",
             CopyKind::Volume => "volume copy",
@@ -272,7 +272,7 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Step::CopyImage => "copy image",
             Step::WaitImage => "wait for the image",
@@ -457,7 +457,7 @@ impl TaskSpec {
     }
 
     /// "ami-123 (web)", or the names of a set: "shop-web, shop-db".
-    pub fn what(&self) -> String {
+    pub(crate) fn what(&self) -> String {
         match self.source_ids.as_slice() {
             [one] => match self.names.get(one).filter(|n| *n != one) {
                 Some(name) => format!("{one} ({name})"),
@@ -509,7 +509,7 @@ impl TaskState {
         !matches!(self, TaskState::Done | TaskState::Cancelled { .. })
     }
 
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             TaskState::Queued => "queued",
             TaskState::Running { .. } => "running",
@@ -522,13 +522,13 @@ impl TaskState {
 }
 
 /// Output set when the operator confirmed a replica's promote (ms).
-pub const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
+pub(crate) const PROMOTE_CONFIRMED: &str = "promote_confirmed_ms";
 /// The time of the data a copy of an existing AMI, snapshot or DB snapshot
 /// holds (its CreationDate, StartTime or SnapshotCreateTime), in ms since
 /// the epoch: recorded by the step that read the source, for "target as of".
-pub const SOURCE_TIME: &str = "source_time_ms";
+pub(crate) const SOURCE_TIME: &str = "source_time_ms";
 /// Output of a bucket copy whose source now replicates to it.
-pub const REPLICATING: &str = "replicating";
+pub(crate) const REPLICATING: &str = "replicating";
 /// Output set when the promote asked for a reverse replica in the source.
 pub(crate) const REVERSE_REPLICA: &str = "reverse_replica";
 
@@ -538,7 +538,7 @@ pub struct Task {
     pub spec: TaskSpec,
     pub state: TaskState,
     /// The first step not yet done.
-    pub next_step: usize,
+    pub(crate) next_step: usize,
     /// Values steps produced, by name: "snapshot" -> snap-1, "copy" -> snap-2,
     /// and "target:SOURCE_ID" -> the copy's id.
     pub outputs: BTreeMap<String, String>,
@@ -546,7 +546,7 @@ pub struct Task {
     pub progress: Option<u8>,
     /// What AWS says of the running wait, in words ("instance status
     /// initializing, system status ok"); not journaled, like `progress`.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Objects and bytes of a running bucket copy.
     pub transfer: Option<Transfer>,
     /// What happened, in order, with times (ms since the epoch).
@@ -557,11 +557,11 @@ pub struct Task {
     /// with any of these is "done with warnings".
     pub warnings: Vec<String>,
     /// What it made on the way that stays until cleaned up.
-    pub leftovers: Vec<super::leftover::Leftover>,
+    pub(crate) leftovers: Vec<super::leftover::Leftover>,
     /// The step each warning came from (same order as `warnings`), so a
     /// retry of what was left out forgets only the warnings it re-checks.
-    pub warning_steps: Vec<usize>,
-    pub created_ms: u64,
+    pub(crate) warning_steps: Vec<usize>,
+    pub(crate) created_ms: u64,
     pub finished_ms: Option<u64>,
 }
 

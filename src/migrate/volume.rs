@@ -54,7 +54,7 @@ pub(crate) fn kms_refusal(
 /// Checks a volume copy against AWS before anything is written: the
 /// source volume is there, an encrypted one has a target key, and the
 /// target AZ (when one is given) is one of the target region's.
-pub async fn preflight(regions: &Regions, spec: &TaskSpec) -> Result<(), CloudError> {
+pub(crate) async fn preflight(regions: &Regions, spec: &TaskSpec) -> Result<(), CloudError> {
     if spec.kind != CopyKind::Volume {
         return Ok(());
     }
@@ -79,7 +79,7 @@ pub async fn preflight(regions: &Regions, spec: &TaskSpec) -> Result<(), CloudEr
 
 /// The last step of a volume copy: a volume like the source's, from the
 /// snapshot copy, in the chosen target AZ.
-pub async fn create_volume(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn create_volume(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (source, target, spec) = (&ctx.regions.source, &ctx.regions.target, ctx.spec);
     let id = spec.source_ids[0].as_str();
     let key = format!("target:{id}");

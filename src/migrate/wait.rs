@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// What one poll found.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Poll {
+pub(crate) enum Poll {
     /// Not ready; AWS's own progress when it gives one.
     Pending(Option<u8>),
     Ready,
@@ -18,7 +18,7 @@ pub enum Poll {
 /// Poll intervals: start quick (copies of small snapshots finish in
 /// seconds), back off to spare the API (and its throttling) on long ones.
 #[derive(Debug, Clone)]
-pub struct Backoff {
+pub(crate) struct Backoff {
     next: Duration,
     max: Duration,
 }

@@ -17,7 +17,7 @@ pub enum Side {
 
 impl Side {
     /// The sides a kind is listed on.
-    pub fn of(kind: Kind) -> &'static [Side] {
+    pub(crate) fn of(kind: Kind) -> &'static [Side] {
         if kind.is_global() {
             &[Side::Global]
         } else {
@@ -65,11 +65,11 @@ impl Inventory {
         inv
     }
 
-    pub fn source_region(&self) -> &str {
+    pub(crate) fn source_region(&self) -> &str {
         &self.pairing.source_region
     }
 
-    pub fn target_region(&self) -> &str {
+    pub(crate) fn target_region(&self) -> &str {
         &self.pairing.target_region
     }
 
@@ -144,7 +144,7 @@ impl Inventory {
     }
 
     /// Every listing, in side then kind order.
-    pub fn listings(&self) -> impl Iterator<Item = (Side, Kind, &Listing)> {
+    pub(crate) fn listings(&self) -> impl Iterator<Item = (Side, Kind, &Listing)> {
         self.listings
             .iter()
             .map(|(&(side, kind), l)| (side, kind, l))

@@ -85,7 +85,7 @@ impl Kind {
     }
 
     /// A heading for panes and tables.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Kind::Instance => "EC2 instances",
             Kind::Image => "AMIs",
@@ -209,7 +209,7 @@ impl fmt::Display for Kind {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown resource kind '{0}'; kinds are: {list}", list = Kind::ALL.map(Kind::name).join(", "))]
-pub struct UnknownKind(pub String);
+pub struct UnknownKind(pub(crate) String);
 
 impl FromStr for Kind {
     type Err = UnknownKind;

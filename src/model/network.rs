@@ -4,80 +4,80 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub type Tags = BTreeMap<String, String>;
+pub(crate) type Tags = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Network {
-    pub vpc_id: String,
+pub(crate) struct Network {
+    pub(crate) vpc_id: String,
     /// The primary block first, then the associated ones.
-    pub cidrs: Vec<String>,
-    pub dns_support: bool,
-    pub dns_hostnames: bool,
-    pub tags: Tags,
+    pub(crate) cidrs: Vec<String>,
+    pub(crate) dns_support: bool,
+    pub(crate) dns_hostnames: bool,
+    pub(crate) tags: Tags,
     /// A custom DHCP options set (not AWS's default one).
-    pub dhcp: Option<DhcpOptions>,
-    pub subnets: Vec<Subnet>,
-    pub internet_gateway: Option<Gateway>,
-    pub egress_only_gateway: Option<Gateway>,
-    pub nat_gateways: Vec<NatGateway>,
-    pub route_tables: Vec<RouteTable>,
-    pub acls: Vec<NetworkAcl>,
-    pub endpoints: Vec<Endpoint>,
+    pub(crate) dhcp: Option<DhcpOptions>,
+    pub(crate) subnets: Vec<Subnet>,
+    pub(crate) internet_gateway: Option<Gateway>,
+    pub(crate) egress_only_gateway: Option<Gateway>,
+    pub(crate) nat_gateways: Vec<NatGateway>,
+    pub(crate) route_tables: Vec<RouteTable>,
+    pub(crate) acls: Vec<NetworkAcl>,
+    pub(crate) endpoints: Vec<Endpoint>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct DhcpOptions {
-    pub id: String,
+pub(crate) struct DhcpOptions {
+    pub(crate) id: String,
     /// ("domain-name-servers", ["10.0.0.2"]), ...
-    pub settings: Vec<(String, Vec<String>)>,
-    pub tags: Tags,
+    pub(crate) settings: Vec<(String, Vec<String>)>,
+    pub(crate) tags: Tags,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Subnet {
-    pub id: String,
-    pub cidr: String,
-    pub zone: String,
-    pub map_public_ip: bool,
-    pub tags: Tags,
+pub(crate) struct Subnet {
+    pub(crate) id: String,
+    pub(crate) cidr: String,
+    pub(crate) zone: String,
+    pub(crate) map_public_ip: bool,
+    pub(crate) tags: Tags,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Gateway {
-    pub id: String,
-    pub tags: Tags,
+pub(crate) struct Gateway {
+    pub(crate) id: String,
+    pub(crate) tags: Tags,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct NatGateway {
-    pub id: String,
-    pub subnet_id: String,
+pub(crate) struct NatGateway {
+    pub(crate) id: String,
+    pub(crate) subnet_id: String,
     /// The source's public IP (partners may allow-list it).
-    pub public_ip: Option<String>,
+    pub(crate) public_ip: Option<String>,
     /// A private NAT gateway has no Elastic IP.
-    pub private: bool,
-    pub tags: Tags,
+    pub(crate) private: bool,
+    pub(crate) tags: Tags,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct RouteTable {
-    pub id: String,
-    pub main: bool,
-    pub subnet_ids: Vec<String>,
-    pub routes: Vec<Route>,
-    pub tags: Tags,
+pub(crate) struct RouteTable {
+    pub(crate) id: String,
+    pub(crate) main: bool,
+    pub(crate) subnet_ids: Vec<String>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Route {
+pub(crate) struct Route {
     /// An IPv4 or IPv6 CIDR, or a prefix list id.
-    pub destination: String,
-    pub target: RouteTarget,
+    pub(crate) destination: String,
+    pub(crate) target: RouteTarget,
 }
 
 /// Where a route sends traffic, by what the id names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum RouteTarget {
+pub(crate) enum RouteTarget {
     Local,
     /// Internet gateway, egress-only gateway, NAT gateway: re-created by the copy.
     Gateway(String),
@@ -93,7 +93,7 @@ pub enum RouteTarget {
 
 impl RouteTarget {
     /// From the id AWS gives a route's target.
-    pub fn of(id: &str) -> RouteTarget {
+    pub(crate) fn of(id: &str) -> RouteTarget {
         let what = match id.split('-').next().unwrap_or_default() {
             "local" => return RouteTarget::Local,
             "igw" | "eigw" | "nat" => return RouteTarget::Gateway(id.into()),
@@ -115,26 +115,26 @@ impl RouteTarget {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct NetworkAcl {
-    pub id: String,
-    pub default: bool,
-    pub subnet_ids: Vec<String>,
-    pub entries: Vec<AclEntry>,
-    pub tags: Tags,
+pub(crate) struct NetworkAcl {
+    pub(crate) id: String,
+    pub(crate) default: bool,
+    pub(crate) subnet_ids: Vec<String>,
+    pub(crate) entries: Vec<AclEntry>,
+    pub(crate) tags: Tags,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AclEntry {
-    pub rule_number: i32,
-    pub egress: bool,
+pub(crate) struct AclEntry {
+    pub(crate) rule_number: i32,
+    pub(crate) egress: bool,
     /// "-1" (all), "6" (tcp), "17" (udp), "1" (icmp), ...
-    pub protocol: String,
-    pub allow: bool,
-    pub cidr: Option<String>,
-    pub ipv6_cidr: Option<String>,
-    pub ports: Option<(i32, i32)>,
+    pub(crate) protocol: String,
+    pub(crate) allow: bool,
+    pub(crate) cidr: Option<String>,
+    pub(crate) ipv6_cidr: Option<String>,
+    pub(crate) ports: Option<(i32, i32)>,
     /// ICMP (type, code).
-    pub icmp: Option<(i32, i32)>,
+    pub(crate) icmp: Option<(i32, i32)>,
 }
 
 impl AclEntry {
@@ -171,15 +171,15 @@ impl AclEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Endpoint {
-    pub id: String,
+pub(crate) struct Endpoint {
+    pub(crate) id: String,
     /// "com.amazonaws.us-east-1.s3".
-    pub service_name: String,
+    pub(crate) service_name: String,
     /// Gateway endpoints (S3, DynamoDB) are copied; interface ones are not.
-    pub gateway: bool,
-    pub route_table_ids: Vec<String>,
-    pub policy: Option<String>,
-    pub tags: Tags,
+    pub(crate) gateway: bool,
+    pub(crate) route_table_ids: Vec<String>,
+    pub(crate) policy: Option<String>,
+    pub(crate) tags: Tags,
 }
 
 impl Endpoint {
@@ -192,7 +192,7 @@ impl Endpoint {
 
 impl Network {
     /// The AZs the subnets use, sorted, each once.
-    pub fn zones(&self) -> Vec<String> {
+    pub(crate) fn zones(&self) -> Vec<String> {
         let mut zones: Vec<String> = self.subnets.iter().map(|s| s.zone.clone()).collect();
         zones.sort();
         zones.dedup();

@@ -27,7 +27,7 @@ impl Default for BucketNaming {
 
 impl BucketNaming {
     /// A template must name the source bucket, or every copy would collide.
-    pub fn new(template: &str) -> Result<Self, String> {
+    pub(crate) fn new(template: &str) -> Result<Self, String> {
         if !template.contains("{name}") {
             return Err(format!(
                 "bucket name template '{template}' must contain {{name}} (e.g. \"{{name}}-{{target-region}}\")"
@@ -53,7 +53,7 @@ impl BucketNaming {
 
 /// S3's naming rules for general purpose buckets, checked before anything
 /// is created: a bad name must not leave half a migration behind.
-pub fn check_bucket_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_bucket_name(name: &str) -> Result<(), String> {
     let bad = |why: &str| Err(format!("bucket name '{name}' {why}"));
     if !(3..=63).contains(&name.len()) {
         return bad("must be 3 to 63 characters long");
@@ -89,16 +89,16 @@ pub fn check_bucket_name(name: &str) -> Result<(), String> {
 
 /// What pairing needs beyond the two lists.
 #[derive(Debug, Clone, Default)]
-pub struct PairingContext {
-    pub source_region: String,
-    pub target_region: String,
-    pub bucket_naming: BucketNaming,
+pub(crate) struct PairingContext {
+    pub(crate) source_region: String,
+    pub(crate) target_region: String,
+    pub(crate) bucket_naming: BucketNaming,
     /// source VPC id -> target VPC id, from pairing the VPCs first.
-    pub vpc_pairs: HashMap<String, String>,
+    pub(crate) vpc_pairs: HashMap<String, String>,
 }
 
 /// Sets `counterpart` (and `differs`) on every source resource.
-pub fn pair(source: &mut [Resource], target: &[Resource], ctx: &PairingContext) {
+pub(crate) fn pair(source: &mut [Resource], target: &[Resource], ctx: &PairingContext) {
     let by_source_id: HashMap<&str, &Resource> = target
         .iter()
         .filter_map(|t| t.source_id().map(|s| (s, t)))

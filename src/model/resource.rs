@@ -16,7 +16,7 @@ pub(crate) const GLOBAL_REGION: &str = "global";
 pub struct Resource {
     /// Shared: every row of a listing names the same region.
     pub region: SharedText,
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// What names it in its service: `i-...`, a key pair name, a bucket name.
     pub id: String,
     /// The Name tag, or the service's own name; the id when it has neither.
@@ -71,7 +71,7 @@ impl Resource {
     }
 
     /// The id this resource was copied from, if cutover made it.
-    pub fn source_id(&self) -> Option<&str> {
+    pub(crate) fn source_id(&self) -> Option<&str> {
         self.tags.get(SOURCE_ID_TAG).map(String::as_str)
     }
 }
@@ -119,35 +119,35 @@ pub struct RouteTable {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InternetGateway {
-    pub vpc_id: Option<String>,
+    pub(crate) vpc_id: Option<String>,
     /// An egress-only (IPv6) gateway.
-    pub egress_only: bool,
+    pub(crate) egress_only: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NatGateway {
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub public_ip: Option<String>,
-    pub private: bool,
+    pub(crate) vpc_id: String,
+    pub(crate) subnet_id: String,
+    pub(crate) public_ip: Option<String>,
+    pub(crate) private: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkAcl {
-    pub vpc_id: String,
-    pub default: bool,
+    pub(crate) vpc_id: String,
+    pub(crate) default: bool,
     /// "in 100 allow tcp 443 0.0.0.0/0", one per entry.
-    pub entries: Vec<String>,
-    pub subnet_ids: Vec<String>,
+    pub(crate) entries: Vec<String>,
+    pub(crate) subnet_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VpcEndpoint {
-    pub vpc_id: String,
-    pub service_name: String,
+    pub(crate) vpc_id: String,
+    pub(crate) service_name: String,
     /// "Gateway" or "Interface".
-    pub endpoint_type: String,
-    pub route_table_ids: Vec<String>,
+    pub(crate) endpoint_type: String,
+    pub(crate) route_table_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -382,9 +382,9 @@ pub struct Record {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AliasTarget {
-    pub dns_name: String,
-    pub hosted_zone_id: String,
-    pub evaluate_target_health: bool,
+    pub(crate) dns_name: String,
+    pub(crate) hosted_zone_id: String,
+    pub(crate) evaluate_target_health: bool,
 }
 
 impl Record {

@@ -9,16 +9,16 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DnsCutover {
-    pub record: String,
-    pub zone_id: String,
-    pub steps_done: usize,
-    pub steps: usize,
-    pub rolled_back: bool,
+pub(crate) struct DnsCutover {
+    pub(crate) record: String,
+    pub(crate) zone_id: String,
+    pub(crate) steps_done: usize,
+    pub(crate) steps: usize,
+    pub(crate) rolled_back: bool,
     /// Steps made before the cache wait was over.
-    pub overrides: usize,
+    pub(crate) overrides: usize,
     /// What happened, oldest first: (UTC time, what).
-    pub timeline: Vec<(String, String)>,
+    pub(crate) timeline: Vec<(String, String)>,
 }
 
 fn action_text(action: &Action) -> String {
@@ -85,7 +85,7 @@ fn line(event: &DnsEvent) -> String {
 }
 
 /// Every DNS cutover in the journal, by record.
-pub fn cutovers(replay: &Replay) -> Vec<DnsCutover> {
+pub(crate) fn cutovers(replay: &Replay) -> Vec<DnsCutover> {
     let mut threads: BTreeMap<&str, Vec<_>> = BTreeMap::new();
     for entry in replay.entries.iter().filter(|e| e.kind == "dns") {
         if let Some(event) = entry.event_as::<DnsEvent>() {

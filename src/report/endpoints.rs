@@ -6,22 +6,22 @@ use crate::migrate::{CopyKind, Task, TaskState};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// "db", "bucket" or "ip".
-    pub kind: &'static str,
-    pub name: String,
-    pub source: String,
-    pub target: String,
+    pub(crate) kind: &'static str,
+    pub(crate) name: String,
+    pub(crate) source: String,
+    pub(crate) target: String,
     /// Said when the target is not yet the one to write to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 fn usable(t: &Task) -> bool {
     t.state == TaskState::Done || t.ready_to_promote()
 }
 
-pub fn endpoint_map(tasks: &[Task]) -> Vec<Endpoint> {
+pub(crate) fn endpoint_map(tasks: &[Task]) -> Vec<Endpoint> {
     let mut out = Vec::new();
     for t in tasks.iter().filter(|t| usable(t)) {
         let name = t.spec.source_ids.first().cloned().unwrap_or_default();
@@ -66,7 +66,7 @@ pub fn endpoint_map(tasks: &[Task]) -> Vec<Endpoint> {
 }
 
 /// A markdown section with a block to paste: `old -> new` per line.
-pub fn markdown(map: &[Endpoint]) -> String {
+pub(crate) fn markdown(map: &[Endpoint]) -> String {
     if map.is_empty() {
         return String::new();
     }

@@ -10,18 +10,18 @@ use crate::migrate::{CopyKind, Task, TaskState};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Relaunched {
-    pub name: String,
-    pub source_region: String,
-    pub source: String,
-    pub target_region: String,
-    pub target: String,
-    pub private_ip: Option<String>,
-    pub public_ip: Option<String>,
-    pub elastic_ip: Option<String>,
-    pub launch_template: Option<String>,
-    pub ami: Option<String>,
-    pub task_id: String,
+pub(crate) struct Relaunched {
+    pub(crate) name: String,
+    pub(crate) source_region: String,
+    pub(crate) source: String,
+    pub(crate) target_region: String,
+    pub(crate) target: String,
+    pub(crate) private_ip: Option<String>,
+    pub(crate) public_ip: Option<String>,
+    pub(crate) elastic_ip: Option<String>,
+    pub(crate) launch_template: Option<String>,
+    pub(crate) ami: Option<String>,
+    pub(crate) task_id: String,
 }
 
 fn relaunches(tasks: &[Task]) -> impl Iterator<Item = &Task> {
@@ -32,7 +32,7 @@ fn relaunches(tasks: &[Task]) -> impl Iterator<Item = &Task> {
     })
 }
 
-pub fn relaunched(tasks: &[Task]) -> Vec<Relaunched> {
+pub(crate) fn relaunched(tasks: &[Task]) -> Vec<Relaunched> {
     relaunches(tasks)
         .filter_map(|t| {
             let source = t.spec.source_ids.first()?.clone();
@@ -84,7 +84,7 @@ pub(crate) fn image_moves(tasks: &[Task]) -> Vec<Moved> {
         .collect()
 }
 
-pub fn markdown(list: &[Relaunched]) -> String {
+pub(crate) fn markdown(list: &[Relaunched]) -> String {
     if list.is_empty() {
         return String::new();
     }

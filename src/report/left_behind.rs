@@ -9,14 +9,14 @@ use crate::migrate::{CopyKind, Task, TaskState};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LeftBehind {
-    pub task_id: String,
-    pub region: String,
+pub(crate) struct LeftBehind {
+    pub(crate) task_id: String,
+    pub(crate) region: String,
     /// "EBS snapshot", "DB snapshot".
-    pub what: &'static str,
-    pub id: String,
-    pub why: String,
-    pub delete: String,
+    pub(crate) what: &'static str,
+    pub(crate) id: String,
+    pub(crate) why: String,
+    pub(crate) delete: String,
 }
 
 fn ebs(task: &Task, region: &str, id: &str, why: &'static str) -> LeftBehind {
@@ -46,7 +46,7 @@ fn rds(task: &Task, region: &str, id: &str, why: &'static str) -> LeftBehind {
 /// The leftovers the tasks journaled (not yet cleaned up), and the
 /// target snapshots volumes and DB instances were made from. A cancelled
 /// task's undo already removed what it could in the target.
-pub fn left_behind(tasks: &[Task]) -> Vec<LeftBehind> {
+pub(crate) fn left_behind(tasks: &[Task]) -> Vec<LeftBehind> {
     let mut out = Vec::new();
     for t in tasks {
         out.extend(t.leftovers.iter().map(|l| LeftBehind {

@@ -4,7 +4,7 @@
 mod moto;
 pub mod proxy;
 
-pub use moto::{MotoServer, INSTALL_HINT};
+pub use moto::MotoServer;
 pub use proxy::{PaceFaults, Proxy};
 
 /// The keys sandbox requests are signed with. Not secrets: moto accepts

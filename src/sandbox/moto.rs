@@ -17,7 +17,7 @@ fn commands() -> Vec<Command> {
     vec![Command::new("moto_server"), module]
 }
 
-pub const INSTALL_HINT: &str = "install it with: pip install 'moto[server]>=5.2.5'";
+pub(crate) const INSTALL_HINT: &str = "install it with: pip install 'moto[server]>=5.2.5'";
 
 #[derive(Debug)]
 pub struct MotoServer {

@@ -58,18 +58,18 @@ pub struct App {
     pub inventory: Inventory,
     pub header: Header,
     pub keymap: Keymap,
-    pub theme: Theme,
+    pub(crate) theme: Theme,
     pub kind: Kind,
-    pub kinds: HashMap<Kind, KindState>,
+    pub(crate) kinds: HashMap<Kind, KindState>,
     /// Which pane has the cursor: 0 is the source (or the only) pane.
     pub focus: usize,
     pub mode: Mode,
     /// Visible rows of the current kind per pane, as positions in the listing.
     pub visible: [Vec<usize>; 2],
-    pub indexes: HashMap<(Side, Kind), ListingIndex>,
-    pub points: PointIndex,
+    pub(crate) indexes: HashMap<(Side, Kind), ListingIndex>,
+    pub(crate) points: PointIndex,
     /// Records pointing at (source, target), for the DNS view's title.
-    pub dns_tally: (usize, usize),
+    pub(crate) dns_tally: (usize, usize),
     /// Listings being re-read; their old rows stay on screen meanwhile.
     pub refreshing: HashSet<(Side, Kind)>,
     pub log: LogBook,
@@ -79,18 +79,18 @@ pub struct App {
     pub unread_errors: usize,
     /// Listings whose last re-read failed: when the rows shown (the last
     /// good ones) were read, and why the re-read failed.
-    pub stale: HashMap<(Side, Kind), (SystemTime, String)>,
+    pub(crate) stale: HashMap<(Side, Kind), (SystemTime, String)>,
     /// When each listing was last read whole.
-    pub listed_at: HashMap<(Side, Kind), SystemTime>,
+    pub(crate) listed_at: HashMap<(Side, Kind), SystemTime>,
     /// Per kind cutover copies: how its source rows stand (the overview).
-    pub tally: Vec<super::overview::KindTally>,
+    pub(crate) tally: Vec<super::overview::KindTally>,
     /// `cutover sandbox`: quitting ends the estate and its journal.
     pub sandbox: bool,
     /// Where the journal is, for the exit summary.
     pub journal_path: Option<String>,
-    pub show_log: bool,
+    pub(crate) show_log: bool,
     pub size: Rect,
-    pub spinner: usize,
+    pub(crate) spinner: usize,
     pub quit: bool,
     /// The clock for log time stamps, elapsed times and DNS countdowns; tests fix it.
     pub clock: fn() -> SystemTime,
@@ -100,14 +100,14 @@ pub struct App {
     /// DNS cutovers by journal topic ("dns:ZONE:name.").
     pub dns: BTreeMap<String, DnsView>,
     /// How bucket copies copy objects (from the settings).
-    pub s3_tuning: S3Tuning,
+    pub(crate) s3_tuning: S3Tuning,
     /// The settings' AZ map for network clones (the copy dialog starts with it).
-    pub az_map: Option<String>,
+    pub(crate) az_map: Option<String>,
     /// When the open migration window began (journaled by `cutover window
     /// open`); the header counts the RTO so far from it.
     pub window_opened: Option<SystemTime>,
     /// `:check`: the last pre-flight check and the one running.
-    pub check: super::check_board::CheckBoard,
+    pub(crate) check: super::check_board::CheckBoard,
 }
 
 impl App {
@@ -264,7 +264,8 @@ impl App {
 
     // ----- keys -----
 
-    /// For tests and the event loop: a key, straight to `update`.
+    /// For the integration tests: a key, straight to `update` (the event
+    /// loop maps keys with `action_for_key` itself).
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match self.action_for_key(key) {
             Some(action) => self.update(action),

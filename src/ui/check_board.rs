@@ -13,7 +13,7 @@ use std::time::SystemTime;
 /// The inventory as it stood when the check was asked for, handed to the
 /// background job (cloned once; the cockpit goes on changing its own).
 #[derive(Debug, Clone)]
-pub struct Frozen(pub Arc<Inventory>);
+pub struct Frozen(pub(crate) Arc<Inventory>);
 
 impl PartialEq for Frozen {
     fn eq(&self, other: &Self) -> bool {
@@ -30,7 +30,7 @@ pub(crate) enum Verdict {
 }
 
 impl Verdict {
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Verdict::Blocked => "blocked",
             Verdict::AtRisk => "at risk",
@@ -43,10 +43,10 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CheckItem {
     /// None: findings about the move as a whole (AZs, quotas).
-    pub id: Option<String>,
-    pub verdict: Verdict,
-    pub blockers: Vec<Finding>,
-    pub warnings: Vec<Finding>,
+    pub(crate) id: Option<String>,
+    pub(crate) verdict: Verdict,
+    pub(crate) blockers: Vec<Finding>,
+    pub(crate) warnings: Vec<Finding>,
 }
 
 /// Per resource: blocked if any blocker names it, at risk if a warning
@@ -88,13 +88,13 @@ pub(crate) fn items(report: &CheckReport) -> Vec<CheckItem> {
 
 /// The last check and the one running.
 #[derive(Debug, Clone, Default)]
-pub struct CheckBoard {
+pub(crate) struct CheckBoard {
     /// What the check covers, in words: "3 selected", "the whole source estate (42)".
-    pub scope: String,
+    pub(crate) scope: String,
     /// A check is running since then (the last answer stays on screen).
-    pub running_since: Option<SystemTime>,
+    pub(crate) running_since: Option<SystemTime>,
     /// The last answer and when it came.
-    pub last: Option<(SystemTime, Result<CheckReport, String>)>,
+    pub(crate) last: Option<(SystemTime, Result<CheckReport, String>)>,
 }
 
 impl App {

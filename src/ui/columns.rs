@@ -8,10 +8,10 @@ use crate::model::{Kind, Resource, Side};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Column {
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// Never wider than this, whatever the content.
-    pub max: u16,
-    pub priority: u8,
+    pub(crate) max: u16,
+    pub(crate) priority: u8,
 }
 
 /// A macro, not a const fn: struct literals are promoted to 'static, calls are not.
@@ -191,7 +191,7 @@ fn when(v: &Option<String>) -> String {
 }
 
 /// 1536 -> "1.5 KiB".
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut v = n as f64;
     let mut unit = 0;

@@ -12,16 +12,16 @@ pub struct Confirm {
     pub title: String,
     /// What will happen, one line each.
     pub lines: Vec<String>,
-    pub effects: Vec<Effect>,
+    pub(crate) effects: Vec<Effect>,
     /// A word to type before enter counts (going early on DNS): None when
     /// enter or y is enough.
-    pub typed: Option<(&'static str, Input)>,
+    pub(crate) typed: Option<(&'static str, Input)>,
     /// Accepting quits the cockpit (no effects: nothing outward).
     pub quits: bool,
 }
 
 impl Confirm {
-    pub fn new(title: impl Into<String>, lines: Vec<String>, effects: Vec<Effect>) -> Self {
+    pub(crate) fn new(title: impl Into<String>, lines: Vec<String>, effects: Vec<Effect>) -> Self {
         Confirm {
             title: title.into(),
             lines,
@@ -48,12 +48,12 @@ impl Confirm {
 }
 
 impl App {
-    pub fn read_only(&self) -> bool {
+    pub(crate) fn read_only(&self) -> bool {
         self.header.read_only
     }
 
     /// Opens a confirmation, or in --read-only says no at once.
-    pub fn ask(&mut self, confirm: Confirm) {
+    pub(crate) fn ask(&mut self, confirm: Confirm) {
         if self.read_only() {
             self.refuse(&confirm.title);
         } else {
@@ -62,7 +62,7 @@ impl App {
     }
 
     /// Lets outward effects through, except in --read-only.
-    pub fn gate(&mut self, what: &str, effects: Vec<Effect>) -> Vec<Effect> {
+    pub(crate) fn gate(&mut self, what: &str, effects: Vec<Effect>) -> Vec<Effect> {
         if self.read_only() {
             self.refuse(what);
             return Vec::new();

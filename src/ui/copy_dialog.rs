@@ -22,7 +22,7 @@ use tui_input::Input;
 
 /// The options a selection can need, in the order the dialog shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CopyField {
+pub(crate) enum CopyField {
     /// A choice among the target's VPCs (security groups).
     TargetVpc,
     KmsKey,
@@ -58,7 +58,7 @@ pub enum CopyField {
 }
 
 impl CopyField {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CopyField::TargetVpc => "target VPC (groups)",
             CopyField::KmsKey => "KMS key id (optional)",
@@ -87,36 +87,36 @@ pub struct CopyDialog {
     /// Source resources to copy, as (kind, id).
     pub picked: Vec<(Kind, String)>,
     /// Makes task ids unique; fixed when the dialog opens.
-    pub stamp: u64,
-    pub fields: Vec<CopyField>,
+    pub(crate) stamp: u64,
+    pub(crate) fields: Vec<CopyField>,
     /// The field taking keys; None while on the summary (y confirms).
-    pub focus: Option<usize>,
+    pub(crate) focus: Option<usize>,
     /// (VPC id, label); None is "the target's default VPC" when unlisted.
-    pub vpcs: Vec<(Option<String>, String)>,
-    pub vpc: usize,
-    pub kms: Input,
-    pub az: Input,
-    pub bucket: Input,
-    pub restore: Input,
-    pub az_map: Input,
-    pub versions: Input,
-    pub archived: Input,
-    pub s3: S3Tuning,
+    pub(crate) vpcs: Vec<(Option<String>, String)>,
+    pub(crate) vpc: usize,
+    pub(crate) kms: Input,
+    pub(crate) az: Input,
+    pub(crate) bucket: Input,
+    pub(crate) restore: Input,
+    pub(crate) az_map: Input,
+    pub(crate) versions: Input,
+    pub(crate) archived: Input,
+    pub(crate) s3: S3Tuning,
     /// The target's AZs as its listing shows them (subnets, volumes): the
     /// volume AZ is picked among them (←→) when any are known, else typed.
     pub zones: Vec<String>,
     /// 0: no volume; i: `zones[i - 1]`.
-    pub zone: usize,
-    pub db: DbChoices,
+    pub(crate) zone: usize,
+    pub(crate) db: DbChoices,
     /// Each VPC clone's whole plan, read in the background when the dialog
     /// opens (absent while it is read).
-    pub networks: std::collections::BTreeMap<String, Result<NetworkPreview, String>>,
+    pub(crate) networks: std::collections::BTreeMap<String, Result<NetworkPreview, String>>,
     /// The AZ map those plans were read with.
-    pub networks_az_map: String,
-    pub launch: LaunchChoices,
+    pub(crate) networks_az_map: String,
+    pub(crate) launch: LaunchChoices,
     /// The plan the dialog stands for with its current options, worked
     /// out in `update` when they change (`App::replan_copy`), never in draw.
-    pub plan: Plan,
+    pub(crate) plan: Plan,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -142,7 +142,7 @@ impl CopyDialog {
     }
 
     /// A choice field's options and the one chosen.
-    pub fn choices(&self, field: CopyField) -> Option<(Vec<String>, usize)> {
+    pub(crate) fn choices(&self, field: CopyField) -> Option<(Vec<String>, usize)> {
         Some(match field {
             CopyField::TargetVpc => (
                 self.vpcs.iter().map(|(_, text)| text.clone()).collect(),
@@ -200,7 +200,7 @@ impl CopyDialog {
     }
 
     /// The label of a field as this selection reads it.
-    pub fn label(&self, field: CopyField) -> &'static str {
+    pub(crate) fn label(&self, field: CopyField) -> &'static str {
         match field {
             CopyField::KmsKey if !self.db.encrypted.is_empty() => "KMS key id (required)",
             CopyField::RestoreAs if self.db.replica => "replica name (optional)",
@@ -208,7 +208,7 @@ impl CopyDialog {
         }
     }
 
-    pub fn input(&self, field: CopyField) -> Option<&Input> {
+    pub(crate) fn input(&self, field: CopyField) -> Option<&Input> {
         match field {
             CopyField::TargetAz if !self.zones.is_empty() => None,
             CopyField::KmsKey => Some(&self.kms),
@@ -242,7 +242,7 @@ impl CopyDialog {
         }
     }
 
-    pub fn options(&self) -> CopyOptions {
+    pub(crate) fn options(&self) -> CopyOptions {
         let has = |f| self.fields.contains(&f);
         // Groups copied for a relaunch go to the picked subnet's VPC, unless
         // groups picked on their own name a VPC.

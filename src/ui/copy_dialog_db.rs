@@ -16,20 +16,20 @@ pub(crate) const DB_PATHS: [&str; 2] = [
 pub(crate) const MULTI_AZ: [&str; 3] = ["as the source", "on", "off"];
 
 #[derive(Debug, Clone, Default)]
-pub struct DbChoices {
+pub(crate) struct DbChoices {
     /// Offered when a DB instance is picked.
-    pub replica: bool,
+    pub(crate) replica: bool,
     /// The target's DB subnet groups, once read (None: reading).
-    pub subnet_groups: Option<Vec<String>>,
+    pub(crate) subnet_groups: Option<Vec<String>>,
     /// 0: the source's (made from the network clone when missing);
     /// 1..=n: an existing target group; n+1: none (the target's default VPC).
-    pub subnet_group: usize,
-    pub parameter_group: Input,
-    pub option_group: Input,
-    pub security_groups: Input,
-    pub multi_az: usize,
+    pub(crate) subnet_group: usize,
+    pub(crate) parameter_group: Input,
+    pub(crate) option_group: Input,
+    pub(crate) security_groups: Input,
+    pub(crate) multi_az: usize,
     /// Picked sources that are encrypted: a target KMS key is required.
-    pub encrypted: Vec<String>,
+    pub(crate) encrypted: Vec<String>,
 }
 
 fn optional(input: &Input) -> Option<String> {
@@ -56,13 +56,13 @@ impl DbChoices {
     }
 
     /// No DB subnet group: AWS places the instance in the default VPC.
-    pub fn no_subnet_group(&self) -> bool {
+    pub(crate) fn no_subnet_group(&self) -> bool {
         self.subnet_group + 1 == self.subnet_group_choices().len()
     }
 
     /// The new instance's settings; None when nothing is restored (the
     /// snapshot path without a name only copies the snapshot).
-    pub fn restore(&self, restore_as: Option<String>) -> Option<RestoreOptions> {
+    pub(crate) fn restore(&self, restore_as: Option<String>) -> Option<RestoreOptions> {
         if restore_as.is_none() && !self.replica {
             return None;
         }
@@ -89,7 +89,7 @@ impl DbChoices {
     }
 
     /// The replica path: each DB instance task becomes a read replica task.
-    pub fn apply(&self, tasks: &mut [TaskSpec]) {
+    pub(crate) fn apply(&self, tasks: &mut [TaskSpec]) {
         if !self.replica {
             return;
         }
@@ -101,7 +101,7 @@ impl DbChoices {
 
     /// Why the copy cannot start as chosen: a KMS key is asked for, never
     /// guessed.
-    pub fn refusal(&self, kms: Option<&str>, target_region: &str) -> Option<String> {
+    pub(crate) fn refusal(&self, kms: Option<&str>, target_region: &str) -> Option<String> {
         if self.encrypted.is_empty() || kms.is_some() {
             return None;
         }

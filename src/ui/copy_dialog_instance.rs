@@ -6,18 +6,18 @@
 
 use crate::migrate::LaunchOptions;
 
-pub const LAUNCH_KINDS: [&str; 2] = [
+pub(crate) const LAUNCH_KINDS: [&str; 2] = [
     "cutover launch (+ a NEW Elastic IP)",
     "test launch (no Elastic IP; cleanup ends it)",
 ];
 
-pub const REBOOTS: [&str; 2] = [
+pub(crate) const REBOOTS: [&str; 2] = [
     "no reboot (disks imaged live)",
     "REBOOT it for a consistent image",
 ];
 
 /// The word typed to confirm a replace.
-pub const REPLACE_WORD: &str = "replace";
+pub(crate) const REPLACE_WORD: &str = "replace";
 
 /// A subnet of the target region the relaunch may land in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,21 +29,21 @@ pub struct SubnetChoice {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct LaunchChoices {
-    pub test_launch: bool,
-    pub reboot: bool,
+pub(crate) struct LaunchChoices {
+    pub(crate) test_launch: bool,
+    pub(crate) reboot: bool,
     /// The target's subnets once read (None: reading).
-    pub subnets: Option<Vec<SubnetChoice>>,
+    pub(crate) subnets: Option<Vec<SubnetChoice>>,
     /// 0: the copy of its subnet; i: `subnets[i - 1]`.
-    pub subnet: usize,
+    pub(crate) subnet: usize,
     /// (source instance, its cutover launch in the target) for the picked
     /// instances that have one.
-    pub earlier: Vec<(String, String)>,
-    pub replace: bool,
+    pub(crate) earlier: Vec<(String, String)>,
+    pub(crate) replace: bool,
 }
 
 impl LaunchChoices {
-    pub fn subnet_choices(&self) -> Vec<String> {
+    pub(crate) fn subnet_choices(&self) -> Vec<String> {
         let mut out = vec!["copy of its subnet (cloned if missing)".to_string()];
         match &self.subnets {
             Some(list) => out.extend(list.iter().map(|s| s.label.clone())),
@@ -52,12 +52,12 @@ impl LaunchChoices {
         out
     }
 
-    pub fn picked_subnet(&self) -> Option<&SubnetChoice> {
+    pub(crate) fn picked_subnet(&self) -> Option<&SubnetChoice> {
         let list = self.subnets.as_ref()?;
         self.subnet.checked_sub(1).and_then(|i| list.get(i))
     }
 
-    pub fn replace_choices(&self) -> Vec<String> {
+    pub(crate) fn replace_choices(&self) -> Vec<String> {
         let launches: Vec<&str> = self.earlier.iter().map(|(_, t)| t.as_str()).collect();
         let launches = launches.join(", ");
         vec![
@@ -67,11 +67,11 @@ impl LaunchChoices {
     }
 
     /// A test launch never replaces: the cutover launch stays.
-    pub fn replaces(&self) -> bool {
+    pub(crate) fn replaces(&self) -> bool {
         self.replace && !self.test_launch && !self.earlier.is_empty()
     }
 
-    pub fn options(&self) -> LaunchOptions {
+    pub(crate) fn options(&self) -> LaunchOptions {
         LaunchOptions {
             reboot: self.reboot,
             test_launch: self.test_launch,
@@ -81,7 +81,7 @@ impl LaunchChoices {
     }
 
     /// What the replace confirmation says will happen, one line each.
-    pub fn replace_lines(&self, target_region: &str) -> Vec<String> {
+    pub(crate) fn replace_lines(&self, target_region: &str) -> Vec<String> {
         self.earlier
             .iter()
             .map(|(source, launch)| {

@@ -29,7 +29,7 @@ pub(crate) enum CopyState {
 
 impl CopyState {
     /// The words in the COPY column, long form (at most 11 columns).
-    pub fn text(self) -> String {
+    pub(crate) fn text(self) -> String {
         match self {
             CopyState::Copying(Some(p)) => format!("copying {p}%"),
             other => other.short(),

@@ -30,22 +30,22 @@ pub struct DnsSnapshot {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DnsView {
-    pub progress: Option<Progress>,
+    pub(crate) progress: Option<Progress>,
     /// None until Route 53 has been read; then what it held.
-    pub route53: Option<Option<RecordState>>,
-    pub drift: bool,
+    pub(crate) route53: Option<Option<RecordState>>,
+    pub(crate) drift: bool,
     /// What differs from the journal, in words, while it does.
-    pub differs: Option<String>,
+    pub(crate) differs: Option<String>,
     /// Why shifts to the target wait, while they do.
-    pub held: Option<String>,
+    pub(crate) held: Option<String>,
     /// The change in flight and how it goes ("waiting for INSYNC").
     pub busy: Option<String>,
     /// The last change's outcome, or why it failed.
-    pub last: Option<Result<String, String>>,
+    pub(crate) last: Option<Result<String, String>>,
     /// The records list's PLAN cell, kept up to date by `settle` whenever
     /// the journal or Route 53 news changes this view, so that drawing a
     /// row only reads it.
-    pub cell: String,
+    pub(crate) cell: String,
 }
 
 impl DnsView {

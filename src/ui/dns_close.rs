@@ -22,7 +22,7 @@ pub struct DnsKeys {
 }
 
 /// What applies to a record with this view (None: no cutover planned).
-pub fn dns_keys(view: Option<&DnsView>) -> DnsKeys {
+pub(crate) fn dns_keys(view: Option<&DnsView>) -> DnsKeys {
     let Some((view, p)) = view.and_then(|v| Some((v, v.progress.as_ref()?))) else {
         return DnsKeys {
             plan: true,

@@ -19,7 +19,7 @@ use crate::model::{Details, Inventory, Kind, Resource, Side};
 use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DnsField {
+pub(crate) enum DnsField {
     /// Only for a record that is already a weighted pair.
     SourceSet,
     Target,
@@ -36,7 +36,7 @@ pub(crate) const DNS_FIELDS: [DnsField; 4] = [
 ];
 
 impl DnsField {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             DnsField::SourceSet => "source set",
             DnsField::Target => "target value",
@@ -49,37 +49,37 @@ impl DnsField {
 
 #[derive(Debug, Clone)]
 pub struct DnsDialog {
-    pub zone_id: String,
-    pub zone_name: String,
-    pub record_name: String,
-    pub record_type: String,
+    pub(crate) zone_id: String,
+    pub(crate) zone_name: String,
+    pub(crate) record_name: String,
+    pub(crate) record_type: String,
     /// (value, where it comes from) in the target inventory.
-    pub candidates: Vec<(String, String)>,
-    pub picked: Option<usize>,
-    pub focus: usize,
+    pub(crate) candidates: Vec<(String, String)>,
+    pub(crate) picked: Option<usize>,
+    pub(crate) focus: usize,
     pub target: Input,
-    pub ttl_stages: Input,
-    pub weights: Input,
+    pub(crate) ttl_stages: Input,
+    pub(crate) weights: Input,
     /// Optional: tcp:PORT, http:PORT/PATH or https:PORT/PATH.
-    pub health_check: Input,
+    pub(crate) health_check: Input,
     /// The relaunched instance's new address, when the record answers
     /// with a source instance's: put in the target field as it opens.
-    pub suggested: Option<crate::cutover::suggest::Suggestion>,
+    pub(crate) suggested: Option<crate::cutover::suggest::Suggestion>,
     /// The record's weighted sets (id, weight), when it is already a
     /// weighted pair; empty for a simple record.
-    pub source_sets: Vec<(String, i64)>,
+    pub(crate) source_sets: Vec<(String, i64)>,
     /// The picked source set, shown as text in its field.
     pub source_set: Input,
     /// The engine's plan from the fields and the inventory, or why there
     /// is none; worked out by `settle` when they change.
-    pub planned: Result<DnsPlan, String>,
+    pub(crate) planned: Result<DnsPlan, String>,
     /// The target value is nothing the target region holds (a typo?).
-    pub warning: Option<String>,
+    pub(crate) warning: Option<String>,
 }
 
 impl DnsDialog {
     /// The fields shown: the source set first when the record is weighted.
-    pub fn fields(&self) -> Vec<DnsField> {
+    pub(crate) fn fields(&self) -> Vec<DnsField> {
         let mut fields = DNS_FIELDS.to_vec();
         if !self.source_sets.is_empty() {
             fields.insert(0, DnsField::SourceSet);
@@ -87,18 +87,18 @@ impl DnsDialog {
         fields
     }
 
-    pub fn focused(&self) -> DnsField {
+    pub(crate) fn focused(&self) -> DnsField {
         let fields = self.fields();
         fields[self.focus % fields.len()]
     }
 
     /// The picked source set's id, when the record is weighted.
-    pub fn picked_source_set(&self) -> Option<String> {
+    pub(crate) fn picked_source_set(&self) -> Option<String> {
         let id = self.source_set.value().trim();
         (!self.source_sets.is_empty() && !id.is_empty()).then(|| id.to_string())
     }
 
-    pub fn input(&self, field: DnsField) -> &Input {
+    pub(crate) fn input(&self, field: DnsField) -> &Input {
         match field {
             DnsField::SourceSet => &self.source_set,
             DnsField::Target => &self.target,
@@ -109,7 +109,7 @@ impl DnsDialog {
     }
 
     /// The operator's choices, checked by the engine's own parsers.
-    pub fn choices(&self) -> Result<PlanChoices, String> {
+    pub(crate) fn choices(&self) -> Result<PlanChoices, String> {
         Ok(PlanChoices {
             ttl_stages: Some(parse_ttl_stages(self.ttl_stages.value()).map_err(|e| e.to_string())?),
             weights: Some(parse_weight_steps(self.weights.value()).map_err(|e| e.to_string())?),

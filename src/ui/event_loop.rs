@@ -23,22 +23,22 @@ use tokio::sync::mpsc::unbounded_channel;
 
 /// What the loop needs besides the app: where AWS is and where the journal is.
 pub(crate) struct Setup {
-    pub regions: Regions,
-    pub journal: Arc<Journal>,
-    pub caps: Caps,
+    pub(crate) regions: Regions,
+    pub(crate) journal: Arc<Journal>,
+    pub(crate) caps: Caps,
     /// Tasks replayed from the journal, for the scheduler to resume.
-    pub restore: Vec<Task>,
+    pub(crate) restore: Vec<Task>,
     /// Reads to start with (Route 53 state of journaled DNS cutovers).
-    pub first_effects: Vec<Effect>,
+    pub(crate) first_effects: Vec<Effect>,
     /// Another process writes the journal: follow its tasks as it grows.
-    pub follow: Option<(Follower, TaskThreads)>,
+    pub(crate) follow: Option<(Follower, TaskThreads)>,
     /// The current (source, target): only its tasks are shown.
-    pub pair: (String, String),
+    pub(crate) pair: (String, String),
     /// Lines from work running beside the cockpit (the sandbox's seeding).
-    pub notes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    pub(crate) notes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
     /// The estate is still being made (the sandbox): list once this fires,
     /// so the first frame does not wait for it and the listings see it whole.
-    pub list_when: Option<tokio::sync::oneshot::Receiver<()>>,
+    pub(crate) list_when: Option<tokio::sync::oneshot::Receiver<()>>,
 }
 
 /// How often a follower looks at the journal's length.
@@ -73,7 +73,7 @@ const TICK: Duration = Duration::from_millis(120);
 /// Lines per mouse wheel notch.
 const WHEEL: i32 = 3;
 
-pub async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Result<()> {
+pub(crate) async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Listed>();
     let (actions_tx, mut actions) = unbounded_channel::<Action>();
     // The tasks pane reads the tasks from this store when it draws; the

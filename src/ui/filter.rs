@@ -4,7 +4,7 @@
 use regex::{Regex, RegexBuilder};
 
 #[derive(Debug, Clone)]
-pub enum Pattern {
+pub(crate) enum Pattern {
     All,
     /// Lower-cased: haystacks are lower-cased once, when a listing arrives.
     Substring(String),
@@ -12,9 +12,9 @@ pub enum Pattern {
 }
 
 #[derive(Debug, Clone)]
-pub struct Filter {
-    pub pattern: Pattern,
-    pub invert: bool,
+pub(crate) struct Filter {
+    pub(crate) pattern: Pattern,
+    pub(crate) invert: bool,
 }
 
 impl Default for Filter {
@@ -28,7 +28,7 @@ impl Default for Filter {
 
 impl Filter {
     /// A filter from what the operator typed; a bad regex is an error to show.
-    pub fn parse(text: &str) -> Result<Filter, String> {
+    pub(crate) fn parse(text: &str) -> Result<Filter, String> {
         let (invert, rest) = match text.strip_prefix('!') {
             Some(r) => (true, r),
             None => (false, text),
@@ -64,7 +64,7 @@ impl Filter {
     }
 
     /// `haystack` must be lower-cased (see `index::haystack`).
-    pub fn matches(&self, haystack: &str) -> bool {
+    pub(crate) fn matches(&self, haystack: &str) -> bool {
         let hit = match &self.pattern {
             Pattern::All => true,
             Pattern::Substring(s) => haystack.contains(s.as_str()),

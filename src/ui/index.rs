@@ -8,17 +8,17 @@ use crate::model::Resource;
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, Default)]
-pub struct ListingIndex {
+pub(crate) struct ListingIndex {
     /// Resource positions sorted by name, then id: a stable, readable order.
-    pub order: Vec<usize>,
+    pub(crate) order: Vec<usize>,
     /// `columns::haystack` of each resource, by position.
-    pub haystacks: Vec<Box<str>>,
+    pub(crate) haystacks: Vec<Box<str>>,
     /// Resource positions sorted by id, to find a counterpart.
     by_id: Vec<u32>,
 }
 
 impl ListingIndex {
-    pub fn build(resources: &[Resource]) -> Self {
+    pub(crate) fn build(resources: &[Resource]) -> Self {
         let mut order: Vec<usize> = (0..resources.len()).collect();
         // Cached keys: one lower-casing per resource, not one per
         // comparison, and none for a name already in lower case.
@@ -37,7 +37,7 @@ impl ListingIndex {
 
     /// The position of the resource with this id in `resources`, the
     /// listing this index was built from.
-    pub fn position(&self, resources: &[Resource], id: &str) -> Option<usize> {
+    pub(crate) fn position(&self, resources: &[Resource], id: &str) -> Option<usize> {
         let at = self
             .by_id
             .binary_search_by(|&i| resources[i as usize].id.as_str().cmp(id))

@@ -36,15 +36,15 @@ pub fn task_effect(s: &Scheduler, effect: Effect) -> Option<Result<(), Scheduler
     })
 }
 
-pub struct Jobs {
-    pub regions: Regions,
-    pub listings: UnboundedSender<Listed>,
-    pub actions: UnboundedSender<Action>,
+pub(crate) struct Jobs {
+    pub(crate) regions: Regions,
+    pub(crate) listings: UnboundedSender<Listed>,
+    pub(crate) actions: UnboundedSender<Action>,
     /// None in --read-only: nothing may run, and the gate stops effects first.
-    pub scheduler: Option<Scheduler>,
-    pub dns: DnsCutover,
+    pub(crate) scheduler: Option<Scheduler>,
+    pub(crate) dns: DnsCutover,
     /// Where the window's open / close are written.
-    pub journal: std::sync::Arc<crate::journal::Journal>,
+    pub(crate) journal: std::sync::Arc<crate::journal::Journal>,
 }
 
 impl Jobs {

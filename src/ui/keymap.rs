@@ -9,14 +9,14 @@ use std::fmt;
 
 /// One key press as written in the config: "q", "ctrl-r", "space", "f5".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub ctrl: bool,
-    pub alt: bool,
+pub(crate) struct Key {
+    pub(crate) code: KeyCode,
+    pub(crate) ctrl: bool,
+    pub(crate) alt: bool,
 }
 
 impl Key {
-    pub const fn plain(code: KeyCode) -> Self {
+    pub(crate) const fn plain(code: KeyCode) -> Self {
         Key {
             code,
             ctrl: false,
@@ -33,7 +33,7 @@ impl Key {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let mut key = Key::plain(KeyCode::Null);
         let mut rest = text.trim();
         loop {
@@ -343,7 +343,7 @@ impl Keymap {
         Ok(Keymap { by_key, by_command })
     }
 
-    pub fn command(&self, key: &KeyEvent) -> Option<Command> {
+    pub(crate) fn command(&self, key: &KeyEvent) -> Option<Command> {
         let key = Key::from_event(key);
         if key.ctrl && key.code == KeyCode::Char('c') {
             return Some(Command::Quit);

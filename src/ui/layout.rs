@@ -6,21 +6,21 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Areas {
-    pub header: Rect,
-    pub kinds: Rect,
+    pub(crate) header: Rect,
+    pub(crate) kinds: Rect,
     /// The migration window at a glance, on every view.
-    pub overview: Rect,
+    pub(crate) overview: Rect,
     /// One pane for Route 53 kinds, two (source, target) otherwise.
-    pub panes: Vec<Rect>,
-    pub log: Option<Rect>,
+    pub(crate) panes: Vec<Rect>,
+    pub(crate) log: Option<Rect>,
     /// The copy tasks, in place of the panes, while shown.
-    pub tasks: Option<Rect>,
+    pub(crate) tasks: Option<Rect>,
     /// Below the records: the DNS cutover of the record under the cursor.
-    pub dns: Option<Rect>,
+    pub(crate) dns: Option<Rect>,
     /// The newest refusal, warning or notice, under the panes.
-    pub message: Rect,
-    pub status: Rect,
-    pub footer: Rect,
+    pub(crate) message: Rect,
+    pub(crate) status: Rect,
+    pub(crate) footer: Rect,
 }
 
 /// Lines of a pane that are not rows: two borders and the column titles.

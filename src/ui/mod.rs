@@ -8,32 +8,32 @@ pub mod action;
 pub mod app;
 pub(crate) mod check_board;
 pub(crate) mod columns;
-pub mod confirm;
-pub mod copy_dialog;
-pub mod copy_dialog_db;
+pub(crate) mod confirm;
+pub(crate) mod copy_dialog;
+pub(crate) mod copy_dialog_db;
 pub mod copy_dialog_instance;
-pub mod copy_state;
+pub(crate) mod copy_state;
 pub mod dns_board;
 pub mod dns_close;
-pub mod dns_dialog;
+pub(crate) mod dns_dialog;
 mod event_loop;
-pub mod filter;
-pub mod index;
+pub(crate) mod filter;
+pub(crate) mod index;
 mod jobs;
-pub mod keymap;
+pub(crate) mod keymap;
 mod keys;
-pub mod layout;
+pub(crate) mod layout;
 mod listings;
 mod messages;
 mod mouse;
-pub mod overview;
+pub(crate) mod overview;
 pub(crate) mod pointing;
 mod quit;
 pub mod state;
 pub(crate) mod task_board;
 mod task_control;
 pub mod task_edit;
-pub mod theme;
+pub(crate) mod theme;
 mod tui;
 pub mod views;
 mod window_key;
@@ -55,14 +55,14 @@ pub use theme::Theme;
 /// terminal is restored). `sandbox`: quitting ends the estate, so it asks.
 /// Work running beside the cockpit (the sandbox seeding its estate).
 #[derive(Debug)]
-pub struct Beside {
+pub(crate) struct Beside {
     /// Lines to show as they come.
-    pub notes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    pub(crate) notes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
     /// Fires when the estate is there to be listed.
-    pub list_when: Option<tokio::sync::oneshot::Receiver<()>>,
+    pub(crate) list_when: Option<tokio::sync::oneshot::Receiver<()>>,
 }
 
-pub async fn run(
+pub(crate) async fn run(
     settings: Settings,
     sandbox: bool,
     mut beside: Option<Beside>,

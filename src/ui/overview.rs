@@ -7,20 +7,20 @@ use super::copy_state::{copy_state, CopyState};
 use crate::model::{Kind, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindTally {
-    pub kind: Kind,
-    pub copied: usize,
-    pub copying: usize,
-    pub failed: usize,
+pub(crate) struct KindTally {
+    pub(crate) kind: Kind,
+    pub(crate) copied: usize,
+    pub(crate) copying: usize,
+    pub(crate) failed: usize,
     /// Cancelled part way, or done with warnings.
-    pub partial: usize,
+    pub(crate) partial: usize,
     /// Still to do: missing, or differs from its source.
-    pub left: usize,
+    pub(crate) left: usize,
 }
 
 impl KindTally {
     /// A kind the operator has started on.
-    pub fn touched(&self) -> bool {
+    pub(crate) fn touched(&self) -> bool {
         self.copied + self.copying + self.failed + self.partial > 0
     }
 }
@@ -29,10 +29,10 @@ impl KindTally {
 /// next step is safe (None: safe now).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CutoverInFlight {
-    pub record: String,
-    pub done: usize,
-    pub steps: usize,
-    pub next_safe: Option<String>,
+    pub(crate) record: String,
+    pub(crate) done: usize,
+    pub(crate) steps: usize,
+    pub(crate) next_safe: Option<String>,
 }
 
 impl App {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 /// The addresses each side owns, gathered when instances or Elastic IPs arrive.
 #[derive(Debug, Clone, Default)]
-pub struct PointIndex {
+pub(crate) struct PointIndex {
     source_region: String,
     target_region: String,
     source_ips: HashSet<String>,
@@ -16,7 +16,7 @@ pub struct PointIndex {
 }
 
 impl PointIndex {
-    pub fn build(inv: &Inventory) -> Self {
+    pub(crate) fn build(inv: &Inventory) -> Self {
         let ips = |side| {
             let mut set = HashSet::new();
             for kind in [Kind::Instance, Kind::ElasticIp] {
@@ -43,7 +43,7 @@ impl PointIndex {
         }
     }
 
-    pub fn source_region(&self) -> &str {
+    pub(crate) fn source_region(&self) -> &str {
         &self.source_region
     }
 
@@ -87,7 +87,7 @@ impl PointIndex {
     }
 
     /// How many records point at the source and how many at the target.
-    pub fn tally(&self, records: &[Resource]) -> (usize, usize) {
+    pub(crate) fn tally(&self, records: &[Resource]) -> (usize, usize) {
         let (mut source, mut target) = (0, 0);
         for r in records {
             match self.points_at(r) {

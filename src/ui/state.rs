@@ -19,12 +19,12 @@ pub struct PaneState {
 #[derive(Debug, Clone, Default)]
 pub struct KindState {
     pub filter_text: String,
-    pub filter: Filter,
+    pub(crate) filter: Filter,
     /// Set when `filter_text` is not a valid regex: everything shows meanwhile.
     pub filter_error: Option<String>,
     /// (side, id): ids are unique per side, not across.
-    pub selected: BTreeSet<(Side, String)>,
-    pub panes: [PaneState; 2],
+    pub(crate) selected: BTreeSet<(Side, String)>,
+    pub(crate) panes: [PaneState; 2],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,7 +36,7 @@ pub enum Level {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
-    pub at: SystemTime,
+    pub(crate) at: SystemTime,
     pub level: Level,
     pub text: String,
 }
@@ -50,7 +50,7 @@ pub struct LogBook {
 }
 
 impl LogBook {
-    pub fn push(&mut self, line: LogLine) {
+    pub(crate) fn push(&mut self, line: LogLine) {
         match line.level {
             Level::Info => tracing::info!(target: "cutover::ui", "{}", line.text),
             Level::Warn => tracing::warn!(target: "cutover::ui", "{}", line.text),

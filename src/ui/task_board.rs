@@ -13,7 +13,7 @@ pub(crate) const SAMPLES: usize = 120;
 /// Successive transfer figures of one bucket copy.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransferSamples {
-    pub last: Option<Transfer>,
+    pub(crate) last: Option<Transfer>,
     /// Bytes per second between successive reports, oldest first.
     pub rates: VecDeque<u64>,
 }
@@ -21,7 +21,7 @@ pub struct TransferSamples {
 impl TransferSamples {
     /// Takes a new report. The rate comes from the engine's own elapsed
     /// time, so it is right however late the report reaches the screen.
-    pub fn push(&mut self, now: Transfer) {
+    pub(crate) fn push(&mut self, now: Transfer) {
         if let Some(before) = self.last {
             let ms = now.elapsed_ms.saturating_sub(before.elapsed_ms);
             // A restart (elapsed going back) or a repeat tells no rate.
@@ -64,24 +64,24 @@ pub struct TaskBoard {
     /// Tasks last heard finished, so that an end is said once.
     finished: HashSet<String>,
     pub samples: HashMap<String, TransferSamples>,
-    pub cursor: usize,
-    pub offset: usize,
+    pub(crate) cursor: usize,
+    pub(crate) offset: usize,
     /// Tasks asked to pause that have not yet said they are paused.
-    pub pausing: HashSet<String>,
+    pub(crate) pausing: HashSet<String>,
 }
 
 /// running / queued / paused / done / failed / cancelled, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub running: usize,
-    pub queued: usize,
-    pub paused: usize,
+    pub(crate) queued: usize,
+    pub(crate) paused: usize,
     /// Done with nothing left out.
-    pub done: usize,
+    pub(crate) done: usize,
     /// Done, but something was left out: never counted as done.
-    pub done_with_warnings: usize,
-    pub failed: usize,
-    pub cancelled: usize,
+    pub(crate) done_with_warnings: usize,
+    pub(crate) failed: usize,
+    pub(crate) cancelled: usize,
     /// Read replicas in sync, waiting for `cutover db promote`.
     pub ready_to_promote: usize,
 }
@@ -94,11 +94,7 @@ pub struct Tasks<'a> {
 }
 
 impl Tasks<'_> {
-    pub fn len(&self) -> usize {
-        self.board.order.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.board.order.is_empty()
     }
 
@@ -108,11 +104,11 @@ impl Tasks<'_> {
     }
 
     /// In the order they began.
-    pub fn iter(&self) -> impl Iterator<Item = &Task> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Task> {
         self.board.order.iter().filter_map(|id| self.tasks.get(id))
     }
 
-    pub fn selected(&self) -> Option<&Task> {
+    pub(crate) fn selected(&self) -> Option<&Task> {
         self.get(self.board.cursor)
     }
 
@@ -130,7 +126,7 @@ impl Tasks<'_> {
             .count()
     }
 
-    pub fn tally(&self) -> Tally {
+    pub(crate) fn tally(&self) -> Tally {
         let mut t = Tally::default();
         for task in self.iter() {
             match task.state {
@@ -177,14 +173,14 @@ impl TaskBoard {
         self.order.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.order.is_empty()
     }
 
     /// Takes a change the store told: a new task goes last, a bucket copy's
     /// transfer becomes a sample. Returns the task when this change ended
     /// it (it was on the board, not finished, and now is).
-    pub fn heard(&mut self, change: &TaskChange) -> Option<Task> {
+    pub(crate) fn heard(&mut self, change: &TaskChange) -> Option<Task> {
         let tasks = self.store.lock().unwrap_or_else(PoisonError::into_inner);
         let task = tasks.get(&change.id)?;
         let id = &task.spec.id;

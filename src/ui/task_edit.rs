@@ -13,10 +13,10 @@ use tui_input::Input;
 
 #[derive(Debug, Clone)]
 pub struct TaskEdit {
-    pub id: String,
+    pub(crate) id: String,
     /// (key, what it held when the dialog opened, what is typed now).
     pub fields: Vec<(&'static str, String, Input)>,
-    pub focus: usize,
+    pub(crate) focus: usize,
     /// The last refusal, shown in the dialog until the next try.
     pub refused: Option<String>,
 }
@@ -39,7 +39,7 @@ impl TaskEdit {
     }
 
     /// The settings the operator changed, as `--set key=value` takes them.
-    pub fn changed(&self) -> Vec<(String, String)> {
+    pub(crate) fn changed(&self) -> Vec<(String, String)> {
         self.fields
             .iter()
             .filter(|(_, was, input)| input.value().trim() != was.trim())

@@ -8,18 +8,18 @@ use std::str::FromStr;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
-    pub accent: Style,
-    pub header: Style,
-    pub cursor: Style,
-    pub selected: Style,
-    pub counterpart: Style,
-    pub copied: Style,
-    pub missing: Style,
-    pub differs: Style,
-    pub error: Style,
-    pub dim: Style,
-    pub border: Style,
-    pub focused_border: Style,
+    pub(crate) accent: Style,
+    pub(crate) header: Style,
+    pub(crate) cursor: Style,
+    pub(crate) selected: Style,
+    pub(crate) counterpart: Style,
+    pub(crate) copied: Style,
+    pub(crate) missing: Style,
+    pub(crate) differs: Style,
+    pub(crate) error: Style,
+    pub(crate) dim: Style,
+    pub(crate) border: Style,
+    pub(crate) focused_border: Style,
 }
 
 /// Theme element names as the config spells them, with their default colour.

@@ -22,7 +22,7 @@ impl Drop for Guard {
     }
 }
 
-pub fn enter() -> std::io::Result<(Term, Guard)> {
+pub(crate) fn enter() -> std::io::Result<(Term, Guard)> {
     install_panic_hook();
     enable_raw_mode()?;
     let guard = Guard;
@@ -33,7 +33,7 @@ pub fn enter() -> std::io::Result<(Term, Guard)> {
 }
 
 /// Safe to call more than once, and when the terminal was never entered.
-pub fn restore() -> std::io::Result<()> {
+pub(crate) fn restore() -> std::io::Result<()> {
     let leave = execute!(
         stdout(),
         DisableMouseCapture,

@@ -23,7 +23,7 @@ pub(crate) fn is_archived_error(e: &CloudError) -> bool {
 
 /// Asks S3 to restore one object (or one version). A restore already
 /// under way is fine.
-pub async fn restore(
+pub(crate) async fn restore(
     source: &Clients,
     bucket: &str,
     key: &str,

@@ -27,11 +27,11 @@ pub struct BatchCopy {
 /// The job's manifest: an object in S3 and its ETag (CreateJob wants both).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
-    pub bucket: String,
-    pub key: String,
+    pub(crate) bucket: String,
+    pub(crate) key: String,
     pub etag: String,
     /// An S3 Inventory report's manifest.json rather than cutover's CSV.
-    pub inventory: bool,
+    pub(crate) inventory: bool,
 }
 
 /// The account in an ARN (`arn:aws:iam::123456789012:role/x`): S3 Control
@@ -105,7 +105,7 @@ pub(crate) struct ManifestUpload<'a> {
 const MANIFEST_PART: usize = 16 * 1024 * 1024;
 
 impl<'a> ManifestUpload<'a> {
-    pub async fn start(c: &'a Clients, bucket: &str, key: &str) -> Result<Self, CloudError> {
+    pub(crate) async fn start(c: &'a Clients, bucket: &str, key: &str) -> Result<Self, CloudError> {
         let out =
             c.s3.create_multipart_upload()
                 .bucket(bucket)
@@ -124,7 +124,11 @@ impl<'a> ManifestUpload<'a> {
         })
     }
 
-    pub async fn push(&mut self, bucket: &str, object: &ObjectEntry) -> Result<(), CloudError> {
+    pub(crate) async fn push(
+        &mut self,
+        bucket: &str,
+        object: &ObjectEntry,
+    ) -> Result<(), CloudError> {
         self.buffer
             .push_str(&manifest_csv(bucket, std::iter::once(object)));
         if self.buffer.len() >= MANIFEST_PART {
@@ -158,7 +162,7 @@ impl<'a> ManifestUpload<'a> {
     }
 
     /// Completes the upload; None when no object was listed (no job then).
-    pub async fn finish(mut self) -> Result<Option<Manifest>, CloudError> {
+    pub(crate) async fn finish(mut self) -> Result<Option<Manifest>, CloudError> {
         if self.parts.is_empty() && self.buffer.is_empty() {
             let _ = self
                 .c
@@ -319,10 +323,10 @@ pub async fn create_job(
 /// A job's state and counts, from DescribeJob.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct JobProgress {
-    pub status: String,
-    pub total: u64,
-    pub succeeded: u64,
-    pub failed: u64,
+    pub(crate) status: String,
+    pub(crate) total: u64,
+    pub(crate) succeeded: u64,
+    pub(crate) failed: u64,
 }
 
 pub(crate) async fn describe_job(

@@ -32,7 +32,7 @@ pub(crate) async fn name_state(c: &Clients, bucket: &str) -> Result<NameState, C
     }
 }
 
-pub async fn create_bucket(c: &Clients, bucket: &str) -> Result<(), CloudError> {
+pub(crate) async fn create_bucket(c: &Clients, bucket: &str) -> Result<(), CloudError> {
     let mut req = c.s3.create_bucket().bucket(bucket);
     if c.region != "us-east-1" {
         req = req.create_bucket_configuration(

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RewrittenPolicy {
-    pub policy: String,
+    pub(crate) policy: String,
     /// ARNs other than the bucket's own, left as they were.
-    pub other_arns: Vec<String>,
+    pub(crate) other_arns: Vec<String>,
 }
 
 /// Rewrites every string of the policy document: `arn:<partition>:s3:::FROM`

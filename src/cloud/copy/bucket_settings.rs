@@ -24,8 +24,8 @@ enum Carried {
 /// What carrying the settings says.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct SettingsCarried {
-    pub notes: Vec<String>,
-    pub warnings: Vec<String>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 fn absent(e: &CloudError, codes: &[&str]) -> bool {

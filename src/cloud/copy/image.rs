@@ -37,13 +37,13 @@ pub(crate) async fn find_copy(
 }
 
 pub(crate) struct ImageCopy<'a> {
-    pub source_region: &'a str,
-    pub source_id: &'a str,
-    pub name: &'a str,
-    pub description: Option<&'a str>,
+    pub(crate) source_region: &'a str,
+    pub(crate) source_id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) description: Option<&'a str>,
     /// Makes a retried call return the first call's image instead of a second.
-    pub client_token: &'a str,
-    pub kms_key_id: Option<&'a str>,
+    pub(crate) client_token: &'a str,
+    pub(crate) kms_key_id: Option<&'a str>,
 }
 
 pub(crate) async fn copy_image(

@@ -142,7 +142,7 @@ async fn block_devices(
 }
 
 /// The instance's user data, base64 as AWS keeps it.
-pub async fn user_data(c: &Clients, id: &str) -> Result<Option<String>, CloudError> {
+pub(crate) async fn user_data(c: &Clients, id: &str) -> Result<Option<String>, CloudError> {
     let out = c
         .ec2
         .describe_instance_attribute()
@@ -183,7 +183,7 @@ pub(crate) async fn elastic_ip(
 
 /// A fresh image of the instance (its root and attached EBS volumes).
 /// `no_reboot` keeps it running; the file systems may then be mid-write.
-pub async fn create_image(
+pub(crate) async fn create_image(
     c: &Clients,
     instance: &str,
     name: &str,
@@ -259,7 +259,10 @@ pub(crate) async fn copied_groups(
 
 /// A subnet of `c`'s region: (VPC id, AZ, CIDR); None when the region does
 /// not hold it (e.g. a subnet of the other region).
-pub async fn subnet(c: &Clients, id: &str) -> Result<Option<(String, String, String)>, CloudError> {
+pub(crate) async fn subnet(
+    c: &Clients,
+    id: &str,
+) -> Result<Option<(String, String, String)>, CloudError> {
     let out = found(
         "ec2:DescribeSubnets",
         c.ec2.describe_subnets().subnet_ids(id).send().await,

@@ -13,17 +13,17 @@ use aws_sdk_ec2::types as t;
 /// What the launch template holds, with every id already a target id.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LaunchSpec {
-    pub image_id: String,
-    pub instance_type: String,
-    pub key_name: Option<String>,
-    pub security_group_ids: Vec<String>,
-    pub iam_profile: Option<String>,
-    pub monitoring: bool,
-    pub metadata: Option<MetadataOptions>,
-    pub block_devices: Vec<BlockDevice>,
-    pub user_data: Option<String>,
+    pub(crate) image_id: String,
+    pub(crate) instance_type: String,
+    pub(crate) key_name: Option<String>,
+    pub(crate) security_group_ids: Vec<String>,
+    pub(crate) iam_profile: Option<String>,
+    pub(crate) monitoring: bool,
+    pub(crate) metadata: Option<MetadataOptions>,
+    pub(crate) block_devices: Vec<BlockDevice>,
+    pub(crate) user_data: Option<String>,
     /// Put on the instance and its volumes.
-    pub tags: Vec<(String, String)>,
+    pub(crate) tags: Vec<(String, String)>,
 }
 
 /// The launch template called `name`, if one exists.
@@ -241,7 +241,7 @@ fn launch(i: &t::Instance) -> Launch {
 }
 
 /// The instance's launch view (state and addresses); None when gone.
-pub async fn instance(c: &Clients, id: &str) -> Result<Option<Launch>, CloudError> {
+pub(crate) async fn instance(c: &Clients, id: &str) -> Result<Option<Launch>, CloudError> {
     let out = super::found(
         "ec2:DescribeInstances",
         c.ec2.describe_instances().instance_ids(id).send().await,
@@ -288,7 +288,7 @@ pub(crate) async fn address_tagged(
 }
 
 /// A new Elastic IP, tagged as it is made: (allocation id, public IP).
-pub async fn allocate_address(
+pub(crate) async fn allocate_address(
     c: &Clients,
     tags: &[(&str, &str)],
 ) -> Result<(String, String), CloudError> {
@@ -308,7 +308,7 @@ pub async fn allocate_address(
     }
 }
 
-pub async fn associate_address(
+pub(crate) async fn associate_address(
     c: &Clients,
     allocation: &str,
     instance: &str,
@@ -361,15 +361,18 @@ pub(crate) async fn elastic_ip_room(c: &Clients) -> Result<Option<usize>, CloudE
 /// `initializing`, `impaired`, `insufficient-data` or `not-applicable`,
 /// with the failed details ("reachability failed").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatusChecks {
-    pub instance: String,
-    pub system: String,
-    pub failed: Vec<String>,
+pub(crate) struct StatusChecks {
+    pub(crate) instance: String,
+    pub(crate) system: String,
+    pub(crate) failed: Vec<String>,
 }
 
 /// The status checks of `id` (DescribeInstanceStatus); None while AWS has
 /// no status for it yet.
-pub async fn status_checks(c: &Clients, id: &str) -> Result<Option<StatusChecks>, CloudError> {
+pub(crate) async fn status_checks(
+    c: &Clients,
+    id: &str,
+) -> Result<Option<StatusChecks>, CloudError> {
     let out = c
         .ec2
         .describe_instance_status()
@@ -420,14 +423,14 @@ pub async fn status_checks(c: &Clients, id: &str) -> Result<Option<StatusChecks>
 
 /// An Elastic IP cutover made: allocation id, public IP, association id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MadeAddress {
-    pub allocation_id: String,
-    pub public_ip: String,
-    pub association_id: Option<String>,
+pub(crate) struct MadeAddress {
+    pub(crate) allocation_id: String,
+    pub(crate) public_ip: String,
+    pub(crate) association_id: Option<String>,
 }
 
 /// Every address carrying `key=value`.
-pub async fn addresses_tagged(
+pub(crate) async fn addresses_tagged(
     c: &Clients,
     key: &str,
     value: &str,
@@ -454,7 +457,7 @@ pub async fn addresses_tagged(
 
 /// Gives an Elastic IP back: disassociated first (AWS refuses to release
 /// an address still in use), then released.
-pub async fn release_address(c: &Clients, address: &MadeAddress) -> Result<(), CloudError> {
+pub(crate) async fn release_address(c: &Clients, address: &MadeAddress) -> Result<(), CloudError> {
     if let Some(association) = &address.association_id {
         let gone = c
             .ec2

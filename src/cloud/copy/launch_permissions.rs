@@ -6,16 +6,16 @@ use crate::cloud::{Clients, CloudError};
 use aws_sdk_ec2::types as t;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LaunchPermissions {
-    pub user_ids: Vec<String>,
+pub(crate) struct LaunchPermissions {
+    pub(crate) user_ids: Vec<String>,
     /// Launchable by every AWS account (the group "all").
-    pub public: bool,
-    pub organization_arns: Vec<String>,
-    pub organizational_unit_arns: Vec<String>,
+    pub(crate) public: bool,
+    pub(crate) organization_arns: Vec<String>,
+    pub(crate) organizational_unit_arns: Vec<String>,
 }
 
 impl LaunchPermissions {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == LaunchPermissions::default()
     }
 
@@ -38,7 +38,7 @@ impl LaunchPermissions {
     }
 }
 
-pub async fn launch_permissions(
+pub(crate) async fn launch_permissions(
     c: &Clients,
     image_id: &str,
 ) -> Result<LaunchPermissions, CloudError> {

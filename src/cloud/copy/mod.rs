@@ -1,25 +1,25 @@
 //! The AWS calls copy tasks make. Every copy is tagged with the source id
 //! (and the task id) so a re-run finds it instead of making a second one.
 
-pub mod archive;
+pub(crate) mod archive;
 pub mod batch;
-pub mod bucket;
+pub(crate) mod bucket;
 pub(crate) mod bucket_policy;
 pub(crate) mod bucket_settings;
 pub mod image;
-pub mod instance;
+pub(crate) mod instance;
 pub mod key_pair;
-pub mod launch;
-pub mod launch_permissions;
-pub mod network;
+pub(crate) mod launch;
+pub(crate) mod launch_permissions;
+pub(crate) mod network;
 pub mod objects;
 pub mod rds;
 pub(crate) mod rds_landing;
 pub(crate) mod rds_replica;
-pub mod replication;
+pub(crate) mod replication;
 pub mod security_group;
 pub mod snapshot;
-pub mod versions;
+pub(crate) mod versions;
 
 use super::error::{sdk, CloudError};
 use super::Clients;
@@ -60,7 +60,11 @@ pub(crate) fn user_tags(tags: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
 }
 
 /// Adds tags to existing EC2 resources.
-pub async fn tag(c: &Clients, ids: &[&str], tags: &[(&str, &str)]) -> Result<(), CloudError> {
+pub(crate) async fn tag(
+    c: &Clients,
+    ids: &[&str],
+    tags: &[(&str, &str)],
+) -> Result<(), CloudError> {
     if tags.is_empty() {
         return Ok(());
     }

@@ -66,7 +66,7 @@ pub async fn list_page(
 }
 
 /// "bucket/key" with the key percent-encoded, as x-amz-copy-source wants.
-pub fn copy_source(bucket: &str, key: &str) -> String {
+pub(crate) fn copy_source(bucket: &str, key: &str) -> String {
     format!("{bucket}/{}", utf8_percent_encode(key, KEY_PATH))
 }
 
@@ -84,7 +84,7 @@ fn source_of(bucket: &str, object: &ObjectEntry) -> String {
 
 /// One request: metadata, content headers and tags come along (COPY
 /// directives); the storage class is set again, as CopyObject would reset it.
-pub async fn copy_object(
+pub(crate) async fn copy_object(
     target: &Clients,
     from: &str,
     to: &str,

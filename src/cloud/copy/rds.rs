@@ -44,7 +44,7 @@ pub async fn db_snapshot(c: &Clients, id: &str) -> Result<Option<Resource>, Clou
     }))
 }
 
-pub async fn create_db_snapshot(
+pub(crate) async fn create_db_snapshot(
     c: &Clients,
     snapshot_id: &str,
     instance_id: &str,
@@ -86,14 +86,14 @@ pub(crate) async fn copy_db_snapshot(
     Ok(())
 }
 
-pub struct Restore<'a> {
-    pub instance_id: &'a str,
-    pub snapshot_id: &'a str,
-    pub placement: super::rds_replica::Placement<'a>,
-    pub backup_retention_days: Option<i32>,
+pub(crate) struct Restore<'a> {
+    pub(crate) instance_id: &'a str,
+    pub(crate) snapshot_id: &'a str,
+    pub(crate) placement: super::rds_replica::Placement<'a>,
+    pub(crate) backup_retention_days: Option<i32>,
 }
 
-pub async fn restore(
+pub(crate) async fn restore(
     target: &Clients,
     r: &Restore<'_>,
     tag_pairs: &[(&str, &str)],
@@ -123,7 +123,7 @@ pub async fn restore(
     Ok(())
 }
 
-pub async fn delete_db_snapshot(c: &Clients, id: &str) -> Result<(), CloudError> {
+pub(crate) async fn delete_db_snapshot(c: &Clients, id: &str) -> Result<(), CloudError> {
     c.rds
         .delete_db_snapshot()
         .db_snapshot_identifier(id)

@@ -18,29 +18,29 @@ fn tags(pairs: &[(&str, &str)]) -> Vec<t::Tag> {
 
 /// A DB instance's placement and settings, as DescribeDBInstances gives them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct DbPlacement {
-    pub id: String,
-    pub arn: Option<String>,
-    pub engine: String,
-    pub engine_version: Option<String>,
-    pub status: String,
-    pub subnet_group: Option<String>,
-    pub vpc_id: Option<String>,
-    pub parameter_groups: Vec<String>,
-    pub option_groups: Vec<String>,
-    pub security_group_ids: Vec<String>,
-    pub multi_az: bool,
-    pub storage_type: Option<String>,
-    pub backup_retention_days: i32,
-    pub deletion_protection: bool,
-    pub encrypted: bool,
-    pub endpoint: Option<String>,
-    pub port: Option<i32>,
-    pub tags: BTreeMap<String, String>,
+pub(crate) struct DbPlacement {
+    pub(crate) id: String,
+    pub(crate) arn: Option<String>,
+    pub(crate) engine: String,
+    pub(crate) engine_version: Option<String>,
+    pub(crate) status: String,
+    pub(crate) subnet_group: Option<String>,
+    pub(crate) vpc_id: Option<String>,
+    pub(crate) parameter_groups: Vec<String>,
+    pub(crate) option_groups: Vec<String>,
+    pub(crate) security_group_ids: Vec<String>,
+    pub(crate) multi_az: bool,
+    pub(crate) storage_type: Option<String>,
+    pub(crate) backup_retention_days: i32,
+    pub(crate) deletion_protection: bool,
+    pub(crate) encrypted: bool,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) port: Option<i32>,
+    pub(crate) tags: BTreeMap<String, String>,
     /// The instance this one replicates, when it is a read replica.
-    pub replica_source: Option<String>,
+    pub(crate) replica_source: Option<String>,
     /// What AWS reports of replication: (type, status, normal, message).
-    pub status_infos: Vec<(String, String, bool, Option<String>)>,
+    pub(crate) status_infos: Vec<(String, String, bool, Option<String>)>,
 }
 
 pub(crate) async fn placement(c: &Clients, id: &str) -> Result<Option<DbPlacement>, CloudError> {
@@ -109,13 +109,16 @@ fn from_instance(d: &t::DbInstance) -> DbPlacement {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SubnetGroup {
-    pub name: String,
-    pub description: String,
-    pub vpc_id: String,
-    pub subnet_ids: Vec<String>,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) vpc_id: String,
+    pub(crate) subnet_ids: Vec<String>,
 }
 
-pub async fn subnet_group(c: &Clients, name: &str) -> Result<Option<SubnetGroup>, CloudError> {
+pub(crate) async fn subnet_group(
+    c: &Clients,
+    name: &str,
+) -> Result<Option<SubnetGroup>, CloudError> {
     let out = found(
         "rds:DescribeDBSubnetGroups",
         c.rds
@@ -160,12 +163,12 @@ pub(crate) async fn create_subnet_group(
 
 /// A subnet of the target: id, AZ, VPC.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subnet {
-    pub id: String,
-    pub zone: String,
-    pub vpc_id: String,
+pub(crate) struct Subnet {
+    pub(crate) id: String,
+    pub(crate) zone: String,
+    pub(crate) vpc_id: String,
     /// The source subnet it copies, by the `cutover:source-id` tag.
-    pub source_id: Option<String>,
+    pub(crate) source_id: Option<String>,
 }
 
 async fn subnets_where(
@@ -211,7 +214,7 @@ pub(crate) async fn subnets_copied_from(
     subnets_where(c, filter(&format!("tag:{SOURCE_ID_TAG}"), source_ids)).await
 }
 
-pub async fn subnets(c: &Clients, ids: &[String]) -> Result<Vec<Subnet>, CloudError> {
+pub(crate) async fn subnets(c: &Clients, ids: &[String]) -> Result<Vec<Subnet>, CloudError> {
     subnets_where(c, filter("subnet-id", ids)).await
 }
 
@@ -267,10 +270,10 @@ pub(crate) async fn group_names(
 
 /// A user-set parameter: name, value, and whether it applies at once.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Parameter {
-    pub name: String,
-    pub value: String,
-    pub dynamic: bool,
+pub(crate) struct Parameter {
+    pub(crate) name: String,
+    pub(crate) value: String,
+    pub(crate) dynamic: bool,
 }
 
 /// The family of a DB parameter group, None when there is no such group.
@@ -405,14 +408,17 @@ pub(crate) async fn create_parameter_group(
 /// An option group: engine, major version, and its options' names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OptionGroup {
-    pub name: String,
-    pub engine: String,
-    pub major_version: String,
-    pub description: String,
-    pub options: Vec<String>,
+    pub(crate) name: String,
+    pub(crate) engine: String,
+    pub(crate) major_version: String,
+    pub(crate) description: String,
+    pub(crate) options: Vec<String>,
 }
 
-pub async fn option_group(c: &Clients, name: &str) -> Result<Option<OptionGroup>, CloudError> {
+pub(crate) async fn option_group(
+    c: &Clients,
+    name: &str,
+) -> Result<Option<OptionGroup>, CloudError> {
     let out = found(
         "rds:DescribeOptionGroups",
         c.rds
@@ -457,7 +463,7 @@ pub(crate) async fn offered_options(
         .collect())
 }
 
-pub async fn create_option_group(
+pub(crate) async fn create_option_group(
     c: &Clients,
     g: &OptionGroup,
     tag_pairs: &[(&str, &str)],

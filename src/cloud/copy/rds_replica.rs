@@ -14,15 +14,15 @@ fn tags(pairs: &[(&str, &str)]) -> Vec<Tag> {
 
 /// What the new instance (a replica, or a restore) stands on and keeps.
 #[derive(Debug, Clone, Default)]
-pub struct Placement<'a> {
-    pub instance_class: Option<&'a str>,
-    pub subnet_group: Option<&'a str>,
-    pub parameter_group: Option<&'a str>,
-    pub option_group: Option<&'a str>,
-    pub security_group_ids: &'a [String],
-    pub multi_az: Option<bool>,
-    pub storage_type: Option<&'a str>,
-    pub deletion_protection: Option<bool>,
+pub(crate) struct Placement<'a> {
+    pub(crate) instance_class: Option<&'a str>,
+    pub(crate) subnet_group: Option<&'a str>,
+    pub(crate) parameter_group: Option<&'a str>,
+    pub(crate) option_group: Option<&'a str>,
+    pub(crate) security_group_ids: &'a [String],
+    pub(crate) multi_az: Option<bool>,
+    pub(crate) storage_type: Option<&'a str>,
+    pub(crate) deletion_protection: Option<bool>,
 }
 
 fn some(v: Option<&str>) -> Option<String> {
@@ -63,7 +63,7 @@ pub(crate) async fn create_replica(
     Ok(())
 }
 
-pub async fn promote(
+pub(crate) async fn promote(
     c: &Clients,
     replica_id: &str,
     backup_retention_days: Option<i32>,
@@ -115,7 +115,7 @@ pub(crate) async fn copy_cluster_snapshot(
 }
 
 /// A cluster snapshot's status, ARN and tags; None when it is not there.
-pub async fn cluster_snapshot(
+pub(crate) async fn cluster_snapshot(
     c: &Clients,
     id: &str,
 ) -> Result<Option<ClusterSnapshot>, CloudError> {
@@ -144,9 +144,9 @@ pub async fn cluster_snapshot(
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ClusterSnapshot {
-    pub status: String,
-    pub arn: Option<String>,
-    pub encrypted: bool,
-    pub percent_progress: Option<i32>,
-    pub source_tag: Option<String>,
+    pub(crate) status: String,
+    pub(crate) arn: Option<String>,
+    pub(crate) encrypted: bool,
+    pub(crate) percent_progress: Option<i32>,
+    pub(crate) source_tag: Option<String>,
 }

@@ -43,7 +43,7 @@ pub(crate) async fn find_tagged(
         .and_then(|s| s.snapshot_id().map(str::to_string)))
 }
 
-pub async fn create_snapshot(
+pub(crate) async fn create_snapshot(
     c: &Clients,
     volume_id: &str,
     description: &str,
@@ -64,11 +64,11 @@ pub async fn create_snapshot(
 }
 
 pub(crate) struct SnapshotCopy<'a> {
-    pub source_region: &'a str,
-    pub source_id: &'a str,
-    pub description: &'a str,
-    pub kms_key_id: Option<&'a str>,
-    pub tags: &'a [(&'a str, &'a str)],
+    pub(crate) source_region: &'a str,
+    pub(crate) source_id: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) kms_key_id: Option<&'a str>,
+    pub(crate) tags: &'a [(&'a str, &'a str)],
 }
 
 /// CopySnapshot called in the target. Unencrypted sources need no presigned
@@ -128,20 +128,23 @@ pub(crate) async fn delete_snapshot(c: &Clients, id: &str) -> Result<(), CloudEr
 }
 
 /// A volume to make from a snapshot copy, with the source volume's settings.
-pub struct VolumeRequest<'a> {
-    pub zone: &'a str,
-    pub snapshot_id: &'a str,
+pub(crate) struct VolumeRequest<'a> {
+    pub(crate) zone: &'a str,
+    pub(crate) snapshot_id: &'a str,
     /// gp3, io2, ...; None: AWS's default (gp2 or gp3, by region).
-    pub volume_type: Option<&'a str>,
-    pub iops: Option<i32>,
-    pub throughput: Option<i32>,
+    pub(crate) volume_type: Option<&'a str>,
+    pub(crate) iops: Option<i32>,
+    pub(crate) throughput: Option<i32>,
     /// Encrypt with this target key (a snapshot that is encrypted makes an
     /// encrypted volume anyway; the key says which).
-    pub kms_key_id: Option<&'a str>,
-    pub tags: &'a [(&'a str, &'a str)],
+    pub(crate) kms_key_id: Option<&'a str>,
+    pub(crate) tags: &'a [(&'a str, &'a str)],
 }
 
-pub async fn create_volume(c: &Clients, v: &VolumeRequest<'_>) -> Result<String, CloudError> {
+pub(crate) async fn create_volume(
+    c: &Clients,
+    v: &VolumeRequest<'_>,
+) -> Result<String, CloudError> {
     let mut req = c
         .ec2
         .create_volume()

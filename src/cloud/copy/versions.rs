@@ -7,24 +7,24 @@ use aws_sdk_s3::types as t;
 
 /// One version of a key, or a delete marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionEntry {
-    pub object: ObjectEntry,
-    pub delete_marker: bool,
-    pub latest: bool,
-    pub modified_ms: i64,
+pub(crate) struct VersionEntry {
+    pub(crate) object: ObjectEntry,
+    pub(crate) delete_marker: bool,
+    pub(crate) latest: bool,
+    pub(crate) modified_ms: i64,
 }
 
 /// Where the next page of a version listing starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionMarker {
-    pub key: String,
-    pub version_id: Option<String>,
+pub(crate) struct VersionMarker {
+    pub(crate) key: String,
+    pub(crate) version_id: Option<String>,
 }
 
 /// One page: versions and delete markers, each in the listing's order
 /// (keys ascending, newest first within a key). Paged by hand: the SDK has
 /// no paginator for ListObjectVersions, and the copy starts on each page.
-pub async fn list_page(
+pub(crate) async fn list_page(
     c: &Clients,
     bucket: &str,
     marker: Option<VersionMarker>,

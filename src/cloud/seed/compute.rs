@@ -8,7 +8,7 @@ use crate::cloud::{Clients, Regions};
 use crate::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 use aws_sdk_ec2::types as t;
 
-pub async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
+pub(crate) async fn network(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
     let vpc = c
         .ec2
         .create_vpc()

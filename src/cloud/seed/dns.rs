@@ -5,7 +5,7 @@ use crate::cloud::error::{sdk, CloudError};
 use crate::cloud::Clients;
 use aws_sdk_route53::types as t;
 
-pub async fn zone(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
+pub(crate) async fn zone(c: &Clients, e: &Estate, s: &mut Seeded) -> Result<(), CloudError> {
     let zone = c
         .route53
         .create_hosted_zone()

@@ -5,7 +5,7 @@ mod compute;
 mod data;
 mod dns;
 mod network;
-pub mod storage;
+pub(crate) mod storage;
 
 use super::error::CloudError;
 use super::Regions;
@@ -18,136 +18,136 @@ pub(crate) const SANDBOX_ESTATE: &str = include_str!("../../../assets/sandbox/es
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Estate {
-    pub source: String,
-    pub target: String,
+    pub(crate) source: String,
+    pub(crate) target: String,
     pub base_image: String,
-    pub vpc: VpcSpec,
-    pub security_groups: Vec<GroupSpec>,
-    pub key_pairs: Vec<KeyPairSpec>,
-    pub apps: Vec<AppSpec>,
+    pub(crate) vpc: VpcSpec,
+    pub(crate) security_groups: Vec<GroupSpec>,
+    pub(crate) key_pairs: Vec<KeyPairSpec>,
+    pub(crate) apps: Vec<AppSpec>,
     pub buckets: Vec<BucketSpec>,
-    pub databases: Vec<DatabaseSpec>,
+    pub(crate) databases: Vec<DatabaseSpec>,
     pub zone: ZoneSpec,
-    pub target_already: TargetAlready,
+    pub(crate) target_already: TargetAlready,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VpcSpec {
-    pub name: String,
-    pub cidr: String,
-    pub subnets: Vec<SubnetSpec>,
+pub(crate) struct VpcSpec {
+    pub(crate) name: String,
+    pub(crate) cidr: String,
+    pub(crate) subnets: Vec<SubnetSpec>,
     /// Route tables, a NAT gateway, an ACL, an endpoint, a peering route.
     #[serde(default)]
-    pub routing: Option<RoutingSpec>,
+    pub(crate) routing: Option<RoutingSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RoutingSpec {
+pub(crate) struct RoutingSpec {
     /// A second VPC peered with this one, routed from the private subnets.
-    pub peer_cidr: Option<String>,
+    pub(crate) peer_cidr: Option<String>,
     #[serde(default)]
-    pub s3_endpoint: bool,
+    pub(crate) s3_endpoint: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SubnetSpec {
-    pub name: String,
-    pub cidr: String,
+pub(crate) struct SubnetSpec {
+    pub(crate) name: String,
+    pub(crate) cidr: String,
     /// The zone letter: "a" is {region}a.
-    pub zone: String,
+    pub(crate) zone: String,
     #[serde(default)]
-    pub public: bool,
+    pub(crate) public: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GroupSpec {
-    pub name: String,
-    pub description: String,
-    pub ingress: Vec<RuleSpec>,
+pub(crate) struct GroupSpec {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) ingress: Vec<RuleSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub protocol: String,
-    pub from_port: Option<i32>,
-    pub to_port: Option<i32>,
+pub(crate) struct RuleSpec {
+    pub(crate) protocol: String,
+    pub(crate) from_port: Option<i32>,
+    pub(crate) to_port: Option<i32>,
     /// A CIDR, an IPv6 CIDR, or the name of a group in the estate.
-    pub peer: String,
+    pub(crate) peer: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KeyPairSpec {
-    pub name: String,
-    pub public_key: String,
+pub(crate) struct KeyPairSpec {
+    pub(crate) name: String,
+    pub(crate) public_key: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AppSpec {
-    pub name: String,
-    pub instances: usize,
-    pub instance_type: String,
-    pub subnets: Vec<String>,
-    pub security_groups: Vec<String>,
-    pub key_pair: String,
-    pub image_name: String,
-    pub data_volume_gib: i32,
-    pub elastic_ip: bool,
+pub(crate) struct AppSpec {
+    pub(crate) name: String,
+    pub(crate) instances: usize,
+    pub(crate) instance_type: String,
+    pub(crate) subnets: Vec<String>,
+    pub(crate) security_groups: Vec<String>,
+    pub(crate) key_pair: String,
+    pub(crate) image_name: String,
+    pub(crate) data_volume_gib: i32,
+    pub(crate) elastic_ip: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BucketSpec {
-    pub name: String,
+    pub(crate) name: String,
     /// This bucket's part of the total object count.
-    pub share: f64,
-    pub versioning: bool,
+    pub(crate) share: f64,
+    pub(crate) versioning: bool,
     #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    pub prefixes: Vec<String>,
-    pub large_object_mib: Option<usize>,
+    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) prefixes: Vec<String>,
+    pub(crate) large_object_mib: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DatabaseSpec {
-    pub id: String,
-    pub engine: String,
-    pub class: String,
-    pub storage_gib: i32,
-    pub snapshots: Vec<String>,
+pub(crate) struct DatabaseSpec {
+    pub(crate) id: String,
+    pub(crate) engine: String,
+    pub(crate) class: String,
+    pub(crate) storage_gib: i32,
+    pub(crate) snapshots: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneSpec {
-    pub name: String,
+    pub(crate) name: String,
     pub records: Vec<RecordSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordSpec {
-    pub name: String,
+    pub(crate) name: String,
     #[serde(rename = "type")]
-    pub record_type: String,
-    pub ttl: i64,
-    pub value: String,
-    pub set: Option<String>,
-    pub weight: Option<i64>,
+    pub(crate) record_type: String,
+    pub(crate) ttl: i64,
+    pub(crate) value: String,
+    pub(crate) set: Option<String>,
+    pub(crate) weight: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TargetAlready {
-    pub images: Vec<String>,
-    pub key_pairs: Vec<String>,
+pub(crate) struct TargetAlready {
+    pub(crate) images: Vec<String>,
+    pub(crate) key_pairs: Vec<String>,
 }
 
 impl Estate {
@@ -174,7 +174,7 @@ pub struct Seeded {
     /// app name -> instance ids, in launch order.
     pub instances: BTreeMap<String, Vec<String>>,
     pub groups: BTreeMap<String, String>,
-    pub subnets: BTreeMap<String, String>,
+    pub(crate) subnets: BTreeMap<String, String>,
     pub vpc_id: String,
     /// AMI name -> id, in the source.
     pub images: BTreeMap<String, String>,
@@ -187,8 +187,8 @@ pub struct Seeded {
     /// database id -> endpoint address.
     pub db_endpoints: BTreeMap<String, String>,
     pub zone_id: String,
-    pub objects: usize,
-    pub bytes: u64,
+    pub(crate) objects: usize,
+    pub(crate) bytes: u64,
 }
 
 /// Writes the estate; `objects` is the total object count over the buckets;
@@ -208,7 +208,7 @@ pub async fn seed(
 /// Everything but the objects: the buckets are made with their settings,
 /// empty. A few seconds, so the sandbox's cockpit opens before the objects
 /// (`seed_objects`) are in.
-pub async fn seed_estate(
+pub(crate) async fn seed_estate(
     regions: &Regions,
     estate: &Estate,
     progress: &(dyn Fn(&str) + Sync),

@@ -23,7 +23,7 @@ pub(crate) async fn zone_map(work: &Work<'_>) -> Result<BTreeMap<String, String>
     .map_err(CloudError::Refused)
 }
 
-pub async fn vpc(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn vpc(work: &mut Work<'_>) -> Result<(), CloudError> {
     let zones = zone_map(work).await?;
     let target = &work.ctx.regions.target;
     for (from, to) in &zones {
@@ -84,7 +84,7 @@ pub async fn vpc(work: &mut Work<'_>) -> Result<(), CloudError> {
     Ok(())
 }
 
-pub async fn subnets(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn subnets(work: &mut Work<'_>) -> Result<(), CloudError> {
     let target = &work.ctx.regions.target;
     let vpc = work.target_vpc()?;
     let task = work.task_id().to_string();
@@ -124,7 +124,7 @@ pub async fn subnets(work: &mut Work<'_>) -> Result<(), CloudError> {
     Ok(())
 }
 
-pub async fn gateways(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn gateways(work: &mut Work<'_>) -> Result<(), CloudError> {
     let target = &work.ctx.regions.target;
     let vpc = work.target_vpc()?;
     let task = work.task_id().to_string();
@@ -162,7 +162,7 @@ pub async fn gateways(work: &mut Work<'_>) -> Result<(), CloudError> {
 
 /// Each NAT gateway in its mapped subnet with a NEW Elastic IP: the task
 /// says the new address, since partners may allow-list the old one.
-pub async fn nat_gateways(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn nat_gateways(work: &mut Work<'_>) -> Result<(), CloudError> {
     let target = &work.ctx.regions.target;
     let task = work.task_id().to_string();
     let (gateways, addresses) = (

@@ -6,7 +6,7 @@
 //! `ip:`), for the report and for relaunching instances later.
 
 mod build;
-pub mod preview;
+pub(crate) mod preview;
 mod routing;
 pub(crate) mod undo;
 

@@ -7,7 +7,7 @@ use crate::cloud::copy::{copy_tags, tag};
 use crate::cloud::CloudError;
 use crate::model::network::{route_warning, RouteTarget};
 
-pub async fn route_tables(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn route_tables(work: &mut Work<'_>) -> Result<(), CloudError> {
     let target = &work.ctx.regions.target;
     let vpc = work.target_vpc()?;
     let task = work.task_id().to_string();
@@ -139,7 +139,7 @@ pub(crate) async fn acls(work: &mut Work<'_>) -> Result<(), CloudError> {
     Ok(())
 }
 
-pub async fn endpoints(work: &mut Work<'_>) -> Result<(), CloudError> {
+pub(crate) async fn endpoints(work: &mut Work<'_>) -> Result<(), CloudError> {
     let target = &work.ctx.regions.target;
     let vpc = work.target_vpc()?;
     let task = work.task_id().to_string();

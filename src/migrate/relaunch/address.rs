@@ -11,11 +11,11 @@ use crate::model::resource::TASK_ID_TAG;
 
 /// The output key pairing a source public address with the new one (the
 /// report's endpoint map and the DNS plan read it).
-pub fn public_ip_key(old: &str) -> String {
+pub(crate) fn public_ip_key(old: &str) -> String {
     format!("public_ip:{old}")
 }
 
-pub async fn attach(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn attach(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let (source, target) = (&ctx.regions.source, &ctx.regions.target);
     let mut done = StepResult::default();
     let id = source_id(ctx);
@@ -101,7 +101,7 @@ async fn carry_public_ip(
 /// Releases every Elastic IP carrying this task's tag; says what it did,
 /// one line each (an address it could not release is named with the
 /// command that does).
-pub async fn release_made(target: &Clients, task_id: &str) -> Vec<String> {
+pub(crate) async fn release_made(target: &Clients, task_id: &str) -> Vec<String> {
     let made = match launch::addresses_tagged(target, TASK_ID_TAG, task_id).await {
         Ok(made) => made,
         Err(e) => {

@@ -4,13 +4,11 @@
 //! IP. Every step first finds what an earlier run of it made.
 
 mod address;
-pub mod checks;
-pub mod plan;
-pub mod prepare;
-pub mod status;
+pub(crate) mod checks;
+pub(crate) mod plan;
+pub(crate) mod prepare;
+pub(crate) mod status;
 mod translate;
-
-pub use address::public_ip_key;
 
 use super::steps::{StepContext, StepResult};
 use super::task::Step;
@@ -22,14 +20,14 @@ use crate::model::resource::{SOURCE_ID_TAG, TASK_ID_TAG};
 
 /// Output keys, as the report and the cockpit read them.
 pub(crate) const IMAGE: &str = "image";
-pub const AMI: &str = "ami";
+pub(crate) const AMI: &str = "ami";
 pub(crate) const LAUNCH_TEMPLATE: &str = "launch_template";
 pub(crate) const LAUNCHED: &str = "launched";
 pub(crate) const PRIVATE_IP: &str = "private_ip";
 pub(crate) const PUBLIC_IP: &str = "public_ip";
 pub(crate) const ELASTIC_IP: &str = "eip";
 
-pub async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, CloudError> {
+pub(crate) async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, CloudError> {
     match step {
         Step::ImageInstance => image_instance(ctx).await,
         Step::WaitInstanceImage => {
@@ -345,7 +343,7 @@ pub(crate) async fn undo(regions: &Regions, task: &super::task::Task) -> Vec<Str
 
 /// Old public IP -> new, as finished cutover launches recorded them (the
 /// DNS plan suggests the new one for a record answering the old).
-pub fn moved_addresses<'a>(
+pub(crate) fn moved_addresses<'a>(
     tasks: impl IntoIterator<Item = &'a super::task::Task>,
 ) -> std::collections::BTreeMap<String, String> {
     tasks

@@ -9,19 +9,19 @@ use std::collections::BTreeMap;
 
 /// One instance's relaunch, before the task ids are known.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Relaunch<'a> {
-    pub instance: &'a Resource,
+pub(crate) struct Relaunch<'a> {
+    pub(crate) instance: &'a Resource,
     /// Source resources the target lacks, copied first.
-    pub needs: Vec<&'a Resource>,
+    pub(crate) needs: Vec<&'a Resource>,
     /// source id -> target id of what the target already holds.
-    pub known: BTreeMap<String, String>,
+    pub(crate) known: BTreeMap<String, String>,
     /// The earlier cutover launch `--replace` terminates once the new one runs.
-    pub replaces: Option<String>,
+    pub(crate) replaces: Option<String>,
 }
 
 /// What becomes of one selected instance.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome<'a> {
+pub(crate) enum Outcome<'a> {
     Relaunch(Relaunch<'a>),
     /// A cutover launch is already there: nothing new (the sentence says so).
     Adopted(String),
@@ -46,7 +46,7 @@ fn earlier_launch<'a>(instance: &Resource, inventory: &'a Inventory) -> Option<&
         })
 }
 
-pub fn relaunch<'a>(
+pub(crate) fn relaunch<'a>(
     instance: &'a Resource,
     inventory: &'a Inventory,
     options: &CopyOptions,
@@ -146,7 +146,7 @@ pub fn relaunch<'a>(
 }
 
 /// The relaunch task of `r`, needing the tasks that copy what it lacks.
-pub fn task(r: &Relaunch<'_>, tasks: &[TaskSpec], base: TaskSpec) -> TaskSpec {
+pub(crate) fn task(r: &Relaunch<'_>, tasks: &[TaskSpec], base: TaskSpec) -> TaskSpec {
     let mut spec = base;
     spec.kind = CopyKind::Instance;
     spec.known_copies = r.known.clone();

@@ -10,7 +10,7 @@ use crate::cloud::{CloudError, Regions};
 
 /// The picked target subnet is one of the target region's: returns its
 /// VPC and AZ, or the sentence that refuses it.
-pub async fn target_subnet(
+pub(crate) async fn target_subnet(
     regions: &Regions,
     subnet: &str,
 ) -> Result<Result<(String, String), String>, CloudError> {
@@ -36,7 +36,7 @@ pub async fn target_subnet(
 
 /// Checks the picked subnet (if any) and sends the groups copied for the
 /// relaunch to its VPC; the refusal is a sentence.
-pub async fn check_target_subnet(
+pub(crate) async fn check_target_subnet(
     regions: &Regions,
     options: &mut CopyOptions,
 ) -> Result<Result<(), String>, CloudError> {
@@ -54,7 +54,10 @@ pub async fn check_target_subnet(
 
 /// Why the planned relaunches cannot start, one line each (empty: they
 /// can), read from AWS.
-pub async fn refusals(regions: &Regions, tasks: &[TaskSpec]) -> Result<Vec<String>, CloudError> {
+pub(crate) async fn refusals(
+    regions: &Regions,
+    tasks: &[TaskSpec],
+) -> Result<Vec<String>, CloudError> {
     let mut why = Vec::new();
     let mut elastic_ips = 0;
     for t in tasks.iter().filter(|t| t.kind == CopyKind::Instance) {
@@ -104,6 +107,6 @@ pub async fn refusals(regions: &Regions, tasks: &[TaskSpec]) -> Result<Vec<Strin
 }
 
 /// Whether a plan relaunches anything (the checks above then run first).
-pub fn relaunches(tasks: &[TaskSpec]) -> bool {
+pub(crate) fn relaunches(tasks: &[TaskSpec]) -> bool {
     tasks.iter().any(|t| t.kind == CopyKind::Instance)
 }

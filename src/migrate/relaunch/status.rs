@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// How long a fresh instance may take to pass its checks. AWS usually
 /// needs 2-5 minutes; a large Windows instance up to 15.
-pub const STATUS_CHECK_BOUND: Duration = Duration::from_secs(20 * 60);
+pub(crate) const STATUS_CHECK_BOUND: Duration = Duration::from_secs(20 * 60);
 
 /// Polls in a row that must say `impaired` before the wait gives up early
 /// (one impaired answer can be a blip while the checks start).
@@ -21,7 +21,7 @@ const IMPAIRED_POLLS: u32 = 2;
 
 /// What one answer of DescribeInstanceStatus means for the wait.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Passed,
     /// Not yet; the words say what AWS reports.
     Waiting(String),
@@ -34,7 +34,7 @@ fn passes(status: &str) -> bool {
     matches!(status, "ok" | "not-applicable")
 }
 
-pub fn verdict(checks: Option<&StatusChecks>) -> Verdict {
+pub(crate) fn verdict(checks: Option<&StatusChecks>) -> Verdict {
     let Some(c) = checks else {
         return Verdict::Waiting("no status checks reported yet".into());
     };
@@ -71,7 +71,7 @@ fn failure(id: &str, region: &str, said: &str, waited: Option<Duration>) -> Stri
 /// Polls `poll` until the checks pass; `say` hears what AWS reports. Gives
 /// up after `bound` of waiting (the sleeps counted, so a test needs no
 /// clock) or when the checks stay impaired.
-pub async fn until_checks_pass<P, PF, S, SF>(
+pub(crate) async fn until_checks_pass<P, PF, S, SF>(
     id: &str,
     region: &str,
     mut poll: P,
@@ -113,7 +113,7 @@ where
     }
 }
 
-pub async fn wait_status_checks(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
+pub(crate) async fn wait_status_checks(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {
     let target = &ctx.regions.target;
     let id = output(ctx, super::LAUNCHED)?;
     until_checks_pass(

@@ -10,7 +10,10 @@ use crate::cloud::CloudError;
 use crate::model::launch::SourceInstance;
 
 /// The target groups for the source's, in the source's order.
-pub async fn groups(ctx: &StepContext<'_>, source: &[String]) -> Result<Vec<String>, CloudError> {
+pub(crate) async fn groups(
+    ctx: &StepContext<'_>,
+    source: &[String],
+) -> Result<Vec<String>, CloudError> {
     let known = &ctx.spec.known_copies;
     let unknown: Vec<String> = source
         .iter()
@@ -33,7 +36,10 @@ pub async fn groups(ctx: &StepContext<'_>, source: &[String]) -> Result<Vec<Stri
 
 /// The subnet to launch in: the one the operator picked, or the copy of
 /// the source's.
-pub async fn subnet(ctx: &StepContext<'_>, src: &SourceInstance) -> Result<String, CloudError> {
+pub(crate) async fn subnet(
+    ctx: &StepContext<'_>,
+    src: &SourceInstance,
+) -> Result<String, CloudError> {
     if let Some(picked) = &ctx.spec.options.launch.target_subnet {
         return Ok(picked.clone());
     }

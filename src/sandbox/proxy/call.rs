@@ -13,7 +13,7 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn of(req: &Request) -> Call {
+    pub(crate) fn of(req: &Request) -> Call {
         let (service, region) = header(&req.headers, "authorization")
             .and_then(scope)
             .unwrap_or_default();

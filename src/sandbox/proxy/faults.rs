@@ -30,7 +30,7 @@ impl SplitMix64 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// RequestLimitExceeded (EC2), Throttling (RDS, Route 53), SlowDown (S3).
     Throttle,
     /// InternalError 500: nothing was done.
@@ -45,7 +45,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Fault::Throttle => "throttle",
             Fault::ServerError => "server-error",
@@ -63,7 +63,7 @@ pub(crate) struct Faults {
 }
 
 impl Faults {
-    pub fn new(rate: f64, seed: u64) -> Self {
+    pub(crate) fn new(rate: f64, seed: u64) -> Self {
         Faults {
             rate: rate.clamp(0.0, 1.0),
             rng: Mutex::new(SplitMix64::new(seed)),
@@ -71,7 +71,7 @@ impl Faults {
     }
 
     /// The fault for the next request, if it gets one.
-    pub fn draw(&self) -> Option<Fault> {
+    pub(crate) fn draw(&self) -> Option<Fault> {
         let mut rng = self
             .rng
             .lock()

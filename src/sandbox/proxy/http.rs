@@ -14,22 +14,22 @@ const MAX_HEAD: usize = 64 * 1024;
 pub(crate) type Headers = Vec<(String, Vec<u8>)>;
 
 #[derive(Debug, Clone)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Headers,
-    pub body: Vec<u8>,
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) headers: Headers,
+    pub(crate) body: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Response {
-    pub status: u16,
-    pub reason: String,
-    pub headers: Headers,
-    pub body: Vec<u8>,
+    pub(crate) status: u16,
+    pub(crate) reason: String,
+    pub(crate) headers: Headers,
+    pub(crate) body: Vec<u8>,
 }
 
-pub fn header<'a>(headers: &'a Headers, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a Headers, name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -9,8 +9,9 @@ mod http;
 mod pace;
 mod xml;
 
-pub use call::Call;
-pub use faults::{Fault, SplitMix64};
+pub(crate) use call::Call;
+pub(crate) use faults::Fault;
+pub use faults::SplitMix64;
 
 use faults::{error_answer, Faults};
 use http::{forward, read_request, write_response, Response};
@@ -44,7 +45,7 @@ pub struct Seen {
     /// The fault it got, if any.
     pub fault: Option<&'static str>,
     /// The status moto (or the fault) answered; 0 when the connection was cut first.
-    pub status: u16,
+    pub(crate) status: u16,
 }
 
 const SEEN_KEPT: usize = 100_000;

@@ -104,7 +104,7 @@ pub(crate) struct Pace {
 }
 
 impl Pace {
-    pub fn new(window: Duration) -> Self {
+    pub(crate) fn new(window: Duration) -> Self {
         Pace {
             window,
             made: Mutex::default(),

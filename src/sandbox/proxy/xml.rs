@@ -69,16 +69,16 @@ pub(crate) fn texts(body: &str, tag: &str) -> Vec<String> {
 pub(crate) struct Edit {
     /// The new content of the state child (which must exist: an element
     /// without it names the resource, it does not describe it).
-    pub state: String,
+    pub(crate) state: String,
     /// Other children to set, added when absent (e.g. moto's missing
     /// PercentProgress).
-    pub extra: Vec<(&'static str, String)>,
+    pub(crate) extra: Vec<(&'static str, String)>,
 }
 
 /// In every element with a direct child `<id_tag>` whose text `pick`
 /// answers for, and a direct child `<state_tag>`, applies the edit. None
 /// when nothing changed.
-pub fn edit(
+pub(crate) fn edit(
     body: &str,
     id_tag: &str,
     state_tag: &str,

@@ -10,7 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+pub(crate) fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut out = Vec::new();
     let again = app.keymap.keys_of(Command::Refresh);
@@ -127,7 +127,7 @@ fn finding_line(mark: &str, f: &Finding, style: Style) -> Line<'static> {
     ])
 }
 
-pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let lines = lines(app);
     let area = super::wrapped_popup_area(app.size, &lines);
     super::draw_scrolling_popup(frame, area, app, " Check ".to_string(), lines, scroll);

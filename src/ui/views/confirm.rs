@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, c: &Confirm) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, c: &Confirm) {
     let t = &app.theme;
     let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::from(l.clone())).collect();
     lines.push(Line::default());

@@ -305,7 +305,7 @@ fn fit_plan(
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, d: &CopyDialog) {
     // A network plan is long: in a short window its pieces are counted, so
     // the options and the confirmation stay on screen.
     let tall = frame.area().height >= 40;

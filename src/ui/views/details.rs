@@ -56,7 +56,7 @@ fn rule_line(rule: &Rule) -> String {
 }
 
 /// The popup's lines, also used to bound its scrolling.
-pub fn lines(r: &Resource, theme: &Theme) -> Vec<Line<'static>> {
+pub(crate) fn lines(r: &Resource, theme: &Theme) -> Vec<Line<'static>> {
     lines_named(r, theme, &|_| None)
 }
 
@@ -189,7 +189,7 @@ pub(crate) fn lines_named(
     out
 }
 
-pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let Some(r) = app.cursor_resource(app.focus) else {
         return;
     };

@@ -28,7 +28,7 @@ const WRITES: [&str; 16] = [
     "promote",
 ];
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let k = |c| app.keymap.keys_of(c);
     let hints: Vec<(String, &str)> = match &app.mode {

@@ -82,7 +82,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let area = popup_area(frame.area(), lines(app).len());
     // Cut with … at the border, never mid-word without a mark.
     let inner = area.width.saturating_sub(2) as usize;

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Short labels: the strip must fit 80 columns with a few counts.
-pub fn label(kind: Kind) -> &'static str {
+pub(crate) fn label(kind: Kind) -> &'static str {
     match kind {
         Kind::Instance => "ec2",
         Kind::Image => "ami",
@@ -36,7 +36,7 @@ pub fn label(kind: Kind) -> &'static str {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut items: Vec<(String, ratatui::style::Style)> = Vec::new();
     let mut current = 0;

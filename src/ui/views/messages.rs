@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+pub(crate) fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     if app.messages.is_empty() {
         return vec![Line::styled("no messages yet", t.dim)];
@@ -28,7 +28,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let lines = lines(app);
     let area = super::popup_area(app.size, lines.len());
     super::draw_scrolling_popup(

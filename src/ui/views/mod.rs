@@ -1,26 +1,26 @@
 //! Drawing: every function here reads the `App` and writes the frame,
 //! nothing else. Layout comes from `ui::layout`, shared with mouse handling.
 
-pub mod check;
+pub(crate) mod check;
 mod confirm;
 mod copy_dialog;
-pub mod details;
+pub(crate) mod details;
 mod dns;
 mod footer;
 mod header;
 pub mod help;
-pub mod kinds;
+pub(crate) mod kinds;
 mod log;
 mod message;
-pub mod messages;
+pub(crate) mod messages;
 mod overview;
 mod pane;
 mod status;
-pub mod task_edit;
-pub mod task_history;
+pub(crate) mod task_edit;
+pub(crate) mod task_history;
 mod tasks;
 
-pub use tasks::{thousands, TASK_DETAIL_LINES};
+pub(crate) use tasks::{thousands, TASK_DETAIL_LINES};
 
 use super::app::{App, Mode};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};

@@ -36,7 +36,7 @@ pub(crate) fn copy_style(state: CopyState, t: &Theme) -> Style {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, app: &App, pane: usize) {
     let side = app.sides()[pane];
     let kind = app.kind;
     let t = &app.theme;

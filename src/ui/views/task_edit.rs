@@ -24,7 +24,7 @@ fn unset(key: &str) -> &'static str {
     }
 }
 
-pub fn lines(app: &App, d: &TaskEdit) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+pub(crate) fn lines(app: &App, d: &TaskEdit) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
     let t = &app.theme;
     let mut out = Vec::new();
     let task = app.tasks.store().get(&d.id);
@@ -80,7 +80,7 @@ pub fn lines(app: &App, d: &TaskEdit) -> (Vec<Line<'static>>, Option<(usize, usi
     (out, cursor)
 }
 
-pub fn draw(frame: &mut Frame, app: &App, d: &TaskEdit) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, d: &TaskEdit) {
     let (lines, cursor) = lines(app, d);
     let area = wrapped_popup_area(frame.area(), &lines);
     let title = fit(

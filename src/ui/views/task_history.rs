@@ -20,7 +20,7 @@ fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
 
 /// "Target as of": the time of the data the copy holds (the RPO if the
 /// cutover were now), or "live" for a replica with its status.
-pub fn as_of_text(task: &Task) -> Option<String> {
+pub(crate) fn as_of_text(task: &Task) -> Option<String> {
     use crate::as_of::{target_as_of, AsOf};
     let found = target_as_of(task);
     let when = match &found {
@@ -34,7 +34,7 @@ pub fn as_of_text(task: &Task) -> Option<String> {
     Some(format!("{when}: {}", found.basis()))
 }
 
-pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
+pub(crate) fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
     let at = |ms: u64| clock_text(UNIX_EPOCH + Duration::from_millis(ms));
     let spec = &task.spec;
     let mut out = vec![
@@ -91,7 +91,7 @@ pub fn lines(task: &Task, t: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+pub(crate) fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let tasks = app.tasks.read();
     let Some(task) = tasks.selected() else {
         return;

@@ -16,7 +16,7 @@ use ratatui::Frame;
 use std::time::Duration;
 
 /// Lines under the table for the task under the cursor.
-pub const TASK_DETAIL_LINES: u16 = 5;
+pub(crate) const TASK_DETAIL_LINES: u16 = 5;
 const GAUGE_WIDTH: usize = 10;
 
 /// A task's state colour: done with warnings is amber, never green.
@@ -86,7 +86,7 @@ pub(crate) fn gauge(task: &Task) -> (Option<f64>, String) {
 }
 
 /// 1062 -> "1,062".
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -108,7 +108,7 @@ fn bar(fraction: Option<f64>) -> String {
 }
 
 /// Time the task has run: the clock stops once it failed, paused or ended.
-pub fn elapsed(task: &Task, now_ms: u64) -> String {
+pub(crate) fn elapsed(task: &Task, now_ms: u64) -> String {
     let stopped = match task.state {
         TaskState::Running { .. } | TaskState::Queued => None,
         _ => task.history.last().map(|(at, _)| *at),
@@ -136,7 +136,7 @@ fn step_text(task: &Task) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     // The tasks as they stand now, read once for the frame.
     let tasks = app.tasks.read();

@@ -25,7 +25,7 @@ pub(crate) async fn create_acl(
     returned(OP, out.network_acl().and_then(|a| a.network_acl_id()))
 }
 
-pub async fn acl(c: &Clients, id: &str) -> Result<Option<NetworkAcl>, CloudError> {
+pub(crate) async fn acl(c: &Clients, id: &str) -> Result<Option<NetworkAcl>, CloudError> {
     let out = c
         .ec2
         .describe_network_acls()

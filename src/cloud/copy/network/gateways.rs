@@ -7,7 +7,10 @@ use crate::cloud::error::sdk;
 use crate::cloud::{Clients, CloudError};
 use aws_sdk_ec2::types as t;
 
-pub async fn create_internet_gateway(c: &Clients, tags: Tags<'_>) -> Result<String, CloudError> {
+pub(crate) async fn create_internet_gateway(
+    c: &Clients,
+    tags: Tags<'_>,
+) -> Result<String, CloudError> {
     const OP: &str = "ec2:CreateInternetGateway";
     let out = c
         .ec2
@@ -23,7 +26,7 @@ pub async fn create_internet_gateway(c: &Clients, tags: Tags<'_>) -> Result<Stri
 }
 
 /// Attaches the gateway; one already attached to this VPC counts as done.
-pub async fn attach_internet_gateway(
+pub(crate) async fn attach_internet_gateway(
     c: &Clients,
     igw: &str,
     vpc_id: &str,
@@ -108,7 +111,10 @@ pub(crate) async fn delete_egress_only_gateway(c: &Clients, id: &str) -> Result<
 }
 
 /// A new Elastic IP: (allocation id, public IP).
-pub async fn allocate_address(c: &Clients, tags: Tags<'_>) -> Result<(String, String), CloudError> {
+pub(crate) async fn allocate_address(
+    c: &Clients,
+    tags: Tags<'_>,
+) -> Result<(String, String), CloudError> {
     const OP: &str = "ec2:AllocateAddress";
     let out = c
         .ec2
@@ -152,7 +158,7 @@ pub(crate) async fn release_address(c: &Clients, allocation_id: &str) -> Result<
     gone_is_fine(r.map(|_| ()).map_err(sdk("ec2:ReleaseAddress")))
 }
 
-pub async fn create_nat_gateway(
+pub(crate) async fn create_nat_gateway(
     c: &Clients,
     subnet_id: &str,
     allocation_id: Option<&str>,

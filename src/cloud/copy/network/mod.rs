@@ -3,11 +3,11 @@
 //! pieces. One file per piece.
 
 pub(crate) mod acls;
-pub mod endpoints;
-pub mod gateways;
-pub mod read;
-pub mod routes;
-pub mod vpc;
+pub(crate) mod endpoints;
+pub(crate) mod gateways;
+pub(crate) mod read;
+pub(crate) mod routes;
+pub(crate) mod vpc;
 
 use crate::cloud::ec2::tags;
 use crate::cloud::error::sdk;
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 /// The pieces of a network, as `made` looks them up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Piece {
+pub(crate) enum Piece {
     Vpc,
     DhcpOptions,
     Subnet,
@@ -32,7 +32,10 @@ pub enum Piece {
 }
 
 /// What earlier runs made in `c`'s region: source id -> the copy's id.
-pub async fn made(c: &Clients, piece: Piece) -> Result<BTreeMap<String, String>, CloudError> {
+pub(crate) async fn made(
+    c: &Clients,
+    piece: Piece,
+) -> Result<BTreeMap<String, String>, CloudError> {
     Ok(listed(c, piece)
         .await?
         .into_iter()

@@ -13,7 +13,7 @@ pub(crate) fn filter(name: &str, value: &str) -> t::Filter {
 }
 
 /// The VPC and everything in it, or None when the VPC does not exist.
-pub async fn network(c: &Clients, vpc_id: &str) -> Result<Option<Network>, CloudError> {
+pub(crate) async fn network(c: &Clients, vpc_id: &str) -> Result<Option<Network>, CloudError> {
     const OP: &str = "ec2:DescribeVpcs";
     let Some(out) = found(OP, c.ec2.describe_vpcs().vpc_ids(vpc_id).send().await)? else {
         return Ok(None);
@@ -108,7 +108,7 @@ pub(crate) fn dhcp(d: &t::DhcpOptions) -> n::DhcpOptions {
     }
 }
 
-pub async fn subnets(c: &Clients, vpc_id: &str) -> Result<Vec<n::Subnet>, CloudError> {
+pub(crate) async fn subnets(c: &Clients, vpc_id: &str) -> Result<Vec<n::Subnet>, CloudError> {
     let out = c
         .ec2
         .describe_subnets()
@@ -132,7 +132,7 @@ pub async fn subnets(c: &Clients, vpc_id: &str) -> Result<Vec<n::Subnet>, CloudE
 }
 
 /// Internet gateways attached to `vpc_id`, or every one in the region.
-pub async fn internet_gateways(
+pub(crate) async fn internet_gateways(
     c: &Clients,
     vpc_id: Option<&str>,
 ) -> Result<Vec<n::Gateway>, CloudError> {
@@ -178,7 +178,10 @@ pub(crate) async fn egress_only_gateways(
         .collect())
 }
 
-pub async fn nat_gateways(c: &Clients, vpc_id: &str) -> Result<Vec<n::NatGateway>, CloudError> {
+pub(crate) async fn nat_gateways(
+    c: &Clients,
+    vpc_id: &str,
+) -> Result<Vec<n::NatGateway>, CloudError> {
     let out = c
         .ec2
         .describe_nat_gateways()
@@ -212,7 +215,10 @@ pub async fn nat_gateways(c: &Clients, vpc_id: &str) -> Result<Vec<n::NatGateway
         .collect())
 }
 
-pub async fn route_tables(c: &Clients, vpc_id: &str) -> Result<Vec<n::RouteTable>, CloudError> {
+pub(crate) async fn route_tables(
+    c: &Clients,
+    vpc_id: &str,
+) -> Result<Vec<n::RouteTable>, CloudError> {
     let out = c
         .ec2
         .describe_route_tables()
@@ -307,7 +313,7 @@ pub(crate) fn acl(a: &t::NetworkAcl) -> n::NetworkAcl {
     }
 }
 
-pub async fn endpoints(c: &Clients, vpc_id: &str) -> Result<Vec<n::Endpoint>, CloudError> {
+pub(crate) async fn endpoints(c: &Clients, vpc_id: &str) -> Result<Vec<n::Endpoint>, CloudError> {
     let out = c
         .ec2
         .describe_vpc_endpoints()
@@ -337,7 +343,7 @@ pub(crate) fn endpoint(e: &t::VpcEndpoint) -> n::Endpoint {
 }
 
 /// The target's AZs a subnet can go to, sorted.
-pub async fn zones(c: &Clients) -> Result<Vec<String>, CloudError> {
+pub(crate) async fn zones(c: &Clients) -> Result<Vec<String>, CloudError> {
     let out = c
         .ec2
         .describe_availability_zones()

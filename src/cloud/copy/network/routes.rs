@@ -8,7 +8,7 @@ use crate::cloud::{Clients, CloudError};
 use crate::model::network::RouteTable;
 use aws_sdk_ec2::types as t;
 
-pub async fn create_route_table(
+pub(crate) async fn create_route_table(
     c: &Clients,
     vpc_id: &str,
     tags: Tags<'_>,
@@ -26,7 +26,7 @@ pub async fn create_route_table(
 }
 
 /// One route table as it stands now.
-pub async fn route_table(c: &Clients, id: &str) -> Result<Option<RouteTable>, CloudError> {
+pub(crate) async fn route_table(c: &Clients, id: &str) -> Result<Option<RouteTable>, CloudError> {
     let out = c
         .ec2
         .describe_route_tables()
@@ -39,7 +39,7 @@ pub async fn route_table(c: &Clients, id: &str) -> Result<Option<RouteTable>, Cl
 
 /// Adds a route to a gateway the copy made (igw-, eigw-, nat-); a route
 /// already there to the same destination counts as added.
-pub async fn create_route(
+pub(crate) async fn create_route(
     c: &Clients,
     table: &str,
     destination: &str,

@@ -6,9 +6,13 @@ use crate::cloud::error::sdk;
 use crate::cloud::{Clients, CloudError};
 use aws_sdk_ec2::types as t;
 
-pub type Tags<'a> = &'a [(&'a str, &'a str)];
+pub(crate) type Tags<'a> = &'a [(&'a str, &'a str)];
 
-pub async fn create_vpc(c: &Clients, cidr: &str, tags: Tags<'_>) -> Result<String, CloudError> {
+pub(crate) async fn create_vpc(
+    c: &Clients,
+    cidr: &str,
+    tags: Tags<'_>,
+) -> Result<String, CloudError> {
     const OP: &str = "ec2:CreateVpc";
     let out = c
         .ec2
@@ -100,7 +104,7 @@ pub(crate) async fn use_dhcp_options(
     Ok(())
 }
 
-pub async fn create_subnet(
+pub(crate) async fn create_subnet(
     c: &Clients,
     vpc_id: &str,
     cidr: &str,
