@@ -72,10 +72,14 @@ async fn the_manifest_is_written_and_create_job_asks_for_a_put_object_copy() {
         version_id: None,
     };
     let objects = [object("a.txt"), object("img/b c.png")];
-    let csv = batch::manifest_csv("shop-media", &objects);
-    let manifest = batch::write_manifest(&regions.source, "batch-manifests", "job-1.csv", csv)
+    // The way a copy writes it: streamed in parts as the listing goes.
+    let mut upload = batch::ManifestUpload::start(&regions.source, "batch-manifests", "job-1.csv")
         .await
         .unwrap();
+    for o in &objects {
+        upload.push("shop-media", o).await.unwrap();
+    }
+    let manifest = upload.finish().await.unwrap().expect("objects were listed");
     // Read back with the SDK: what Batch Operations would read.
     let body = s3
         .get_object()

@@ -44,7 +44,7 @@ pub fn account_of(arn: &str) -> Option<&str> {
 
 /// One line per object: `bucket,key`, the key URL-encoded as Batch
 /// Operations reads it.
-pub fn manifest_csv<'a>(
+pub(crate) fn manifest_csv<'a>(
     bucket: &str,
     objects: impl IntoIterator<Item = &'a ObjectEntry>,
 ) -> String {
@@ -63,37 +63,9 @@ fn url_encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, super::objects::KEY_PATH).to_string()
 }
 
-/// Writes the manifest where the operator said, and returns its ETag.
-pub async fn write_manifest(
-    c: &Clients,
-    bucket: &str,
-    key: &str,
-    csv: String,
-) -> Result<Manifest, CloudError> {
-    let out =
-        c.s3.put_object()
-            .bucket(bucket)
-            .key(key)
-            .content_type("text/csv")
-            .body(ByteStream::from(csv.into_bytes()))
-            .send()
-            .await
-            .map_err(sdk("s3:PutObject"))?;
-    Ok(Manifest {
-        bucket: bucket.into(),
-        key: key.into(),
-        etag: out
-            .e_tag()
-            .unwrap_or_default()
-            .trim_matches('"')
-            .to_string(),
-        inventory: false,
-    })
-}
-
 /// A manifest written as it is listed: parts of 16 MiB go up as they
 /// fill, so a manifest of 100 million keys never sits in memory.
-pub(crate) struct ManifestUpload<'a> {
+pub struct ManifestUpload<'a> {
     c: &'a Clients,
     bucket: String,
     key: String,
@@ -105,7 +77,7 @@ pub(crate) struct ManifestUpload<'a> {
 const MANIFEST_PART: usize = 16 * 1024 * 1024;
 
 impl<'a> ManifestUpload<'a> {
-    pub(crate) async fn start(c: &'a Clients, bucket: &str, key: &str) -> Result<Self, CloudError> {
+    pub async fn start(c: &'a Clients, bucket: &str, key: &str) -> Result<Self, CloudError> {
         let out =
             c.s3.create_multipart_upload()
                 .bucket(bucket)
@@ -124,11 +96,7 @@ impl<'a> ManifestUpload<'a> {
         })
     }
 
-    pub(crate) async fn push(
-        &mut self,
-        bucket: &str,
-        object: &ObjectEntry,
-    ) -> Result<(), CloudError> {
+    pub async fn push(&mut self, bucket: &str, object: &ObjectEntry) -> Result<(), CloudError> {
         self.buffer
             .push_str(&manifest_csv(bucket, std::iter::once(object)));
         if self.buffer.len() >= MANIFEST_PART {
@@ -162,7 +130,7 @@ impl<'a> ManifestUpload<'a> {
     }
 
     /// Completes the upload; None when no object was listed (no job then).
-    pub(crate) async fn finish(mut self) -> Result<Option<Manifest>, CloudError> {
+    pub async fn finish(mut self) -> Result<Option<Manifest>, CloudError> {
         if self.parts.is_empty() && self.buffer.is_empty() {
             let _ = self
                 .c
