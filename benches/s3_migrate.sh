@@ -330,10 +330,10 @@ run_cutover() { # server endpoint dst home label [name=binary]
         copy --ids "$SRC" --target-bucket "$dst" --yes --wait >"$LOGS/cutover-$label-$server.log" 2>&1 || {
         if [[ $server == s3s-fs ]]; then # expected: see the header
             local why
-            why=$(grep -o 'failed: .*' "$LOGS/cutover-$label-$server.log" | head -1)
+            why=$(grep -o 'error: .*' "$LOGS/cutover-$label-$server.log" | head -1)
             echo "   cutover ($label) on $server: cannot run: ${why:-see the log}" >&2
             NOTES+=("cutover on s3s-fs: ${why:-failed}")
-            printf '%s\t%s\t%s\t-\t-\t-\n' "$name" "$server" "$label: not supported" >>"$RESULTS"
+            printf '%s\t%s\t%s\t-\t-\t-\n' "$name" "$server$VIA" "$label: not supported" >>"$RESULTS"
             return 1
         fi
         tail -30 "$LOGS/cutover-$label-$server.log" >&2; die "cutover ($label) on $server failed"
