@@ -150,6 +150,17 @@ async fn an_ami_copy_waits_while_pending_and_lands_available() {
     let last = readings.last().unwrap();
     assert_eq!(last.state, TaskState::Done, "{:#?}", last.history);
     assert_eq!(last.copies()[source.as_str()], copy);
+    // The image says only "pending"; the percent is its snapshots'.
+    let mut progress: Vec<u8> = waiting
+        .iter()
+        .chain(&readings)
+        .filter_map(|t| t.progress)
+        .collect();
+    progress.dedup();
+    assert!(
+        progress.len() >= 2 && progress.windows(2).all(|w| w[0] < w[1]),
+        "the wait shows the snapshots' progress rising: {progress:?}"
+    );
     let pending_answers =
         proxy.count(|r| r.call.action == "DescribeImages" && r.call.region == "eu-west-1");
     assert!(

@@ -136,21 +136,7 @@ pub async fn run_step(ctx: &StepContext<'_>, step: Step) -> Result<StepResult, C
         }
         Step::WaitImage => {
             let id = ctx.output(&ctx.target_key())?.to_string();
-            until_ready(
-                || async {
-                    let (state, reason) = image::image_state(target, &id).await?;
-                    Ok(match state.as_str() {
-                        "available" => Poll::Ready,
-                        "pending" => Poll::Pending(None),
-                        other => Poll::Failed(format!(
-                            "the AMI copy {id} is {other}{}",
-                            reason.map(|r| format!(": {r}")).unwrap_or_default()
-                        )),
-                    })
-                },
-                ctx.progress,
-            )
-            .await?;
+            wait_image(ctx, target, &id).await?;
             Ok(StepResult::default())
         }
         Step::TagImage => {
@@ -307,6 +293,31 @@ async fn carry_launch_permissions(ctx: &StepContext<'_>) -> Result<StepResult, C
         "launch permissions carried to {copy}: {}",
         found.describe()
     )))
+}
+
+/// Until the image is available, with the percent its snapshots show (an
+/// AMI copy or an image of an instance is "pending" until they are done).
+pub(crate) async fn wait_image(
+    ctx: &StepContext<'_>,
+    c: &crate::cloud::Clients,
+    id: &str,
+) -> Result<(), CloudError> {
+    until_ready(
+        || async {
+            let now = image::image_state(c, id).await?;
+            Ok(match now.state.as_str() {
+                "available" => Poll::Ready,
+                "pending" => Poll::Pending(now.percent),
+                other => Poll::Failed(format!(
+                    "the image {id} in {} is {other}{}",
+                    c.region,
+                    now.reason.map(|r| format!(": {r}")).unwrap_or_default()
+                )),
+            })
+        },
+        ctx.progress,
+    )
+    .await
 }
 
 async fn wait_snapshot(

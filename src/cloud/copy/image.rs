@@ -1,11 +1,12 @@
 //! AMI copies: CopyImage called in the target with the source region.
 
+use super::snapshot::parse_percent;
 use super::{tag_filter, CloudError};
 use crate::cloud::ec2;
 use crate::cloud::error::sdk;
 use crate::cloud::Clients;
 use crate::model::resource::SOURCE_ID_TAG;
-use crate::model::Resource;
+use crate::model::{Details, Resource};
 
 /// The account's image in `c`'s region with this id.
 pub async fn image(c: &Clients, id: &str) -> Result<Option<Resource>, CloudError> {
@@ -67,19 +68,61 @@ pub(crate) async fn copy_image(
         .ok_or_else(|| CloudError::Incomplete("CopyImage returned no image id".into()))
 }
 
-/// ("pending" | "available" | "failed" ..., AWS's reason when failed).
-pub(crate) async fn image_state(
-    c: &Clients,
-    id: &str,
-) -> Result<(String, Option<String>), CloudError> {
-    let found = image(c, id).await?;
-    let Some(found) = found else {
-        return Ok((
-            "missing".into(),
-            Some(format!("{id} is not in {}", c.region)),
-        ));
+/// Where an image stands: its state ("pending" | "available" | "failed"
+/// ...), why when it is not there, and how far a pending one is.
+pub(crate) struct ImageState {
+    pub(crate) state: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) percent: Option<u8>,
+}
+
+pub(crate) async fn image_state(c: &Clients, id: &str) -> Result<ImageState, CloudError> {
+    let Some(found) = image(c, id).await? else {
+        return Ok(ImageState {
+            state: "missing".into(),
+            reason: Some(format!("{id} is not in {}", c.region)),
+            percent: None,
+        });
     };
-    Ok((found.state.into(), None))
+    let state: String = found.state.into();
+    let percent = match &found.details {
+        Details::Image(i) if state == "pending" => snapshots_percent(c, &i.snapshot_ids).await,
+        _ => None,
+    };
+    Ok(ImageState {
+        state,
+        reason: None,
+        percent,
+    })
+}
+
+/// An image says only "pending" while it is made or copied; the snapshots
+/// behind it say how far they are. A read that fails shows no percent
+/// rather than failing the wait: the image's own state decides.
+async fn snapshots_percent(c: &Clients, ids: &[String]) -> Option<u8> {
+    if ids.is_empty() {
+        return None;
+    }
+    let out = c
+        .ec2
+        .describe_snapshots()
+        .set_snapshot_ids(Some(ids.to_vec()))
+        .send()
+        .await
+        .ok()?;
+    mean_percent(out.snapshots().iter().map(|s| s.progress()))
+}
+
+/// The mean of the percents that parse ("45%"); None if none does.
+fn mean_percent<'a>(progress: impl Iterator<Item = Option<&'a str>>) -> Option<u8> {
+    let known: Vec<u32> = progress
+        .filter_map(|p| p.and_then(parse_percent))
+        .map(u32::from)
+        .collect();
+    if known.is_empty() {
+        return None;
+    }
+    u8::try_from(known.iter().sum::<u32>() / known.len() as u32).ok()
 }
 
 /// Cancels an in-flight copy (or removes a finished one).
@@ -91,4 +134,20 @@ pub(crate) async fn deregister(c: &Clients, id: &str) -> Result<(), CloudError> 
         .await
         .map_err(sdk("ec2:DeregisterImage"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mean_percent;
+
+    #[test]
+    fn a_pending_image_is_as_far_as_the_mean_of_its_snapshots() {
+        let p = |v: &[Option<&'static str>]| mean_percent(v.iter().copied());
+        assert_eq!(p(&[Some("40%"), Some("80%")]), Some(60));
+        // A snapshot that does not say yet is left out, not counted as 0.
+        assert_eq!(p(&[Some("30%"), None, Some("bogus")]), Some(30));
+        assert_eq!(p(&[None]), None);
+        assert_eq!(p(&[]), None);
+        assert_eq!(p(&[Some("100%"), Some("100%")]), Some(100));
+    }
 }

@@ -10,7 +10,7 @@ pub(crate) mod prepare;
 pub(crate) mod status;
 mod translate;
 
-use super::steps::{StepContext, StepResult};
+use super::steps::{wait_image, StepContext, StepResult};
 use super::task::Step;
 use super::wait::{until_ready, Poll};
 use crate::cloud::copy::{self, image, instance, launch};
@@ -32,12 +32,14 @@ pub(crate) async fn run(ctx: &StepContext<'_>, step: Step) -> Result<StepResult,
         Step::ImageInstance => image_instance(ctx).await,
         Step::WaitInstanceImage => {
             let id = output(ctx, IMAGE)?;
-            wait_image(ctx, &ctx.regions.source, &id).await
+            wait_image(ctx, &ctx.regions.source, &id).await?;
+            Ok(StepResult::default())
         }
         Step::CopyInstanceImage => copy_image(ctx).await,
         Step::WaitInstanceCopy => {
             let id = output(ctx, AMI)?;
-            wait_image(ctx, &ctx.regions.target, &id).await
+            wait_image(ctx, &ctx.regions.target, &id).await?;
+            Ok(StepResult::default())
         }
         Step::MakeLaunchTemplate => make_template(ctx).await,
         Step::RunInstance => run_instance(ctx).await,
@@ -93,30 +95,6 @@ async fn image_instance(ctx: &StepContext<'_>) -> Result<StepResult, CloudError>
         format!("imaged {id} as {new} without a reboot: files being written at that moment may be inconsistent; relaunch with --reboot for a consistent image")
     });
     Ok(done)
-}
-
-async fn wait_image(
-    ctx: &StepContext<'_>,
-    c: &crate::cloud::Clients,
-    id: &str,
-) -> Result<StepResult, CloudError> {
-    until_ready(
-        || async {
-            let (state, reason) = image::image_state(c, id).await?;
-            Ok(match state.as_str() {
-                "available" => Poll::Ready,
-                "pending" => Poll::Pending(None),
-                other => Poll::Failed(format!(
-                    "the image {id} in {} is {other}{}",
-                    c.region,
-                    reason.map(|r| format!(": {r}")).unwrap_or_default()
-                )),
-            })
-        },
-        ctx.progress,
-    )
-    .await?;
-    Ok(StepResult::default())
 }
 
 async fn copy_image(ctx: &StepContext<'_>) -> Result<StepResult, CloudError> {

@@ -3,7 +3,7 @@
 //! everything final at once, so without this no wait or gauge ever runs.
 
 use super::call::Call;
-use super::xml::{edit, texts, Edit};
+use super::xml::{edit, texts, texts_within, Edit};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -128,6 +128,10 @@ impl Pace {
                 .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(now);
             return;
         }
+        if call.service == "ec2" && call.action == "DescribeImages" {
+            self.learn_image_snapshots(call, body);
+            return;
+        }
         let Some(slow) = Slow::made_by(&call.service, &call.action) else {
             return;
         };
@@ -140,6 +144,26 @@ impl Pace {
         made.retain(|_, (_, at)| now.duration_since(*at) < self.window * 2);
         for id in texts(body, slow.id_tag()) {
             made.entry((call.region.clone(), id)).or_insert((slow, now));
+        }
+    }
+
+    /// AWS makes or copies an image by making the snapshots behind it, and
+    /// those show the progress the image does not: a pending image's
+    /// snapshots are pending for as long as it is (moto's are complete at
+    /// once, and its CopyImage answer names none of them).
+    fn learn_image_snapshots(&self, call: &Call, body: &str) {
+        let mut made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for image in texts(body, Slow::Image.id_tag()) {
+            let Some(&(Slow::Image, at)) = made.get(&(call.region.clone(), image.clone())) else {
+                continue;
+            };
+            for snapshot in texts_within(body, Slow::Image.id_tag(), &image, "snapshotId") {
+                made.entry((call.region.clone(), snapshot))
+                    .or_insert((Slow::Snapshot, at));
+            }
         }
     }
 
@@ -229,6 +253,33 @@ mod tests {
         );
         let other_region = call("ec2", "us-east-1", "DescribeSnapshots");
         assert_eq!(pace.rewrite(&other_region, DESCRIBE, t0), None);
+    }
+
+    #[test]
+    fn a_pending_images_snapshots_are_pending_with_it() {
+        let pace = Pace::new(Duration::from_secs(10));
+        let t0 = Instant::now();
+        let copy = call("ec2", "eu-west-1", "CopyImage");
+        pace.learn(&copy, "<imageId>ami-1</imageId>", t0);
+        let images = call("ec2", "eu-west-1", "DescribeImages");
+        let answer = "<imagesSet><item><imageId>ami-1</imageId><imageState>available</imageState>\
+            <blockDeviceMapping><item><ebs><snapshotId>snap-9</snapshotId></ebs></item></blockDeviceMapping>\
+            </item></imagesSet>";
+        pace.learn(&images, answer, t0 + Duration::from_secs(1));
+        let describe = call("ec2", "eu-west-1", "DescribeSnapshots");
+        // The snapshot's clock is the image's: 40 % at 4 s of 10.
+        let early = pace.rewrite(&describe, DESCRIBE, t0 + Duration::from_secs(4));
+        assert!(early
+            .unwrap()
+            .contains("<status>pending</status><progress>40%</progress>"));
+        assert_eq!(
+            pace.rewrite(&describe, DESCRIBE, t0 + Duration::from_secs(11)),
+            None
+        );
+        // Snapshots of an image the proxy did not see made stay as moto says.
+        let fresh = Pace::new(Duration::from_secs(10));
+        fresh.learn(&images, answer, t0);
+        assert_eq!(fresh.rewrite(&describe, DESCRIBE, t0), None);
     }
 
     #[test]

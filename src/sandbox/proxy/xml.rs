@@ -64,6 +64,33 @@ pub(crate) fn texts(body: &str, tag: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text of every `tag` anywhere inside the element whose direct child
+/// `id_tag` reads `id`: e.g. the snapshot ids in one image's block device
+/// mappings.
+pub(crate) fn texts_within(body: &str, id_tag: &str, id: &str, tag: &str) -> Vec<String> {
+    let all = elements(body);
+    let Some(owner) = all
+        .iter()
+        .find(|e| e.name == id_tag && body[e.inner.clone()].trim() == id)
+        .and_then(|e| e.parent)
+    else {
+        return Vec::new();
+    };
+    let inside = |mut at: Option<usize>| {
+        while let Some(i) = at {
+            if i == owner {
+                return true;
+            }
+            at = all[i].parent;
+        }
+        false
+    };
+    all.iter()
+        .filter(|e| e.name == tag && inside(e.parent))
+        .map(|e| body[e.inner.clone()].trim().to_string())
+        .collect()
+}
+
 /// What to change in one resource's element.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Edit {
@@ -159,6 +186,24 @@ mod tests {
             </blockDeviceMapping></item>";
         assert_eq!(edit(image, "snapshotId", "status", pending), None);
         assert_eq!(edit(SNAPSHOTS, "snapshotId", "status", |_| None), None);
+    }
+
+    #[test]
+    fn texts_within_reads_one_resource_only() {
+        let images = "<imagesSet>\
+            <item><imageId>ami-1</imageId><blockDeviceMapping><item><ebs><snapshotId>snap-a</snapshotId></ebs></item>\
+            <item><ebs><snapshotId>snap-b</snapshotId></ebs></item></blockDeviceMapping></item>\
+            <item><imageId>ami-2</imageId><blockDeviceMapping><item><ebs><snapshotId>snap-c</snapshotId></ebs></item></blockDeviceMapping></item>\
+            </imagesSet>";
+        assert_eq!(
+            texts_within(images, "imageId", "ami-1", "snapshotId"),
+            ["snap-a", "snap-b"]
+        );
+        assert_eq!(
+            texts_within(images, "imageId", "ami-2", "snapshotId"),
+            ["snap-c"]
+        );
+        assert!(texts_within(images, "imageId", "ami-9", "snapshotId").is_empty());
     }
 
     #[test]
