@@ -256,14 +256,26 @@ fn rewrite(
             .truncate(true)
             .open(&scratch)?;
         new.write_all(&text)?;
+        // The lines appended while the policy ran, without holding appends
+        // up: up to a length read holding the slot (a boundary between
+        // lines, never cut back: a failed append only cuts its own line).
+        // `old` is still the journal: only a holder of `rewriting`
+        // replaces it.
+        let caught_up = {
+            let _slot = lock(slot);
+            old.metadata()?.len()
+        };
+        old.seek(SeekFrom::Start(head_len))?;
+        let mut tail = std::io::copy(
+            &mut Read::by_ref(&mut old).take(caught_up.saturating_sub(head_len)),
+            &mut new,
+        )?;
         // Most of the fsync before appends are held up.
         new.sync_data()?;
         let mut slot = lock(slot);
-        // The lines appended since: `old` is still the journal (only a
-        // holder of `rewriting` replaces it). No append can land in the
-        // old file from here on: the slot is held until it is replaced.
-        old.seek(SeekFrom::Start(head_len))?;
-        let tail = std::io::copy(&mut old, &mut new)?;
+        // The few lines appended since. No append can land in the old file
+        // from here on: the slot is held until it is replaced.
+        tail += std::io::copy(&mut old, &mut new)?;
         new.sync_all()?;
         drop(new);
         std::fs::rename(&scratch, path)?;
