@@ -120,29 +120,41 @@ impl Replay {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
-    file: Mutex<Option<File>>,
+    /// Shared with a compaction's thread, which takes it to copy the lines
+    /// written meanwhile and swap the file (see `compact`).
+    file: Arc<Mutex<Option<File>>>,
     /// Taken before the first write (or up front by `lock_for_writing`).
     lock: Mutex<Option<Arc<WriterLock>>>,
     /// Every write is refused (`JournalError::ReadOnly`): whatever is built
     /// on this journal (scheduler, DNS engine) cannot change anything.
     read_only: bool,
     /// Set by `compacting`: the writer rewrites the file past a size.
-    compaction: Mutex<Option<Compaction>>,
+    compaction: Arc<Mutex<Option<Compaction>>>,
+    /// Held by whoever writes the scratch file: one compaction at a time.
+    rewriting: Arc<Mutex<()>>,
+    /// The compaction running on its own thread, waited for on drop.
+    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Journal {
     pub fn at(path: &Path) -> Self {
+        Journal::with_access(path, false)
+    }
+
+    fn with_access(path: &Path, read_only: bool) -> Self {
         Journal {
             path: path.to_path_buf(),
-            file: Mutex::new(None),
+            file: Arc::new(Mutex::new(None)),
             lock: Mutex::new(None),
-            read_only: false,
-            compaction: Mutex::new(None),
+            read_only,
+            compaction: Arc::new(Mutex::new(None)),
+            rewriting: Arc::new(Mutex::new(())),
+            worker: Mutex::new(None),
         }
     }
 
-    /// Compacts with `policy` whenever an append takes the file past
-    /// `past_bytes` (see `compact`).
+    /// Compacts with `policy`, on a thread of its own, whenever an append
+    /// takes the file past `past_bytes` (see `compact`).
     pub(crate) fn compacting(self, past_bytes: u64, policy: Policy) -> Self {
         *self.compaction.lock().unwrap_or_else(|e| e.into_inner()) =
             Some(Compaction::new(past_bytes, policy));
@@ -151,10 +163,7 @@ impl Journal {
 
     /// A journal that can be read and followed, never written or locked.
     pub fn read_only_at(path: &Path) -> Self {
-        Journal {
-            read_only: true,
-            ..Journal::at(path)
-        }
+        Journal::with_access(path, true)
     }
 
     /// `read_only_at` when `read_only`, else `at`.
@@ -229,7 +238,7 @@ impl Journal {
             *slot = None;
             return Err(write_err(e));
         }
-        self.compact_if_due(before + line.len() as u64, &mut slot);
+        self.compact_if_due(before + line.len() as u64);
         Ok(())
     }
 
@@ -275,9 +284,14 @@ pub fn replay(path: &Path) -> Result<Replay, JournalError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Replay::default()),
         Err(e) => return Err(read_err(e)),
     };
+    replay_lines(BufReader::new(file)).map_err(read_err)
+}
+
+/// The entries in `text`, lines that are none skipped.
+fn replay_lines(text: impl BufRead) -> std::io::Result<Replay> {
     let mut out = Replay::default();
-    for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
-        let line = line.map_err(read_err)?;
+    for (i, line) in text.split(b'\n').enumerate() {
+        let line = line?;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

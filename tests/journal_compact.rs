@@ -518,3 +518,64 @@ fn measure_a_compaction_past_the_default_size() {
         started.elapsed()
     );
 }
+
+/// Figures for the README (not a timed assertion): how long appends take
+/// while a compaction runs on its thread, against how long it runs.
+/// `CUTOVER_MEASURE_MIB=16 cargo test --test journal_compact -- --ignored --nocapture measure_appends`
+#[test]
+#[ignore]
+fn measure_appends_during_a_compaction() {
+    let home = temp_home("compact-appends");
+    let path = journal_path(&home);
+    let mib: u64 = std::env::var("CUTOVER_MEASURE_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    let past = mib * 1024 * 1024;
+    let mut n = 0u64;
+    let mut batch = Vec::new();
+    while std::fs::metadata(&path).map_or(0, |m| m.len()) < past {
+        for _ in 0..200 {
+            n += 1;
+            batch.extend(finished_with_retries(&format!("t{n}"), 1000 * n));
+            if n % 10 == 0 {
+                batch.extend(unfinished(&format!("u{n}"), 1000 * n + 500));
+            }
+        }
+        write_lines(&path, &batch);
+        batch.clear();
+    }
+    let bytes_before = std::fs::metadata(&path).unwrap().len();
+    let journal = cutover::migrate::compact::compacting(Journal::at(&path), past);
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let old = inode(&path);
+    let started = std::time::Instant::now();
+    let mut took_each = Vec::new();
+    // The first append passes the size and starts it; append until the
+    // journal is another file.
+    while inode(&path) == old {
+        n += 1;
+        let t = std::time::Instant::now();
+        journal
+            .append(&unfinished(&format!("m{n}"), 1000 * n)[0])
+            .unwrap();
+        took_each.push(t.elapsed());
+        assert!(started.elapsed().as_secs() < 600, "no compaction");
+    }
+    let took = started.elapsed();
+    drop(journal);
+    let appends = took_each.len() as u64;
+    let (first, last) = (took_each[0], took_each[took_each.len() - 1]);
+    took_each.sort();
+    let at = |q: f64| took_each[((took_each.len() - 1) as f64 * q) as usize];
+    let read = cutover::journal::replay(&path).unwrap().entries;
+    let ours = read.iter().filter(|e| e.topic.contains(":m")).count() as u64;
+    println!(
+        "{bytes_before} bytes -> {} bytes; compaction {took:.2?}; {appends} appends meanwhile (all {ours} in the new file): the first {first:.2?}, the last {last:.2?}, median {:.2?}, 99th percentile {:.2?}, the slowest {:.2?}",
+        std::fs::metadata(&path).unwrap().len(),
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+    assert_eq!(ours, appends);
+}
