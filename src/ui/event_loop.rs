@@ -73,7 +73,10 @@ const TICK: Duration = Duration::from_millis(120);
 /// Lines per mouse wheel notch.
 const WHEEL: i32 = 3;
 
-pub(crate) async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Result<()> {
+/// Returns the jobs (the journal among them) for the caller to let go of
+/// once the terminal is given back: letting go of the journal waits for a
+/// compaction still running, which must not hold a frozen screen.
+pub(crate) async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> anyhow::Result<Jobs> {
     let (tx, mut rx) = unbounded_channel::<Listed>();
     let (actions_tx, mut actions) = unbounded_channel::<Action>();
     // The tasks pane reads the tasks from this store when it draws; the
@@ -162,7 +165,7 @@ pub(crate) async fn run(terminal: &mut Term, app: &mut App, setup: Setup) -> any
             }
         }
     }
-    Ok(())
+    Ok(jobs)
 }
 
 /// The next note, or never when there is no sender (or it is done).

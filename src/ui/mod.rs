@@ -184,5 +184,9 @@ pub(crate) async fn run(
     };
     let result = event_loop::run(&mut terminal, &mut app, setup).await;
     drop(guard);
-    result.map(|()| app.exit_summary())
+    // Only now: the journal's last holder waits for a running compaction.
+    result.map(|jobs| {
+        drop(jobs);
+        app.exit_summary()
+    })
 }
