@@ -481,6 +481,25 @@ fn a_crash_mid_compaction_leaves_the_old_journal_and_the_next_one_goes_through()
     assert_eq!(of_topic(&after, "b").len(), 6);
 }
 
+/// Writes finished tasks with retries (one in ten unfinished) until the
+/// journal is past `bytes`; returns how many tasks it wrote.
+fn fill_past(path: &Path, bytes: u64) -> u64 {
+    let mut n = 0u64;
+    let mut batch = Vec::new();
+    while std::fs::metadata(path).map_or(0, |m| m.len()) < bytes {
+        for _ in 0..200 {
+            n += 1;
+            batch.extend(finished_with_retries(&format!("t{n}"), 1000 * n));
+            if n % 10 == 0 {
+                batch.extend(unfinished(&format!("u{n}"), 1000 * n + 500));
+            }
+        }
+        write_lines(path, &batch);
+        batch.clear();
+    }
+    n
+}
+
 /// Figures for the README (not a timed assertion): how long a compaction
 /// of a journal past the default size takes, and what it keeps.
 /// `cargo test --test journal_compact -- --ignored --nocapture`
@@ -489,19 +508,7 @@ fn a_crash_mid_compaction_leaves_the_old_journal_and_the_next_one_goes_through()
 fn measure_a_compaction_past_the_default_size() {
     let home = temp_home("compact-measure");
     let path = journal_path(&home);
-    let mut n = 0u64;
-    let mut batch = Vec::new();
-    while std::fs::metadata(&path).map_or(0, |m| m.len()) < cutover::journal::DEFAULT_COMPACT_PAST {
-        for _ in 0..200 {
-            n += 1;
-            batch.extend(finished_with_retries(&format!("t{n}"), 1000 * n));
-            if n % 10 == 0 {
-                batch.extend(unfinished(&format!("u{n}"), 1000 * n + 500));
-            }
-        }
-        write_lines(&path, &batch);
-        batch.clear();
-    }
+    let n = fill_past(&path, cutover::journal::DEFAULT_COMPACT_PAST);
     let journal = cutover::migrate::compact::compacting(Journal::at(&path), u64::MAX);
     let started = std::time::Instant::now();
     let done = journal.compact().unwrap().unwrap();
@@ -532,19 +539,7 @@ fn measure_appends_during_a_compaction() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(16);
     let past = mib * 1024 * 1024;
-    let mut n = 0u64;
-    let mut batch = Vec::new();
-    while std::fs::metadata(&path).map_or(0, |m| m.len()) < past {
-        for _ in 0..200 {
-            n += 1;
-            batch.extend(finished_with_retries(&format!("t{n}"), 1000 * n));
-            if n % 10 == 0 {
-                batch.extend(unfinished(&format!("u{n}"), 1000 * n + 500));
-            }
-        }
-        write_lines(&path, &batch);
-        batch.clear();
-    }
+    let mut n = fill_past(&path, past);
     let bytes_before = std::fs::metadata(&path).unwrap().len();
     let journal = cutover::migrate::compact::compacting(Journal::at(&path), past);
     let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
