@@ -341,6 +341,7 @@ fn a_follower_keeps_following_across_a_compaction() {
     // follower has read up to somewhere in the old file.
     let mut last = std::fs::metadata(&path).unwrap().len();
     let mut compacted = false;
+    let mut stood_at = 0;
     while !compacted {
         n += 1;
         add(&finished_with_retries(&format!("t{n}"), 1000 * n));
@@ -351,17 +352,24 @@ fn a_follower_keeps_following_across_a_compaction() {
             let grown = follower.poll().unwrap();
             assert!(!grown.restarted);
             threads.add(&grown.entries);
+            stood_at = std::fs::metadata(&path).unwrap().len();
         }
         assert!(n < 100, "the writer never compacted");
     }
     // Grow the new file past where the follower stood in the old one, so
-    // only the file's identity can tell it was replaced.
+    // only the file's identity can tell it was replaced. At least one task
+    // comes after the compaction was seen: the compaction runs on its own
+    // thread, so the lines appended meanwhile may already have taken the
+    // new file past 16 KiB.
     let followed_to = n;
-    while std::fs::metadata(&path).unwrap().len() < 16 * 1024 {
+    while n == followed_to || std::fs::metadata(&path).unwrap().len() < 16 * 1024 {
         n += 1;
         add(&unfinished(&format!("u{n}"), 1000 * n));
     }
-    assert!(n > followed_to);
+    assert!(
+        std::fs::metadata(&path).unwrap().len() > stood_at,
+        "the new file is past where the follower stood in the old one"
+    );
     let grown = follower.poll().unwrap();
     assert!(grown.restarted, "the follower saw the file was replaced");
     let mut fresh = TaskThreads::default();
